@@ -1,0 +1,45 @@
+package io.nebula.memory;
+
+/**
+ * A snapshot of an allocator's counters, taken by {@link StatisticsProvider#statistics()}.
+ *
+ * @param allocations       successful allocations
+ * @param deallocations     successful deallocations (bulk releases by reset, restore or marker release are not
+ *                          counted here; see {@code resets})
+ * @param bytesAllocated    bytes handed out by successful allocations, padding excluded
+ * @param bytesFreed        bytes given back, by deallocation or bulk release
+ * @param currentBytes      bytes in use now, padding included (as {@link MemoryUsage#usedBytes()})
+ * @param peakBytes         the largest {@code currentBytes} seen
+ * @param failedAllocations allocations that threw
+ * @param resets            bulk releases: resets, checkpoint restores and marker releases
+ * @param growths           chunks added by a growing pool
+ */
+public record AllocationStatistics(
+        long allocations,
+        long deallocations,
+        long bytesAllocated,
+        long bytesFreed,
+        long currentBytes,
+        long peakBytes,
+        long failedAllocations,
+        long resets,
+        long growths) {
+
+    /**
+     * Renders the snapshot as a JSON object, with the component names as keys.
+     *
+     * @return a JSON object such as {@code {"allocations":3,"deallocations":1,...}}
+     */
+    public String toJson() {
+        return "{\"allocations\":" + allocations
+                + ",\"deallocations\":" + deallocations
+                + ",\"bytesAllocated\":" + bytesAllocated
+                + ",\"bytesFreed\":" + bytesFreed
+                + ",\"currentBytes\":" + currentBytes
+                + ",\"peakBytes\":" + peakBytes
+                + ",\"failedAllocations\":" + failedAllocations
+                + ",\"resets\":" + resets
+                + ",\"growths\":" + growths
+                + "}";
+    }
+}
