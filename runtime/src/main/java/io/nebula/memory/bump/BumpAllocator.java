@@ -78,7 +78,7 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
         this.base = memory.address();
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
-        this.stats = config.trackStats() ? new StatisticsRecorder() : null;
+        this.stats = config.trackStats() ? StatisticsRecorder.create(false) : null;
         this.owner = Thread.currentThread();
     }
 

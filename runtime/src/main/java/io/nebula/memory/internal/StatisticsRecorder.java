@@ -6,82 +6,61 @@ import io.nebula.memory.AllocationStatistics;
  * The counters behind {@link io.nebula.memory.StatisticsProvider}. An allocator that does not track statistics
  * holds no recorder at all (a {@code null} field), so the untracked hot path pays one null check.
  *
- * <p>This recorder is for confined allocators: plain fields, no synchronisation.
+ * <p>Two implementations: plain fields for confined allocators, striped counters for thread-safe ones.
  */
-public final class StatisticsRecorder {
+public abstract sealed class StatisticsRecorder permits ConfinedStatistics, ConcurrentStatistics {
 
-    private long allocations;
-    private long deallocations;
-    private long bytesAllocated;
-    private long bytesFreed;
-    private long peakBytes;
-    private long failedAllocations;
-    private long resets;
-    private long growths;
+    StatisticsRecorder() {
+    }
 
-    /** Creates a recorder with every counter at zero. */
-    public StatisticsRecorder() {
+    /**
+     * Returns a recorder fit for the allocator's threading.
+     *
+     * @param threadSafe whether several threads record at once
+     * @return a new recorder with every counter at zero
+     */
+    public static StatisticsRecorder create(boolean threadSafe) {
+        return threadSafe ? new ConcurrentStatistics() : new ConfinedStatistics();
     }
 
     /**
      * Counts a successful allocation.
      *
      * @param byteSize  bytes requested
-     * @param usedAfter the allocator's used bytes after the allocation
+     * @param usedAfter the allocator's used bytes after the allocation, for the peak
      */
-    public void allocated(long byteSize, long usedAfter) {
-        allocations++;
-        bytesAllocated += byteSize;
-        if (usedAfter > peakBytes) {
-            peakBytes = usedAfter;
-        }
-    }
+    public abstract void allocated(long byteSize, long usedAfter);
 
     /**
      * Counts a successful deallocation.
      *
      * @param byteSize bytes given back
      */
-    public void deallocated(long byteSize) {
-        deallocations++;
-        bytesFreed += byteSize;
-    }
+    public abstract void deallocated(long byteSize);
 
     /**
      * Counts a bulk release: reset, restore or marker release.
      *
      * @param byteSize bytes released
      */
-    public void released(long byteSize) {
-        resets++;
-        bytesFreed += byteSize;
-    }
+    public abstract void released(long byteSize);
 
     /** Counts a failed allocation. */
-    public void failed() {
-        failedAllocations++;
-    }
+    public abstract void failed();
 
     /**
-     * Counts a growth event and the bytes it made available.
+     * Counts a growth event.
      *
      * @param usedAfter the used bytes at the time, for the peak
      */
-    public void grew(long usedAfter) {
-        growths++;
-        if (usedAfter > peakBytes) {
-            peakBytes = usedAfter;
-        }
-    }
+    public abstract void grew(long usedAfter);
 
     /**
-     * Takes a snapshot.
+     * Takes a snapshot. Exact once the threads that recorded have finished (joined); while they run, each
+     * counter is exact at some moment during the call, but the counters are not read atomically together.
      *
      * @param currentBytes the allocator's used bytes now
      * @return the snapshot
      */
-    public AllocationStatistics snapshot(long currentBytes) {
-        return new AllocationStatistics(allocations, deallocations, bytesAllocated, bytesFreed, currentBytes,
-                Math.max(peakBytes, currentBytes), failedAllocations, resets, growths);
-    }
+    public abstract AllocationStatistics snapshot(long currentBytes);
 }
