@@ -1,5 +1,7 @@
 package io.nebula.memory;
 
+import io.nebula.memory.jfr.AllocationErrorEvent;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -226,7 +228,8 @@ public final class AllocationException extends RuntimeException {
         }
 
         /**
-         * Builds the exception.
+         * Builds the exception, and records it as a {@value AllocationErrorEvent#NAME} flight-recorder event when
+         * that event is enabled.
          *
          * @return the exception
          * @throws IllegalStateException when no suggestion was added
@@ -235,7 +238,9 @@ public final class AllocationException extends RuntimeException {
             if (suggestions.isEmpty()) {
                 throw new IllegalStateException("an AllocationException must suggest what to do");
             }
-            return new AllocationException(this);
+            AllocationException error = new AllocationException(this);
+            AllocationErrorEvent.emit(error);
+            return error;
         }
     }
 }

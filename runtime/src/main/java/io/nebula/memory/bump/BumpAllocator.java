@@ -4,18 +4,28 @@ import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.Allocator;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakReport;
 import io.nebula.memory.MemoryUsage;
 import io.nebula.memory.Resettable;
 import io.nebula.memory.StatisticsProvider;
+import io.nebula.memory.internal.CheckedMode;
+import io.nebula.memory.internal.Leaks;
 import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
 import io.nebula.memory.internal.StatisticsRecorder;
+import io.nebula.memory.jfr.ReleaseEvent;
+import io.nebula.memory.jfr.StatisticsEvent;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An arena: allocation moves a pointer forward through one block of native memory; memory comes back all at once.
@@ -33,8 +43,8 @@ import java.util.Optional;
  *
  * <h2>Costs</h2>
  * <ul>
- *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and a store: no locks, no heap
- *       allocation.</li>
+ *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and a store (a compare-and-set
+ *       when thread-safe): no locks, no heap allocation.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
  *   <li>{@link #deallocate(MemorySegment)}: an ownership check; memory is not reused until a reset or
@@ -44,46 +54,96 @@ import java.util.Optional;
  * </ul>
  *
  * <h2>Threads</h2>
- * A bump allocator is confined to the thread that created it: a call from any other thread throws
- * {@link ErrorCode#WRONG_THREAD}, and its segments can only be accessed from that thread.
+ * By default an arena is confined to the thread that created it: a call from any other thread throws
+ * {@link ErrorCode#WRONG_THREAD}, and its segments can only be accessed from that thread. With
+ * {@link BumpConfig#threadSafe()} any thread may allocate; allocation is a lock-free compare-and-set on the bump
+ * offset. Checkpoints, scopes, {@link #restore(Checkpoint)} and {@link #reset()} then act on the arena as a whole:
+ * a restore releases what <em>every</em> thread allocated since the checkpoint, atomically with respect to
+ * concurrent allocations (each one lands either before the release, and is released, or after it). They take a
+ * lock among themselves, never against allocation. Release such memory only when the threads that allocated it
+ * are done with it, as with any arena.
+ *
+ * <h2>Checked mode</h2>
+ * With {@link BumpConfig#checked()} (or {@code -Dnebula.memory.checked=true}), every segment returned by
+ * {@link #allocate(long, long)} comes from a JDK arena that lives exactly as long as the checkpoint level it was
+ * allocated in: restoring past it, resetting or closing closes that arena, so a stale segment throws
+ * {@link IllegalStateException} on its next access instead of reading newer data. Capacity accounting is unchanged,
+ * so out-of-memory errors happen exactly where they would unchecked. It costs a JDK arena allocation (zeroed) per
+ * allocation and an arena close per release: a debugging mode. Offsets from {@link #allocateOffset(long, long)}
+ * index {@link #segment()}, which lives until {@link #close()}: checked mode cannot check them.
  */
 public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, StatisticsProvider {
 
     /** Alignment of the backing block: one cache line. */
     private static final long BLOCK_ALIGNMENT = 64;
 
+    private static final VarHandle TOP;
+
+    static {
+        try {
+            TOP = MethodHandles.lookup().findVarHandle(BumpAllocator.class, "top", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Arena arena;
     private final MemorySegment memory;
     private final long base;
     private final long capacity;
     private final BumpConfig config;
+    private final boolean shared;
+    private final boolean checked;
     private final boolean fill;
     private final byte pattern;
+    private final boolean zeroOnRelease;
+    private final boolean zeroOnAllocate;
     private final StatisticsRecorder stats;
+    /** Thread-safe arenas only: serialises checkpoints, restores, resets, close and checked allocation. */
+    private final ReentrantLock lock;
 
-    /** The thread that may use this allocator; {@code null} once closed. */
+    /** Confined arenas: the thread that may use this arena; {@code null} once closed. */
     private Thread owner;
+    /** Thread-safe arenas: set once by close. */
+    private volatile boolean closed;
+    /** The bump offset; accessed through {@link #TOP} when thread-safe. */
     private long top;
 
     /** Ids of the live checkpoints, outermost first. */
     private long[] checkpointIds = new long[8];
+    /** The scope that owns each live checkpoint, or {@code null} for a plain checkpoint. */
+    private BumpScope[] scopes = new BumpScope[8];
     private int checkpointDepth;
     private long nextCheckpointId = 1;
+    /** Checked mode: the arena of each checkpoint level; level {@code d} serves allocations at depth {@code d}. */
+    private Arena[] levels;
 
     private BumpAllocator(long capacity, BumpConfig config) {
         this.capacity = capacity;
         this.config = config;
-        this.arena = Arena.ofConfined();
+        this.shared = config.threadSafe();
+        this.checked = CheckedMode.effective(config.checked());
+        this.arena = shared ? Arena.ofShared() : Arena.ofConfined();
         this.memory = reserve(arena, capacity, BLOCK_ALIGNMENT, "BumpAllocator");
         this.base = memory.address();
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
-        this.stats = config.trackStats() ? StatisticsRecorder.create(false) : null;
-        this.owner = Thread.currentThread();
+        this.zeroOnRelease = config.zeroOnReset() && !shared;
+        this.zeroOnAllocate = config.zeroOnReset() && shared && !fill;
+        this.stats = config.trackStats() ? StatisticsRecorder.create(shared) : null;
+        this.lock = shared ? new ReentrantLock() : null;
+        this.owner = shared ? null : Thread.currentThread();
+        if (checked) {
+            levels = new Arena[8];
+            levels[0] = newLevelArena();
+        }
+        if (stats != null) {
+            StatisticsEvent.track(this);
+        }
     }
 
     /**
-     * Creates a bump allocator of {@code capacity} bytes with the default configuration.
+     * Creates a confined bump allocator of {@code capacity} bytes with the default configuration.
      *
      * @param capacity the bytes to reserve, at least one
      * @return the allocator, confined to the calling thread
@@ -99,7 +159,7 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
      *
      * @param capacity the bytes to reserve, at least one
      * @param config   the configuration
-     * @return the allocator, confined to the calling thread
+     * @return the allocator: confined to the calling thread unless {@code config.threadSafe()}
      * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code capacity < 1}, or
      *     {@link ErrorCode#OUT_OF_MEMORY} when the native memory cannot be reserved
      */
@@ -141,6 +201,15 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
     }
 
     /**
+     * Tells whether checked mode is on, by the config or by {@code -Dnebula.memory.checked=true}.
+     *
+     * @return {@code true} in checked mode
+     */
+    public boolean isChecked() {
+        return checked;
+    }
+
+    /**
      * Returns the whole backing block. Offsets returned by {@link #allocateOffset(long, long)} index into it.
      *
      * @return the backing segment, {@link #capacityBytes()} bytes long
@@ -164,29 +233,97 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
      * @throws AllocationException as {@link #allocate(long, long)}
      */
     public long allocateOffset(long byteSize, long byteAlignment) {
-        checkOwner();
-        long start = Requests.alignUp(base + top, byteAlignment) - base;
-        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
-            throw allocationFailure(byteSize, byteAlignment);
-        }
-        top = start + byteSize;
-        if (fill) {
-            memory.asSlice(start, byteSize).fill(pattern);
-        }
-        if (stats != null) {
-            stats.allocated(byteSize, top);
-        }
+        long start = reserveRange(byteSize, byteAlignment);
+        prepare(memory, start, byteSize);
         return start;
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Costs one {@link #allocateOffset(long, long)} and one {@code asSlice}.
+     * <p>Costs one {@link #allocateOffset(long, long)} and one {@code asSlice}; in checked mode, a JDK arena
+     * allocation.
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        return memory.asSlice(allocateOffset(byteSize, byteAlignment), byteSize);
+        if (checked) {
+            return allocateChecked(byteSize, byteAlignment);
+        }
+        long start = reserveRange(byteSize, byteAlignment);
+        prepare(memory, start, byteSize);
+        return memory.asSlice(start, byteSize);
+    }
+
+    /** Moves the bump offset past a new range and returns the range's start; writes nothing into it. */
+    private long reserveRange(long byteSize, long byteAlignment) {
+        if (shared) {
+            return reserveShared(byteSize, byteAlignment);
+        }
+        checkOwner();
+        long current = top;
+        long start = Requests.alignUp(base + current, byteAlignment) - base;
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
+            throw allocationFailure(byteSize, byteAlignment, current);
+        }
+        long end = start + byteSize;
+        top = end;
+        if (stats != null) {
+            stats.allocated(byteSize, end);
+        }
+        return start;
+    }
+
+    private long reserveShared(long byteSize, long byteAlignment) {
+        if (closed) {
+            throw Ownership.closed(toString());
+        }
+        long current = (long) TOP.getVolatile(this);
+        while (true) {
+            long start = Requests.alignUp(base + current, byteAlignment) - base;
+            if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
+                throw allocationFailure(byteSize, byteAlignment, current);
+            }
+            long end = start + byteSize;
+            long witness = (long) TOP.compareAndExchange(this, current, end);
+            if (witness == current) {
+                if (stats != null) {
+                    stats.allocated(byteSize, end);
+                }
+                return start;
+            }
+            current = witness;
+        }
+    }
+
+    /** Writes the fill pattern, or zeros where the config asks for them, over a new allocation. */
+    private void prepare(MemorySegment target, long offset, long byteSize) {
+        if (fill) {
+            target.asSlice(offset, byteSize).fill(pattern);
+        } else if (zeroOnAllocate) {
+            target.asSlice(offset, byteSize).fill((byte) 0);
+        }
+    }
+
+    private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
+        if (shared) {
+            lock.lock();
+            try {
+                reserveShared(byteSize, byteAlignment);
+                return levelSegment(byteSize, byteAlignment);
+            } finally {
+                lock.unlock();
+            }
+        }
+        reserveRange(byteSize, byteAlignment);
+        return levelSegment(byteSize, byteAlignment);
+    }
+
+    private MemorySegment levelSegment(long byteSize, long byteAlignment) {
+        MemorySegment segment = levels[checkpointDepth].allocate(byteSize, byteAlignment);
+        if (fill) {
+            segment.fill(pattern);
+        }
+        return segment;
     }
 
     /**
@@ -194,12 +331,23 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
      * back only in bulk, by {@link #reset()} or {@link #restore(Checkpoint)}.
      *
      * @param segment a segment that this allocator returned
-     * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when the segment is not this allocator's
+     * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when the segment is not this allocator's, or
+     *     in checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already released
      */
     @Override
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
-        checkOwner();
+        checkOpen();
+        if (checked && !segment.scope().isAlive()) {
+            throw AllocationException.builder(ErrorCode.USE_AFTER_FREE)
+                    .allocator(toString())
+                    .request(segment.byteSize(), 1)
+                    .memory(availableBytes(), usedBytes())
+                    .details("the segment (" + segment.byteSize() + " bytes) was released by an earlier restore or"
+                            + " reset of this arena")
+                    .suggest("Do not keep segments past the scope or checkpoint they were allocated in.")
+                    .build();
+        }
         if (!owns(segment)) {
             throw foreign(segment);
         }
@@ -212,14 +360,53 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
     public Checkpoint checkpoint() {
-        checkOwner();
+        lockIfShared();
+        try {
+            checkOpen();
+            return push();
+        } finally {
+            unlockIfShared();
+        }
+    }
+
+    /**
+     * Opens a scope: a checkpoint restored and discarded when the scope closes.
+     *
+     * @return the scope, to use in try-with-resources
+     * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     */
+    public BumpScope scope() {
+        lockIfShared();
+        try {
+            checkOpen();
+            Checkpoint checkpoint = push();
+            BumpScope scope = new BumpScope(this, checkpoint, checked ? CheckedMode.captureSite() : null);
+            scopes[checkpoint.depth] = scope;
+            return scope;
+        } finally {
+            unlockIfShared();
+        }
+    }
+
+    /** Pushes a plain checkpoint (not a scope's) one level deeper. */
+    private Checkpoint push() {
         if (checkpointDepth == checkpointIds.length) {
             checkpointIds = Arrays.copyOf(checkpointIds, checkpointDepth * 2);
+            scopes = Arrays.copyOf(scopes, checkpointDepth * 2);
         }
+        int depth = checkpointDepth;
         long id = nextCheckpointId++;
-        int depth = checkpointDepth++;
+        Checkpoint checkpoint = new Checkpoint(this, id, depth, shared ? (long) TOP.getVolatile(this) : top);
+        if (checked) {
+            if (depth + 1 == levels.length) {
+                levels = Arrays.copyOf(levels, levels.length * 2);
+            }
+            levels[depth + 1] = newLevelArena();
+        }
         checkpointIds[depth] = id;
-        return new Checkpoint(this, id, depth, top);
+        scopes[depth] = null;
+        checkpointDepth = depth + 1;
+        return checkpoint;
     }
 
     /**
@@ -228,30 +415,66 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
      *
      * @param checkpoint a live checkpoint of this allocator
      * @throws AllocationException {@link ErrorCode#INVALID_CHECKPOINT} when the checkpoint belongs to another
-     *     allocator or was discarded by an earlier restore or reset
+     *     allocator or was discarded by an earlier restore, a closed scope or a reset
      */
     public void restore(Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
-        checkOwner();
+        lockIfShared();
+        try {
+            checkOpen();
+            validate(checkpoint);
+            discardFrom(checkpoint.depth + 1);
+            renewLevel(checkpoint.depth + 1);
+            releaseTo(checkpoint.offset, "restore");
+        } finally {
+            unlockIfShared();
+        }
+    }
+
+    void closeScope(BumpScope scope) {
+        Checkpoint checkpoint = scope.checkpoint();
+        lockIfShared();
+        try {
+            checkOpen();
+            validate(checkpoint);
+            discardFrom(checkpoint.depth);
+            releaseTo(checkpoint.offset, "restore");
+        } finally {
+            unlockIfShared();
+        }
+    }
+
+    private void validate(Checkpoint checkpoint) {
         if (checkpoint.owner != this) {
             throw invalidCheckpoint(checkpoint, "it was taken on another allocator, " + checkpoint.owner);
         }
         if (checkpoint.depth >= checkpointDepth || checkpointIds[checkpoint.depth] != checkpoint.id) {
-            throw invalidCheckpoint(checkpoint, "it was discarded by an earlier restore of an enclosing checkpoint"
-                    + " or by reset(); " + checkpointDepth + " checkpoint(s) are live");
+            throw invalidCheckpoint(checkpoint, "it was discarded by an earlier restore of an enclosing checkpoint,"
+                    + " the close of its scope, or reset(); " + checkpointDepth + " checkpoint(s) are live");
         }
-        checkpointDepth = checkpoint.depth + 1;
-        releaseTo(checkpoint.offset);
     }
 
     /**
-     * Opens a scope: a checkpoint restored when the scope closes.
-     *
-     * @return the scope, to use in try-with-resources
-     * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * Discards every checkpoint at index {@code depth} or deeper. In checked mode, closes the level arenas of the
+     * allocations made after those checkpoints.
      */
-    public BumpScope scope() {
-        return new BumpScope(this, checkpoint());
+    private void discardFrom(int depth) {
+        if (checked) {
+            for (int level = depth + 1; level <= checkpointDepth; level++) {
+                levels[level].close();
+                levels[level] = null;
+            }
+        }
+        Arrays.fill(scopes, depth, checkpointDepth, null);
+        checkpointDepth = depth;
+    }
+
+    /** Checked mode: closes the arena of one level, releasing its allocations, and opens a fresh one. */
+    private void renewLevel(int level) {
+        if (checked) {
+            levels[level].close();
+            levels[level] = newLevelArena();
+        }
     }
 
     /**
@@ -262,40 +485,64 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
      */
     @Override
     public void reset() {
-        checkOwner();
-        checkpointDepth = 0;
-        releaseTo(0);
+        lockIfShared();
+        try {
+            checkOpen();
+            discardFrom(0);
+            renewLevel(0);
+            releaseTo(0, "reset");
+        } finally {
+            unlockIfShared();
+        }
     }
 
-    private void releaseTo(long offset) {
-        long released = top - offset;
-        if (config.zeroOnReset() && released > 0) {
-            memory.asSlice(offset, released).fill((byte) 0);
+    private void releaseTo(long offset, String kind) {
+        long released;
+        if (shared) {
+            released = (long) TOP.getAndSet(this, offset) - offset;
+        } else {
+            released = top - offset;
+            if (zeroOnRelease && released > 0) {
+                memory.asSlice(offset, released).fill((byte) 0);
+            }
+            top = offset;
         }
-        top = offset;
         if (stats != null) {
             stats.released(released);
         }
+        ReleaseEvent.emit(this, kind, released);
     }
 
     @Override
     public boolean owns(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
-        if (owner == null || !segment.isNative()) {
+        if (isClosed() || !segment.isNative()) {
             return false;
         }
         long offset = segment.address() - base;
-        return offset >= 0 && offset <= capacity && segment.byteSize() <= capacity - offset;
+        if (offset >= 0 && offset <= capacity && segment.byteSize() <= capacity - offset) {
+            return true;
+        }
+        if (checked) {
+            Arena[] current = levels;
+            for (int level = 0; level <= checkpointDepth && level < current.length; level++) {
+                Arena arenaOfLevel = current[level];
+                if (arenaOfLevel != null && segment.scope().equals(arenaOfLevel.scope())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
     public long usedBytes() {
-        return top;
+        return shared ? (long) TOP.getVolatile(this) : top;
     }
 
     @Override
     public long availableBytes() {
-        return capacity - top;
+        return capacity - usedBytes();
     }
 
     @Override
@@ -305,35 +552,105 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
 
     @Override
     public Optional<AllocationStatistics> statistics() {
-        return stats == null ? Optional.empty() : Optional.of(stats.snapshot(top));
+        return stats == null ? Optional.empty() : Optional.of(stats.snapshot(usedBytes()));
     }
 
     @Override
     public boolean isClosed() {
-        return owner == null;
+        return shared ? closed : owner == null;
     }
 
     /**
-     * Frees the native memory; every segment handed out becomes inaccessible. Closing again does nothing.
+     * Frees the native memory; every segment handed out becomes inaccessible. Closing again does nothing. Scopes
+     * still open are reported under the config's {@link io.nebula.memory.LeakPolicy}.
      *
-     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than the owner
+     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined arena's owner,
+     *     or {@link ErrorCode#LEAK} when scopes are open and the leak policy is {@code FAIL} (the memory is freed
+     *     all the same)
      */
     @Override
     public void close() {
-        if (owner == null) {
-            return;
+        LeakReport leaks;
+        lockIfShared();
+        try {
+            if (isClosed()) {
+                return;
+            }
+            if (!shared && owner != Thread.currentThread()) {
+                throw Ownership.wrongThread(toString(), owner);
+            }
+            leaks = leakReport();
+            if (shared) {
+                closed = true;
+            } else {
+                owner = null;
+            }
+            discardFrom(0);
+            if (checked) {
+                levels[0].close();
+            }
+            arena.close();
+        } finally {
+            unlockIfShared();
         }
-        if (owner != Thread.currentThread()) {
-            throw Ownership.wrongThread(toString(), owner);
+        if (stats != null) {
+            StatisticsEvent.untrack(this);
         }
-        owner = null;
-        checkpointDepth = 0;
-        arena.close();
+        Leaks.report(config.leakPolicy(), leaks);
+    }
+
+    private LeakReport leakReport() {
+        long openScopes = 0;
+        long outermost = -1;
+        List<StackTraceElement[]> sites = new ArrayList<>();
+        for (int depth = 0; depth < checkpointDepth; depth++) {
+            BumpScope scope = scopes[depth];
+            if (scope == null) {
+                continue;
+            }
+            openScopes++;
+            if (outermost < 0) {
+                outermost = scope.checkpoint().offset();
+            }
+            if (scope.site != null && sites.size() < LeakReport.MAX_SITES) {
+                sites.add(scope.site);
+            }
+        }
+        long bytes = openScopes == 0 ? 0 : usedBytes() - outermost;
+        return new LeakReport(toString(), openScopes, bytes, sites);
     }
 
     @Override
     public String toString() {
-        return "BumpAllocator[capacity=" + capacity + ", used=" + top + (owner == null ? ", closed" : "") + "]";
+        return "BumpAllocator[capacity=" + capacity + ", used=" + usedBytes() + (shared ? ", thread-safe" : "")
+                + (checked ? ", checked" : "") + (isClosed() ? ", closed" : "") + "]";
+    }
+
+    private Arena newLevelArena() {
+        return shared ? Arena.ofShared() : Arena.ofConfined();
+    }
+
+    private void lockIfShared() {
+        if (shared) {
+            lock.lock();
+        }
+    }
+
+    private void unlockIfShared() {
+        if (shared) {
+            lock.unlock();
+        }
+    }
+
+    /** Confined: the owner thread, not closed. Thread-safe: not closed (callers hold the lock or race close). */
+    private void checkOpen() {
+        if (shared) {
+            if (closed) {
+                throw Ownership.closed(toString());
+            }
+        } else {
+            checkOwner();
+        }
     }
 
     private void checkOwner() {
@@ -342,24 +659,24 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
         }
     }
 
-    private AllocationException allocationFailure(long byteSize, long byteAlignment) {
+    private AllocationException allocationFailure(long byteSize, long byteAlignment, long current) {
         if (stats != null) {
             stats.failed();
         }
         AllocationException invalid = Requests.invalidRequest(toString(), byteSize, byteAlignment,
-                availableBytes(), usedBytes());
+                capacity - current, current);
         if (invalid != null) {
             return invalid;
         }
-        long start = Requests.alignUp(base + top, byteAlignment) - base;
-        long padding = start - top;
+        long start = Requests.alignUp(base + current, byteAlignment) - base;
+        long padding = start - current;
         AllocationException.Builder error = AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
                 .allocator(toString())
                 .request(byteSize, byteAlignment)
-                .memory(availableBytes(), usedBytes())
+                .memory(capacity - current, current)
                 .details("the request needs " + byteSize + " bytes" + (padding > 0 ? " plus " + padding
-                        + " bytes of alignment padding" : "") + " at offset " + top + " but only "
-                        + availableBytes() + " bytes remain");
+                        + " bytes of alignment padding" : "") + " at offset " + current + " but only "
+                        + (capacity - current) + " bytes remain");
         if (byteSize > capacity) {
             error.suggest("The request is larger than the whole arena (" + capacity + " bytes): create the arena"
                     + " with a capacity of at least " + byteSize + " bytes, or allocate this object elsewhere.");

@@ -1,5 +1,8 @@
 package io.nebula.memory.bump;
 
+import io.nebula.memory.LeakPolicy;
+
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -8,16 +11,25 @@ import java.util.OptionalInt;
  * BumpConfig config = BumpConfig.defaults().withTrackStats(true).withFillPattern((byte) 0xAA);
  * }</pre>
  *
+ * @param threadSafe  share the arena between threads: allocation becomes a lock-free compare-and-set on the bump
+ *                    offset, and the native memory belongs to a shared {@link java.lang.foreign.Arena}
  * @param trackStats  count allocations, bytes and resets ({@link BumpAllocator#statistics()}); costs a few
- *                    increments per allocation
+ *                    increments per allocation (striped counters when thread-safe)
  * @param fillPattern a byte written over every new allocation, to make use of uninitialised memory visible in a
  *                    debugger or a test; empty for none (the default)
- * @param zeroOnReset write zeros over released memory on {@code reset()} and {@code restore()}, so that the
- *                    next user of those bytes sees zeros; makes a release cost O(bytes released) instead of O(1)
+ * @param zeroOnReset make every byte released by {@code reset()} or {@code restore()} read as zero when it is
+ *                    handed out again; costs O(bytes released) per release (thread-safe arenas zero each new
+ *                    allocation instead, since released bytes may already be in another thread's hands)
+ * @param checked     checked mode: a segment obtained before a restore or reset and used after it throws instead of
+ *                    reading newer data; costs a JDK arena allocation per allocation (see {@link BumpAllocator}).
+ *                    Also forced on by {@code -Dnebula.memory.checked=true}
+ * @param leakPolicy  what {@code close()} does when scopes are still open
  */
-public record BumpConfig(boolean trackStats, OptionalInt fillPattern, boolean zeroOnReset) {
+public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnReset,
+                         boolean checked, LeakPolicy leakPolicy) {
 
-    private static final BumpConfig DEFAULTS = new BumpConfig(false, OptionalInt.empty(), false);
+    private static final BumpConfig DEFAULTS =
+            new BumpConfig(false, false, OptionalInt.empty(), false, false, LeakPolicy.WARN);
 
     /**
      * Checks the components.
@@ -25,7 +37,8 @@ public record BumpConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      * @throws IllegalArgumentException when the fill pattern is not a byte value (-128 to 255)
      */
     public BumpConfig {
-        java.util.Objects.requireNonNull(fillPattern, "fillPattern");
+        Objects.requireNonNull(fillPattern, "fillPattern");
+        Objects.requireNonNull(leakPolicy, "leakPolicy");
         if (fillPattern.isPresent() && (fillPattern.getAsInt() < Byte.MIN_VALUE || fillPattern.getAsInt() > 0xFF)) {
             throw new IllegalArgumentException("fillPattern must be a byte value (-128 to 255), was "
                     + fillPattern.getAsInt());
@@ -33,12 +46,23 @@ public record BumpConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
     }
 
     /**
-     * Returns the defaults: no statistics, no fill pattern, no zeroing.
+     * Returns the defaults: confined, no statistics, no fill pattern, no zeroing, unchecked, leaks logged as
+     * warnings.
      *
      * @return the default configuration
      */
     public static BumpConfig defaults() {
         return DEFAULTS;
+    }
+
+    /**
+     * Returns a copy that is thread-safe or confined.
+     *
+     * @param on whether several threads share the arena
+     * @return the new configuration
+     */
+    public BumpConfig withThreadSafe(boolean on) {
+        return new BumpConfig(on, trackStats, fillPattern, zeroOnReset, checked, leakPolicy);
     }
 
     /**
@@ -48,7 +72,7 @@ public record BumpConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      * @return the new configuration
      */
     public BumpConfig withTrackStats(boolean on) {
-        return new BumpConfig(on, fillPattern, zeroOnReset);
+        return new BumpConfig(threadSafe, on, fillPattern, zeroOnReset, checked, leakPolicy);
     }
 
     /**
@@ -58,7 +82,8 @@ public record BumpConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      * @return the new configuration
      */
     public BumpConfig withFillPattern(byte pattern) {
-        return new BumpConfig(trackStats, OptionalInt.of(pattern & 0xFF), zeroOnReset);
+        return new BumpConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnReset, checked,
+                leakPolicy);
     }
 
     /**
@@ -67,7 +92,7 @@ public record BumpConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      * @return the new configuration
      */
     public BumpConfig withoutFillPattern() {
-        return new BumpConfig(trackStats, OptionalInt.empty(), zeroOnReset);
+        return new BumpConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnReset, checked, leakPolicy);
     }
 
     /**
@@ -77,6 +102,26 @@ public record BumpConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      * @return the new configuration
      */
     public BumpConfig withZeroOnReset(boolean on) {
-        return new BumpConfig(trackStats, fillPattern, on);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy);
+    }
+
+    /**
+     * Returns a copy with checked mode on or off.
+     *
+     * @param on whether to detect use after restore or reset
+     * @return the new configuration
+     */
+    public BumpConfig withChecked(boolean on) {
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnReset, on, leakPolicy);
+    }
+
+    /**
+     * Returns a copy with another leak policy.
+     *
+     * @param policy what {@code close()} does with open scopes
+     * @return the new configuration
+     */
+    public BumpConfig withLeakPolicy(LeakPolicy policy) {
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnReset, checked, policy);
     }
 }

@@ -1,0 +1,70 @@
+package io.nebula.memory.bump;
+
+import io.nebula.memory.AllocationException;
+import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Leak reports: a bump arena closed while scopes are still open. */
+class BumpAllocatorLeakTest {
+
+    @Test
+    void failPolicyThrowsWithCountBytesAndFreesTheMemoryAnyway() {
+        BumpAllocator arena = BumpAllocator.create(1024, BumpConfig.defaults().withLeakPolicy(LeakPolicy.FAIL));
+        arena.allocate(16);
+        arena.scope();
+        MemorySegment inside = arena.allocate(100);
+        arena.scope();
+        arena.allocate(20);
+        AllocationException e = assertThrows(AllocationException.class, arena::close);
+        assertEquals(ErrorCode.LEAK, e.code());
+        assertTrue(e.getMessage().contains("closed with 2 live allocation(s) holding 120 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("enable checked mode to see where they were allocated"), e.getMessage());
+        assertTrue(arena.isClosed());
+        assertThrows(IllegalStateException.class, () -> inside.get(ValueLayout.JAVA_BYTE, 0));
+    }
+
+    @Test
+    void checkedModeNamesWhereEachLeakedScopeWasOpened() {
+        BumpConfig config = BumpConfig.defaults().withLeakPolicy(LeakPolicy.FAIL).withChecked(true);
+        BumpAllocator arena = BumpAllocator.create(1024, config);
+        openAndForget(arena);
+        AllocationException e = assertThrows(AllocationException.class, arena::close);
+        assertTrue(e.getMessage().contains("allocation 1:"), e.getMessage());
+        assertTrue(e.getMessage().contains("openAndForget"), e.getMessage());
+    }
+
+    private static void openAndForget(BumpAllocator arena) {
+        arena.scope();
+        arena.allocate(8);
+    }
+
+    @Test
+    void closedScopesAndPlainCheckpointsAreNotLeaks() {
+        BumpAllocator arena = BumpAllocator.create(1024, BumpConfig.defaults().withLeakPolicy(LeakPolicy.FAIL));
+        try (BumpScope ignored = arena.scope()) {
+            arena.allocate(10);
+        }
+        arena.checkpoint();
+        arena.allocate(10);
+        assertDoesNotThrow(arena::close);
+    }
+
+    @Test
+    void ignoreAndWarnPoliciesCloseQuietly() {
+        for (LeakPolicy policy : new LeakPolicy[] {LeakPolicy.IGNORE, LeakPolicy.WARN}) {
+            BumpAllocator arena = BumpAllocator.create(64, BumpConfig.defaults().withLeakPolicy(policy));
+            arena.scope();
+            assertDoesNotThrow(arena::close);
+            assertTrue(arena.isClosed());
+        }
+    }
+}
