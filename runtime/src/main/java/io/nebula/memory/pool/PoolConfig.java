@@ -1,0 +1,119 @@
+package io.nebula.memory.pool;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * How a {@link PoolAllocator} behaves. Immutable; start from {@link #defaults()} and change what you need:
+ * <pre>{@code
+ * PoolConfig config = PoolConfig.defaults().withAllowGrowth(true).withMaxBlocks(1 << 20);
+ * }</pre>
+ *
+ * <p>There is no zero-on-allocate switch: {@code withFillPattern((byte) 0)} hands out every block zeroed.
+ *
+ * @param trackStats  count allocations, deallocations, resets and growths ({@link PoolAllocator#statistics()});
+ *                    costs a few increments per call
+ * @param fillPattern a byte written over every block handed out, to make use of uninitialised memory visible in
+ *                    a debugger or a test; empty for none (the default). Costs one {@code fill} of the block
+ *                    size per allocation
+ * @param zeroOnReset write zeros over the blocks handed out since the last reset when {@link PoolAllocator#reset()}
+ *                    runs, so that the next user of each of those blocks sees zeros; makes a reset cost
+ *                    O(bytes handed out) instead of O(blocks / 64)
+ * @param allowGrowth when every block is in use, reserve another chunk of the creation-time block count instead
+ *                    of failing with {@code OUT_OF_MEMORY}; off by default
+ * @param maxBlocks   the most blocks the pool may ever hold, over all its chunks; growth stops there (the last
+ *                    chunk is cut short to meet it exactly). At least one; {@link Long#MAX_VALUE}, the default,
+ *                    means no bound beyond native memory
+ */
+public record PoolConfig(boolean trackStats, OptionalInt fillPattern, boolean zeroOnReset, boolean allowGrowth,
+                         long maxBlocks) {
+
+    private static final PoolConfig DEFAULTS = new PoolConfig(false, OptionalInt.empty(), false, false,
+            Long.MAX_VALUE);
+
+    /**
+     * Checks the components.
+     *
+     * @throws IllegalArgumentException when the fill pattern is not a byte value (-128 to 255) or
+     *     {@code maxBlocks < 1}
+     */
+    public PoolConfig {
+        Objects.requireNonNull(fillPattern, "fillPattern");
+        if (fillPattern.isPresent() && (fillPattern.getAsInt() < Byte.MIN_VALUE || fillPattern.getAsInt() > 0xFF)) {
+            throw new IllegalArgumentException("fillPattern must be a byte value (-128 to 255), was "
+                    + fillPattern.getAsInt());
+        }
+        if (maxBlocks < 1) {
+            throw new IllegalArgumentException("maxBlocks must be at least 1, was " + maxBlocks);
+        }
+    }
+
+    /**
+     * Returns the defaults: no statistics, no fill pattern, no zeroing, a fixed number of blocks.
+     *
+     * @return the default configuration
+     */
+    public static PoolConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Returns a copy with statistics on or off.
+     *
+     * @param on whether to track statistics
+     * @return the new configuration
+     */
+    public PoolConfig withTrackStats(boolean on) {
+        return new PoolConfig(on, fillPattern, zeroOnReset, allowGrowth, maxBlocks);
+    }
+
+    /**
+     * Returns a copy that writes {@code pattern} over every block handed out.
+     *
+     * @param pattern the byte to write
+     * @return the new configuration
+     */
+    public PoolConfig withFillPattern(byte pattern) {
+        return new PoolConfig(trackStats, OptionalInt.of(pattern & 0xFF), zeroOnReset, allowGrowth, maxBlocks);
+    }
+
+    /**
+     * Returns a copy that writes no fill pattern.
+     *
+     * @return the new configuration
+     */
+    public PoolConfig withoutFillPattern() {
+        return new PoolConfig(trackStats, OptionalInt.empty(), zeroOnReset, allowGrowth, maxBlocks);
+    }
+
+    /**
+     * Returns a copy with zero-on-reset on or off.
+     *
+     * @param on whether {@code reset()} zeroes the blocks it releases
+     * @return the new configuration
+     */
+    public PoolConfig withZeroOnReset(boolean on) {
+        return new PoolConfig(trackStats, fillPattern, on, allowGrowth, maxBlocks);
+    }
+
+    /**
+     * Returns a copy with growth on or off.
+     *
+     * @param on whether a full pool reserves another chunk instead of failing
+     * @return the new configuration
+     */
+    public PoolConfig withAllowGrowth(boolean on) {
+        return new PoolConfig(trackStats, fillPattern, zeroOnReset, on, maxBlocks);
+    }
+
+    /**
+     * Returns a copy with another bound on the total number of blocks.
+     *
+     * @param max the most blocks the pool may hold, at least one
+     * @return the new configuration
+     * @throws IllegalArgumentException when {@code max < 1}
+     */
+    public PoolConfig withMaxBlocks(long max) {
+        return new PoolConfig(trackStats, fillPattern, zeroOnReset, allowGrowth, max);
+    }
+}
