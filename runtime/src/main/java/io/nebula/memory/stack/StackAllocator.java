@@ -40,11 +40,13 @@ import java.util.Optional;
  *
  * <h2>Costs</h2>
  * <ul>
- *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and four stores (the top and
- *       one entry in each of three bookkeeping arrays on the Java heap): no locks, no heap allocation except when
- *       the arrays double, which happens once per doubling of the greatest depth reached.</li>
+ *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and five stores (the top, the
+ *       depth and one entry in each of three bookkeeping arrays on the Java heap): no locks, no heap allocation
+ *       except when the arrays double, once per doubling of the greatest depth reached.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
+ *   <li>Bookkeeping: 24 bytes of Java heap per live allocation, sized for the greatest depth reached and never
+ *       shrunk. It is not counted in {@link #usedBytes()}, which reports native memory only.</li>
  *   <li>{@link #deallocate(MemorySegment)}, {@link #deallocateOffset(long)}: a comparison with the top entry and
  *       two stores. The error path walks the live allocations to name the one given.</li>
  *   <li>{@link #marker()}, {@link #frame()}: one small heap object each.</li>
@@ -54,10 +56,10 @@ import java.util.Optional;
  * </ul>
  *
  * <h2>Lifetimes</h2>
- * A segment handed out stays accessible until the stack is closed, even after it was popped: the FFM API cannot
- * revoke a slice of a live arena. Using a popped segment reads and writes the bytes of whatever is allocated there
- * next; {@link StackConfig#withFillPattern(byte) a fill pattern} makes such bugs visible. After {@link #close()}
- * every segment handed out is inaccessible.
+ * A segment handed out stays accessible until the stack is closed, even after it was popped: the FFM API offers
+ * no unrestricted way to revoke one slice of a live arena. Using a popped segment reads and writes the bytes of
+ * whatever is allocated there next; {@link StackConfig#withFillPattern(byte) a fill pattern} makes such bugs
+ * visible. After {@link #close()} every segment handed out is inaccessible.
  *
  * <h2>Threads</h2>
  * A stack allocator is confined to the thread that created it: a call from any other thread throws
@@ -250,7 +252,8 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
 
     /**
      * Pops the top allocation, which must start at {@code offset}: the counterpart of
-     * {@link #allocateOffset(long, long)}, without a segment object.
+     * {@link #allocateOffset(long, long)}, without a segment object. When several live allocations start at
+     * {@code offset} (a zero-byte allocation shares its start with the next one), the top one is popped.
      *
      * @param offset the offset of the top allocation in {@link #segment()}
      * @throws AllocationException {@link ErrorCode#OUT_OF_ORDER} when {@code offset} starts a live allocation with
