@@ -4,6 +4,7 @@ import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.internal.Requests;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -392,7 +393,7 @@ class StackAllocatorModelTest {
             frames.removeIf(frame -> frame.marker().discarded && random.nextInt(8) != 0);
         }
 
-        private void expectFailure(ErrorCode code, org.junit.jupiter.api.function.Executable call,
+        private void expectFailure(ErrorCode code, Executable call,
                                    String... fragments) {
             assertFails(code, stack, call, fragments);
             errors.merge(code, 1, Integer::sum);

@@ -5,10 +5,12 @@ import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.ErrorCode;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -518,7 +520,7 @@ class StackAllocatorTest {
 
         private static byte[] filled(int length, byte value) {
             byte[] bytes = new byte[length];
-            java.util.Arrays.fill(bytes, value);
+            Arrays.fill(bytes, value);
             return bytes;
         }
     }
@@ -608,11 +610,11 @@ class StackAllocatorTest {
             StackMarker marker = stack.marker();
             StackFrame frame = stack.frame();
             stack.close();
-            List<org.junit.jupiter.api.function.Executable> calls = List.of(
+            List<Executable> calls = List.of(
                     () -> stack.allocate(8, 8), () -> stack.allocateOffset(8, 8), () -> stack.deallocate(segment),
                     () -> stack.deallocateOffset(0), stack::marker, stack::frame, () -> stack.release(marker),
                     frame::close, stack::reset);
-            for (org.junit.jupiter.api.function.Executable call : calls) {
+            for (Executable call : calls) {
                 assertFails(ErrorCode.CLOSED, stack, call,
                         "Allocator: StackAllocator[capacity=256, used=8, depth=1, closed]",
                         "the allocator was closed and its native memory freed",
