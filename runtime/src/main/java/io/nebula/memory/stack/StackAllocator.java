@@ -1,0 +1,598 @@
+package io.nebula.memory.stack;
+
+import io.nebula.memory.AllocationException;
+import io.nebula.memory.AllocationStatistics;
+import io.nebula.memory.Allocator;
+import io.nebula.memory.ErrorCode;
+import io.nebula.memory.MemoryUsage;
+import io.nebula.memory.Resettable;
+import io.nebula.memory.StatisticsProvider;
+import io.nebula.memory.internal.Ownership;
+import io.nebula.memory.internal.Requests;
+import io.nebula.memory.internal.StatisticsRecorder;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A LIFO allocator: allocation pushes onto one block of native memory, deallocation pops the most recent
+ * allocation, and a {@link StackMarker} or {@link StackFrame} pops everything allocated after it at once.
+ *
+ * <p>Best for scratch memory whose lifetime follows the call stack: recursive descent, tree walks, temporary
+ * buffers of a computation that nests.
+ * <pre>{@code
+ * try (StackAllocator stack = StackAllocator.create(64 * 1024)) {
+ *     MemorySegment a = stack.allocate(ValueLayout.JAVA_LONG, 4);
+ *     MemorySegment b = stack.allocate(256);
+ *     stack.deallocate(b);                                 // the top: fine
+ *     try (StackFrame frame = stack.frame()) {
+ *         MemorySegment scratch = stack.allocate(4096);    // popped when the frame closes
+ *     }
+ *     stack.deallocate(a);
+ * }                                                        // native memory freed
+ * }</pre>
+ *
+ * <p>Only the top allocation can be deallocated: giving back any other one throws {@link ErrorCode#OUT_OF_ORDER},
+ * naming the allocation expected and the one given, and changes nothing.
+ *
+ * <h2>Costs</h2>
+ * <ul>
+ *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and five stores (the top, the
+ *       depth and one entry in each of three bookkeeping arrays on the Java heap): no locks, no heap allocation
+ *       except when the arrays double, once per doubling of the greatest depth reached.</li>
+ *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
+ *       escapes the caller.</li>
+ *   <li>Bookkeeping: 24 bytes of Java heap per live allocation, sized for the greatest depth reached and never
+ *       shrunk. It is not counted in {@link #usedBytes()}, which reports native memory only.</li>
+ *   <li>{@link #deallocate(MemorySegment)}, {@link #deallocateOffset(long)}: a comparison with the top entry and
+ *       two stores. The error path walks the live allocations to name the one given.</li>
+ *   <li>{@link #marker()}, {@link #frame()}: one small heap object each.</li>
+ *   <li>{@link #release(StackMarker)}, {@link #reset()}: O(1), however many allocations they pop.</li>
+ *   <li>With {@link StackConfig#fillPattern()}: every allocation also costs a fill of its bytes. With
+ *       {@link StackConfig#zeroOnRelease()}: every release also costs a fill of the bytes it pops.</li>
+ * </ul>
+ *
+ * <h2>Lifetimes</h2>
+ * A segment handed out stays accessible until the stack is closed, even after it was popped: the FFM API offers
+ * no unrestricted way to revoke one slice of a live arena. Using a popped segment reads and writes the bytes of
+ * whatever is allocated there next; {@link StackConfig#withFillPattern(byte) a fill pattern} makes such bugs
+ * visible. After {@link #close()} every segment handed out is inaccessible.
+ *
+ * <h2>Threads</h2>
+ * A stack allocator is confined to the thread that created it: a call from any other thread throws
+ * {@link ErrorCode#WRONG_THREAD}, and its segments can only be accessed from that thread.
+ */
+public final class StackAllocator implements Allocator, MemoryUsage, Resettable, StatisticsProvider {
+
+    /** Alignment of the backing block: one cache line. */
+    private static final long BLOCK_ALIGNMENT = 64;
+
+    /** The largest array length every JVM supports. */
+    private static final int MAX_DEPTH = Integer.MAX_VALUE - 8;
+
+    private final Arena arena;
+    private final MemorySegment memory;
+    private final long base;
+    private final long capacity;
+    private final StackConfig config;
+    private final boolean fill;
+    private final byte pattern;
+    private final boolean zeroOnRelease;
+    private final StatisticsRecorder stats;
+
+    /** The thread that may use this allocator; {@code null} once closed. */
+    private Thread owner;
+    /** Bytes in use, padding included: the offset where the next allocation's padding starts. */
+    private long top;
+
+    /*
+     * One entry per live allocation, bottom first, in parallel arrays: where it starts, where the top was before
+     * it (so popping it restores the top, padding included), and a serial number unique over the stack's life,
+     * which tells a marker whether the allocation below it is still the one it saw. An allocation's end is the
+     * next entry's previous top, or the top for the top entry.
+     */
+    private long[] starts = new long[16];
+    private long[] previousTops = new long[16];
+    private long[] serials = new long[16];
+    private int depth;
+    private long nextSerial = 1;
+
+    private StackAllocator(long capacity, StackConfig config) {
+        this.capacity = capacity;
+        this.config = config;
+        this.arena = Arena.ofConfined();
+        this.memory = reserve(arena, capacity);
+        this.base = memory.address();
+        this.fill = config.fillPattern().isPresent();
+        this.pattern = (byte) config.fillPattern().orElse(0);
+        this.zeroOnRelease = config.zeroOnRelease();
+        this.stats = config.trackStats() ? new StatisticsRecorder() : null;
+        this.owner = Thread.currentThread();
+    }
+
+    /**
+     * Creates a stack allocator of {@code capacity} bytes with the default configuration.
+     *
+     * @param capacity the bytes to reserve, at least one
+     * @return the allocator, confined to the calling thread
+     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code capacity < 1}, or
+     *     {@link ErrorCode#OUT_OF_MEMORY} when the native memory cannot be reserved
+     */
+    public static StackAllocator create(long capacity) {
+        return create(capacity, StackConfig.defaults());
+    }
+
+    /**
+     * Creates a stack allocator of {@code capacity} bytes.
+     *
+     * @param capacity the bytes to reserve, at least one
+     * @param config   the configuration
+     * @return the allocator, confined to the calling thread
+     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code capacity < 1}, or
+     *     {@link ErrorCode#OUT_OF_MEMORY} when the native memory cannot be reserved
+     */
+    public static StackAllocator create(long capacity, StackConfig config) {
+        Objects.requireNonNull(config, "config");
+        if (capacity < 1) {
+            throw AllocationException.builder(ErrorCode.INVALID_SIZE)
+                    .allocator("StackAllocator")
+                    .request(capacity, BLOCK_ALIGNMENT)
+                    .details("the capacity must be at least 1 byte, was " + capacity)
+                    .suggest("Pass the most bytes the stack must hold at its deepest, for example 64 * 1024.")
+                    .build();
+        }
+        return new StackAllocator(capacity, config);
+    }
+
+    private static MemorySegment reserve(Arena arena, long bytes) {
+        try {
+            return arena.allocate(bytes, BLOCK_ALIGNMENT);
+        } catch (OutOfMemoryError | IllegalArgumentException e) {
+            arena.close();
+            throw AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
+                    .allocator("StackAllocator")
+                    .request(bytes, BLOCK_ALIGNMENT)
+                    .details("the system could not reserve " + bytes + " bytes of native memory: " + e.getMessage())
+                    .suggest("Ask for a smaller capacity.")
+                    .suggest("Free native memory held elsewhere (other arenas, direct buffers) first.")
+                    .build();
+        }
+    }
+
+    /**
+     * Returns the configuration this allocator was created with.
+     *
+     * @return the configuration
+     */
+    public StackConfig config() {
+        return config;
+    }
+
+    /**
+     * Returns the whole backing block. Offsets returned by {@link #allocateOffset(long, long)} index into it.
+     *
+     * @return the backing segment, {@link #capacityBytes()} bytes long
+     */
+    public MemorySegment segment() {
+        return memory;
+    }
+
+    /**
+     * Allocates like {@link #allocate(long, long)} but returns the offset of the new memory in {@link #segment()}
+     * instead of a segment: the zero-garbage path for hot loops. Give it back with {@link #deallocateOffset(long)}.
+     * <pre>{@code
+     * MemorySegment block = stack.segment();
+     * long p = stack.allocateOffset(8, 8);
+     * block.set(ValueLayout.JAVA_LONG, p, 42L);
+     * stack.deallocateOffset(p);
+     * }</pre>
+     *
+     * @param byteSize      the size in bytes, zero or more
+     * @param byteAlignment the alignment of the resulting address, a power of two
+     * @return the offset of the allocation in {@link #segment()}
+     * @throws AllocationException as {@link #allocate(long, long)}
+     */
+    public long allocateOffset(long byteSize, long byteAlignment) {
+        checkOwner();
+        long start = Requests.alignUp(base + top, byteAlignment) - base;
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
+            throw allocationFailure(byteSize, byteAlignment);
+        }
+        int n = depth;
+        if (n == starts.length) {
+            grow(byteSize, byteAlignment);
+        }
+        starts[n] = start;
+        previousTops[n] = top;
+        serials[n] = nextSerial++;
+        depth = n + 1;
+        top = start + byteSize;
+        if (fill) {
+            memory.asSlice(start, byteSize).fill(pattern);
+        }
+        if (stats != null) {
+            stats.allocated(byteSize, top);
+        }
+        return start;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Pushes the allocation on the stack. Costs one {@link #allocateOffset(long, long)} and one {@code asSlice}.
+     */
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        return memory.asSlice(allocateOffset(byteSize, byteAlignment), byteSize);
+    }
+
+    /**
+     * Pops the top allocation, which must be {@code segment}: the segment exactly as {@link #allocate(long, long)}
+     * returned it (same address and size, not a slice of it).
+     *
+     * @param segment the top allocation
+     * @throws AllocationException {@link ErrorCode#OUT_OF_ORDER} when {@code segment} is a live allocation with
+     *     others above it, {@link ErrorCode#FOREIGN_SEGMENT} when it is not a live allocation of this stack,
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
+     */
+    @Override
+    public void deallocate(MemorySegment segment) {
+        Objects.requireNonNull(segment, "segment");
+        checkOwner();
+        int n = depth - 1;
+        long offset = segment.address() - base;
+        if (n < 0 || offset != starts[n] || segment.byteSize() != top - offset || !segment.isNative()) {
+            throw deallocationFailure(segment);
+        }
+        pop(n);
+    }
+
+    /**
+     * Pops the top allocation, which must start at {@code offset}: the counterpart of
+     * {@link #allocateOffset(long, long)}, without a segment object. When several live allocations start at
+     * {@code offset} (a zero-byte allocation shares its start with the next one), the top one is popped.
+     *
+     * @param offset the offset of the top allocation in {@link #segment()}
+     * @throws AllocationException {@link ErrorCode#OUT_OF_ORDER} when {@code offset} starts a live allocation with
+     *     others above it, {@link ErrorCode#FOREIGN_SEGMENT} when it starts no live allocation,
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
+     */
+    public void deallocateOffset(long offset) {
+        checkOwner();
+        int n = depth - 1;
+        if (n < 0 || offset != starts[n]) {
+            throw deallocationFailure(offset);
+        }
+        pop(n);
+    }
+
+    private void pop(int n) {
+        long start = starts[n];
+        long end = top;
+        long previous = previousTops[n];
+        if (zeroOnRelease && end > previous) {
+            memory.asSlice(previous, end - previous).fill((byte) 0);
+        }
+        depth = n;
+        top = previous;
+        if (stats != null) {
+            stats.deallocated(end - start);
+        }
+    }
+
+    /**
+     * Saves the current state. Pair it with {@link #release(StackMarker)}, or use {@link #frame()}.
+     *
+     * @return a marker at the current depth and top
+     * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     */
+    public StackMarker marker() {
+        checkOwner();
+        int n = depth;
+        return new StackMarker(this, n, n == 0 ? 0 : serials[n - 1], top);
+    }
+
+    /**
+     * Pops every allocation made after {@code marker} was taken. The marker stays valid and may be released again;
+     * markers taken after it are discarded once an allocation they covered is popped.
+     *
+     * @param marker a valid marker of this stack: every allocation that was live when it was taken is still live
+     * @throws AllocationException {@link ErrorCode#INVALID_CHECKPOINT} when the marker belongs to another stack or
+     *     was discarded because an allocation it covered was popped; {@link ErrorCode#CLOSED} or
+     *     {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
+     */
+    public void release(StackMarker marker) {
+        Objects.requireNonNull(marker, "marker");
+        checkOwner();
+        int d = marker.depth;
+        if (marker.owner != this || d > depth || (d > 0 && serials[d - 1] != marker.below)) {
+            throw invalidMarker(marker);
+        }
+        releaseTo(d, marker.offset);
+    }
+
+    /**
+     * Opens a frame: a marker released when the frame closes.
+     *
+     * @return the frame, to use in try-with-resources
+     * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     */
+    public StackFrame frame() {
+        return new StackFrame(this, marker());
+    }
+
+    /**
+     * Pops every allocation. Discards every marker taken on a non-empty stack. O(1), or O(bytes used) with
+     * {@link StackConfig#zeroOnRelease()}.
+     *
+     * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     */
+    @Override
+    public void reset() {
+        checkOwner();
+        releaseTo(0, 0);
+    }
+
+    private void releaseTo(int newDepth, long offset) {
+        long released = top - offset;
+        if (zeroOnRelease && released > 0) {
+            memory.asSlice(offset, released).fill((byte) 0);
+        }
+        depth = newDepth;
+        top = offset;
+        if (stats != null) {
+            stats.released(released);
+        }
+    }
+
+    /**
+     * Returns the number of live allocations.
+     *
+     * @return the depth of the stack, 0 when empty
+     */
+    public int depth() {
+        return depth;
+    }
+
+    @Override
+    public boolean owns(MemorySegment segment) {
+        Objects.requireNonNull(segment, "segment");
+        if (owner == null || !segment.isNative()) {
+            return false;
+        }
+        long offset = segment.address() - base;
+        return offset >= 0 && offset <= capacity && segment.byteSize() <= capacity - offset;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>For a stack: the top offset, alignment padding between allocations included.
+     */
+    @Override
+    public long usedBytes() {
+        return top;
+    }
+
+    @Override
+    public long availableBytes() {
+        return capacity - top;
+    }
+
+    @Override
+    public long capacityBytes() {
+        return capacity;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Deallocations count pops; marker releases, frame closes and resets count as bulk releases
+     * ({@code resets}), with the bytes they popped, padding included, in {@code bytesFreed}.
+     */
+    @Override
+    public Optional<AllocationStatistics> statistics() {
+        return stats == null ? Optional.empty() : Optional.of(stats.snapshot(top));
+    }
+
+    @Override
+    public boolean isClosed() {
+        return owner == null;
+    }
+
+    /**
+     * Frees the native memory; every segment handed out becomes inaccessible. Closing again does nothing.
+     * {@link #depth()} and {@link #usedBytes()} keep reporting what was live at the close.
+     *
+     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than the owner
+     */
+    @Override
+    public void close() {
+        if (owner == null) {
+            return;
+        }
+        if (owner != Thread.currentThread()) {
+            throw Ownership.wrongThread(toString(), owner);
+        }
+        owner = null;
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "StackAllocator[capacity=" + capacity + ", used=" + top + ", depth=" + depth
+                + (owner == null ? ", closed" : "") + "]";
+    }
+
+    private void checkOwner() {
+        if (owner != Thread.currentThread()) {
+            throw owner == null ? Ownership.closed(toString()) : Ownership.wrongThread(toString(), owner);
+        }
+    }
+
+    private void grow(long byteSize, long byteAlignment) {
+        int length = starts.length;
+        if (length >= MAX_DEPTH) {
+            if (stats != null) {
+                stats.failed();
+            }
+            throw AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
+                    .allocator(toString())
+                    .request(byteSize, byteAlignment)
+                    .memory(availableBytes(), usedBytes())
+                    .details("the stack already holds " + depth + " live allocations, the most it can track")
+                    .suggest("Pop allocations, or release a marker, before allocating more.")
+                    .build();
+        }
+        int newLength = (int) Math.min(2L * length, MAX_DEPTH);
+        long[] newStarts = Arrays.copyOf(starts, newLength);
+        long[] newPreviousTops = Arrays.copyOf(previousTops, newLength);
+        long[] newSerials = Arrays.copyOf(serials, newLength);
+        starts = newStarts;
+        previousTops = newPreviousTops;
+        serials = newSerials;
+    }
+
+    /** The size of live allocation {@code i}: up to the next entry's previous top, or to the top. */
+    private long sizeOf(int i) {
+        return (i == depth - 1 ? top : previousTops[i + 1]) - starts[i];
+    }
+
+    private String describe(int i) {
+        return "index " + i + " (offset " + starts[i] + ", " + sizeOf(i) + " bytes)";
+    }
+
+    private String expected() {
+        return depth == 0 ? "the stack is empty, so nothing can be deallocated"
+                : "expected the top allocation, " + describe(depth - 1);
+    }
+
+    private AllocationException allocationFailure(long byteSize, long byteAlignment) {
+        if (stats != null) {
+            stats.failed();
+        }
+        AllocationException invalid = Requests.invalidRequest(toString(), byteSize, byteAlignment,
+                availableBytes(), usedBytes());
+        if (invalid != null) {
+            return invalid;
+        }
+        long start = Requests.alignUp(base + top, byteAlignment) - base;
+        long padding = start - top;
+        AllocationException.Builder error = AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
+                .allocator(toString())
+                .request(byteSize, byteAlignment)
+                .memory(availableBytes(), usedBytes())
+                .details("the request needs " + byteSize + " bytes" + (padding > 0 ? " plus " + padding
+                        + " bytes of alignment padding" : "") + " at offset " + top + " but only "
+                        + availableBytes() + " bytes remain above the " + depth + " live allocation"
+                        + (depth == 1 ? "" : "s"));
+        if (byteSize > capacity) {
+            error.suggest("The request is larger than the whole stack (" + capacity + " bytes): create the stack"
+                    + " with a capacity of at least " + byteSize + " bytes (StackAllocator.create(" + byteSize
+                    + ")), or allocate this object elsewhere.");
+        } else {
+            long needed = start + byteSize;
+            error.suggest("Increase the capacity to at least " + needed + " bytes (StackAllocator.create("
+                    + needed + ")), or more if the stack can get deeper than it is now.");
+            error.suggest("Close frames, release markers and deallocate temporaries as soon as their work is done,"
+                    + " so that their memory is popped before the next allocation.");
+        }
+        error.suggest("Allocate large or long-lived buffers from a BumpAllocator or PoolAllocator, and keep the"
+                + " stack for short-lived scratch memory.");
+        return error.build();
+    }
+
+    private AllocationException deallocationFailure(MemorySegment segment) {
+        long offset = segment.address() - base;
+        long size = segment.byteSize();
+        String given = "the segment (" + size + " bytes at address 0x" + Long.toHexString(segment.address())
+                + (segment.isNative() ? "" : ", on the heap") + ")";
+        if (!owns(segment)) {
+            return foreign(size, given + " is not inside this stack's block [0x" + Long.toHexString(base) + ", 0x"
+                    + Long.toHexString(base + capacity) + "); " + expected());
+        }
+        for (int i = depth - 2; i >= 0; i--) {
+            if (starts[i] == offset && sizeOf(i) == size) {
+                return outOfOrder(size, i);
+            }
+        }
+        return foreign(size, notLive(given + ", at offset " + offset + " of this stack's block,", offset));
+    }
+
+    private AllocationException deallocationFailure(long offset) {
+        if (offset < 0 || offset > capacity) {
+            return foreign(-1, "the offset " + offset + " is not inside this stack's block of " + capacity
+                    + " bytes; " + expected());
+        }
+        for (int i = depth - 2; i >= 0; i--) {
+            if (starts[i] == offset) {
+                return outOfOrder(-1, i);
+            }
+        }
+        return foreign(-1, notLive("the offset " + offset, offset));
+    }
+
+    private String notLive(String given, long offset) {
+        String why = offset >= top
+                ? " is at or above the top (" + top + " bytes used), so it was already popped or never handed out"
+                : " does not start a live allocation (it may have been a slice, or popped and overwritten)";
+        return given + why + "; " + expected();
+    }
+
+    private AllocationException outOfOrder(long size, int index) {
+        int above = depth - 1 - index;
+        int topIndex = depth - 1;
+        return AllocationException.builder(ErrorCode.OUT_OF_ORDER)
+                .allocator(toString())
+                .request(size >= 0 ? size : sizeOf(index), 1)
+                .memory(availableBytes(), usedBytes())
+                .details(expected() + ", but was given the allocation at " + describe(index) + ", which has "
+                        + above + " live allocation" + (above == 1 ? "" : "s") + " above it")
+                .suggest("Deallocate in reverse order of allocation: give back index " + topIndex + " (offset "
+                        + starts[topIndex] + ") first.")
+                .suggest("To pop several allocations at once, take a marker (or open a frame) before them and"
+                        + " release it.")
+                .build();
+    }
+
+    private AllocationException foreign(long size, String details) {
+        AllocationException.Builder error = AllocationException.builder(ErrorCode.FOREIGN_SEGMENT)
+                .allocator(toString());
+        if (size >= 0) {
+            error.request(size, 1);
+        }
+        return error.memory(availableBytes(), usedBytes())
+                .details(details)
+                .suggest("Give back each allocation exactly as this stack returned it (not a slice of it), to the"
+                        + " stack that returned it.")
+                .suggest("Give back each allocation once: a deallocation, marker release, frame close or reset"
+                        + " that popped it already gave it back.")
+                .build();
+    }
+
+    private AllocationException invalidMarker(StackMarker marker) {
+        String why;
+        if (marker.owner != this) {
+            why = "the marker was taken on another stack, " + marker.owner;
+        } else if (marker.depth > depth) {
+            why = "the marker was taken at depth " + marker.depth + " but only " + depth + " allocation"
+                    + (depth == 1 ? " is" : "s are") + " live now: allocations it covered were popped since (by a"
+                    + " deallocation, the release of an older marker or frame, or reset), which discarded it";
+        } else {
+            why = "the allocation at index " + (marker.depth - 1) + " just below the marker was popped since (by a"
+                    + " deallocation, the release of an older marker or frame, or reset) and index "
+                    + (marker.depth - 1) + " now holds a newer allocation, so the marker was discarded";
+        }
+        return AllocationException.builder(ErrorCode.INVALID_CHECKPOINT)
+                .allocator(toString())
+                .memory(availableBytes(), usedBytes())
+                .details(marker + " cannot be released: " + why)
+                .suggest("Release markers in reverse order of creation (close nested frames before outer ones),"
+                        + " and do not deallocate allocations older than a marker that is still in use.")
+                .suggest("Take a new marker after the allocations below the old one were popped, or after reset().")
+                .build();
+    }
+}

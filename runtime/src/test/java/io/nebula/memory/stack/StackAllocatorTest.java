@@ -1,0 +1,626 @@
+package io.nebula.memory.stack;
+
+import io.nebula.memory.AllocationException;
+import io.nebula.memory.AllocationStatistics;
+import io.nebula.memory.ErrorCode;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static io.nebula.memory.stack.StackAssertions.assertFails;
+import static io.nebula.memory.stack.StackAssertions.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StackAllocatorTest {
+
+    @Nested
+    class Creation {
+
+        @Test
+        void startsEmptyWithTheWholeCapacityAvailable() {
+            try (StackAllocator stack = StackAllocator.create(8192)) {
+                assertEquals(8192, stack.capacityBytes());
+                assertEquals(0, stack.usedBytes());
+                assertEquals(8192, stack.availableBytes());
+                assertEquals(0, stack.depth());
+                assertFalse(stack.isClosed());
+                assertSame(StackConfig.defaults(), stack.config());
+                assertEquals("StackAllocator[capacity=8192, used=0, depth=0]", stack.toString());
+            }
+        }
+
+        @Test
+        void backingSegmentIsTheCapacityLongAndCacheLineAligned() {
+            StackConfig config = StackConfig.defaults().withTrackStats(true);
+            try (StackAllocator stack = StackAllocator.create(1000, config)) {
+                assertSame(config, stack.config());
+                assertEquals(1000, stack.segment().byteSize());
+                assertEquals(0, stack.segment().address() % 64);
+                assertTrue(stack.segment().isNative());
+            }
+        }
+
+        @Test
+        void capacityBelowOneByteIsInvalidSize() {
+            for (long capacity : new long[] {0, -1, Long.MIN_VALUE}) {
+                AllocationException e = assertThrows(AllocationException.class, () -> StackAllocator.create(capacity));
+                assertEquals(ErrorCode.INVALID_SIZE, e.code());
+                assertMessage(e, "Allocator: StackAllocator", "the capacity must be at least 1 byte, was " + capacity,
+                        "64 * 1024");
+            }
+        }
+
+        @Test
+        void capacityTheSystemCannotReserveIsOutOfMemory() {
+            AllocationException e = assertThrows(AllocationException.class,
+                    () -> StackAllocator.create(Long.MAX_VALUE));
+            assertEquals(ErrorCode.OUT_OF_MEMORY, e.code());
+            assertMessage(e, "could not reserve " + Long.MAX_VALUE + " bytes of native memory",
+                    "Ask for a smaller capacity.");
+        }
+
+        @Test
+        void configMustNotBeNull() {
+            assertThrows(NullPointerException.class, () -> StackAllocator.create(64, null));
+        }
+    }
+
+    @Nested
+    class AllocateOffset {
+
+        @Test
+        void pushesAlignedAllocationsAndCountsPaddingAsUsed() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                assertEquals(0, stack.allocateOffset(1, 1));
+                assertEquals(8, stack.allocateOffset(8, 8));
+                assertEquals(16, stack.allocateOffset(3, 2));
+                assertEquals(32, stack.allocateOffset(0, 16));
+                assertEquals(32, stack.usedBytes());
+                assertEquals(224, stack.availableBytes());
+                assertEquals(4, stack.depth());
+            }
+        }
+
+        @Test
+        void alignsTheAddressNotOnlyTheOffsetEvenBeyondTheBlockAlignment() {
+            try (StackAllocator stack = StackAllocator.create(3 * 4096)) {
+                stack.allocateOffset(1, 1);
+                long offset = stack.allocateOffset(16, 4096);
+                assertEquals(0, (stack.segment().address() + offset) % 4096);
+                assertEquals(offset + 16, stack.usedBytes());
+            }
+        }
+
+        @Test
+        void zeroByteAllocationsArePushedLikeAnyOther() {
+            try (StackAllocator stack = StackAllocator.create(64)) {
+                stack.allocateOffset(64, 1);
+                assertEquals(64, stack.allocateOffset(0, 1));
+                assertEquals(64, stack.allocateOffset(0, 1));
+                assertEquals(3, stack.depth());
+                assertEquals(0, stack.availableBytes());
+            }
+        }
+
+        @Test
+        void bookkeepingGrowsPastItsInitialSize() {
+            try (StackAllocator stack = StackAllocator.create(10_000)) {
+                for (int i = 0; i < 5000; i++) {
+                    assertEquals(2L * i, stack.allocateOffset(1, 2));
+                }
+                assertEquals(5000, stack.depth());
+                for (int i = 4999; i >= 0; i--) {
+                    stack.deallocateOffset(2L * i);
+                    assertEquals(i == 0 ? 0 : 2L * i - 1, stack.usedBytes());
+                }
+                assertEquals(0, stack.depth());
+            }
+        }
+
+        @Test
+        void negativeSizeIsInvalidSize() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.allocateOffset(8, 8);
+                assertFails(ErrorCode.INVALID_SIZE, stack, () -> stack.allocateOffset(-1, 8),
+                        "Layout:    -1 bytes (alignment 8)", "Memory:    248 bytes available, 8 bytes used",
+                        "the size is negative: -1 bytes");
+            }
+        }
+
+        @Test
+        void alignmentThatIsNotAPositivePowerOfTwoIsInvalidAlignment() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.allocateOffset(8, 8);
+                for (long alignment : new long[] {0, 3, 12, -8, Long.MIN_VALUE}) {
+                    assertFails(ErrorCode.INVALID_ALIGNMENT, stack, () -> stack.allocateOffset(8, alignment),
+                            "the alignment " + alignment + " is not a positive power of two");
+                }
+                assertEquals(8, stack.allocateOffset(8, 8), "the failures left the top where it was");
+            }
+        }
+
+        @Test
+        void requestBeyondTheRemainingBytesIsOutOfMemoryWithTheNumbers() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.allocateOffset(200, 1);
+                AllocationException e = assertFails(ErrorCode.OUT_OF_MEMORY, stack,
+                        () -> stack.allocateOffset(100, 1),
+                        "Allocator: StackAllocator[capacity=256, used=200, depth=1]",
+                        "Layout:    100 bytes (alignment 1)",
+                        "Memory:    56 bytes available, 200 bytes used",
+                        "the request needs 100 bytes at offset 200 but only 56 bytes remain above the 1 live"
+                                + " allocation",
+                        "1. Increase the capacity to at least 300 bytes (StackAllocator.create(300))",
+                        "2. Close frames, release markers and deallocate temporaries",
+                        "3. Allocate large or long-lived buffers from a BumpAllocator or PoolAllocator");
+                assertEquals(3, e.suggestions().size());
+                assertEquals(56, e.availableBytes());
+                assertEquals(200, e.usedBytes());
+                assertEquals(Optional.of(new AllocationException.Request(100, 1)), e.request());
+                assertEquals(200, stack.allocateOffset(56, 1), "exactly the remaining bytes still fit");
+            }
+        }
+
+        @Test
+        void outOfMemoryCountsTheAlignmentPadding() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.allocateOffset(1, 1);
+                stack.allocateOffset(1, 1);
+                assertFails(ErrorCode.OUT_OF_MEMORY, stack, () -> stack.allocateOffset(250, 64),
+                        "the request needs 250 bytes plus 62 bytes of alignment padding at offset 2 but only 254"
+                                + " bytes remain above the 2 live allocations",
+                        "at least 314 bytes (StackAllocator.create(314))");
+            }
+        }
+
+        @Test
+        void requestLargerThanTheWholeStackSaysSo() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                AllocationException e = assertFails(ErrorCode.OUT_OF_MEMORY, stack,
+                        () -> stack.allocateOffset(1000, 8),
+                        "1. The request is larger than the whole stack (256 bytes): create the stack with a"
+                                + " capacity of at least 1000 bytes (StackAllocator.create(1000))");
+                assertEquals(2, e.suggestions().size());
+            }
+        }
+    }
+
+    @Nested
+    class Allocate {
+
+        @Test
+        void returnsASliceOfTheBackingSegmentAtTheAllocatedOffset() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.allocate(3, 1);
+                MemorySegment segment = stack.allocate(16, 8);
+                assertEquals(16, segment.byteSize());
+                assertEquals(stack.segment().address() + 8, segment.address());
+                assertTrue(stack.owns(segment));
+                assertEquals(24, stack.usedBytes());
+                assertEquals(2, stack.depth());
+            }
+        }
+
+        @Test
+        void segmentAllocatorHelpersWorkOnTheStack() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                MemorySegment ints = stack.allocateFrom(ValueLayout.JAVA_INT, 1, 2, 3);
+                MemorySegment one = stack.allocate(ValueLayout.JAVA_LONG);
+                assertArrayEquals(new int[] {1, 2, 3}, ints.toArray(ValueLayout.JAVA_INT));
+                assertEquals(0, one.address() % 8);
+                assertEquals(2, stack.depth());
+                stack.deallocate(one, ValueLayout.JAVA_LONG);
+                stack.deallocate(ints);
+                assertEquals(0, stack.usedBytes());
+            }
+        }
+
+        @Test
+        void allocationWhoseInitializerThrowsIsPoppedAgain() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.allocate(8);
+                IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                        () -> stack.allocate(ValueLayout.JAVA_LONG, s -> {
+                            throw new IllegalStateException("initializer failed");
+                        }));
+                assertEquals("initializer failed", thrown.getMessage());
+                assertEquals(1, stack.depth());
+                assertEquals(8, stack.usedBytes());
+            }
+        }
+
+        @Test
+        void failsWithTheSameCodesAsTheOffsetPath() {
+            try (StackAllocator stack = StackAllocator.create(64)) {
+                assertFails(ErrorCode.INVALID_SIZE, stack, () -> stack.allocate(-5, 1), "-5 bytes");
+                assertFails(ErrorCode.INVALID_ALIGNMENT, stack, () -> stack.allocate(8, 6), "the alignment 6");
+                assertFails(ErrorCode.OUT_OF_MEMORY, stack, () -> stack.allocate(65, 1), "only 64 bytes remain");
+            }
+        }
+    }
+
+    @Nested
+    class Deallocate {
+
+        @Test
+        void popsTheTopAndRestoresTheTopFromBeforeItsPadding() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                MemorySegment a = stack.allocate(1, 1);
+                MemorySegment b = stack.allocate(8, 8);
+                assertEquals(16, stack.usedBytes());
+                stack.deallocate(b);
+                assertEquals(1, stack.usedBytes());
+                assertEquals(1, stack.depth());
+                stack.deallocate(a);
+                assertEquals(0, stack.usedBytes());
+                assertEquals(0, stack.depth());
+            }
+        }
+
+        @Test
+        void anythingButTheTopIsOutOfOrderNamingTheExpectedAndTheGivenAllocation() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                MemorySegment a = stack.allocate(16, 8);
+                MemorySegment b = stack.allocate(32, 8);
+                MemorySegment c = stack.allocate(8, 8);
+                AllocationException e = assertFails(ErrorCode.OUT_OF_ORDER, stack, () -> stack.deallocate(a),
+                        "Layout:    16 bytes",
+                        "expected the top allocation, index 2 (offset 48, 8 bytes), but was given the allocation"
+                                + " at index 0 (offset 0, 16 bytes), which has 2 live allocations above it",
+                        "1. Deallocate in reverse order of allocation: give back index 2 (offset 48) first.",
+                        "2. To pop several allocations at once, take a marker");
+                assertEquals(2, e.suggestions().size());
+                assertFails(ErrorCode.OUT_OF_ORDER, stack, () -> stack.deallocate(b),
+                        "given the allocation at index 1 (offset 16, 32 bytes), which has 1 live allocation above");
+                stack.deallocate(c);
+                stack.deallocate(b);
+                stack.deallocate(a);
+                assertEquals(0, stack.depth());
+            }
+        }
+
+        @Test
+        void zeroByteAllocationSharingItsStartWithTheTopIsStillOutOfOrder() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                MemorySegment empty = stack.allocate(0, 8);
+                MemorySegment full = stack.allocate(16, 8);
+                assertEquals(empty.address(), full.address());
+                assertFails(ErrorCode.OUT_OF_ORDER, stack, () -> stack.deallocate(empty),
+                        "expected the top allocation, index 1 (offset 0, 16 bytes), but was given the allocation"
+                                + " at index 0 (offset 0, 0 bytes)");
+                stack.deallocate(full);
+                stack.deallocate(empty);
+            }
+        }
+
+        @Test
+        void segmentOutsideTheBlockIsForeign() {
+            try (StackAllocator stack = StackAllocator.create(256); Arena arena = Arena.ofConfined()) {
+                stack.allocate(8, 8);
+                MemorySegment elsewhere = arena.allocate(8, 8);
+                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(elsewhere),
+                        "the segment (8 bytes at address 0x" + Long.toHexString(elsewhere.address())
+                                + ") is not inside this stack's block [0x"
+                                + Long.toHexString(stack.segment().address()) + ", 0x"
+                                + Long.toHexString(stack.segment().address() + 256) + ")",
+                        "expected the top allocation, index 0 (offset 0, 8 bytes)",
+                        "1. Give back each allocation exactly as this stack returned it");
+            }
+        }
+
+        @Test
+        void heapSegmentIsForeign() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.allocate(8, 8);
+                MemorySegment heap = MemorySegment.ofArray(new byte[8]);
+                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(heap),
+                        "8 bytes at address 0x0, on the heap) is not inside this stack's block");
+            }
+        }
+
+        @Test
+        void sliceOfTheTopIsForeignBecauseItIsNotTheAllocation() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.allocate(8, 8);
+                MemorySegment top = stack.allocate(32, 8);
+                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(top.asSlice(0, 16)),
+                        "at offset 8 of this stack's block, does not start a live allocation",
+                        "expected the top allocation, index 1 (offset 8, 32 bytes)");
+                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(top.asSlice(8)),
+                        "at offset 16 of this stack's block, does not start a live allocation");
+            }
+        }
+
+        @Test
+        void segmentAlreadyPoppedIsForeignAndSaysItWasPopped() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                MemorySegment a = stack.allocate(8, 8);
+                MemorySegment b = stack.allocate(8, 8);
+                stack.deallocate(b);
+                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(b),
+                        "at offset 8 of this stack's block, is at or above the top (8 bytes used), so it was"
+                                + " already popped or never handed out",
+                        "expected the top allocation, index 0 (offset 0, 8 bytes)",
+                        "2. Give back each allocation once");
+                stack.deallocate(a);
+                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(a),
+                        "the stack is empty, so nothing can be deallocated");
+            }
+        }
+
+        @Test
+        void typedDeallocateChecksTheLayoutFirst() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                MemorySegment value = stack.allocate(ValueLayout.JAVA_LONG);
+                assertFails(ErrorCode.LAYOUT_MISMATCH, stack, () -> stack.deallocate(value, ValueLayout.JAVA_INT),
+                        "does not have the size and alignment of i4");
+                stack.deallocate(value, ValueLayout.JAVA_LONG);
+                assertEquals(0, stack.depth());
+            }
+        }
+
+        @Test
+        void nullSegmentIsRejected() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                assertThrows(NullPointerException.class, () -> stack.deallocate(null));
+            }
+        }
+    }
+
+    @Nested
+    class DeallocateOffset {
+
+        @Test
+        void popsTheTopAllocationStartingAtTheOffset() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                long a = stack.allocateOffset(4, 4);
+                long b = stack.allocateOffset(4, 16);
+                stack.deallocateOffset(b);
+                assertEquals(4, stack.usedBytes());
+                stack.deallocateOffset(a);
+                assertEquals(0, stack.usedBytes());
+            }
+        }
+
+        @Test
+        void offsetOfADeeperAllocationIsOutOfOrder() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                long a = stack.allocateOffset(24, 8);
+                stack.allocateOffset(8, 8);
+                assertFails(ErrorCode.OUT_OF_ORDER, stack, () -> stack.deallocateOffset(a),
+                        "Layout:    24 bytes",
+                        "expected the top allocation, index 1 (offset 24, 8 bytes), but was given the allocation"
+                                + " at index 0 (offset 0, 24 bytes), which has 1 live allocation above it");
+            }
+        }
+
+        @Test
+        void offsetOutsideTheBlockIsForeign() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.allocateOffset(8, 8);
+                for (long offset : new long[] {-1, 257, Long.MAX_VALUE}) {
+                    assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocateOffset(offset),
+                            "the offset " + offset + " is not inside this stack's block of 256 bytes",
+                            "expected the top allocation, index 0 (offset 0, 8 bytes)");
+                }
+            }
+        }
+
+        @Test
+        void offsetThatStartsNoLiveAllocationIsForeign() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.allocateOffset(16, 8);
+                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocateOffset(4),
+                        "the offset 4 does not start a live allocation");
+                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocateOffset(16),
+                        "the offset 16 is at or above the top (16 bytes used)");
+                stack.deallocateOffset(0);
+                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocateOffset(0),
+                        "the stack is empty");
+            }
+        }
+    }
+
+    @Nested
+    class Reset {
+
+        @Test
+        void popsEveryAllocationAtOnce() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.allocate(10, 1);
+                stack.allocate(20, 16);
+                stack.reset();
+                assertEquals(0, stack.usedBytes());
+                assertEquals(256, stack.availableBytes());
+                assertEquals(0, stack.depth());
+                assertEquals(0, stack.allocateOffset(8, 8));
+            }
+        }
+
+        @Test
+        void resetOfAnEmptyStackChangesNothing() {
+            try (StackAllocator stack = StackAllocator.create(256)) {
+                stack.reset();
+                assertEquals(0, stack.usedBytes());
+            }
+        }
+    }
+
+    @Nested
+    class Debugging {
+
+        @Test
+        void fillPatternIsWrittenOverEveryNewAllocation() {
+            StackConfig config = StackConfig.defaults().withFillPattern((byte) 0xA5);
+            try (StackAllocator stack = StackAllocator.create(256, config)) {
+                MemorySegment first = stack.allocate(40, 8);
+                first.fill((byte) 1);
+                stack.deallocate(first);
+                MemorySegment second = stack.allocate(24, 8);
+                assertEquals(-1, second.mismatch(MemorySegment.ofArray(filled(24, (byte) 0xA5))));
+                long offset = stack.allocateOffset(8, 1);
+                assertEquals(-1, stack.segment().asSlice(offset, 8)
+                        .mismatch(MemorySegment.ofArray(filled(8, (byte) 0xA5))));
+                assertEquals(1, stack.segment().get(ValueLayout.JAVA_BYTE, 32), "bytes past the top are untouched");
+            }
+        }
+
+        @Test
+        void withoutZeroOnReleasePoppedBytesKeepTheirContents() {
+            try (StackAllocator stack = StackAllocator.create(64)) {
+                MemorySegment s = stack.allocate(8, 8);
+                s.fill((byte) 7);
+                stack.deallocate(s);
+                assertEquals(7, stack.segment().get(ValueLayout.JAVA_BYTE, 0));
+            }
+        }
+
+        @Test
+        void zeroOnReleaseZeroesPoppedBytesPaddingIncluded() {
+            StackConfig config = StackConfig.defaults().withZeroOnRelease(true);
+            try (StackAllocator stack = StackAllocator.create(256, config)) {
+                stack.segment().fill((byte) 9);
+                stack.allocate(1, 1);
+                MemorySegment top = stack.allocate(8, 16);
+                stack.deallocate(top);
+                assertEquals(9, stack.segment().get(ValueLayout.JAVA_BYTE, 0), "the live allocation is kept");
+                assertEquals(-1, stack.segment().asSlice(1, 23).mismatch(MemorySegment.ofArray(new byte[23])));
+                assertEquals(9, stack.segment().get(ValueLayout.JAVA_BYTE, 24), "bytes never used are untouched");
+            }
+        }
+
+        @Test
+        void zeroOnReleaseZeroesWhatResetAndMarkerReleasePop() {
+            StackConfig config = StackConfig.defaults().withZeroOnRelease(true);
+            try (StackAllocator stack = StackAllocator.create(256, config)) {
+                stack.segment().fill((byte) 9);
+                stack.allocate(4, 1);
+                StackMarker marker = stack.marker();
+                stack.allocate(60, 1);
+                stack.release(marker);
+                assertEquals(9, stack.segment().get(ValueLayout.JAVA_BYTE, 3));
+                assertEquals(-1, stack.segment().asSlice(4, 60).mismatch(MemorySegment.ofArray(new byte[60])));
+                stack.reset();
+                assertEquals(-1, stack.segment().asSlice(0, 64).mismatch(MemorySegment.ofArray(new byte[64])));
+                assertEquals(9, stack.segment().get(ValueLayout.JAVA_BYTE, 64));
+            }
+        }
+
+        private static byte[] filled(int length, byte value) {
+            byte[] bytes = new byte[length];
+            Arrays.fill(bytes, value);
+            return bytes;
+        }
+    }
+
+    @Nested
+    class Statistics {
+
+        @Test
+        void emptyUnlessTracked() {
+            try (StackAllocator stack = StackAllocator.create(64)) {
+                stack.allocate(8);
+                assertEquals(Optional.empty(), stack.statistics());
+            }
+        }
+
+        @Test
+        void countPushesPopsBulkReleasesAndFailures() {
+            StackConfig config = StackConfig.defaults().withTrackStats(true);
+            try (StackAllocator stack = StackAllocator.create(256, config)) {
+                MemorySegment a = stack.allocate(3, 1);
+                MemorySegment b = stack.allocate(8, 8);
+                stack.deallocate(b);
+                StackMarker marker = stack.marker();
+                stack.allocate(16, 16);
+                stack.allocate(100, 1);
+                assertThrows(AllocationException.class, () -> stack.allocate(1000, 1));
+                assertThrows(AllocationException.class, () -> stack.allocate(-1, 1));
+                assertThrows(AllocationException.class, () -> stack.deallocate(a));
+                assertEquals(new AllocationStatistics(4, 1, 127, 8, 132, 132, 2, 0, 0), stats(stack));
+                stack.release(marker);
+                assertEquals(new AllocationStatistics(4, 1, 127, 137, 3, 132, 2, 1, 0), stats(stack));
+                stack.reset();
+                assertEquals(new AllocationStatistics(4, 1, 127, 140, 0, 132, 2, 2, 0), stats(stack));
+                assertTrue(stats(stack).toJson().startsWith("{\"allocations\":4,"));
+            }
+        }
+
+        private static AllocationStatistics stats(StackAllocator stack) {
+            return stack.statistics().orElseThrow();
+        }
+    }
+
+    @Nested
+    class OwnershipAndLifecycle {
+
+        @Test
+        void ownsExactlyTheSegmentsInsideItsBlock() {
+            try (StackAllocator stack = StackAllocator.create(256); Arena arena = Arena.ofConfined()) {
+                MemorySegment mine = stack.allocate(16);
+                assertTrue(stack.owns(mine));
+                assertTrue(stack.owns(stack.segment()));
+                assertTrue(stack.owns(stack.segment().asSlice(256)));
+                assertFalse(stack.owns(arena.allocate(16)));
+                assertFalse(stack.owns(MemorySegment.ofArray(new byte[16])));
+                stack.close();
+                assertFalse(stack.owns(mine), "a closed stack owns nothing");
+            }
+        }
+
+        @Test
+        void toStringShowsCapacityUsedDepthAndClosed() {
+            StackAllocator stack = StackAllocator.create(8192);
+            stack.allocate(500, 1);
+            stack.allocate(4, 8);
+            stack.allocate(8, 8);
+            assertEquals("StackAllocator[capacity=8192, used=520, depth=3]", stack.toString());
+            stack.close();
+            assertEquals("StackAllocator[capacity=8192, used=520, depth=3, closed]", stack.toString());
+        }
+
+        @Test
+        void closeIsIdempotentAndKeepsReportingWhatWasLive() {
+            StackAllocator stack = StackAllocator.create(256);
+            stack.allocate(40);
+            stack.close();
+            stack.close();
+            assertTrue(stack.isClosed());
+            assertEquals(1, stack.depth());
+            assertEquals(40, stack.usedBytes());
+            assertEquals(256, stack.capacityBytes());
+        }
+
+        @Test
+        void everyMutatingCallOnAClosedStackIsClosed() {
+            StackAllocator stack = StackAllocator.create(256);
+            MemorySegment segment = stack.allocate(8);
+            StackMarker marker = stack.marker();
+            StackFrame frame = stack.frame();
+            stack.close();
+            List<Executable> calls = List.of(
+                    () -> stack.allocate(8, 8), () -> stack.allocateOffset(8, 8), () -> stack.deallocate(segment),
+                    () -> stack.deallocateOffset(0), stack::marker, stack::frame, () -> stack.release(marker),
+                    frame::close, stack::reset);
+            for (Executable call : calls) {
+                assertFails(ErrorCode.CLOSED, stack, call,
+                        "Allocator: StackAllocator[capacity=256, used=8, depth=1, closed]",
+                        "the allocator was closed and its native memory freed",
+                        "1. Do not use an allocator after close()");
+            }
+            assertFalse(frame.isClosed(), "a failed frame close leaves the frame open");
+        }
+    }
+}
