@@ -10,6 +10,7 @@ import io.nebula.memory.Resettable;
 import io.nebula.memory.StatisticsProvider;
 import io.nebula.memory.internal.CheckedMode;
 import io.nebula.memory.internal.Leaks;
+import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
 import io.nebula.memory.internal.StatisticsRecorder;
@@ -124,7 +125,7 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
         this.shared = config.threadSafe();
         this.checked = CheckedMode.effective(config.checked());
         this.arena = shared ? Arena.ofShared() : Arena.ofConfined();
-        this.memory = reserve(arena, capacity, BLOCK_ALIGNMENT, "BumpAllocator");
+        this.memory = NativeMemory.reserve(arena, capacity, BLOCK_ALIGNMENT, "BumpAllocator");
         this.base = memory.address();
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
@@ -174,21 +175,6 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
                     .build();
         }
         return new BumpAllocator(capacity, config);
-    }
-
-    static MemorySegment reserve(Arena arena, long bytes, long alignment, String kind) {
-        try {
-            return arena.allocate(bytes, alignment);
-        } catch (OutOfMemoryError | IllegalArgumentException e) {
-            arena.close();
-            throw AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
-                    .allocator(kind)
-                    .request(bytes, alignment)
-                    .details("the system could not reserve " + bytes + " bytes of native memory: " + e.getMessage())
-                    .suggest("Ask for a smaller capacity.")
-                    .suggest("Free native memory held elsewhere (other arenas, direct buffers) first.")
-                    .build();
-        }
     }
 
     /**

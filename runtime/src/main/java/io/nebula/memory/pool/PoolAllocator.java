@@ -144,7 +144,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         this.config = config;
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
-        this.stats = config.trackStats() ? new StatisticsRecorder() : null;
+        this.stats = config.trackStats() ? StatisticsRecorder.create(false) : null;
         this.arena = Arena.ofConfined();
         MemorySegment first;
         try {

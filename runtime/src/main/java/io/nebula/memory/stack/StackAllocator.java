@@ -7,6 +7,7 @@ import io.nebula.memory.ErrorCode;
 import io.nebula.memory.MemoryUsage;
 import io.nebula.memory.Resettable;
 import io.nebula.memory.StatisticsProvider;
+import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
 import io.nebula.memory.internal.StatisticsRecorder;
@@ -104,12 +105,12 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
         this.capacity = capacity;
         this.config = config;
         this.arena = Arena.ofConfined();
-        this.memory = reserve(arena, capacity);
+        this.memory = NativeMemory.reserve(arena, capacity, BLOCK_ALIGNMENT, "StackAllocator");
         this.base = memory.address();
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
         this.zeroOnRelease = config.zeroOnRelease();
-        this.stats = config.trackStats() ? new StatisticsRecorder() : null;
+        this.stats = config.trackStats() ? StatisticsRecorder.create(false) : null;
         this.owner = Thread.currentThread();
     }
 
@@ -145,21 +146,6 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
                     .build();
         }
         return new StackAllocator(capacity, config);
-    }
-
-    private static MemorySegment reserve(Arena arena, long bytes) {
-        try {
-            return arena.allocate(bytes, BLOCK_ALIGNMENT);
-        } catch (OutOfMemoryError | IllegalArgumentException e) {
-            arena.close();
-            throw AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
-                    .allocator("StackAllocator")
-                    .request(bytes, BLOCK_ALIGNMENT)
-                    .details("the system could not reserve " + bytes + " bytes of native memory: " + e.getMessage())
-                    .suggest("Ask for a smaller capacity.")
-                    .suggest("Free native memory held elsewhere (other arenas, direct buffers) first.")
-                    .build();
-        }
     }
 
     /**
