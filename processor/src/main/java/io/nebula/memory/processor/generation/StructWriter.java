@@ -1,0 +1,681 @@
+package io.nebula.memory.processor.generation;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import io.nebula.memory.annotation.Endianness;
+import io.nebula.memory.processor.model.Field;
+import io.nebula.memory.processor.model.FieldType;
+import io.nebula.memory.processor.model.Member;
+import io.nebula.memory.processor.model.Names;
+import io.nebula.memory.processor.model.Primitive;
+import io.nebula.memory.processor.model.StructModel;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Generates the struct class of a {@link StructModel}: the layout constant, sizes and offsets, static accessors
+ * on {@code (MemorySegment, long offset)}, record conversion, allocation and the flyweight {@code View}.
+ *
+ * <p>Every access is {@code segment.get(layout, offset + CONSTANT)} or {@code segment.set(...)} with a
+ * {@code ValueLayout} constant, which C2 compiles to a plain load or store after the segment's bounds check;
+ * no {@code VarHandle} is derived from the struct layout.
+ */
+public final class StructWriter {
+    private static final String PACKAGE = "java.lang.foreign";
+    private static final ClassName MEMORY_SEGMENT = ClassName.get(PACKAGE, "MemorySegment");
+    private static final ClassName MEMORY_LAYOUT = ClassName.get(PACKAGE, "MemoryLayout");
+    private static final ClassName SEGMENT_ALLOCATOR = ClassName.get(PACKAGE, "SegmentAllocator");
+    private static final ClassName STRUCT_LAYOUT = ClassName.get(PACKAGE, "StructLayout");
+    private static final ClassName VALUE_LAYOUT = ClassName.get(PACKAGE, "ValueLayout");
+    private static final ClassName BYTE_ORDER = ClassName.get("java.nio", "ByteOrder");
+    private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
+    private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+    private static final String PROCESSOR = "io.nebula.memory.processor.NebulaProcessor";
+
+    private final boolean generatedAvailable;
+
+    /**
+     * Creates a writer.
+     *
+     * @param generatedAvailable whether {@code javax.annotation.processing.Generated} is visible to the code
+     *     being compiled (it is not in a named module that does not read {@code java.compiler})
+     */
+    public StructWriter(boolean generatedAvailable) {
+        this.generatedAvailable = generatedAvailable;
+    }
+
+    /**
+     * Generates the source file for a struct.
+     *
+     * @param model the validated struct
+     * @return the file, with the record as its only originating element
+     */
+    public JavaFile write(StructModel model) {
+        return JavaFile.builder(model.generatedType().packageName(), new Generation(model).type())
+                .skipJavaLangImports(true)
+                .indent("    ")
+                .build();
+    }
+
+    /** The generation of one struct class. */
+    private final class Generation {
+        private final StructModel model;
+        private final ClassName self;
+        private final ClassName view;
+        private final String record;
+
+        Generation(StructModel model) {
+            this.model = model;
+            this.self = model.generatedType();
+            this.view = self.nestedClass("View");
+            this.record = model.recordType().simpleName();
+        }
+
+        TypeSpec type() {
+            TypeSpec.Builder type = TypeSpec.classBuilder(self)
+                    .addOriginatingElement(model.element())
+                    .addModifiers(modifiers(Modifier.FINAL))
+                    .addJavadoc(classJavadoc());
+            if (generatedAvailable) {
+                type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build());
+            }
+            byteOrderConstants(type);
+            constants(type);
+            type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+            for (Field field : model.fields()) {
+                staticAccessors(type, field);
+            }
+            conversions(type);
+            allocation(type);
+            type.addType(viewType());
+            return type.build();
+        }
+
+        private Modifier[] modifiers(Modifier... more) {
+            List<Modifier> modifiers = new ArrayList<>();
+            if (model.isPublic()) {
+                modifiers.add(Modifier.PUBLIC);
+            }
+            modifiers.addAll(List.of(more));
+            return modifiers.toArray(Modifier[]::new);
+        }
+
+        private CodeBlock classJavadoc() {
+            CodeBlock.Builder doc = CodeBlock.builder()
+                    .add("The native layout of {@link $T} and typed access to it.\n\n", model.recordType())
+                    .add("<pre>\n  offset    size  member\n");
+            for (Member member : model.members()) {
+                String what = switch (member) {
+                    case Field field -> field.name() + ": " + typeText(field);
+                    case Member.Padding padding -> padding.name() + " (padding)";
+                };
+                doc.add("$L\n", String.format(Locale.ROOT, "%8d%8d  %s", member.offset(), member.size(), what));
+            }
+            doc.add("</pre>\n$L bytes, aligned to $L$L$L.\n\n", model.size(), model.alignment(),
+                    model.packed() ? ", packed" : "",
+                    model.byteOrder() == Endianness.NATIVE ? "" : ", " + orderText());
+            doc.add("<p>Static accessors read and write a struct at an offset in a segment and allocate nothing;\n")
+                    .add("a {@link View} does the same through getters and setters. Neither checks more than the\n")
+                    .add("segment does: an access outside the segment throws {@link IndexOutOfBoundsException},\n")
+                    .add("an array index outside the array throws it before any access.\n");
+            return doc.build();
+        }
+
+        private String typeText(Field field) {
+            return field.type() + (field.isArray() ? "[" + field.length() + "]" : "");
+        }
+
+        private String orderText() {
+            return model.byteOrder() == Endianness.BIG_ENDIAN ? "big-endian" : "little-endian";
+        }
+
+        // ---------------------------------------------------------------------------------------------- constants
+
+        private void byteOrderConstants(TypeSpec.Builder type) {
+            if (model.byteOrder() == Endianness.NATIVE) {
+                return;
+            }
+            Set<Primitive> used = EnumSet.noneOf(Primitive.class);
+            for (Field field : model.fields()) {
+                if (field.type() instanceof FieldType.OfPrimitive(Primitive primitive) && primitive.hasByteOrder()) {
+                    used.add(primitive);
+                }
+            }
+            for (Primitive primitive : used) {
+                type.addField(FieldSpec.builder(VALUE_LAYOUT.nestedClass(primitive.layoutClass()), primitive.name(),
+                                Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .initializer("$T.$L.withOrder($T.$L)", VALUE_LAYOUT, primitive.layoutConstant(model.packed()),
+                                BYTE_ORDER, model.byteOrder().name())
+                        .build());
+            }
+        }
+
+        private CodeBlock valueLayout(Primitive primitive) {
+            if (model.byteOrder() != Endianness.NATIVE && primitive.hasByteOrder()) {
+                return CodeBlock.of("$L", primitive.name());
+            }
+            return CodeBlock.of("$T.$L", VALUE_LAYOUT, primitive.layoutConstant(model.packed()));
+        }
+
+        private CodeBlock elementLayout(FieldType type) {
+            return switch (type) {
+                case FieldType.OfPrimitive(Primitive primitive) -> valueLayout(primitive);
+                case FieldType.OfStruct(StructModel struct) -> CodeBlock.of("$T.LAYOUT", struct.generatedType());
+            };
+        }
+
+        private void constants(TypeSpec.Builder type) {
+            List<CodeBlock> members = new ArrayList<>();
+            for (Member member : model.members()) {
+                members.add(switch (member) {
+                    case Field field when field.isArray() -> CodeBlock.of("$T.sequenceLayout($L, $L).withName($S)",
+                            MEMORY_LAYOUT, field.length(), elementLayout(field.type()), field.name());
+                    case Field field -> CodeBlock.of("$L.withName($S)", elementLayout(field.type()), field.name());
+                    case Member.Padding padding -> CodeBlock.of("$T.paddingLayout($L).withName($S)", MEMORY_LAYOUT,
+                            padding.size(), padding.name());
+                });
+            }
+            CodeBlock.Builder layout = CodeBlock.builder().add("$T.structLayout(\n$>$>", MEMORY_LAYOUT)
+                    .add(CodeBlock.join(members, ",\n")).add(")$<$<");
+            if (model.alignment() != model.naturalAlignment()) {
+                layout.add("\n$>$>.withByteAlignment($L)$<$<", model.alignment());
+            }
+            Modifier[] constant = modifiers(Modifier.STATIC, Modifier.FINAL);
+            type.addField(FieldSpec.builder(STRUCT_LAYOUT, "LAYOUT", constant)
+                    .addJavadoc("The layout of {@link $T}, with every field and padding named.\n", model.recordType())
+                    .initializer(layout.build()).build());
+            type.addField(FieldSpec.builder(TypeName.LONG, "SIZE", constant)
+                    .addJavadoc("The size of {@link $T} in bytes, padding included.\n", model.recordType())
+                    .initializer("$LL", model.size()).build());
+            type.addField(FieldSpec.builder(TypeName.LONG, "ALIGNMENT", constant)
+                    .addJavadoc("The alignment of {@link $T} in bytes.\n", model.recordType())
+                    .initializer("$LL", model.alignment()).build());
+            for (Field field : model.fields()) {
+                type.addField(FieldSpec.builder(TypeName.LONG, Names.offsetConstant(field.name()), constant)
+                        .addJavadoc("The offset of {@code $L} from the start of the struct, in bytes.\n", field.name())
+                        .initializer("$LL", field.offset()).build());
+            }
+            for (Field field : model.fields()) {
+                if (field.isArray()) {
+                    type.addField(FieldSpec.builder(TypeName.INT, Names.lengthConstant(field.name()), constant)
+                            .addJavadoc("The number of elements of {@code $L}.\n", field.name())
+                            .initializer("$L", field.length()).build());
+                }
+            }
+        }
+
+        // ---------------------------------------------------------------------------------------- static access
+
+        private ParameterSpec segmentParameter() {
+            return ParameterSpec.builder(MEMORY_SEGMENT, "segment").build();
+        }
+
+        private ParameterSpec offsetParameter() {
+            return ParameterSpec.builder(TypeName.LONG, "offset").build();
+        }
+
+        private void staticAccessors(TypeSpec.Builder type, Field field) {
+            String name = field.name();
+            if (field.isArray()) {
+                type.addMethod(MethodSpec.methodBuilder(Names.elementOffset(name))
+                        .addModifiers(modifiers(Modifier.STATIC))
+                        .addJavadoc("The offset of element {@code index} of {@code $L} from the start of the"
+                                + " struct.\n\n", name)
+                        .addJavadoc("@param index the element index, from 0 to {@link #$L} - 1\n",
+                                Names.lengthConstant(name))
+                        .addJavadoc("@return the offset in bytes\n")
+                        .addJavadoc("@throws IndexOutOfBoundsException if {@code index} is out of bounds\n")
+                        .returns(TypeName.LONG)
+                        .addParameter(TypeName.LONG, "index")
+                        .addStatement("return $L + $T.checkIndex(index, $L)$L", Names.offsetConstant(name), OBJECTS,
+                                Names.lengthConstant(name), field.type().size() == 1 ? CodeBlock.of("")
+                                        : field.type() instanceof FieldType.OfStruct(StructModel struct)
+                                                ? CodeBlock.of(" * $T.SIZE", struct.generatedType())
+                                                : CodeBlock.of(" * $LL", field.type().size()))
+                        .build());
+            }
+            if (!(field.type() instanceof FieldType.OfPrimitive(Primitive primitive))) {
+                return;
+            }
+            TypeName carrier = carrier(primitive);
+            MethodSpec.Builder getter = MethodSpec.methodBuilder(Names.getter(name))
+                    .addModifiers(modifiers(Modifier.STATIC))
+                    .returns(carrier)
+                    .addParameter(segmentParameter())
+                    .addParameter(offsetParameter());
+            MethodSpec.Builder setter = MethodSpec.methodBuilder(Names.setter(name))
+                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addParameter(segmentParameter())
+                    .addParameter(offsetParameter());
+            CodeBlock at;
+            if (field.isArray()) {
+                getter.addJavadoc("Reads element {@code index} of {@code $L} of the struct at {@code offset}.\n\n", name);
+                setter.addJavadoc("Writes element {@code index} of {@code $L} of the struct at {@code offset}.\n\n",
+                        name);
+                getter.addParameter(TypeName.LONG, "index");
+                setter.addParameter(TypeName.LONG, "index");
+                at = CodeBlock.of("offset + $L(index)", Names.elementOffset(name));
+            } else {
+                getter.addJavadoc("Reads {@code $L} of the struct at {@code offset}.\n\n", name);
+                setter.addJavadoc("Writes {@code $L} of the struct at {@code offset}.\n\n", name);
+                at = CodeBlock.of("offset + $L", Names.offsetConstant(name));
+            }
+            for (MethodSpec.Builder method : List.of(getter, setter)) {
+                method.addJavadoc("@param segment the memory holding the struct\n")
+                        .addJavadoc("@param offset the offset of the struct in {@code segment}, in bytes\n");
+                if (field.isArray()) {
+                    method.addJavadoc("@param index the element index, from 0 to {@link #$L} - 1\n",
+                            Names.lengthConstant(name));
+                }
+            }
+            setter.addParameter(carrier, "value").addJavadoc("@param value the new value\n");
+            getter.addJavadoc("@return the value\n");
+            String bounds = field.isArray()
+                    ? "@throws IndexOutOfBoundsException if {@code index} is out of bounds or the field lies outside"
+                            + " {@code segment}\n"
+                    : "@throws IndexOutOfBoundsException if the field lies outside {@code segment}\n";
+            getter.addJavadoc(bounds).addStatement("return segment.get($L, $L)", valueLayout(primitive), at);
+            setter.addJavadoc(bounds).addStatement("segment.set($L, $L, value)", valueLayout(primitive), at);
+            type.addMethod(getter.build());
+            type.addMethod(setter.build());
+        }
+
+        private TypeName carrier(Primitive primitive) {
+            return switch (primitive) {
+                case BYTE -> TypeName.BYTE;
+                case SHORT -> TypeName.SHORT;
+                case CHAR -> TypeName.CHAR;
+                case INT -> TypeName.INT;
+                case LONG -> TypeName.LONG;
+                case FLOAT -> TypeName.FLOAT;
+                case DOUBLE -> TypeName.DOUBLE;
+                case BOOLEAN -> TypeName.BOOLEAN;
+            };
+        }
+
+        private TypeName javaType(FieldType type) {
+            return switch (type) {
+                case FieldType.OfPrimitive(Primitive primitive) -> carrier(primitive);
+                case FieldType.OfStruct(StructModel struct) -> struct.recordType();
+            };
+        }
+
+        private TypeName javaType(Field field) {
+            TypeName element = javaType(field.type());
+            return field.isArray() ? ArrayTypeName.of(element) : element;
+        }
+
+        // ------------------------------------------------------------------------------------------ conversion
+
+        private void conversions(TypeSpec.Builder type) {
+            List<CodeBlock> arguments = new ArrayList<>();
+            for (Field field : model.fields()) {
+                arguments.add(readExpression(field));
+                if (field.isArray()) {
+                    type.addMethod(arrayReader(field));
+                    type.addMethod(arrayWriter(field));
+                }
+            }
+            type.addMethod(MethodSpec.methodBuilder("read")
+                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addJavadoc("Reads the struct at {@code offset} into a new {@link $T}.\n\n", model.recordType())
+                    .addJavadoc("@param segment the memory holding the struct\n")
+                    .addJavadoc("@param offset the offset of the struct in {@code segment}, in bytes\n")
+                    .addJavadoc("@return a record holding the values of every field, with new arrays\n")
+                    .addJavadoc("@throws IndexOutOfBoundsException if the struct lies outside {@code segment}\n")
+                    .returns(model.recordType())
+                    .addParameter(segmentParameter())
+                    .addParameter(offsetParameter())
+                    .addStatement("return new $T(\n$L)", model.recordType(), CodeBlock.join(arguments, ",\n"))
+                    .build());
+
+            MethodSpec.Builder write = MethodSpec.methodBuilder("write")
+                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addJavadoc("Writes every field of {@code value} into the struct at {@code offset}; padding is"
+                            + " left as it is.\n\n")
+                    .addJavadoc("@param segment the memory holding the struct\n")
+                    .addJavadoc("@param offset the offset of the struct in {@code segment}, in bytes\n")
+                    .addJavadoc("@param value the values to write\n")
+                    .addJavadoc("@throws IndexOutOfBoundsException if the struct lies outside {@code segment}\n")
+                    .addParameter(segmentParameter())
+                    .addParameter(offsetParameter())
+                    .addParameter(model.recordType(), "value");
+            boolean hasArrays = model.fields().stream().anyMatch(Field::isArray);
+            if (hasArrays) {
+                write.addJavadoc("@throws IllegalArgumentException if an array of {@code value} does not have the"
+                        + " length of its field;\n    nothing of this struct is written then\n");
+                for (Field field : model.fields()) {
+                    if (field.isArray()) {
+                        write.addStatement("checkLength($S, value.$L().length, $L)", field.name(), field.name(),
+                                Names.lengthConstant(field.name()));
+                    }
+                }
+            }
+            for (Field field : model.fields()) {
+                write.addStatement(writeStatement(field));
+            }
+            type.addMethod(write.build());
+            if (hasArrays) {
+                type.addMethod(MethodSpec.methodBuilder("checkLength")
+                        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                        .addParameter(String.class, "field")
+                        .addParameter(TypeName.INT, "actual")
+                        .addParameter(TypeName.INT, "expected")
+                        .beginControlFlow("if (actual != expected)")
+                        .addStatement("throw new $T($S + field + $S + actual + $S + expected + $S)",
+                                IllegalArgumentException.class, record + ".", " has ", " elements, but the struct"
+                                        + " holds exactly ", "; pass an array of that length")
+                        .endControlFlow()
+                        .build());
+            }
+        }
+
+        private CodeBlock readExpression(Field field) {
+            if (field.isArray()) {
+                return CodeBlock.of("read$L(segment, offset)", Names.capitalize(field.name()));
+            }
+            return switch (field.type()) {
+                case FieldType.OfPrimitive p -> CodeBlock.of("$L(segment, offset)", Names.getter(field.name()));
+                case FieldType.OfStruct(StructModel struct) -> CodeBlock.of("$T.read(segment, offset + $L)",
+                        struct.generatedType(), Names.offsetConstant(field.name()));
+            };
+        }
+
+        private CodeBlock writeStatement(Field field) {
+            if (field.isArray()) {
+                return CodeBlock.of("write$L(segment, offset, value.$L())", Names.capitalize(field.name()),
+                        field.name());
+            }
+            return switch (field.type()) {
+                case FieldType.OfPrimitive p -> CodeBlock.of("$L(segment, offset, value.$L())",
+                        Names.setter(field.name()), field.name());
+                case FieldType.OfStruct(StructModel struct) -> CodeBlock.of("$T.write(segment, offset + $L, value.$L())",
+                        struct.generatedType(), Names.offsetConstant(field.name()), field.name());
+            };
+        }
+
+        private MethodSpec arrayReader(Field field) {
+            String length = Names.lengthConstant(field.name());
+            TypeName element = javaType(field.type());
+            MethodSpec.Builder method = MethodSpec.methodBuilder("read" + Names.capitalize(field.name()))
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .returns(javaType(field))
+                    .addParameter(segmentParameter())
+                    .addParameter(offsetParameter())
+                    .addStatement("$T values = new $T[$L]", javaType(field), element, length);
+            switch (field.type()) {
+                case FieldType.OfPrimitive(Primitive primitive) when primitive != Primitive.BOOLEAN ->
+                        method.addStatement("$T.copy(segment, $L, offset + $L, values, 0, $L)", MEMORY_SEGMENT,
+                                valueLayout(primitive), Names.offsetConstant(field.name()), length);
+                case FieldType.OfPrimitive p -> method.beginControlFlow("for (int i = 0; i < $L; i++)", length)
+                        .addStatement("values[i] = $L(segment, offset, i)", Names.getter(field.name()))
+                        .endControlFlow();
+                case FieldType.OfStruct(StructModel struct) -> method
+                        .beginControlFlow("for (int i = 0; i < $L; i++)", length)
+                        .addStatement("values[i] = $T.read(segment, offset + $L(i))", struct.generatedType(),
+                                Names.elementOffset(field.name()))
+                        .endControlFlow();
+            }
+            return method.addStatement("return values").build();
+        }
+
+        private MethodSpec arrayWriter(Field field) {
+            String length = Names.lengthConstant(field.name());
+            MethodSpec.Builder method = MethodSpec.methodBuilder("write" + Names.capitalize(field.name()))
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addParameter(segmentParameter())
+                    .addParameter(offsetParameter())
+                    .addParameter(javaType(field), "values");
+            switch (field.type()) {
+                case FieldType.OfPrimitive(Primitive primitive) when primitive != Primitive.BOOLEAN ->
+                        method.addStatement("$T.copy(values, 0, segment, $L, offset + $L, $L)", MEMORY_SEGMENT,
+                                valueLayout(primitive), Names.offsetConstant(field.name()), length);
+                case FieldType.OfPrimitive p -> method.beginControlFlow("for (int i = 0; i < $L; i++)", length)
+                        .addStatement("$L(segment, offset, i, values[i])", Names.setter(field.name()))
+                        .endControlFlow();
+                case FieldType.OfStruct(StructModel struct) -> method
+                        .beginControlFlow("for (int i = 0; i < $L; i++)", length)
+                        .addStatement("$T.write(segment, offset + $L(i), values[i])", struct.generatedType(),
+                                Names.elementOffset(field.name()))
+                        .endControlFlow();
+            }
+            return method.build();
+        }
+
+        // ------------------------------------------------------------------------------------------ allocation
+
+        private void allocation(TypeSpec.Builder type) {
+            ParameterSpec allocator = ParameterSpec.builder(SEGMENT_ALLOCATOR, "allocator").build();
+            type.addMethod(MethodSpec.methodBuilder("allocate")
+                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addJavadoc("Allocates one struct through {@code allocator} and zeroes all of it, padding"
+                            + " included,\nwhether or not the allocator zeroes memory.\n\n")
+                    .addJavadoc("@param allocator any allocator: an arena, a slicing allocator, a pool\n")
+                    .addJavadoc("@return a view of the new struct, at offset 0 of a segment of {@link #SIZE}"
+                            + " bytes\n")
+                    .returns(view)
+                    .addParameter(allocator)
+                    .addStatement("$T segment = allocator.allocate(LAYOUT)", MEMORY_SEGMENT)
+                    .addStatement("segment.fill((byte) 0)")
+                    .addStatement("return new View(segment, 0L)")
+                    .build());
+            type.addMethod(MethodSpec.methodBuilder("allocate")
+                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addJavadoc("Allocates one struct through {@code allocator}, zeroes it and writes {@code value}"
+                            + " into it.\n\n")
+                    .addJavadoc("@param allocator any allocator: an arena, a slicing allocator, a pool\n")
+                    .addJavadoc("@param value the initial values of the fields\n")
+                    .addJavadoc("@return a view of the new struct, at offset 0 of a segment of {@link #SIZE}"
+                            + " bytes\n")
+                    .addJavadoc("@see #write(MemorySegment, long, $T)\n", model.recordType())
+                    .returns(view)
+                    .addParameter(allocator)
+                    .addParameter(model.recordType(), "value")
+                    .addStatement("$T view = allocate(allocator)", view)
+                    .addStatement("write(view.segment, 0L, value)")
+                    .addStatement("return view")
+                    .build());
+            type.addMethod(MethodSpec.methodBuilder("allocateArray")
+                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addJavadoc("Allocates {@code count} consecutive structs through {@code allocator} and zeroes"
+                            + " them.\nElement {@code i} is at offset {@code i * SIZE}; one view visits them all"
+                            + " through\n{@link View#moveToElement(long)}.\n\n")
+                    .addJavadoc("@param allocator any allocator: an arena, a slicing allocator, a pool\n")
+                    .addJavadoc("@param count the number of structs, at least 0\n")
+                    .addJavadoc("@return a segment of {@code count * SIZE} bytes, aligned to {@link #ALIGNMENT}\n")
+                    .addJavadoc("@throws IllegalArgumentException if {@code count} is negative or the size"
+                            + " overflows\n")
+                    .returns(MEMORY_SEGMENT)
+                    .addParameter(allocator)
+                    .addParameter(TypeName.LONG, "count")
+                    .addStatement("$T segment = allocator.allocate(LAYOUT, count)", MEMORY_SEGMENT)
+                    .addStatement("segment.fill((byte) 0)")
+                    .addStatement("return segment")
+                    .build());
+            type.addMethod(MethodSpec.methodBuilder("view")
+                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addJavadoc("A view of the struct at the start of {@code segment}.\n\n")
+                    .addJavadoc("@param segment the memory holding the struct\n")
+                    .addJavadoc("@return a new view at offset 0\n")
+                    .addJavadoc("@throws IndexOutOfBoundsException if {@code segment} is smaller than"
+                            + " {@link #SIZE}\n")
+                    .returns(view)
+                    .addParameter(segmentParameter())
+                    .addStatement("return new View(segment, 0L)")
+                    .build());
+            type.addMethod(MethodSpec.methodBuilder("view")
+                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addJavadoc("A view of the struct at {@code offset} in {@code segment}.\n\n")
+                    .addJavadoc("@param segment the memory holding the struct\n")
+                    .addJavadoc("@param offset the offset of the struct in {@code segment}, in bytes\n")
+                    .addJavadoc("@return a new view\n")
+                    .addJavadoc("@throws IndexOutOfBoundsException if the struct lies outside {@code segment}\n")
+                    .returns(view)
+                    .addParameter(segmentParameter())
+                    .addParameter(offsetParameter())
+                    .addStatement("return new View(segment, offset)")
+                    .build());
+        }
+
+        // ------------------------------------------------------------------------------------------------ view
+
+        private TypeSpec viewType() {
+            TypeSpec.Builder type = TypeSpec.classBuilder(view)
+                    .addModifiers(modifiers(Modifier.STATIC, Modifier.FINAL))
+                    .addJavadoc("A flyweight view of one {@link $T} struct in a segment: getters and setters over"
+                            + " the static\naccessors, allocating nothing. A view can be moved to another offset,"
+                            + " so that one view visits\nevery element of an array of structs. Views are not"
+                            + " thread-safe; the segment decides which\nthreads may access the memory.\n",
+                            model.recordType())
+                    .addField(MEMORY_SEGMENT, "segment", Modifier.PRIVATE, Modifier.FINAL)
+                    .addField(TypeName.LONG, "offset", Modifier.PRIVATE);
+            MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
+                    .addModifiers(Modifier.PRIVATE)
+                    .addParameter(segmentParameter())
+                    .addParameter(offsetParameter())
+                    .addStatement("$T.checkFromIndexSize(offset, SIZE, segment.byteSize())", OBJECTS)
+                    .addStatement("this.segment = segment")
+                    .addStatement("this.offset = offset");
+            MethodSpec.Builder moveTo = MethodSpec.methodBuilder("moveTo")
+                    .addModifiers(Modifier.PUBLIC)
+                    .addJavadoc("Moves this view, and the views of its nested structs, to the struct at {@code"
+                            + " offset}.\n\n")
+                    .addJavadoc("@param offset the offset of the struct in the segment, in bytes\n")
+                    .addJavadoc("@return this view\n")
+                    .addJavadoc("@throws IndexOutOfBoundsException if the struct lies outside the segment; the view"
+                            + " is not moved then\n")
+                    .returns(view)
+                    .addParameter(offsetParameter())
+                    .addStatement("$T.checkFromIndexSize(offset, SIZE, segment.byteSize())", OBJECTS)
+                    .addStatement("this.offset = offset");
+            for (Field field : model.fields()) {
+                if (!field.isArray() && field.type() instanceof FieldType.OfStruct(StructModel struct)) {
+                    ClassName nestedView = struct.generatedType().nestedClass("View");
+                    type.addField(nestedView, field.name(), Modifier.PRIVATE, Modifier.FINAL);
+                    constructor.addStatement("this.$L = $T.view(segment, offset + $L)", field.name(),
+                            struct.generatedType(), Names.offsetConstant(field.name()));
+                    moveTo.addStatement("$L.moveTo(offset + $L)", field.name(), Names.offsetConstant(field.name()));
+                }
+            }
+            type.addMethod(constructor.build());
+            type.addMethod(MethodSpec.methodBuilder("segment")
+                    .addModifiers(Modifier.PUBLIC)
+                    .addJavadoc("The segment this view reads and writes.\n\n@return the segment\n")
+                    .returns(MEMORY_SEGMENT)
+                    .addStatement("return segment")
+                    .build());
+            type.addMethod(MethodSpec.methodBuilder("offset")
+                    .addModifiers(Modifier.PUBLIC)
+                    .addJavadoc("The offset of the struct in the segment.\n\n@return the offset in bytes\n")
+                    .returns(TypeName.LONG)
+                    .addStatement("return offset")
+                    .build());
+            type.addMethod(moveTo.addStatement("return this").build());
+            type.addMethod(MethodSpec.methodBuilder("moveToElement")
+                    .addModifiers(Modifier.PUBLIC)
+                    .addJavadoc("Moves this view to element {@code index} of an array of structs that starts at"
+                            + " offset 0 of the\nsegment, as allocated by {@link $T#allocateArray}.\n\n", self)
+                    .addJavadoc("@param index the element index\n")
+                    .addJavadoc("@return this view\n")
+                    .addJavadoc("@throws IndexOutOfBoundsException if the element lies outside the segment; the"
+                            + " view is not moved then\n")
+                    .addJavadoc("@throws ArithmeticException if {@code index * SIZE} overflows a long\n")
+                    .returns(view)
+                    .addParameter(TypeName.LONG, "index")
+                    .addStatement("return moveTo($T.multiplyExact(index, SIZE))", Math.class)
+                    .build());
+            for (Field field : model.fields()) {
+                viewAccessors(type, field);
+            }
+            type.addMethod(MethodSpec.methodBuilder("toRecord")
+                    .addModifiers(Modifier.PUBLIC)
+                    .addJavadoc("Reads the struct into a new {@link $T}.\n\n", model.recordType())
+                    .addJavadoc("@return a record holding the values of every field\n")
+                    .returns(model.recordType())
+                    .addStatement("return read(segment, offset)")
+                    .build());
+            type.addMethod(MethodSpec.methodBuilder("set")
+                    .addModifiers(Modifier.PUBLIC)
+                    .addJavadoc("Writes every field of {@code value} into the struct.\n\n")
+                    .addJavadoc("@param value the values to write\n")
+                    .addJavadoc("@return this view\n")
+                    .addJavadoc("@see $T#write(MemorySegment, long, $T)\n", self, model.recordType())
+                    .returns(view)
+                    .addParameter(model.recordType(), "value")
+                    .addStatement("write(segment, offset, value)")
+                    .addStatement("return this")
+                    .build());
+            return type.build();
+        }
+
+        private void viewAccessors(TypeSpec.Builder type, Field field) {
+            String name = field.name();
+            Optional<ClassName> nested = field.type() instanceof FieldType.OfStruct(StructModel struct)
+                    ? Optional.of(struct.generatedType()) : Optional.empty();
+            MethodSpec.Builder getter = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC);
+            MethodSpec.Builder setter = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC).returns(view);
+            TypeName element = javaType(field.type());
+            if (field.isArray()) {
+                getter.addParameter(TypeName.LONG, "index");
+                setter.addParameter(TypeName.LONG, "index");
+                String indexDoc = "@param index the element index, from 0 to {@link $T#$L} - 1\n";
+                String bounds = "@throws IndexOutOfBoundsException if {@code index} is out of bounds\n";
+                if (nested.isPresent()) {
+                    getter.addJavadoc("A new view of element {@code index} of {@code $L}.\n\n", name)
+                            .addJavadoc(indexDoc, self, Names.lengthConstant(name))
+                            .addJavadoc("@return a view of the element\n").addJavadoc(bounds)
+                            .returns(nested.get().nestedClass("View"))
+                            .addStatement("return $T.view(segment, offset + $L(index))", nested.get(),
+                                    Names.elementOffset(name));
+                    setter.addStatement("$T.write(segment, offset + $L(index), value)", nested.get(),
+                            Names.elementOffset(name));
+                } else {
+                    getter.addJavadoc("Reads element {@code index} of {@code $L}.\n\n", name)
+                            .addJavadoc(indexDoc, self, Names.lengthConstant(name))
+                            .addJavadoc("@return the value\n").addJavadoc(bounds)
+                            .returns(element)
+                            .addStatement("return $L(segment, offset, index)", Names.getter(name));
+                    setter.addStatement("$L(segment, offset, index, value)", Names.setter(name));
+                }
+                setter.addJavadoc("Writes element {@code index} of {@code $L}.\n\n", name)
+                        .addJavadoc(indexDoc, self, Names.lengthConstant(name));
+            } else if (nested.isPresent()) {
+                getter.addJavadoc("The view of the nested struct {@code $L}; it belongs to this view and moves"
+                                + " with it.\n\n", name)
+                        .addJavadoc("@return the view of {@code $L}\n", name)
+                        .returns(nested.get().nestedClass("View"))
+                        .addStatement("return $L", name);
+                setter.addJavadoc("Writes every field of the nested struct {@code $L}.\n\n", name)
+                        .addStatement("$T.write(segment, offset + $L, value)", nested.get(),
+                                Names.offsetConstant(name));
+            } else {
+                getter.addJavadoc("Reads {@code $L}.\n\n@return the value\n", name)
+                        .returns(element)
+                        .addStatement("return $L(segment, offset)", Names.getter(name));
+                setter.addJavadoc("Writes {@code $L}.\n\n", name)
+                        .addStatement("$L(segment, offset, value)", Names.setter(name));
+            }
+            setter.addParameter(element, "value")
+                    .addJavadoc("@param value the new value\n@return this view\n")
+                    .addStatement("return this");
+            if (field.isArray()) {
+                setter.addJavadoc("@throws IndexOutOfBoundsException if {@code index} is out of bounds\n");
+            }
+            type.addMethod(getter.build());
+            type.addMethod(setter.build());
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Writes the generated sources from validated models, with Palantir JavaPoet.
+ */
+package io.nebula.memory.processor.generation;

@@ -1,0 +1,59 @@
+package io.nebula.memory.processor.model;
+
+import com.palantir.javapoet.ClassName;
+import io.nebula.memory.annotation.Endianness;
+import java.util.List;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * A validated struct: everything the generator needs, with every offset computed.
+ *
+ * @param element the annotated record, the originating element of the generated file
+ * @param recordType the record
+ * @param generatedType the class generated for the record
+ * @param isPublic whether the generated class is public
+ * @param packed whether the struct is packed (every access unaligned)
+ * @param byteOrder the byte order of the multi-byte fields
+ * @param members the fields and paddings, in offset order
+ * @param size the size in bytes, a multiple of the alignment
+ * @param alignment the alignment in bytes, a power of two
+ * @param naturalAlignment the alignment the struct has without an explicit one
+ */
+public record StructModel(
+        TypeElement element,
+        ClassName recordType,
+        ClassName generatedType,
+        boolean isPublic,
+        boolean packed,
+        Endianness byteOrder,
+        List<Member> members,
+        long size,
+        long alignment,
+        long naturalAlignment) {
+
+    /** Copies the member list. */
+    public StructModel {
+        members = List.copyOf(members);
+    }
+
+    /**
+     * The fields, in declaration order, which is also offset order.
+     *
+     * @return the fields
+     */
+    public List<Field> fields() {
+        return members.stream().filter(Field.class::isInstance).map(Field.class::cast).toList();
+    }
+
+    /**
+     * The generated class for a record: its simple names joined by {@code _}, then {@code Struct}, in the
+     * record's package. {@code Point} gives {@code PointStruct}, {@code Outer.Point} gives
+     * {@code Outer_PointStruct}.
+     *
+     * @param recordType the record
+     * @return the generated class
+     */
+    public static ClassName generatedTypeOf(ClassName recordType) {
+        return ClassName.get(recordType.packageName(), String.join("_", recordType.simpleNames()) + "Struct");
+    }
+}

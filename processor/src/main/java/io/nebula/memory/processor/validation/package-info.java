@@ -1,0 +1,4 @@
+/**
+ * Turns annotated elements into models, reporting every problem on the element and annotation value at fault.
+ */
+package io.nebula.memory.processor.validation;

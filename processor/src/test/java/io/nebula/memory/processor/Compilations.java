@@ -1,0 +1,174 @@
+package io.nebula.memory.processor;
+
+import static com.google.testing.compile.Compiler.javac;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
+import javax.tools.JavaFileObject;
+
+/** Compiles test sources with the processor and loads what they compile to. */
+final class Compilations {
+    private Compilations() {
+    }
+
+    /**
+     * A source file from its lines.
+     */
+    static JavaFileObject source(String qualifiedName, String... lines) {
+        return JavaFileObjects.forSourceLines(qualifiedName, lines);
+    }
+
+    /** Compiles with the processor and the flags the project's own code compiles with. */
+    static Compilation compile(JavaFileObject... sources) {
+        return javac()
+                .withProcessors(new NebulaProcessor())
+                .withOptions("--release", "25", "-Xlint:all", "-Werror")
+                .compile(sources);
+    }
+
+    /** The generated source of a type, as UTF-8 text. */
+    static String generatedSource(Compilation compilation, String qualifiedName) {
+        JavaFileObject file = compilation.generatedSourceFile(qualifiedName)
+                .orElseThrow(() -> new AssertionError("no generated source " + qualifiedName));
+        try {
+            return file.getCharContent(true).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The text of a golden file under {@code goldens/}. */
+    static String golden(String name) {
+        try (InputStream in = Compilations.class.getResourceAsStream("/goldens/" + name)) {
+            if (in == null) {
+                throw new AssertionError("no golden file goldens/" + name);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Loads the classes of a successful compilation. */
+    static Loaded load(Compilation compilation) {
+        Map<String, byte[]> classes = new HashMap<>();
+        for (JavaFileObject file : compilation.generatedFiles()) {
+            if (file.getKind() != JavaFileObject.Kind.CLASS) {
+                continue;
+            }
+            String path = file.toUri().getPath();
+            String name = path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length(),
+                    path.length() - ".class".length()).replace('/', '.');
+            try (InputStream in = file.openInputStream()) {
+                classes.put(name, in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new Loaded(classes);
+    }
+
+    /** Classes loaded from a compilation, with reflective shortcuts for tests. */
+    static final class Loaded extends ClassLoader {
+        private final Map<String, byte[]> classes;
+
+        Loaded(Map<String, byte[]> classes) {
+            super(Compilations.class.getClassLoader());
+            this.classes = classes;
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] bytes = classes.get(name);
+            if (bytes == null) {
+                throw new ClassNotFoundException(name);
+            }
+            return defineClass(name, bytes, 0, bytes.length);
+        }
+
+        Class<?> type(String name) {
+            try {
+                return loadClass(name);
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError("not compiled: " + name + " (have " + classes.keySet() + ")", e);
+            }
+        }
+
+        /** The value of a public static field. */
+        Object constant(String type, String field) {
+            try {
+                Field f = type(type).getField(field);
+                return f.get(null);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        /** Calls a public method by name and argument count; static if {@code target} is a class name. */
+        Object call(Object target, String method, Object... args) {
+            Class<?> type = target instanceof String name ? type(name) : target.getClass();
+            Object receiver = target instanceof String ? null : target;
+            for (Method m : type.getMethods()) {
+                if (m.getName().equals(method) && m.getParameterCount() == args.length && accepts(m, args)) {
+                    try {
+                        return m.invoke(receiver, args);
+                    } catch (InvocationTargetException e) {
+                        if (e.getCause() instanceof RuntimeException runtime) {
+                            throw runtime;
+                        }
+                        throw new AssertionError(e.getCause());
+                    } catch (IllegalAccessException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            }
+            throw new AssertionError("no method " + method + " with " + args.length + " arguments in " + type);
+        }
+
+        private static boolean accepts(Method method, Object[] args) {
+            Class<?>[] parameters = method.getParameterTypes();
+            for (int i = 0; i < args.length; i++) {
+                Class<?> p = parameters[i];
+                if (p.isPrimitive()) {
+                    if (args[i] == null || !wrapper(p).isInstance(args[i])) {
+                        return false;
+                    }
+                } else if (args[i] != null && !p.isInstance(args[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static Class<?> wrapper(Class<?> primitive) {
+            return switch (primitive.getName()) {
+                case "byte" -> Byte.class;
+                case "short" -> Short.class;
+                case "char" -> Character.class;
+                case "int" -> Integer.class;
+                case "long" -> Long.class;
+                case "float" -> Float.class;
+                case "double" -> Double.class;
+                case "boolean" -> Boolean.class;
+                default -> throw new IllegalArgumentException(primitive.getName());
+            };
+        }
+
+        /** Creates a record (or any object) through its only public constructor. */
+        Object newInstance(String type, Object... args) {
+            try {
+                return type(type).getConstructors()[0].newInstance(args);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
