@@ -1,0 +1,33 @@
+package io.nebula.memory.examples;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ShowcaseTest {
+
+    @Test
+    void showsWhatEachAllocatorDid() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Showcase.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        for (String expected : new String[] {
+                "GET /users/42  -> 2 words",
+                "after the requests: 0 bytes in use; 6 allocations",
+                "3 releases",
+                "opened 4 connections (ports 5000-5003): 0 free blocks",
+                "a fifth connection is refused: OUT_OF_MEMORY",
+                "same block reused = true",
+                "all returned: 4 of 4 blocks free",
+                "sum of squares 1..20 computed recursively = 2870",
+                "0 bytes in use after",
+                "reversed \"stack\" in a frame: \"kcats\" (depth 1 inside the frame)",
+                "frame closed: depth 0"}) {
+            assertTrue(out.contains(expected), () -> "missing \"" + expected + "\" in:\n" + out);
+        }
+    }
+}
