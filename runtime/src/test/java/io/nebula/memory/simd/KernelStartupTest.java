@@ -99,12 +99,16 @@ class KernelStartupTest {
         command.add(System.getProperty("java.class.path"));
         command.add(Probe.class.getName());
         Process process = new ProcessBuilder(command).start();
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-        String stdout = read(process.getInputStream());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
-        String errors = stderr.join();
-        assertEquals(0, process.exitValue(), stdout + errors);
-        return new Result(stdout, errors);
+        try {
+            CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+            String stdout = read(process.getInputStream());
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
+            String errors = stderr.join();
+            assertEquals(0, process.exitValue(), stdout + errors);
+            return new Result(stdout, errors);
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     private static String read(InputStream stream) {
