@@ -754,7 +754,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
             throw unknownChunk(table, handle);
         }
         if (checked) {
-            giveBackCheckedHandle(table, handle);
+            giveBackCheckedBlock(table, (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
             return;
         }
         release(table, (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
@@ -769,7 +769,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
             throw unknownChunk(table, handle);
         }
         if (checked) {
-            giveBackCheckedHandle(table, handle);
+            giveBackCheckedBlock(table, (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
             return;
         }
         releaseShared(table, (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
@@ -794,7 +794,8 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
             return;
         }
         checkOwner();
-        if (checked && giveBackChecked(segment)) {
+        if (checked) {
+            deallocateChecked(segment);
             return;
         }
         ChunkTable table = chunks;
@@ -809,7 +810,8 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         if (closed) {
             throw Ownership.closed(toString());
         }
-        if (checked && giveBackChecked(segment)) {
+        if (checked) {
+            deallocateChecked(segment);
             return;
         }
         ChunkTable table = table();
@@ -821,36 +823,44 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     }
 
     /**
-     * Checked mode: gives back a segment backed by an arena of its own, and closes that arena. Returns
-     * {@code false} when the segment is not one of those: then it is a slice of a chunk, or foreign.
+     * Checked mode: gives back a segment backed by an arena of its own, closing that arena, or else a slice of a
+     * chunk (a block handed out by handle).
      */
-    private boolean giveBackChecked(MemorySegment segment) {
+    private void deallocateChecked(MemorySegment segment) {
         if (!segment.scope().isAlive()) {
             throw useAfterFree(segment);
         }
         CheckedBlocks.Entry entry = checkedBlocks.find(segment);
-        if (entry == null) {
-            return false;
+        if (entry != null) {
+            if (!checkedBlocks.remove(entry)) {
+                throw useAfterFree(segment);   // another thread gave it back first
+            }
+            entry.arena().close();
+            long handle = entry.handle();
+            giveBack(table(), (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, segment.byteSize(), null);
+            return;
         }
-        if (!checkedBlocks.remove(entry)) {
-            throw useAfterFree(segment);
+        ChunkTable table = table();
+        int chunk = table.chunkContaining(segment.address());
+        if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
+            throw foreignSegment(table, segment, chunk);
         }
-        entry.arena().close();
-        long handle = entry.handle();
-        giveBack(table(), (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, segment.byteSize(), null);
-        return true;
+        giveBackCheckedBlock(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
     }
 
-    /** Checked mode: gives back a block by handle, and forgets where it was allocated. */
-    private void giveBackCheckedHandle(ChunkTable table, long handle) {
+    /** Checked mode: gives back a block of a chunk, and forgets where it was allocated. */
+    private void giveBackCheckedBlock(ChunkTable table, int chunk, long offset, long byteSize,
+                                      MemorySegment segment) {
+        long handle = (long) chunk << CHUNK_SHIFT | offset;
         CheckedBlocks.Entry entry = checkedBlocks.forget(handle);
         if (entry != null && entry.arena() != null) {
             checkedBlocks.restore(entry);
-            throw foreignHandle(handle, "it names a block that was handed out as a segment in checked mode: give"
-                    + " back the segment instead");
+            throw foreign((segment == null ? "the handle 0x" + Long.toHexString(handle) : "the segment")
+                    + " names a block that was handed out as a segment of its own in checked mode: give back that"
+                    + " segment instead");
         }
         try {
-            giveBack(table, (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
+            giveBack(table, chunk, offset, byteSize, segment);
         } catch (AllocationException e) {
             if (entry != null) {
                 checkedBlocks.restore(entry);
