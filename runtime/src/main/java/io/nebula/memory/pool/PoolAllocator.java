@@ -107,9 +107,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       find the pool full at once wait for it; one adds a chunk, the others check again and use it.
  *       {@link ErrorCode#OUT_OF_MEMORY} means that at one moment during the call every block was in use and the
  *       pool could not grow.</li>
- *   <li>{@link #reset()} gives back every block, including the blocks other threads hold: call it only while no
- *       other thread uses the pool (between phases, after joining the workers). It is not atomic with respect to
- *       concurrent allocations and deallocations.</li>
+ *   <li>{@link #reset()} and {@link #close()} act on every block, including the blocks other threads hold: call
+ *       them only while no other thread uses the pool (between phases, after joining the workers). They are not
+ *       atomic with respect to concurrent allocations and deallocations; a call that overlaps {@code close()} may
+ *       fail with the FFM API's {@link IllegalStateException} (the memory is already freed) instead of
+ *       {@link ErrorCode#CLOSED}.</li>
  *   <li>A thread-safe pool numbers its blocks in 32 bits: it holds at most {@code 2^32 / 2^ceil(log2 blockCount)}
  *       chunks, so at least 2<sup>31</sup> blocks.</li>
  * </ul>

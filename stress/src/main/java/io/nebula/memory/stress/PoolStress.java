@@ -13,6 +13,8 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.JJJ_Result;
 
+import java.util.stream.LongStream;
+
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -172,7 +174,7 @@ public final class PoolStress {
                 last = -1;
                 r.r3 = 0;
             }
-            r.r1 = (int) java.util.stream.LongStream.of(popped, second, last).filter(h -> h >= 0).distinct().count();
+            r.r1 = (int) LongStream.of(popped, second, last).filter(h -> h >= 0).distinct().count();
             r.r2 = (int) pool.freeBlocks();
             pool.close();
         }
