@@ -3,6 +3,7 @@ package io.nebula.memory.pool;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -46,6 +47,20 @@ class PoolAllocatorModelTest {
         PoolConfig config = PoolConfig.defaults().withAllowGrowth(true).withTrackStats(true)
                 .withFillPattern((byte) 0x5A);
         new Run("tracked growth", 100, 32, 8, config).steps(250_000);
+    }
+
+    @Test
+    void aThreadSafePoolUsedFromOneThreadBehavesAsAConfinedOne() {
+        PoolConfig config = PoolConfig.defaults().withThreadSafe(true).withAllowGrowth(true).withMaxBlocks(90)
+                .withTrackStats(true).withLeakPolicy(LeakPolicy.IGNORE);
+        new Run("thread-safe growth", 24, 8, 16, config).steps(250_000);
+    }
+
+    @Test
+    void aThreadSafePoolOfOneBlockPerChunk() {
+        PoolConfig config = PoolConfig.defaults().withThreadSafe(true).withAllowGrowth(true).withMaxBlocks(40)
+                .withLeakPolicy(LeakPolicy.IGNORE);
+        new Run("thread-safe, one block per chunk", 16, 16, 1, config).steps(100_000);
     }
 
     /** A chunk as the model knows it. */
