@@ -17,6 +17,7 @@ import io.nebula.memory.internal.StatisticsRecorder;
 import io.nebula.memory.jfr.GrowthEvent;
 import io.nebula.memory.jfr.ReleaseEvent;
 import io.nebula.memory.jfr.StatisticsEvent;
+import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -543,7 +544,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
             throw checkedSegmentFailure(byteSize, e);
         }
         if (fill) {
-            segment.fill(pattern);
+            MemoryKernels.fill(segment, 0, segment.byteSize(), pattern);
         }
         return segment;
     }
@@ -566,7 +567,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         table.allocated[chunk][(int) (granule >>> 6)] |= 1L << granule;
         liveBlocks++;
         if (fill) {
-            table.segments[chunk].asSlice(offset, blockSize).fill(pattern);
+            MemoryKernels.fill(table.segments[chunk], offset, blockSize, pattern);
         }
         if (stats != null) {
             stats.allocated(byteSize, liveBlocks * stride);
@@ -617,7 +618,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         BITS.getAndBitwiseOr(table.allocated[chunk], (int) (granule >>> 6), 1L << granule);
         long live = (long) LIVE.getAndAdd(this, 1L) + 1;
         if (fill) {
-            table.segments[chunk].asSlice(offset, blockSize).fill(pattern);
+            MemoryKernels.fill(table.segments[chunk], offset, blockSize, pattern);
         }
         if (stats != null) {
             stats.allocated(byteSize, live * stride);
@@ -977,7 +978,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     /** Clears the allocated bits of the first {@code touched} bytes of a chunk, zeroing them if configured. */
     private void clear(ChunkTable table, int chunk, long touched) {
         if (config.zeroOnReset() && touched > 0) {
-            table.segments[chunk].asSlice(0, touched).fill((byte) 0);
+            MemoryKernels.fill(table.segments[chunk], 0, touched, (byte) 0);
         }
         Arrays.fill(table.allocated[chunk], 0, (int) (((touched >>> granuleShift) + 63) >>> 6), 0L);
     }
