@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Random operations on a pool, checked step by step against a plain model: which blocks are live, where the chunks
  * are, how many blocks there are. Every region must lie in a chunk, at a block start, aligned as asked, and
  * overlap no live block; the counts must equal the model's; the stamp written into each live block must be intact
- * when it is given back. Seeded: rerun a failure with {@code -Dnebula.seed=<seed>}.
+ * when it is given back. Seeded: rerun a failure with {@code -Dnebula.test.seed=<seed>}.
  */
 class PoolAllocatorModelTest {
 
@@ -90,7 +90,7 @@ class PoolAllocatorModelTest {
 
     private static final class Run {
         private final String name;
-        private final long seed = Long.getLong("nebula.seed", ThreadLocalRandom.current().nextLong());
+        private final long seed = Long.getLong("nebula.test.seed", ThreadLocalRandom.current().nextLong());
         private final SplittableRandom random = new SplittableRandom(seed);
         private final int blockCount;
         private final PoolConfig config;
@@ -133,7 +133,7 @@ class PoolAllocatorModelTest {
         }
 
         private Supplier<String> where(Supplier<String> what) {
-            return () -> what.get() + " [" + name + ", seed=" + seed + " (rerun with -Dnebula.seed=" + seed + "), step="
+            return () -> what.get() + " [" + name + ", seed=" + seed + " (rerun with -Dnebula.test.seed=" + seed + "), step="
                     + step + ", " + pool + "]";
         }
 
