@@ -11,6 +11,7 @@ import javax.annotation.processing.Generated;
  * <p>Create it with {@code create(...)}, one per constructor of {@code Parser}, and close it to free
  * the native memory. A {@code @MemoryScope} method takes a {@link StackMarker} on entry and releases it
  * on exit, popping what the call allocated.
+ *
  * <p>Confined to the thread that created it.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
@@ -24,7 +25,8 @@ public final class Parser_Memory extends Parser implements AutoCloseable {
 
     /**
      * Creates a new allocator of 1024 bytes, then the object through
-     * {@link Parser#Parser()}; closes the allocator again if the constructor throws.
+     * {@link Parser#Parser()};
+     * closes the allocator again if the constructor throws.
      *
      * @return the new object, owning its allocator; close it to free the native memory
      */

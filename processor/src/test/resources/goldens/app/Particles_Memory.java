@@ -10,6 +10,7 @@ import javax.annotation.processing.Generated;
  * <p>Create it with {@code create(...)}, one per constructor of {@code Particles}, and close it to free
  * the native memory. A {@code @MemoryScope} method opens a scope of a {@link BlockLog} on entry and closes it
  * on exit, giving back the blocks the call took.
+ *
  * <p>Confined to the thread that created it.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
@@ -26,7 +27,8 @@ final class Particles_Memory extends Particles implements AutoCloseable {
 
     /**
      * Creates a new allocator of 64 blocks of 8 bytes (one Point each), then the object through
-     * {@link Particles#Particles()}; closes the allocator again if the constructor throws.
+     * {@link Particles#Particles()};
+     * closes the allocator again if the constructor throws.
      *
      * @return the new object, owning its allocator; close it to free the native memory
      */

@@ -13,6 +13,7 @@ import javax.annotation.processing.Generated;
  * <p>Create it with {@code create(...)}, one per constructor of {@code RequestHandler}, and close it to free
  * the native memory. A {@code @MemoryScope} method opens a {@link BumpScope} on entry and closes it
  * on exit, releasing what the call allocated.
+ *
  * <p>Confined to the thread that created it.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
@@ -31,7 +32,8 @@ public final class RequestHandler_Memory extends RequestHandler implements AutoC
 
     /**
      * Creates a new allocator of 4096 bytes, then the object through
-     * {@link RequestHandler#RequestHandler(java.lang.String)}; closes the allocator again if the constructor throws.
+     * {@link RequestHandler#RequestHandler(java.lang.String)};
+     * closes the allocator again if the constructor throws.
      *
      * @param name as for the constructor
      * @return the new object, owning its allocator; close it to free the native memory
@@ -48,7 +50,8 @@ public final class RequestHandler_Memory extends RequestHandler implements AutoC
 
     /**
      * Creates a new allocator of 4096 bytes, then the object through
-     * {@link RequestHandler#RequestHandler()}; closes the allocator again if the constructor throws.
+     * {@link RequestHandler#RequestHandler()};
+     * closes the allocator again if the constructor throws.
      *
      * @return the new object, owning its allocator; close it to free the native memory
      */
