@@ -31,13 +31,16 @@ public final class CheckedMode {
     }
 
     /**
-     * Captures the caller's stack for a leak report, without the allocator's own frames.
+     * Captures the caller's stack for a leak report, without the allocator's own frames nor those of the
+     * {@link java.lang.foreign.SegmentAllocator} default methods that called it ({@code allocate(layout)},
+     * {@code allocateFrom(...)}).
      *
      * @return the stack, innermost user frame first
      */
     public static StackTraceElement[] captureSite() {
         return WALKER.walk(frames -> frames
-                .dropWhile(f -> f.getDeclaringClass().getProtectionDomain() == RUNTIME)
+                .dropWhile(f -> f.getDeclaringClass().getProtectionDomain() == RUNTIME
+                        || f.getDeclaringClass() == java.lang.foreign.SegmentAllocator.class)
                 .limit(16)
                 .map(StackWalker.StackFrame::toStackTraceElement)
                 .toArray(StackTraceElement[]::new));

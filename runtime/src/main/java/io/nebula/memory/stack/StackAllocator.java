@@ -4,19 +4,27 @@ import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.Allocator;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakReport;
 import io.nebula.memory.MemoryUsage;
 import io.nebula.memory.Resettable;
 import io.nebula.memory.StatisticsProvider;
+import io.nebula.memory.internal.CheckedMode;
+import io.nebula.memory.internal.Leaks;
 import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
 import io.nebula.memory.internal.StatisticsRecorder;
+import io.nebula.memory.jfr.ReleaseEvent;
+import io.nebula.memory.jfr.StatisticsEvent;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A LIFO allocator: allocation pushes onto one block of native memory, deallocation pops the most recent
@@ -43,7 +51,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and five stores (the top, the
  *       depth and one entry in each of three bookkeeping arrays on the Java heap): no locks, no heap allocation
- *       except when the arrays double, once per doubling of the greatest depth reached.</li>
+ *       except when the arrays double, once per doubling of the greatest depth reached. Thread-safe: the same
+ *       under one lock.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
  *   <li>Bookkeeping: 24 bytes of Java heap per live allocation, sized for the greatest depth reached and never
@@ -57,14 +66,43 @@ import java.util.Optional;
  * </ul>
  *
  * <h2>Lifetimes</h2>
- * A segment handed out stays accessible until the stack is closed, even after it was popped: the FFM API offers
- * no unrestricted way to revoke one slice of a live arena. Using a popped segment reads and writes the bytes of
- * whatever is allocated there next; {@link StackConfig#withFillPattern(byte) a fill pattern} makes such bugs
- * visible. After {@link #close()} every segment handed out is inaccessible.
+ * Unchecked, a segment handed out stays accessible until the stack is closed, even after it was popped: the FFM
+ * API offers no unrestricted way to revoke one slice of a live arena. Using a popped segment reads and writes the
+ * bytes of whatever is allocated there next; {@link StackConfig#withFillPattern(byte) a fill pattern} makes such
+ * bugs visible, and checked mode (below) turns them into exceptions. After {@link #close()} every segment handed
+ * out is inaccessible.
  *
  * <h2>Threads</h2>
- * A stack allocator is confined to the thread that created it: a call from any other thread throws
- * {@link ErrorCode#WRONG_THREAD}, and its segments can only be accessed from that thread.
+ * By default a stack is confined to the thread that created it: a call from any other thread throws
+ * {@link ErrorCode#WRONG_THREAD}, and its segments can only be accessed from that thread. The confined paths take
+ * no lock.
+ *
+ * <p>With {@link StackConfig#threadSafe()} any thread may call any method: every call that reads or changes the
+ * stack takes one {@link ReentrantLock}, so each call is atomic, and the native memory belongs to a shared arena
+ * created once and closed once. A shared stack still has <em>one</em> LIFO order, not one per thread: the top is
+ * the most recent allocation of any thread, so deallocating anything but that global top throws
+ * {@link ErrorCode#OUT_OF_ORDER}, whichever thread allocated it. Markers and frames are global too: releasing a
+ * marker pops what <em>every</em> thread allocated after it, and {@link #reset()} pops everything. Pushes and pops
+ * of several threads interleave correctly only when the threads agree on an order, for example by holding a lock
+ * of their own around each push-use-pop sequence. For recursion on several threads, give each thread a confined
+ * stack of its own: cheaper, and each thread keeps its own LIFO order.
+ *
+ * <h2>Checked mode</h2>
+ * With {@link StackConfig#checked()} (or {@code -Dnebula.memory.checked=true}), every segment returned by
+ * {@link #allocate(long, long)} comes from a JDK arena of its own ({@link Arena#ofConfined()}, or
+ * {@link Arena#ofShared()} when thread-safe) that is closed when the allocation is popped, by a deallocation, a
+ * marker release, a frame close, a reset or {@link #close()}: a stale segment throws {@link IllegalStateException}
+ * on its next access instead of reading newer data, and giving it back throws {@link ErrorCode#USE_AFTER_FREE}.
+ * The stack's accounting (top, depth, entries) is exactly as unchecked, so out-of-memory and out-of-order errors
+ * happen exactly where they would unchecked. It costs a JDK arena and a zeroed native allocation per allocation, a
+ * captured stack trace per allocation (for leak reports), and an arena close per pop; a shared arena's close costs
+ * tens of microseconds: a debugging mode. Offsets from {@link #allocateOffset(long, long)} index {@link #segment()},
+ * which lives until {@link #close()}: checked mode cannot check them.
+ *
+ * <h2>Leaks</h2>
+ * Closing a stack that still holds allocations reports them under the config's {@link io.nebula.memory.LeakPolicy}:
+ * their count (the depth) and bytes (the top, padding included), the frames opened and never closed, and in checked
+ * mode where each allocation was made. The native memory is freed whatever the policy.
  */
 public final class StackAllocator implements Allocator, MemoryUsage, Resettable, StatisticsProvider {
 
@@ -79,13 +117,21 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
     private final long base;
     private final long capacity;
     private final StackConfig config;
+    private final boolean shared;
+    private final boolean checked;
+    /** {@code shared || checked}: the hot paths branch once on it to leave the confined unchecked path as it was. */
+    private final boolean guarded;
     private final boolean fill;
     private final byte pattern;
     private final boolean zeroOnRelease;
     private final StatisticsRecorder stats;
+    /** Thread-safe stacks only: held by every call that reads or changes the stack. */
+    private final ReentrantLock lock;
 
-    /** The thread that may use this allocator; {@code null} once closed. */
+    /** Confined stacks: the thread that may use this allocator; {@code null} once closed. */
     private Thread owner;
+    /** Thread-safe stacks: set once by close. */
+    private volatile boolean closed;
     /** Bytes in use, padding included: the offset where the next allocation's padding starts. */
     private long top;
 
@@ -100,22 +146,45 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
     private long[] serials = new long[16];
     private int depth;
     private long nextSerial = 1;
+    /** Checked mode only: per entry, its own arena and segment (none for offsets) and its allocation site. */
+    private CheckedEntry[] checkedEntries;
+    /** Frames opened and not yet closed. */
+    private int openFrames;
+
+    /**
+     * What checked mode keeps per live allocation.
+     *
+     * @param arena   the arena that owns {@code segment}, closed when the allocation is popped; {@code null} for an
+     *                allocation made by {@link #allocateOffset(long, long)}
+     * @param segment the segment handed out, or {@code null} for an offset
+     * @param site    where the allocation was made
+     */
+    private record CheckedEntry(Arena arena, MemorySegment segment, StackTraceElement[] site) {
+    }
 
     private StackAllocator(long capacity, StackConfig config) {
         this.capacity = capacity;
         this.config = config;
-        this.arena = Arena.ofConfined();
+        this.shared = config.threadSafe();
+        this.checked = CheckedMode.effective(config.checked());
+        this.guarded = shared || checked;
+        this.arena = shared ? Arena.ofShared() : Arena.ofConfined();
         this.memory = NativeMemory.reserve(arena, capacity, BLOCK_ALIGNMENT, "StackAllocator");
         this.base = memory.address();
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
         this.zeroOnRelease = config.zeroOnRelease();
-        this.stats = config.trackStats() ? StatisticsRecorder.create(false) : null;
-        this.owner = Thread.currentThread();
+        this.stats = config.trackStats() ? StatisticsRecorder.create(shared) : null;
+        this.lock = shared ? new ReentrantLock() : null;
+        this.owner = shared ? null : Thread.currentThread();
+        this.checkedEntries = checked ? new CheckedEntry[starts.length] : null;
+        if (stats != null) {
+            StatisticsEvent.track(this);
+        }
     }
 
     /**
-     * Creates a stack allocator of {@code capacity} bytes with the default configuration.
+     * Creates a confined stack allocator of {@code capacity} bytes with the default configuration.
      *
      * @param capacity the bytes to reserve, at least one
      * @return the allocator, confined to the calling thread
@@ -131,7 +200,7 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
      *
      * @param capacity the bytes to reserve, at least one
      * @param config   the configuration
-     * @return the allocator, confined to the calling thread
+     * @return the allocator: confined to the calling thread unless {@code config.threadSafe()}
      * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code capacity < 1}, or
      *     {@link ErrorCode#OUT_OF_MEMORY} when the native memory cannot be reserved
      */
@@ -158,7 +227,17 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
     }
 
     /**
-     * Returns the whole backing block. Offsets returned by {@link #allocateOffset(long, long)} index into it.
+     * Tells whether checked mode is on, by the config or by {@code -Dnebula.memory.checked=true}.
+     *
+     * @return {@code true} in checked mode
+     */
+    public boolean isChecked() {
+        return checked;
+    }
+
+    /**
+     * Returns the whole backing block. Offsets returned by {@link #allocateOffset(long, long)} index into it; in
+     * checked mode, segments returned by {@link #allocate(long, long)} do not.
      *
      * @return the backing segment, {@link #capacityBytes()} bytes long
      */
@@ -169,6 +248,7 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
     /**
      * Allocates like {@link #allocate(long, long)} but returns the offset of the new memory in {@link #segment()}
      * instead of a segment: the zero-garbage path for hot loops. Give it back with {@link #deallocateOffset(long)}.
+     * Checked mode cannot detect a use of the offset after its allocation was popped.
      * <pre>{@code
      * MemorySegment block = stack.segment();
      * long p = stack.allocateOffset(8, 8);
@@ -182,20 +262,11 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
      * @throws AllocationException as {@link #allocate(long, long)}
      */
     public long allocateOffset(long byteSize, long byteAlignment) {
+        if (guarded) {
+            return allocateOffsetGuarded(byteSize, byteAlignment);
+        }
         checkOwner();
-        long start = Requests.alignUp(base + top, byteAlignment) - base;
-        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
-            throw allocationFailure(byteSize, byteAlignment);
-        }
-        int n = depth;
-        if (n == starts.length) {
-            grow(byteSize, byteAlignment);
-        }
-        starts[n] = start;
-        previousTops[n] = top;
-        serials[n] = nextSerial++;
-        depth = n + 1;
-        top = start + byteSize;
+        long start = push(byteSize, byteAlignment);
         if (fill) {
             memory.asSlice(start, byteSize).fill(pattern);
         }
@@ -205,28 +276,104 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
         return start;
     }
 
+    private long allocateOffsetGuarded(long byteSize, long byteAlignment) {
+        enter();
+        try {
+            long start = push(byteSize, byteAlignment);
+            if (checked) {
+                checkedEntries[depth - 1] = new CheckedEntry(null, null, CheckedMode.captureSite());
+            }
+            if (fill) {
+                memory.asSlice(start, byteSize).fill(pattern);
+            }
+            if (stats != null) {
+                stats.allocated(byteSize, top);
+            }
+            return start;
+        } finally {
+            exit();
+        }
+    }
+
     /**
      * {@inheritDoc}
      *
-     * <p>Pushes the allocation on the stack. Costs one {@link #allocateOffset(long, long)} and one {@code asSlice}.
+     * <p>Pushes the allocation on the stack. Costs one {@link #allocateOffset(long, long)} and one {@code asSlice};
+     * in checked mode, a JDK arena and its allocation.
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (checked) {
+            return allocateChecked(byteSize, byteAlignment);
+        }
         return memory.asSlice(allocateOffset(byteSize, byteAlignment), byteSize);
+    }
+
+    private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
+        enter();
+        try {
+            push(byteSize, byteAlignment);
+            int n = depth - 1;
+            Arena own = shared ? Arena.ofShared() : Arena.ofConfined();
+            MemorySegment segment;
+            try {
+                segment = own.allocate(byteSize, byteAlignment);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                own.close();
+                top = previousTops[n];
+                depth = n;
+                throw e;
+            }
+            checkedEntries[n] = new CheckedEntry(own, segment, CheckedMode.captureSite());
+            if (fill) {
+                segment.fill(pattern);
+            }
+            if (stats != null) {
+                stats.allocated(byteSize, top);
+            }
+            return segment;
+        } finally {
+            exit();
+        }
+    }
+
+    /** Pushes an entry for a new allocation and moves the top past it; writes nothing into the memory. */
+    private long push(long byteSize, long byteAlignment) {
+        long current = top;
+        long start = Requests.alignUp(base + current, byteAlignment) - base;
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
+            throw allocationFailure(byteSize, byteAlignment);
+        }
+        int n = depth;
+        if (n == starts.length) {
+            grow(byteSize, byteAlignment);
+        }
+        starts[n] = start;
+        previousTops[n] = current;
+        serials[n] = nextSerial++;
+        depth = n + 1;
+        top = start + byteSize;
+        return start;
     }
 
     /**
      * Pops the top allocation, which must be {@code segment}: the segment exactly as {@link #allocate(long, long)}
-     * returned it (same address and size, not a slice of it).
+     * returned it (same address and size, not a slice of it). On a thread-safe stack the top is the most recent
+     * allocation of any thread.
      *
      * @param segment the top allocation
      * @throws AllocationException {@link ErrorCode#OUT_OF_ORDER} when {@code segment} is a live allocation with
-     *     others above it, {@link ErrorCode#FOREIGN_SEGMENT} when it is not a live allocation of this stack,
-     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
+     *     others above it, {@link ErrorCode#FOREIGN_SEGMENT} when it is not a live allocation of this stack, in
+     *     checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already popped, {@link ErrorCode#CLOSED} or
+     *     {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
      */
     @Override
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
+        if (guarded) {
+            deallocateGuarded(segment);
+            return;
+        }
         checkOwner();
         int n = depth - 1;
         long offset = segment.address() - base;
@@ -234,6 +381,30 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
             throw deallocationFailure(segment);
         }
         pop(n);
+    }
+
+    private void deallocateGuarded(MemorySegment segment) {
+        enter();
+        try {
+            int n = depth - 1;
+            if (n < 0 || !isEntry(n, segment)) {
+                throw deallocationFailure(segment);
+            }
+            popGuarded(n);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Tells whether {@code segment} is live allocation {@code i} exactly as it was handed out. */
+    private boolean isEntry(int i, MemorySegment segment) {
+        CheckedEntry entry = checked ? checkedEntries[i] : null;
+        if (entry != null && entry.segment() != null) {
+            MemorySegment handedOut = entry.segment();
+            return segment.scope().equals(handedOut.scope()) && segment.address() == handedOut.address()
+                    && segment.byteSize() == handedOut.byteSize();
+        }
+        return segment.isNative() && segment.address() - base == starts[i] && segment.byteSize() == sizeOf(i);
     }
 
     /**
@@ -247,12 +418,29 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
      *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
      */
     public void deallocateOffset(long offset) {
+        if (guarded) {
+            deallocateOffsetGuarded(offset);
+            return;
+        }
         checkOwner();
         int n = depth - 1;
         if (n < 0 || offset != starts[n]) {
             throw deallocationFailure(offset);
         }
         pop(n);
+    }
+
+    private void deallocateOffsetGuarded(long offset) {
+        enter();
+        try {
+            int n = depth - 1;
+            if (n < 0 || offset != starts[n]) {
+                throw deallocationFailure(offset);
+            }
+            popGuarded(n);
+        } finally {
+            exit();
+        }
     }
 
     private void pop(int n) {
@@ -269,21 +457,48 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
         }
     }
 
+    private void popGuarded(int n) {
+        if (checked) {
+            closeEntries(n, n + 1);
+        }
+        pop(n);
+    }
+
+    /** Checked mode: closes the arenas of entries {@code from} (inclusive) to {@code to} (exclusive). */
+    private void closeEntries(int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            CheckedEntry entry = checkedEntries[i];
+            if (entry != null && entry.arena() != null) {
+                entry.arena().close();
+            }
+            checkedEntries[i] = null;
+        }
+    }
+
     /**
-     * Saves the current state. Pair it with {@link #release(StackMarker)}, or use {@link #frame()}.
+     * Saves the current state. Pair it with {@link #release(StackMarker)}, or use {@link #frame()}. On a
+     * thread-safe stack the marker covers what every thread allocated before it.
      *
      * @return a marker at the current depth and top
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
     public StackMarker marker() {
-        checkOwner();
+        enter();
+        try {
+            return newMarker();
+        } finally {
+            exit();
+        }
+    }
+
+    private StackMarker newMarker() {
         int n = depth;
         return new StackMarker(this, n, n == 0 ? 0 : serials[n - 1], top);
     }
 
     /**
-     * Pops every allocation made after {@code marker} was taken. The marker stays valid and may be released again;
-     * markers taken after it are discarded once an allocation they covered is popped.
+     * Pops every allocation made after {@code marker} was taken, by any thread. The marker stays valid and may be
+     * released again; markers taken after it are discarded once an allocation they covered is popped.
      *
      * @param marker a valid marker of this stack: every allocation that was live when it was taken is still live
      * @throws AllocationException {@link ErrorCode#INVALID_CHECKPOINT} when the marker belongs to another stack or
@@ -292,46 +507,87 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
      */
     public void release(StackMarker marker) {
         Objects.requireNonNull(marker, "marker");
-        checkOwner();
+        enter();
+        try {
+            releaseMarker(marker);
+        } finally {
+            exit();
+        }
+    }
+
+    private void releaseMarker(StackMarker marker) {
         int d = marker.depth;
         if (marker.owner != this || d > depth || (d > 0 && serials[d - 1] != marker.below)) {
             throw invalidMarker(marker);
         }
-        releaseTo(d, marker.offset);
+        releaseTo(d, marker.offset, "release");
     }
 
     /**
-     * Opens a frame: a marker released when the frame closes.
+     * Opens a frame: a marker released when the frame closes. A frame belongs to the thread that opens it.
      *
      * @return the frame, to use in try-with-resources
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
     public StackFrame frame() {
-        return new StackFrame(this, marker());
+        enter();
+        try {
+            StackFrame frame = new StackFrame(this, newMarker());
+            openFrames++;
+            return frame;
+        } finally {
+            exit();
+        }
+    }
+
+    /** Releases a frame's marker and marks the frame closed, atomically; does nothing for a closed frame. */
+    void closeFrame(StackFrame frame) {
+        enter();
+        try {
+            if (!frame.closed) {
+                releaseMarker(frame.marker());
+                frame.closed = true;
+                openFrames--;
+            }
+        } finally {
+            exit();
+        }
     }
 
     /**
-     * Pops every allocation. Discards every marker taken on a non-empty stack. O(1), or O(bytes used) with
-     * {@link StackConfig#zeroOnRelease()}.
+     * Pops every allocation, of every thread. Discards every marker taken on a non-empty stack. O(1), or O(bytes
+     * used) with {@link StackConfig#zeroOnRelease()}.
+     *
+     * <p>Unlike {@code BumpAllocator.reset()}, which discards every checkpoint, a marker taken on the empty stack
+     * survives a reset: it covers no allocation, so nothing it depends on was popped, and releasing it later empties
+     * the stack exactly as a reset does. The same holds for a frame opened on the empty stack.
      *
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
     @Override
     public void reset() {
-        checkOwner();
-        releaseTo(0, 0);
+        enter();
+        try {
+            releaseTo(0, 0, "reset");
+        } finally {
+            exit();
+        }
     }
 
-    private void releaseTo(int newDepth, long offset) {
+    private void releaseTo(int newDepth, long offset, String kind) {
         long released = top - offset;
         if (zeroOnRelease && released > 0) {
             memory.asSlice(offset, released).fill((byte) 0);
+        }
+        if (checked) {
+            closeEntries(newDepth, depth);
         }
         depth = newDepth;
         top = offset;
         if (stats != null) {
             stats.released(released);
         }
+        ReleaseEvent.emit(this, kind, released);
     }
 
     /**
@@ -340,17 +596,54 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
      * @return the depth of the stack, 0 when empty
      */
     public int depth() {
+        if (shared) {
+            lock.lock();
+            try {
+                return depth;
+            } finally {
+                lock.unlock();
+            }
+        }
         return depth;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Unchecked: every segment inside the backing block. Checked: also the live segments handed out by
+     * {@link #allocate(long, long)}, and their slices.
+     */
     @Override
     public boolean owns(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
-        if (owner == null || !segment.isNative()) {
+        if (isClosed() || !segment.isNative()) {
             return false;
         }
         long offset = segment.address() - base;
-        return offset >= 0 && offset <= capacity && segment.byteSize() <= capacity - offset;
+        if (offset >= 0 && offset <= capacity && segment.byteSize() <= capacity - offset) {
+            return true;
+        }
+        return checked && liveEntryOf(segment) >= 0;
+    }
+
+    /** Checked mode: the index of the live allocation whose arena {@code segment} belongs to, or -1. */
+    private int liveEntryOf(MemorySegment segment) {
+        if (shared) {
+            lock.lock();
+        }
+        try {
+            for (int i = depth - 1; i >= 0; i--) {
+                CheckedEntry entry = checkedEntries[i];
+                if (entry != null && entry.arena() != null && segment.scope().equals(entry.arena().scope())) {
+                    return i;
+                }
+            }
+            return -1;
+        } finally {
+            if (shared) {
+                lock.unlock();
+            }
+        }
     }
 
     /**
@@ -360,12 +653,20 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
      */
     @Override
     public long usedBytes() {
+        if (shared) {
+            lock.lock();
+            try {
+                return top;
+            } finally {
+                lock.unlock();
+            }
+        }
         return top;
     }
 
     @Override
     public long availableBytes() {
-        return capacity - top;
+        return capacity - usedBytes();
     }
 
     @Override
@@ -381,36 +682,113 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
      */
     @Override
     public Optional<AllocationStatistics> statistics() {
-        return stats == null ? Optional.empty() : Optional.of(stats.snapshot(top));
+        return stats == null ? Optional.empty() : Optional.of(stats.snapshot(usedBytes()));
     }
 
     @Override
     public boolean isClosed() {
-        return owner == null;
+        return shared ? closed : owner == null;
     }
 
     /**
      * Frees the native memory; every segment handed out becomes inaccessible. Closing again does nothing.
-     * {@link #depth()} and {@link #usedBytes()} keep reporting what was live at the close.
+     * {@link #depth()} and {@link #usedBytes()} keep reporting what was live at the close. Live allocations are
+     * reported under the config's {@link io.nebula.memory.LeakPolicy}. A thread-safe stack may be closed by any
+     * thread, once the other threads are done with it.
      *
-     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than the owner
+     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined stack's owner,
+     *     or {@link ErrorCode#LEAK} when allocations are live and the leak policy is {@code FAIL} (the memory is
+     *     freed all the same)
      */
     @Override
     public void close() {
-        if (owner == null) {
-            return;
+        LeakReport leaks;
+        if (shared) {
+            lock.lock();
         }
-        if (owner != Thread.currentThread()) {
-            throw Ownership.wrongThread(toString(), owner);
+        try {
+            if (isClosed()) {
+                return;
+            }
+            if (!shared && owner != Thread.currentThread()) {
+                throw Ownership.wrongThread(toString(), owner);
+            }
+            leaks = leakReport();
+            if (shared) {
+                closed = true;
+            } else {
+                owner = null;
+            }
+            if (checked) {
+                closeEntries(0, depth);
+            }
+            arena.close();
+        } finally {
+            if (shared) {
+                lock.unlock();
+            }
         }
-        owner = null;
-        arena.close();
+        if (stats != null) {
+            StatisticsEvent.untrack(this);
+        }
+        Leaks.report(config.leakPolicy(), leaks);
+    }
+
+    private LeakReport leakReport() {
+        List<StackTraceElement[]> sites = new ArrayList<>();
+        if (checked) {
+            for (int i = 0; i < depth && sites.size() < LeakReport.MAX_SITES; i++) {
+                CheckedEntry entry = checkedEntries[i];
+                if (entry != null) {
+                    sites.add(entry.site());
+                }
+            }
+        }
+        String allocator = describe(openFrames > 0 ? ", frames never closed=" + openFrames : "");
+        return new LeakReport(allocator, depth, top, sites);
     }
 
     @Override
     public String toString() {
-        return "StackAllocator[capacity=" + capacity + ", used=" + top + ", depth=" + depth
-                + (owner == null ? ", closed" : "") + "]";
+        if (shared) {
+            lock.lock();
+            try {
+                return describe("");
+            } finally {
+                lock.unlock();
+            }
+        }
+        return describe("");
+    }
+
+    private String describe(String extra) {
+        return "StackAllocator[capacity=" + capacity + ", used=" + top + ", depth=" + depth + extra
+                + (shared ? ", thread-safe" : "") + (checked ? ", checked" : "") + (isClosed() ? ", closed" : "")
+                + "]";
+    }
+
+    /**
+     * Starts a call that reads or changes the stack: takes the lock of a thread-safe stack and checks that it is
+     * open, or checks that a confined stack is used by its owner. Pair with {@link #exit()} in a finally block.
+     */
+    private void enter() {
+        if (shared) {
+            lock.lock();
+            if (closed) {
+                AllocationException error = Ownership.closed(toString());
+                lock.unlock();
+                throw error;
+            }
+        } else {
+            checkOwner();
+        }
+    }
+
+    /** Ends a call started by {@link #enter()}. */
+    private void exit() {
+        if (shared) {
+            lock.unlock();
+        }
     }
 
     private void checkOwner() {
@@ -437,9 +815,11 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
         long[] newStarts = Arrays.copyOf(starts, newLength);
         long[] newPreviousTops = Arrays.copyOf(previousTops, newLength);
         long[] newSerials = Arrays.copyOf(serials, newLength);
+        CheckedEntry[] newCheckedEntries = checked ? Arrays.copyOf(checkedEntries, newLength) : null;
         starts = newStarts;
         previousTops = newPreviousTops;
         serials = newSerials;
+        checkedEntries = newCheckedEntries;
     }
 
     /** The size of live allocation {@code i}: up to the next entry's previous top, or to the top. */
@@ -496,16 +876,38 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
         long size = segment.byteSize();
         String given = "the segment (" + size + " bytes at address 0x" + Long.toHexString(segment.address())
                 + (segment.isNative() ? "" : ", on the heap") + ")";
+        if (checked && !segment.scope().isAlive()) {
+            return useAfterFree(size, given);
+        }
         if (!owns(segment)) {
             return foreign(size, given + " is not inside this stack's block [0x" + Long.toHexString(base) + ", 0x"
-                    + Long.toHexString(base + capacity) + "); " + expected());
+                    + Long.toHexString(base + capacity) + ")" + (checked ? " nor a live allocation of this stack" : "")
+                    + "; " + expected());
         }
         for (int i = depth - 2; i >= 0; i--) {
-            if (starts[i] == offset && sizeOf(i) == size) {
+            if (isEntry(i, segment)) {
                 return outOfOrder(size, i);
             }
         }
+        int part = checked ? liveEntryOf(segment) : -1;
+        if (part >= 0) {
+            return foreign(size, given + " lies inside the live allocation at " + describe(part)
+                    + " but is not that allocation as it was handed out (a slice of it?); " + expected());
+        }
         return foreign(size, notLive(given + ", at offset " + offset + " of this stack's block,", offset));
+    }
+
+    private AllocationException useAfterFree(long size, String given) {
+        return AllocationException.builder(ErrorCode.USE_AFTER_FREE)
+                .allocator(toString())
+                .request(size, 1)
+                .memory(availableBytes(), usedBytes())
+                .details(given + " is no longer alive: its allocation was already popped (by a deallocation, a"
+                        + " marker release, a frame close or a reset), which closed its arena; " + expected())
+                .suggest("Do not keep a segment past the deallocation, frame close, marker release or reset that"
+                        + " pops it.")
+                .suggest("Give back each allocation once.")
+                .build();
     }
 
     private AllocationException deallocationFailure(long offset) {

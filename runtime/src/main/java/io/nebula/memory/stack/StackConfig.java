@@ -1,5 +1,7 @@
 package io.nebula.memory.stack;
 
+import io.nebula.memory.LeakPolicy;
+
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -9,17 +11,26 @@ import java.util.OptionalInt;
  * StackConfig config = StackConfig.defaults().withTrackStats(true).withFillPattern((byte) 0xAA);
  * }</pre>
  *
+ * @param threadSafe    share the stack between threads: every call takes one lock, and the native memory belongs to
+ *                      a shared {@link java.lang.foreign.Arena}. The threads then share one LIFO order (see
+ *                      {@link StackAllocator}); a stack per thread is usually what recursion wants
  * @param trackStats    count allocations, pops, bytes and bulk releases ({@link StackAllocator#statistics()});
- *                      costs a few increments per call
+ *                      costs a few increments per call (striped counters when thread-safe)
  * @param fillPattern   a byte written over every new allocation, to make use of uninitialised memory visible in a
  *                      debugger or a test; empty for none (the default)
  * @param zeroOnRelease write zeros over every byte that is popped, by a deallocation, a marker release, a frame
  *                      close or a reset, so that the next user of those bytes sees zeros; makes each release cost
  *                      O(bytes released) instead of O(1)
+ * @param checked       checked mode: a segment obtained before a pop, marker release, frame close or reset and used
+ *                      after it throws instead of reading newer data; costs a JDK arena per allocation (see
+ *                      {@link StackAllocator}). Also forced on by {@code -Dnebula.memory.checked=true}
+ * @param leakPolicy    what {@code close()} does when allocations are still live
  */
-public record StackConfig(boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease) {
+public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
+                          boolean checked, LeakPolicy leakPolicy) {
 
-    private static final StackConfig DEFAULTS = new StackConfig(false, OptionalInt.empty(), false);
+    private static final StackConfig DEFAULTS =
+            new StackConfig(false, false, OptionalInt.empty(), false, false, LeakPolicy.WARN);
 
     /**
      * Checks the components.
@@ -28,6 +39,7 @@ public record StackConfig(boolean trackStats, OptionalInt fillPattern, boolean z
      */
     public StackConfig {
         Objects.requireNonNull(fillPattern, "fillPattern");
+        Objects.requireNonNull(leakPolicy, "leakPolicy");
         if (fillPattern.isPresent() && (fillPattern.getAsInt() < Byte.MIN_VALUE || fillPattern.getAsInt() > 0xFF)) {
             throw new IllegalArgumentException("fillPattern must be a byte value (-128 to 255), was "
                     + fillPattern.getAsInt());
@@ -35,12 +47,23 @@ public record StackConfig(boolean trackStats, OptionalInt fillPattern, boolean z
     }
 
     /**
-     * Returns the defaults: no statistics, no fill pattern, no zeroing.
+     * Returns the defaults: confined, no statistics, no fill pattern, no zeroing, unchecked, leaks logged as
+     * warnings.
      *
      * @return the default configuration
      */
     public static StackConfig defaults() {
         return DEFAULTS;
+    }
+
+    /**
+     * Returns a copy that is thread-safe or confined.
+     *
+     * @param on whether several threads share the stack
+     * @return the new configuration
+     */
+    public StackConfig withThreadSafe(boolean on) {
+        return new StackConfig(on, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy);
     }
 
     /**
@@ -50,7 +73,7 @@ public record StackConfig(boolean trackStats, OptionalInt fillPattern, boolean z
      * @return the new configuration
      */
     public StackConfig withTrackStats(boolean on) {
-        return new StackConfig(on, fillPattern, zeroOnRelease);
+        return new StackConfig(threadSafe, on, fillPattern, zeroOnRelease, checked, leakPolicy);
     }
 
     /**
@@ -60,7 +83,8 @@ public record StackConfig(boolean trackStats, OptionalInt fillPattern, boolean z
      * @return the new configuration
      */
     public StackConfig withFillPattern(byte pattern) {
-        return new StackConfig(trackStats, OptionalInt.of(pattern & 0xFF), zeroOnRelease);
+        return new StackConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnRelease, checked,
+                leakPolicy);
     }
 
     /**
@@ -69,7 +93,7 @@ public record StackConfig(boolean trackStats, OptionalInt fillPattern, boolean z
      * @return the new configuration
      */
     public StackConfig withoutFillPattern() {
-        return new StackConfig(trackStats, OptionalInt.empty(), zeroOnRelease);
+        return new StackConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnRelease, checked, leakPolicy);
     }
 
     /**
@@ -79,6 +103,26 @@ public record StackConfig(boolean trackStats, OptionalInt fillPattern, boolean z
      * @return the new configuration
      */
     public StackConfig withZeroOnRelease(boolean on) {
-        return new StackConfig(trackStats, fillPattern, on);
+        return new StackConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy);
+    }
+
+    /**
+     * Returns a copy with checked mode on or off.
+     *
+     * @param on whether to detect use after a pop, release or reset
+     * @return the new configuration
+     */
+    public StackConfig withChecked(boolean on) {
+        return new StackConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, leakPolicy);
+    }
+
+    /**
+     * Returns a copy with another leak policy.
+     *
+     * @param policy what {@code close()} does with live allocations
+     * @return the new configuration
+     */
+    public StackConfig withLeakPolicy(LeakPolicy policy) {
+        return new StackConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy);
     }
 }

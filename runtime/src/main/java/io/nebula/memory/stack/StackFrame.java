@@ -9,12 +9,16 @@ package io.nebula.memory.stack;
  *     ...
  * } // tmp's bytes are popped here
  * }</pre>
+ *
+ * <p>A frame belongs to the thread that opens it, even on a thread-safe stack, where it releases what every thread
+ * allocated after it opened. A frame still open when the stack closes is named in the leak report.
  */
 public final class StackFrame implements AutoCloseable {
 
     private final StackAllocator stack;
     private final StackMarker marker;
-    private boolean closed;
+    /** Written by {@link StackAllocator#closeFrame(StackFrame)}, under the stack's lock when it is thread-safe. */
+    volatile boolean closed;
 
     StackFrame(StackAllocator stack, StackMarker marker) {
         this.stack = stack;
@@ -51,8 +55,7 @@ public final class StackFrame implements AutoCloseable {
     @Override
     public void close() {
         if (!closed) {
-            stack.release(marker);
-            closed = true;
+            stack.closeFrame(this);
         }
     }
 

@@ -8,7 +8,10 @@ package io.nebula.memory.stack;
  * survives being released to, so it can be released again. Once one of those allocations is popped (by a
  * deallocation, the release of an older marker, or a reset) the marker is discarded for good, even if the stack
  * later grows past its depth again. A marker taken on an empty stack covers no allocation and so stays valid
- * until the stack is closed: releasing it empties the stack.
+ * until the stack is closed, across resets: releasing it empties the stack.
+ *
+ * <p>On a thread-safe stack a marker is global: it covers what every thread allocated before it, and releasing
+ * it pops what every thread allocated after it.
  *
  * <p>Immutable. Holds no native memory: dropping a marker without releasing it costs nothing.
  */

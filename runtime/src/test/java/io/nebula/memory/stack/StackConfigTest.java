@@ -1,5 +1,6 @@
 package io.nebula.memory.stack;
 
+import io.nebula.memory.LeakPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.util.OptionalInt;
@@ -13,24 +14,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StackConfigTest {
 
     @Test
-    void defaultsTrackNothingFillNothingAndZeroNothing() {
+    void defaultsAreConfinedUncheckedAndWarnOfLeaks() {
         StackConfig config = StackConfig.defaults();
+        assertFalse(config.threadSafe());
         assertFalse(config.trackStats());
         assertEquals(OptionalInt.empty(), config.fillPattern());
         assertFalse(config.zeroOnRelease());
+        assertFalse(config.checked());
+        assertEquals(LeakPolicy.WARN, config.leakPolicy());
         assertSame(config, StackConfig.defaults());
     }
 
     @Test
     void withersChangeOneComponentEach() {
         StackConfig config = StackConfig.defaults()
+                .withThreadSafe(true)
                 .withTrackStats(true)
                 .withFillPattern((byte) 0xAA)
-                .withZeroOnRelease(true);
-        assertEquals(new StackConfig(true, OptionalInt.of(0xAA), true), config);
-        assertEquals(new StackConfig(false, OptionalInt.of(0xAA), true), config.withTrackStats(false));
-        assertEquals(new StackConfig(true, OptionalInt.empty(), true), config.withoutFillPattern());
-        assertEquals(new StackConfig(true, OptionalInt.of(0xAA), false), config.withZeroOnRelease(false));
+                .withZeroOnRelease(true)
+                .withChecked(true)
+                .withLeakPolicy(LeakPolicy.FAIL);
+        OptionalInt aa = OptionalInt.of(0xAA);
+        assertEquals(new StackConfig(true, true, aa, true, true, LeakPolicy.FAIL), config);
+        assertEquals(new StackConfig(false, true, aa, true, true, LeakPolicy.FAIL), config.withThreadSafe(false));
+        assertEquals(new StackConfig(true, false, aa, true, true, LeakPolicy.FAIL), config.withTrackStats(false));
+        assertEquals(new StackConfig(true, true, OptionalInt.empty(), true, true, LeakPolicy.FAIL),
+                config.withoutFillPattern());
+        assertEquals(new StackConfig(true, true, aa, false, true, LeakPolicy.FAIL), config.withZeroOnRelease(false));
+        assertEquals(new StackConfig(true, true, aa, true, false, LeakPolicy.FAIL), config.withChecked(false));
+        assertEquals(new StackConfig(true, true, aa, true, true, LeakPolicy.IGNORE),
+                config.withLeakPolicy(LeakPolicy.IGNORE));
     }
 
     @Test
@@ -41,12 +54,18 @@ class StackConfigTest {
 
     @Test
     void constructorAcceptsEveryByteValueAndRejectsOthers() {
-        assertTrue(new StackConfig(false, OptionalInt.of(-128), false).fillPattern().isPresent());
-        assertTrue(new StackConfig(false, OptionalInt.of(255), false).fillPattern().isPresent());
+        assertTrue(config(OptionalInt.of(-128)).fillPattern().isPresent());
+        assertTrue(config(OptionalInt.of(255)).fillPattern().isPresent());
         IllegalArgumentException high = assertThrows(IllegalArgumentException.class,
-                () -> new StackConfig(false, OptionalInt.of(256), false));
+                () -> config(OptionalInt.of(256)));
         assertEquals("fillPattern must be a byte value (-128 to 255), was 256", high.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new StackConfig(false, OptionalInt.of(-129), false));
-        assertThrows(NullPointerException.class, () -> new StackConfig(false, null, false));
+        assertThrows(IllegalArgumentException.class, () -> config(OptionalInt.of(-129)));
+        assertThrows(NullPointerException.class, () -> config(null));
+        assertThrows(NullPointerException.class,
+                () -> new StackConfig(false, false, OptionalInt.empty(), false, false, null));
+    }
+
+    private static StackConfig config(OptionalInt fillPattern) {
+        return new StackConfig(false, false, fillPattern, false, false, LeakPolicy.WARN);
     }
 }
