@@ -54,8 +54,9 @@ import java.lang.annotation.Target;
  *       whose size and alignment the blocks take, or {@link #blockSize()} with an optional
  *       {@link #blockAlignment()} (8 by default).</li>
  * </ul>
- * {@link #trackStats()} and {@link #fillPattern()} apply to every kind; {@link #threadSafe()} and
- * {@link #checked()} to {@code BUMP}.
+ * {@link #trackStats()} and {@link #fillPattern()} apply to every kind; {@link #threadSafe()} to {@code BUMP} and
+ * {@code STACK} (a pool's scopes record their blocks in a log confined to one thread); {@link #checked()} to
+ * {@code BUMP} and {@code STACK}, and to {@code POOL} with a runtime whose {@code PoolConfig} has a checked mode.
  *
  * <h2>Errors</h2>
  * The processor reports, on the declaration and the annotation value at fault: {@code @Allocator} on a final
@@ -120,8 +121,9 @@ public @interface Allocator {
     int blockCount() default UNSET;
 
     /**
-     * Whether several threads share a {@link AllocatorKind#BUMP} allocator. Its scopes then release what
-     * <em>every</em> thread allocated since the scope opened, as {@code BumpAllocator} documents.
+     * Whether several threads share a {@link AllocatorKind#BUMP} or {@link AllocatorKind#STACK} allocator. Its
+     * scopes then release what <em>every</em> thread allocated since the scope opened, as {@code BumpAllocator}
+     * and {@code StackAllocator} document: share one only among threads whose scopes nest.
      *
      * @return {@code true} for a thread-safe allocator
      */
@@ -143,8 +145,8 @@ public @interface Allocator {
     int fillPattern() default NO_FILL;
 
     /**
-     * Checked mode of a {@link AllocatorKind#BUMP} allocator: a segment used after its scope closed throws
-     * instead of reading newer data. A debugging mode; see {@code BumpAllocator}.
+     * Checked mode: a segment used after its scope closed throws instead of reading newer data. A debugging mode;
+     * see {@code BumpAllocator} and {@code StackAllocator}.
      *
      * @return {@code true} for checked mode
      */
