@@ -54,9 +54,8 @@ import java.lang.annotation.Target;
  *       whose size and alignment the blocks take, or {@link #blockSize()} with an optional
  *       {@link #blockAlignment()} (8 by default).</li>
  * </ul>
- * {@link #trackStats()} and {@link #fillPattern()} apply to every kind; {@link #threadSafe()} to {@code BUMP} and
- * {@code STACK} (a pool's scopes record their blocks in a log confined to one thread); {@link #checked()} to
- * {@code BUMP} and {@code STACK}, and to {@code POOL} with a runtime whose {@code PoolConfig} has a checked mode.
+ * {@link #threadSafe()}, {@link #trackStats()}, {@link #fillPattern()} and {@link #checked()} apply to every
+ * kind.
  *
  * <h2>Errors</h2>
  * The processor reports, on the declaration and the annotation value at fault: {@code @Allocator} on a final
@@ -121,9 +120,11 @@ public @interface Allocator {
     int blockCount() default UNSET;
 
     /**
-     * Whether several threads share a {@link AllocatorKind#BUMP} or {@link AllocatorKind#STACK} allocator. Its
-     * scopes then release what <em>every</em> thread allocated since the scope opened, as {@code BumpAllocator}
-     * and {@code StackAllocator} document: share one only among threads whose scopes nest.
+     * Whether several threads share the allocator. For {@link AllocatorKind#BUMP} and {@link AllocatorKind#STACK}
+     * a scope then releases what <em>every</em> thread allocated since it opened, as {@code BumpAllocator} and
+     * {@code StackAllocator} document: share one only among threads whose scopes nest. For
+     * {@link AllocatorKind#POOL} each thread keeps its own log of the blocks its scopes took, so scopes on
+     * different threads are independent.
      *
      * @return {@code true} for a thread-safe allocator
      */
@@ -146,7 +147,7 @@ public @interface Allocator {
 
     /**
      * Checked mode: a segment used after its scope closed throws instead of reading newer data. A debugging mode;
-     * see {@code BumpAllocator} and {@code StackAllocator}.
+     * see {@code BumpAllocator}, {@code PoolAllocator} and {@code StackAllocator}.
      *
      * @return {@code true} for checked mode
      */

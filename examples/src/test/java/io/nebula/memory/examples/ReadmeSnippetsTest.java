@@ -42,7 +42,7 @@ class ReadmeSnippetsTest {
     private static final Pattern JAVA_BLOCK =
             Pattern.compile("```java\\n(.*?)```(?:\\s*prints\\s*```text\\n(.*?)```)?", Pattern.DOTALL);
     private static final Pattern TYPE_DECLARATION =
-            Pattern.compile("^(?:@\\w+(?:\\([^)]*\\))?\\s+)*public\\s+(?:final\\s+)?(?:record|class|interface)\\s+(\\w+)",
+            Pattern.compile("^(?:@\\w+(?:\\([^)]*\\))?\\s+)*public\\s+(?:final\\s+|abstract\\s+)?(?:record|class|interface)\\s+(\\w+)",
                     Pattern.MULTILINE);
     private static final String IMPORTS = """
             package readme;

@@ -28,7 +28,8 @@ class AllocatorBehaviourTest {
     private static final List<String> KINDS = List.of(
             "kind = AllocatorKind.BUMP, size = 65536",
             "kind = AllocatorKind.STACK, size = 65536",
-            "kind = AllocatorKind.POOL, block = Point.class, blockCount = 1024");
+            "kind = AllocatorKind.POOL, block = Point.class, blockCount = 1024",
+            "kind = AllocatorKind.POOL, block = Point.class, blockCount = 1024, threadSafe = true");
 
     private static JavaFileObject probe(String name, String allocator) {
         return Compilations.source("probe." + name,
@@ -82,6 +83,7 @@ class AllocatorBehaviourTest {
                         "@Struct public record Sample(byte b, short s, char c, int i, long l, float f, double d,",
                         "        boolean z, Point p) {}"),
                 probe("BumpProbe", KINDS.get(0)), probe("StackProbe", KINDS.get(1)), probe("PoolProbe", KINDS.get(2)),
+                probe("SharedPoolProbe", KINDS.get(3)),
                 Compilations.source("probe.Samples", "package probe;", "import io.nebula.memory.annotation.*;",
                         "import java.lang.foreign.MemorySegment;",
                         "@Allocator(kind = AllocatorKind.BUMP, size = 4096, fillPattern = 0xFF)",
@@ -104,7 +106,7 @@ class AllocatorBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    @ValueSource(strings = {"Bump", "Stack", "Pool", "SharedPool"})
     void memoryUsedIsBackToItsValueBeforeTheCallAfterReturn(String kind) {
         try (ScopedProbe probe = create(kind)) {
             long before = probe.allocator().usedBytes();
@@ -115,7 +117,7 @@ class AllocatorBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    @ValueSource(strings = {"Bump", "Stack", "Pool", "SharedPool"})
     void memoryUsedIsBackAfterThrowAndTheExceptionIsRethrownUnchanged(String kind) throws Exception {
         try (ScopedProbe probe = create(kind)) {
             long before = probe.allocator().usedBytes();
@@ -131,7 +133,7 @@ class AllocatorBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    @ValueSource(strings = {"Bump", "Stack", "Pool", "SharedPool"})
     void nestedScopesReleaseTheInnerAllocationsWhenTheInnerCallReturns(String kind) {
         try (ScopedProbe probe = create(kind)) {
             long before = probe.allocator().usedBytes();
@@ -141,7 +143,7 @@ class AllocatorBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    @ValueSource(strings = {"Bump", "Stack", "Pool", "SharedPool"})
     void recursionAThousandDeepHoldsEveryFrameThenReleasesThemAll(String kind) {
         try (ScopedProbe probe = create(kind)) {
             long before = probe.allocator().usedBytes();
@@ -153,7 +155,7 @@ class AllocatorBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    @ValueSource(strings = {"Bump", "Stack", "Pool", "SharedPool"})
     void aMillionCallsLeaveNothingAllocated(String kind) {
         try (ScopedProbe probe = create(kind)) {
             long before = probe.allocator().usedBytes();
@@ -167,7 +169,7 @@ class AllocatorBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    @ValueSource(strings = {"Bump", "Stack", "Pool", "SharedPool"})
     void genericVarargsMethodsPassTheirArgumentsThrough(String kind) {
         try (ScopedProbe probe = create(kind)) {
             assertEquals(3, probe.count("a", "b", "c"));
@@ -176,13 +178,42 @@ class AllocatorBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    @ValueSource(strings = {"Bump", "Stack", "Pool", "SharedPool"})
     void closeFreesTheAllocator(String kind) {
         ScopedProbe probe = create(kind);
         Object allocator = probe.allocator();
         probe.close();
         assertEquals(true, loaded.call(allocator, "isClosed"));
         assertThrows(AllocationException.class, () -> probe.sum(1, 2));
+    }
+
+    @Test
+    void aThreadSafePoolKeepsOneBlockLogPerThread() throws Exception {
+        try (ScopedProbe probe = create("SharedPool")) {
+            long before = probe.allocator().usedBytes();
+            List<Thread> threads = new java.util.ArrayList<>();
+            java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            for (int t = 0; t < 4; t++) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 20_000; i++) {
+                            assertEquals(2 * i + 1, probe.sum(i, i + 1));
+                            probe.nested(); // its own check compares the pool's total, which other threads move
+                        }
+                        probe.recurse(100);
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                threads.add(thread);
+                thread.start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertTrue(failures.isEmpty(), () -> failures.toString());
+            assertEquals(before, probe.allocator().usedBytes(), "every thread's scopes gave back its blocks");
+        }
     }
 
     @Test

@@ -135,14 +135,6 @@ class AllocatorValidationErrorsTest {
                 "blockCount = 4");
     }
 
-    @Test
-    void aThreadSafePoolIsRejected() {
-        assertOneError(handler("@Allocator(kind = AllocatorKind.POOL, blockSize = 8, blockCount = 4,",
-                        "        threadSafe = true)", "abstract class Handler {}"),
-                "threadSafe has no meaning for a POOL allocator (it applies to BUMP and STACK)",
-                "threadSafe = true");
-    }
-
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "kind = AllocatorKind.BUMP, size = 0|size = 0|size = 0",

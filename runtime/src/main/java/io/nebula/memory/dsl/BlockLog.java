@@ -34,7 +34,9 @@ import java.util.Objects;
  * which doubles it: a steady workload stops allocating after warm-up.
  *
  * <h2>Threads</h2>
- * Confined like its pool: use it from the pool's thread only. The pool checks every call.
+ * A log belongs to one thread. For a confined pool that is the pool's thread, and the pool checks every call; a
+ * thread-safe pool is shared through one log per thread (generated code keeps them in a {@link ThreadLocal}), so
+ * that each thread's scopes give back exactly the blocks that thread took.
  */
 public final class BlockLog implements SegmentAllocator {
 

@@ -43,6 +43,7 @@ public final class AllocatorWriter {
     private static final String PROCESSOR = "io.nebula.memory.processor.NebulaProcessor";
     private static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");
     private static final ClassName BLOCK_LOG = ClassName.get("io.nebula.memory.dsl", "BlockLog");
+    private static final ClassName THREAD_LOCAL = ClassName.get(ThreadLocal.class);
     private static final ClassName BUMP_SCOPE = ClassName.get("io.nebula.memory.bump", "BumpScope");
     private static final ClassName STACK_MARKER = ClassName.get("io.nebula.memory.stack", "StackMarker");
 
@@ -111,7 +112,8 @@ public final class AllocatorWriter {
             }
             type.addField(allocatorClass, "allocator", Modifier.PRIVATE, Modifier.FINAL);
             if (settings.kind() == AllocatorKind.POOL) {
-                type.addField(BLOCK_LOG, "blocks", Modifier.PRIVATE, Modifier.FINAL);
+                type.addField(perThreadLog() ? ParameterizedTypeName.get(THREAD_LOCAL, BLOCK_LOG) : BLOCK_LOG,
+                        "blocks", Modifier.PRIVATE, Modifier.FINAL);
             }
             for (ExecutableElement constructor : model.constructors()) {
                 type.addMethod(constructor(constructor));
@@ -129,6 +131,11 @@ public final class AllocatorWriter {
                 type.addMethod(scope(scope));
             }
             return type.build();
+        }
+
+        /** A thread-safe pool's scopes keep one block log per thread: each thread's scopes give back its own. */
+        private boolean perThreadLog() {
+            return settings.kind() == AllocatorKind.POOL && settings.threadSafe();
         }
 
         private Modifier[] modifiers(Modifier... more) {
@@ -151,11 +158,19 @@ public final class AllocatorWriter {
                         + " closes it\non exit, releasing what the call allocated.\n", BUMP_SCOPE);
                 case STACK -> CodeBlock.of("A {@code @MemoryScope} method takes a {@link $T} on entry and"
                         + " releases it\non exit, popping what the call allocated.\n", STACK_MARKER);
-                case POOL -> CodeBlock.of("A {@code @MemoryScope} method opens a scope of a {@link $T} on"
-                        + " entry and closes it\non exit, giving back the blocks the call took.\n", BLOCK_LOG);
+                case POOL -> CodeBlock.of("A {@code @MemoryScope} method opens a scope of a {@link $T}$L on"
+                        + " entry and closes it\non exit, giving back the blocks the call took.\n", BLOCK_LOG,
+                        perThreadLog() ? " (one per thread)" : "");
             });
-            return doc.add("\n<p>Confined to the thread that created it$L.\n",
-                    settings.threadSafe() ? ", except for the allocator, which is thread-safe" : "").build();
+            if (!settings.threadSafe()) {
+                return doc.add("\n<p>Confined to the thread that created it.\n").build();
+            }
+            return doc.add("\n<p>Thread-safe: any thread may call it. $L\n", switch (settings.kind()) {
+                case BUMP -> "A scope releases what every thread allocated\nwhile it was open, so overlapping"
+                        + " scopes on several threads release each other's memory.";
+                case STACK -> "All threads share one LIFO order, so scopes on several\nthreads must not overlap.";
+                case POOL -> "Each thread's scopes give back the blocks that thread took.";
+            }).build();
         }
 
         private String describeAllocator() {
@@ -178,7 +193,10 @@ public final class AllocatorWriter {
                     .varargs(constructor.isVarArgs())
                     .addExceptions(thrown(constructor))
                     .addStatement("this.allocator = $L", names.allocator);
-            if (settings.kind() == AllocatorKind.POOL) {
+            if (perThreadLog()) {
+                method.addStatement("this.blocks = $T.withInitial(() -> $T.of($L))", THREAD_LOCAL, BLOCK_LOG,
+                        names.allocator);
+            } else if (settings.kind() == AllocatorKind.POOL) {
                 method.addStatement("this.blocks = $T.of($L)", BLOCK_LOG, names.allocator);
             }
             return method.addStatement("super($L)", arguments(constructor)).build();
@@ -304,7 +322,7 @@ public final class AllocatorWriter {
 
         private MethodSpec alloc(AllocMethod alloc) {
             ExecutableElement declared = alloc.method();
-            String source = new Names(declared).field(this.source);
+            String source = new Names(declared).field(this.source) + (perThreadLog() ? ".get()" : "");
             CodeBlock body = switch (alloc.allocation()) {
                 case Allocation.StructView(StructRef struct, int count) when count > 1 ->
                         CodeBlock.of("$T.view($T.allocateArray($L, $LL))", struct.structClass(), struct.structClass(),
@@ -346,6 +364,11 @@ public final class AllocatorWriter {
             });
             String owner = names.field(settings.kind() == AllocatorKind.POOL ? "blocks" : "allocator");
             MethodSpec.Builder method = overriding(declared);
+            if (perThreadLog()) {
+                String log = names.free("log");
+                method.addStatement("$T $L = $L.get()", BLOCK_LOG, log, owner);
+                owner = log;
+            }
             if (hasGenericVarargs(declared)) {
                 // The override passes the varargs array on untouched, so it cannot pollute the heap.
                 method.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)

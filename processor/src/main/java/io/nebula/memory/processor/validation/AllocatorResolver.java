@@ -242,18 +242,12 @@ public final class AllocatorResolver {
             Optional<StructRef> block = Optional.empty();
             Set<AllocatorKind> bumpAndStack = EnumSet.of(AllocatorKind.BUMP, AllocatorKind.STACK);
             Set<AllocatorKind> pool = EnumSet.of(AllocatorKind.POOL);
-            // A pool's scopes keep their blocks in one confined BlockLog, so a pool cannot be shared.
-            Set<AllocatorKind> shared = EnumSet.of(AllocatorKind.BUMP, AllocatorKind.STACK);
-            Set<AllocatorKind> checkable = EnumSet.copyOf(shared);
-            if (hasWither("io.nebula.memory.pool.PoolConfig", "withChecked")) {
-                checkable.add(AllocatorKind.POOL);
-            }
+            Set<AllocatorKind> every = EnumSet.allOf(AllocatorKind.class);
             for (String parameter : List.of("size", "blockSize", "blockAlignment", "block", "blockCount",
                     "threadSafe", "checked")) {
                 Set<AllocatorKind> users = switch (parameter) {
                     case "size" -> bumpAndStack;
-                    case "threadSafe" -> shared;
-                    case "checked" -> checkable;
+                    case "threadSafe", "checked" -> every;
                     default -> pool;
                 };
                 Optional<AnnotationValue> value = Annotations.explicitValue(annotation, parameter);
@@ -321,13 +315,6 @@ public final class AllocatorResolver {
             }
             return Optional.of(new AllocatorModel.Settings(kind, size, blockSize, blockAlignment, block, blockCount,
                     flag("threadSafe"), flag("trackStats"), fillPattern, flag("checked")));
-        }
-
-        /** Whether a configuration class of the runtime on the class path has a wither, added in later versions. */
-        private boolean hasWither(String configClass, String wither) {
-            TypeElement config = elements.getTypeElement(configClass);
-            return config != null && ElementFilter.methodsIn(config.getEnclosedElements()).stream()
-                    .anyMatch(method -> method.getSimpleName().contentEquals(wither));
         }
 
         private boolean flag(String name) {
