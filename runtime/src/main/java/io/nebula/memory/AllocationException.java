@@ -1,6 +1,6 @@
 package io.nebula.memory;
 
-import io.nebula.memory.jfr.AllocationErrorEvent;
+import io.nebula.memory.internal.Events;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -228,7 +228,7 @@ public final class AllocationException extends RuntimeException {
         }
 
         /**
-         * Builds the exception, and records it as a {@value AllocationErrorEvent#NAME} flight-recorder event when
+         * Builds the exception, and records it as a {@value io.nebula.memory.jfr.AllocationErrorEvent#NAME} flight-recorder event when
          * that event is enabled.
          *
          * @return the exception
@@ -239,7 +239,7 @@ public final class AllocationException extends RuntimeException {
                 throw new IllegalStateException("an AllocationException must suggest what to do");
             }
             AllocationException error = new AllocationException(this);
-            AllocationErrorEvent.emit(error);
+            Events.allocationError(error);
             return error;
         }
     }

@@ -4,7 +4,6 @@ import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakPolicy;
 import io.nebula.memory.LeakReport;
-import io.nebula.memory.jfr.LeakEvent;
 
 /** Applies a {@link LeakPolicy} to a {@link LeakReport} when an allocator closes. */
 public final class Leaks {
@@ -25,7 +24,7 @@ public final class Leaks {
         if (report.liveAllocations() == 0) {
             return;
         }
-        LeakEvent.emit(report);
+        Events.leak(report);
         switch (policy) {
             case IGNORE -> { }
             case WARN -> LOG.log(System.Logger.Level.WARNING, report.describe());

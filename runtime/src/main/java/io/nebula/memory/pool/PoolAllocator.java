@@ -9,14 +9,12 @@ import io.nebula.memory.MemoryUsage;
 import io.nebula.memory.Resettable;
 import io.nebula.memory.StatisticsProvider;
 import io.nebula.memory.internal.CheckedMode;
+import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Leaks;
 import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
 import io.nebula.memory.internal.StatisticsRecorder;
-import io.nebula.memory.jfr.GrowthEvent;
-import io.nebula.memory.jfr.ReleaseEvent;
-import io.nebula.memory.jfr.StatisticsEvent;
 import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
@@ -261,7 +259,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         enterChunk(0);
         this.owner = shared ? null : Thread.currentThread();
         if (stats != null) {
-            StatisticsEvent.track(this);
+            Events.track(this);
         }
     }
     /**
@@ -735,7 +733,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         if (stats != null) {
             stats.grew(usedBytes());
         }
-        GrowthEvent.emit(this, (after.totalBlocks - before.totalBlocks) * stride, after.totalBlocks * stride);
+        Events.growth(this, (after.totalBlocks - before.totalBlocks) * stride, after.totalBlocks * stride);
     }
 
     /**
@@ -945,7 +943,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         if (stats != null) {
             stats.released(released);
         }
-        ReleaseEvent.emit(this, "reset", released);
+        Events.release(this, "reset", released);
     }
 
     private long resetConfined() {
@@ -1074,7 +1072,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
             unlockIfShared();
         }
         if (stats != null) {
-            StatisticsEvent.untrack(this);
+            Events.untrack(this);
         }
         Leaks.report(config.leakPolicy(), leaks);
     }

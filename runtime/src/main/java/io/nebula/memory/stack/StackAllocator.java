@@ -9,13 +9,12 @@ import io.nebula.memory.MemoryUsage;
 import io.nebula.memory.Resettable;
 import io.nebula.memory.StatisticsProvider;
 import io.nebula.memory.internal.CheckedMode;
+import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Leaks;
 import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
 import io.nebula.memory.internal.StatisticsRecorder;
-import io.nebula.memory.jfr.ReleaseEvent;
-import io.nebula.memory.jfr.StatisticsEvent;
 import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
@@ -180,7 +179,7 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
         this.owner = shared ? null : Thread.currentThread();
         this.checkedEntries = checked ? new CheckedEntry[starts.length] : null;
         if (stats != null) {
-            StatisticsEvent.track(this);
+            Events.track(this);
         }
     }
 
@@ -588,7 +587,7 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
         if (stats != null) {
             stats.released(released);
         }
-        ReleaseEvent.emit(this, kind, released);
+        Events.release(this, kind, released);
     }
 
     /**
@@ -730,7 +729,7 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
             }
         }
         if (stats != null) {
-            StatisticsEvent.untrack(this);
+            Events.untrack(this);
         }
         Leaks.report(config.leakPolicy(), leaks);
     }
