@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A tour of the three allocators: a request-scoped bump arena, a pool of fixed-size connection records, and a
- * stack of frames for a recursive evaluator. Prints what each one did.
+ * stack of frames for a recursive evaluator, then the SIMD kernels. Prints what each one did, then runs every
+ * example program: {@link ErrorHandling}, {@link IntegrationPatterns}, {@link AnnotationShowcase},
+ * {@link AllocatorComparison} and {@link AdvancedPatterns}.
  */
 public final class Showcase {
 
@@ -29,23 +31,32 @@ public final class Showcase {
      * Runs the showcase.
      *
      * @param args ignored
+     * @throws Exception if an example fails
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         run(System.out);
     }
 
     /**
-     * Runs the showcase, printing to {@code out}.
+     * Runs the showcase, printing to {@code out}: the tour of the allocators and the kernels, then every example
+     * program in turn.
      *
      * @param out where to print
+     * @throws Exception if an example fails
      */
-    public static void run(PrintStream out) {
+    public static void run(PrintStream out) throws Exception {
         out.println("nebula-memory showcase on Java " + Runtime.version());
         out.println();
         bump(out);
         pool(out);
         stack(out);
         kernels(out);
+        out.println();
+        ErrorHandling.run(out);
+        IntegrationPatterns.run(out);
+        AnnotationShowcase.run(out);
+        AllocatorComparison.run(out);
+        AdvancedPatterns.run(out);
     }
 
     private static void bump(PrintStream out) {

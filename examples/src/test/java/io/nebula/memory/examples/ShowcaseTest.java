@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShowcaseTest {
 
     @Test
-    void showsWhatEachAllocatorDid() {
+    void showsWhatEachAllocatorDid() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Showcase.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
@@ -31,6 +31,18 @@ class ShowcaseTest {
                 "MemoryKernels: " + MemoryKernels.activeVariant(),
                 "the copies first differ at byte 12345"}) {
             assertTrue(out.contains(expected), () -> "missing \"" + expected + "\" in:\n" + out);
+        }
+        int previous = out.indexOf("the copies first differ at byte");
+        for (String header : new String[] {
+                "== error handling",
+                "== integration patterns",
+                "== annotation showcase",
+                "== allocator comparison",
+                "== advanced patterns"}) {
+            int at = out.indexOf("\n" + header);
+            int after = previous;
+            assertTrue(at > after, () -> "\"" + header + "\" missing or out of order in:\n" + out);
+            previous = at;
         }
     }
 }
