@@ -7,6 +7,7 @@ import io.nebula.memory.bump.BumpConfig;
 import io.nebula.memory.bump.BumpScope;
 import io.nebula.memory.pool.PoolAllocator;
 import io.nebula.memory.pool.PoolConfig;
+import io.nebula.memory.simd.MemoryKernels;
 import io.nebula.memory.stack.StackAllocator;
 import io.nebula.memory.stack.StackFrame;
 
@@ -44,6 +45,7 @@ public final class Showcase {
         bump(out);
         pool(out);
         stack(out);
+        kernels(out);
     }
 
     private static void bump(PrintStream out) {
@@ -131,6 +133,20 @@ public final class Showcase {
                         new String(reversed, StandardCharsets.US_ASCII), stack.depth());
             }
             out.printf("  frame closed: depth %d%n", stack.depth());
+        }
+    }
+
+    private static void kernels(PrintStream out) {
+        out.println();
+        out.println("MemoryKernels: " + MemoryKernels.description());
+        try (BumpAllocator arena = BumpAllocator.create(64 * 1024)) {
+            MemorySegment a = arena.allocate(16 * 1024, 64);
+            MemorySegment b = arena.allocate(16 * 1024, 64);
+            MemoryKernels.fill(a, 0, a.byteSize(), (byte) 0x5A);
+            MemoryKernels.copy(a, 0, b, 0, a.byteSize());
+            b.set(ValueLayout.JAVA_BYTE, 12_345, (byte) 0);
+            out.printf("  filled and copied 16 KiB; the copies first differ at byte %d%n",
+                    MemoryKernels.mismatch(a, 0, b, 0, a.byteSize()));
         }
     }
 

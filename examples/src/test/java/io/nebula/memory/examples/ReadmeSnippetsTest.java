@@ -52,6 +52,7 @@ class ReadmeSnippetsTest {
             import io.nebula.memory.bump.*;
             import io.nebula.memory.management.*;
             import io.nebula.memory.pool.*;
+            import io.nebula.memory.simd.*;
             import io.nebula.memory.stack.*;
             import java.lang.foreign.*;
             import java.util.*;

@@ -1,5 +1,6 @@
 package io.nebula.memory.examples;
 
+import io.nebula.memory.simd.MemoryKernels;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -26,7 +27,9 @@ class ShowcaseTest {
                 "sum of squares 1..20 computed recursively = 2870",
                 "0 bytes in use after",
                 "reversed \"stack\" in a frame: \"kcats\" (depth 1 inside the frame)",
-                "frame closed: depth 0"}) {
+                "frame closed: depth 0",
+                "MemoryKernels: " + MemoryKernels.activeVariant(),
+                "the copies first differ at byte 12345"}) {
             assertTrue(out.contains(expected), () -> "missing \"" + expected + "\" in:\n" + out);
         }
     }

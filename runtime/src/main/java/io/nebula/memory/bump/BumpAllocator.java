@@ -16,6 +16,7 @@ import io.nebula.memory.internal.Requests;
 import io.nebula.memory.internal.StatisticsRecorder;
 import io.nebula.memory.jfr.ReleaseEvent;
 import io.nebula.memory.jfr.StatisticsEvent;
+import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -284,9 +285,9 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
     /** Writes the fill pattern, or zeros where the config asks for them, over a new allocation. */
     private void prepare(MemorySegment target, long offset, long byteSize) {
         if (fill) {
-            target.asSlice(offset, byteSize).fill(pattern);
+            MemoryKernels.fill(target, offset, byteSize, pattern);
         } else if (zeroOnAllocate) {
-            target.asSlice(offset, byteSize).fill((byte) 0);
+            MemoryKernels.fill(target, offset, byteSize, (byte) 0);
         }
     }
 
@@ -307,7 +308,7 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
     private MemorySegment levelSegment(long byteSize, long byteAlignment) {
         MemorySegment segment = levels[checkpointDepth].allocate(byteSize, byteAlignment);
         if (fill) {
-            segment.fill(pattern);
+            MemoryKernels.fill(segment, 0, segment.byteSize(), pattern);
         }
         return segment;
     }
@@ -489,7 +490,7 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
         } else {
             released = top - offset;
             if (zeroOnRelease && released > 0) {
-                memory.asSlice(offset, released).fill((byte) 0);
+                MemoryKernels.fill(memory, offset, released, (byte) 0);
             }
             top = offset;
         }

@@ -16,6 +16,7 @@ import io.nebula.memory.internal.Requests;
 import io.nebula.memory.internal.StatisticsRecorder;
 import io.nebula.memory.jfr.ReleaseEvent;
 import io.nebula.memory.jfr.StatisticsEvent;
+import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -268,7 +269,7 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
         checkOwner();
         long start = push(byteSize, byteAlignment);
         if (fill) {
-            memory.asSlice(start, byteSize).fill(pattern);
+            MemoryKernels.fill(memory, start, byteSize, pattern);
         }
         if (stats != null) {
             stats.allocated(byteSize, top);
@@ -284,7 +285,7 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
                 checkedEntries[depth - 1] = new CheckedEntry(null, null, CheckedMode.captureSite());
             }
             if (fill) {
-                memory.asSlice(start, byteSize).fill(pattern);
+                MemoryKernels.fill(memory, start, byteSize, pattern);
             }
             if (stats != null) {
                 stats.allocated(byteSize, top);
@@ -326,7 +327,7 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
             }
             checkedEntries[n] = new CheckedEntry(own, segment, CheckedMode.captureSite());
             if (fill) {
-                segment.fill(pattern);
+                MemoryKernels.fill(segment, 0, segment.byteSize(), pattern);
             }
             if (stats != null) {
                 stats.allocated(byteSize, top);
@@ -448,7 +449,7 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
         long end = top;
         long previous = previousTops[n];
         if (zeroOnRelease && end > previous) {
-            memory.asSlice(previous, end - previous).fill((byte) 0);
+            MemoryKernels.fill(memory, previous, end - previous, (byte) 0);
         }
         depth = n;
         top = previous;
@@ -577,7 +578,7 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
     private void releaseTo(int newDepth, long offset, String kind) {
         long released = top - offset;
         if (zeroOnRelease && released > 0) {
-            memory.asSlice(offset, released).fill((byte) 0);
+            MemoryKernels.fill(memory, offset, released, (byte) 0);
         }
         if (checked) {
             closeEntries(newDepth, depth);

@@ -25,7 +25,7 @@ class BumpAllocatorCheckedTest {
         try (BumpAllocator arena = checked()) {
             assertTrue(arena.isChecked());
             MemorySegment stale;
-            try (BumpScope ignored = arena.scope()) {
+            try (BumpScope _ = arena.scope()) {
                 stale = arena.allocate(ValueLayout.JAVA_LONG);
                 stale.set(ValueLayout.JAVA_LONG, 0, 1L);
             }

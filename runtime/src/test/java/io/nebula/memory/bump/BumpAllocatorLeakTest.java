@@ -50,7 +50,7 @@ class BumpAllocatorLeakTest {
     @Test
     void closedScopesAndPlainCheckpointsAreNotLeaks() {
         BumpAllocator arena = BumpAllocator.create(1024, BumpConfig.defaults().withLeakPolicy(LeakPolicy.FAIL));
-        try (BumpScope ignored = arena.scope()) {
+        try (BumpScope _ = arena.scope()) {
             arena.allocate(10);
         }
         arena.checkpoint();

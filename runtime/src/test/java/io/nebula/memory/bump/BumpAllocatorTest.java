@@ -333,7 +333,7 @@ class BumpAllocatorTest {
         void scopeRestoresWhenTheBodyThrows() {
             try (BumpAllocator arena = BumpAllocator.create(256)) {
                 assertThrows(IllegalStateException.class, () -> {
-                    try (BumpScope ignored = arena.scope()) {
+                    try (BumpScope _ = arena.scope()) {
                         arena.allocate(100);
                         throw new IllegalStateException("request failed");
                     }

@@ -674,6 +674,7 @@ class PoolAllocatorTest {
     class OwnershipAndClose {
 
         @Test
+        @SuppressWarnings("try") // closes the allocator inside its own try block on purpose
         void ownsEveryPartOfEveryChunkAndNothingElse() {
             try (PoolAllocator pool = PoolAllocator.create(32, 8, 2, PoolConfig.defaults().withAllowGrowth(true));
                  Arena arena = Arena.ofConfined()) {

@@ -70,7 +70,7 @@ class StackAllocatorCheckedTest {
     void aSegmentUsedAfterItsFrameClosedThrows() {
         try (StackAllocator stack = checked()) {
             MemorySegment stale;
-            try (StackFrame ignored = stack.frame()) {
+            try (StackFrame _ = stack.frame()) {
                 stale = stack.allocate(ValueLayout.JAVA_INT);
                 stale.set(ValueLayout.JAVA_INT, 0, 7);
             }

@@ -34,7 +34,7 @@ class StackAllocatorEventsTest {
             recording.start();
             try (StackAllocator kept = StackAllocator.create(256, config)) {
                 StackAllocator stack = StackAllocator.create(256, config);
-                try (StackFrame ignored = stack.frame()) {
+                try (StackFrame _ = stack.frame()) {
                     stack.allocate(48);
                 }
                 StackMarker marker = stack.marker();

@@ -59,7 +59,7 @@ class StackAllocatorIntegrationTest {
         List<MemorySegment> handedOut = new ArrayList<>();
         handedOut.add(stack.allocate(16, 8));
         handedOut.add(stack.allocateFrom(ValueLayout.JAVA_INT, 1, 2, 3));
-        try (StackFrame frame = stack.frame()) {
+        try (StackFrame _ = stack.frame()) {
             handedOut.add(stack.allocate(ValueLayout.JAVA_LONG));
         }
         handedOut.add(stack.segment().asSlice(stack.allocateOffset(64, 64), 64));

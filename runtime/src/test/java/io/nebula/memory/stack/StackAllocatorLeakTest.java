@@ -107,7 +107,7 @@ class StackAllocatorLeakTest {
         stack.frame();
         stack.frame();
         stack.allocate(8);
-        try (StackFrame closed = stack.frame()) {
+        try (StackFrame _ = stack.frame()) {
             stack.allocate(8);
         }
         AllocationException e = assertThrows(AllocationException.class, stack::close);
@@ -152,7 +152,7 @@ class StackAllocatorLeakTest {
         StackAllocator stack = stack(LeakPolicy.FAIL);
         MemorySegment popped = stack.allocate(8);
         stack.deallocate(popped);
-        try (StackFrame ignored = stack.frame()) {
+        try (StackFrame _ = stack.frame()) {
             stack.allocate(100);
         }
         stack.allocate(10);

@@ -567,6 +567,7 @@ class StackAllocatorTest {
     class OwnershipAndLifecycle {
 
         @Test
+        @SuppressWarnings("try") // closes the allocator inside its own try block on purpose
         void ownsExactlyTheSegmentsInsideItsBlock() {
             try (StackAllocator stack = StackAllocator.create(256); Arena arena = Arena.ofConfined()) {
                 MemorySegment mine = stack.allocate(16);
