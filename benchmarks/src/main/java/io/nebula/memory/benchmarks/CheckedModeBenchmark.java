@@ -2,6 +2,8 @@ package io.nebula.memory.benchmarks;
 
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.bump.BumpConfig;
+import io.nebula.memory.pool.PoolAllocator;
+import io.nebula.memory.pool.PoolConfig;
 import io.nebula.memory.stack.StackAllocator;
 import io.nebula.memory.stack.StackConfig;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * with {@code checked = false} runs as fast as the minimal one. Checked mode on is a debugging mode: one JDK
  * arena allocation per allocation.
  *
- * <p>Bump: one 64-byte allocation, reset every 16384. Stack: push and pop 64 bytes. Segments escape.
+ * <p>Bump: one 64-byte allocation, reset every 16384. Pool: take and give back one block. Stack: push and pop 64
+ * bytes. Segments escape.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,6 +53,7 @@ public class CheckedModeBenchmark {
     public boolean checked;
 
     private BumpAllocator bump;
+    private PoolAllocator pool;
     private StackAllocator stack;
     private Arena minimalArena;
     private MinimalBump minimal;
@@ -58,6 +62,7 @@ public class CheckedModeBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         bump = BumpAllocator.create(LIMIT, BumpConfig.defaults().withChecked(checked));
+        pool = PoolAllocator.create(SIZE, ALIGNMENT, 64, PoolConfig.defaults().withChecked(checked));
         stack = StackAllocator.create(4096, StackConfig.defaults().withChecked(checked));
         minimalArena = Arena.ofConfined();
         minimal = new MinimalBump(minimalArena.allocate(LIMIT, 64));
@@ -67,6 +72,7 @@ public class CheckedModeBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         bump.close();
+        pool.close();
         stack.close();
         minimalArena.close();
     }
@@ -95,6 +101,18 @@ public class CheckedModeBenchmark {
             minimal.reset();
         }
         return minimal.allocate(SIZE, ALIGNMENT);
+    }
+
+    /**
+     * A pool block taken and given back, segment path.
+     *
+     * @return the segment, given back
+     */
+    @Benchmark
+    public MemorySegment poolSegment() {
+        MemorySegment segment = pool.allocate();
+        pool.deallocate(segment);
+        return segment;
     }
 
     /**

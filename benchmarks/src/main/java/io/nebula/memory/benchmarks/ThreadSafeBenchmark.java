@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.bump.BumpConfig;
+import io.nebula.memory.pool.PoolAllocator;
+import io.nebula.memory.pool.PoolConfig;
 import io.nebula.memory.stack.StackAllocator;
 import io.nebula.memory.stack.StackConfig;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -51,6 +53,7 @@ public class ThreadSafeBenchmark {
     @State(Scope.Benchmark)
     public static class Shared {
         BumpAllocator bump;
+        PoolAllocator pool;
         StackAllocator stack;
         PooledByteBufAllocator netty;
 
@@ -58,6 +61,7 @@ public class ThreadSafeBenchmark {
         @Setup(Level.Trial)
         public void create() {
             bump = BumpAllocator.create(4 * HALF, BumpConfig.defaults().withThreadSafe(true));
+            pool = PoolAllocator.create(SIZE, ALIGNMENT, 1024, PoolConfig.defaults().withThreadSafe(true));
             stack = StackAllocator.create(4096, StackConfig.defaults().withThreadSafe(true));
             netty = new PooledByteBufAllocator(true);
         }
@@ -66,6 +70,7 @@ public class ThreadSafeBenchmark {
         @TearDown(Level.Trial)
         public void close() {
             bump.close();
+            pool.close();
             stack.close();
         }
     }
@@ -74,12 +79,14 @@ public class ThreadSafeBenchmark {
     @State(Scope.Thread)
     public static class Confined {
         BumpAllocator bump;
+        PoolAllocator pool;
         StackAllocator stack;
 
         /** Creates the allocators. */
         @Setup(Level.Trial)
         public void create() {
             bump = BumpAllocator.create(HALF);
+            pool = PoolAllocator.create(SIZE, ALIGNMENT, 1024);
             stack = StackAllocator.create(4096);
         }
 
@@ -87,6 +94,7 @@ public class ThreadSafeBenchmark {
         @TearDown(Level.Trial)
         public void close() {
             bump.close();
+            pool.close();
             stack.close();
         }
     }
@@ -168,6 +176,62 @@ public class ThreadSafeBenchmark {
     @Threads(2)
     public MemorySegment sharedBumpSegment2Threads(Shared state) {
         return sharedSegment(state.bump);
+    }
+
+    /**
+     * The baseline: a confined pool's handle taken and given back.
+     *
+     * @param state the thread's allocators
+     * @return the handle
+     */
+    @Benchmark
+    @Threads(1)
+    public long confinedPoolHandle(Confined state) {
+        long handle = state.pool.allocateHandle();
+        state.pool.deallocateHandle(handle);
+        return handle;
+    }
+
+    /**
+     * A thread-safe pool's handle taken and given back (two compare-and-sets on the free list), one thread.
+     *
+     * @param state the shared allocators
+     * @return the handle
+     */
+    @Benchmark
+    @Threads(1)
+    public long sharedPoolHandle1Thread(Shared state) {
+        long handle = state.pool.allocateHandle();
+        state.pool.deallocateHandle(handle);
+        return handle;
+    }
+
+    /**
+     * A thread-safe pool's handle taken and given back, two threads on one pool.
+     *
+     * @param state the shared allocators
+     * @return the handle
+     */
+    @Benchmark
+    @Threads(2)
+    public long sharedPoolHandle2Threads(Shared state) {
+        long handle = state.pool.allocateHandle();
+        state.pool.deallocateHandle(handle);
+        return handle;
+    }
+
+    /**
+     * A thread-safe pool's segment taken and given back, two threads on one pool.
+     *
+     * @param state the shared allocators
+     * @return the segment, given back
+     */
+    @Benchmark
+    @Threads(2)
+    public MemorySegment sharedPoolSegment2Threads(Shared state) {
+        MemorySegment segment = state.pool.allocate();
+        state.pool.deallocate(segment);
+        return segment;
     }
 
     /**

@@ -4,19 +4,31 @@ import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.Allocator;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakReport;
 import io.nebula.memory.MemoryUsage;
 import io.nebula.memory.Resettable;
 import io.nebula.memory.StatisticsProvider;
+import io.nebula.memory.internal.CheckedMode;
+import io.nebula.memory.internal.Leaks;
+import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
 import io.nebula.memory.internal.StatisticsRecorder;
+import io.nebula.memory.jfr.GrowthEvent;
+import io.nebula.memory.jfr.ReleaseEvent;
+import io.nebula.memory.jfr.StatisticsEvent;
+import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A pool of fixed-size blocks: allocation and deallocation in O(1), through a free list kept inside the free
@@ -37,9 +49,9 @@ import java.util.Optional;
  * <h2>Layout</h2>
  * Blocks sit {@link #stride()} bytes apart: the block size rounded up to a multiple of the block alignment and of
  * 8, because a free block holds the free-list link in its first 8 bytes. The blocks live in <em>chunks</em>, each
- * one segment of a single confined {@link Arena} that the pool owns. A pool starts with one chunk of
- * {@code blockCount} blocks; with {@link PoolConfig#allowGrowth()} it adds a chunk of the same block count
- * whenever every block is in use, up to {@link PoolConfig#maxBlocks()} blocks in all.
+ * one segment of a single {@link Arena} that the pool owns. A pool starts with one chunk of {@code blockCount}
+ * blocks; with {@link PoolConfig#allowGrowth()} it adds a chunk of the same block count whenever every block is in
+ * use, up to {@link PoolConfig#maxBlocks()} blocks in all.
  *
  * <h2>Handles</h2>
  * {@link #allocateHandle()} returns a {@code long} instead of a segment, so that a hot loop allocates nothing on
@@ -53,11 +65,12 @@ import java.util.Optional;
  *   <li>{@link #allocateHandle()}: pop the free list (one 8-byte load from the block), or else advance a
  *       frontier through blocks never handed out, then set the block's allocated bit: no locks, no heap
  *       allocation. Creating the pool writes no links, so construction does not touch the blocks (the JDK
- *       zero-fills the chunk when reserving it).</li>
+ *       zero-fills the chunk when reserving it). Thread-safe: three atomic operations (a compare-and-set on the
+ *       free list or the frontier, an atomic or on the allocated bits, an atomic add on the count in use).</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
  *   <li>{@link #deallocateHandle(long)}: a bounds check, a test-and-clear of the allocated bit, one 8-byte store
- *       of the link.</li>
+ *       of the link. Thread-safe: the same three atomic operations as allocation.</li>
  *   <li>{@link #deallocate(MemorySegment)}: the same after finding the chunk that holds the address: one range
  *       check for chunk 0, a binary search over the chunks' addresses otherwise (O(log chunks)).</li>
  *   <li>Growing: one {@code Arena.allocate} of a chunk, which the JDK zero-fills.</li>
@@ -69,14 +82,58 @@ import java.util.Optional;
  * <h2>Checks</h2>
  * Deallocation is always checked, in O(1), whatever the configuration: a segment or handle that is not the start
  * of a block of this pool throws {@link ErrorCode#FOREIGN_SEGMENT}, and a block that is already free throws
- * {@link ErrorCode#DOUBLE_FREE} (one allocated bit per block tells). What the pool cannot see: a segment kept
- * across {@link #reset()} names a block that may since have been handed out again, and giving it back frees the
- * new owner's block; and writing to a block after giving it back overwrites the free-list link in its first 8
- * bytes. Every access stays bounds-checked by the FFM API, so neither can touch memory outside the pool.
+ * {@link ErrorCode#DOUBLE_FREE} (one allocated bit per block tells). What the pool cannot see, unless in checked
+ * mode: a segment kept across {@link #reset()} names a block that may since have been handed out again, and giving
+ * it back frees the new owner's block; and writing to a block after giving it back overwrites the free-list link
+ * in its first 8 bytes. Every access stays bounds-checked by the FFM API, so neither can touch memory outside the
+ * pool.
  *
  * <h2>Threads</h2>
- * A pool is confined to the thread that created it: a call from any other thread throws
- * {@link ErrorCode#WRONG_THREAD}, and its segments can only be accessed from that thread.
+ * By default a pool is confined to the thread that created it: a call from any other thread throws
+ * {@link ErrorCode#WRONG_THREAD}, and its segments can only be accessed from that thread. With
+ * {@link PoolConfig#threadSafe()} any thread may allocate blocks and give them back, blocks allocated by another
+ * thread included; the chunks then belong to one shared {@link Arena}, created with the pool and closed by
+ * {@link #close()}.
+ * <ul>
+ *   <li>Lock-free: {@link #allocate(long, long)}, {@link #allocateHandle()}, {@link #deallocate(MemorySegment)} and
+ *       {@link #deallocateHandle(long)}. The free list is a stack whose head is one {@code long}: a 32-bit version
+ *       above the 32-bit number of the first free block (its chunk, and its index in the chunk). Every push and pop
+ *       is one compare-and-set that also moves the version on. A thread that read the head, then stalled while
+ *       other threads popped that block and pushed it back, therefore fails its compare-and-set instead of
+ *       installing the stale link it read (the ABA problem); the link in a free block is read without
+ *       synchronisation for the same reason. Never-used blocks are handed out by a compare-and-set on a frontier.
+ *       The allocated bit of each block is set and cleared by atomic or and and, so of two threads that give back
+ *       the same block exactly one succeeds and the other gets {@link ErrorCode#DOUBLE_FREE}.</li>
+ *   <li>Locked: adding a chunk, {@link #reset()} and {@link #close()} take a lock among themselves. Threads that
+ *       find the pool full at once wait for it; one adds a chunk, the others check again and use it.
+ *       {@link ErrorCode#OUT_OF_MEMORY} means that at one moment during the call every block was in use and the
+ *       pool could not grow.</li>
+ *   <li>{@link #reset()} and {@link #close()} act on every block, including the blocks other threads hold: call
+ *       them only while no other thread uses the pool (between phases, after joining the workers). They are not
+ *       atomic with respect to concurrent allocations and deallocations; a call that overlaps {@code close()} may
+ *       fail with the FFM API's {@link IllegalStateException} (the memory is already freed) instead of
+ *       {@link ErrorCode#CLOSED}.</li>
+ *   <li>A thread-safe pool numbers its blocks in 32 bits: it holds at most {@code 2^32 / 2^ceil(log2 blockCount)}
+ *       chunks, so at least 2<sup>31</sup> blocks.</li>
+ * </ul>
+ *
+ * <h2>Checked mode</h2>
+ * With {@link PoolConfig#checked()} (or {@code -Dnebula.memory.checked=true}), every segment returned by
+ * {@link #allocate(long, long)} is backed by a JDK arena of its own (confined, or shared when the pool is
+ * thread-safe) instead of by the block's memory. Giving the block back, {@link #reset()} and {@link #close()} close
+ * that arena, so a stale segment throws {@link IllegalStateException} on its next access instead of reading or
+ * overwriting the block's next owner, and giving it back again throws {@link ErrorCode#USE_AFTER_FREE}. The pool's
+ * accounting is unchanged (the block is still taken from the free list or the frontier and marked allocated), so
+ * {@link ErrorCode#OUT_OF_MEMORY} and {@link ErrorCode#DOUBLE_FREE} happen exactly where they would unchecked. It
+ * costs a zeroed JDK allocation and a stack walk per allocation, and an arena close per deallocation (tens of
+ * nanoseconds when confined; tens of microseconds when shared, since closing a shared arena synchronises with every
+ * thread): a debugging mode. Handles from {@link #allocateHandle()} index the chunks, which live until
+ * {@link #close()}: checked mode cannot check them, and only records where they were allocated.
+ *
+ * <h2>Leaks</h2>
+ * {@link #close()} frees every chunk whatever is still handed out. Blocks not given back by then are reported under
+ * {@link PoolConfig#leakPolicy()}: how many, their bytes (in strides) and, in checked mode, where each was allocated
+ * (the first {@link LeakReport#MAX_SITES}).
  */
 public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, StatisticsProvider {
 
@@ -91,8 +148,36 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     private static final long MIN_CHUNK_ALIGNMENT = 64;
     /** The bytes of the free-list link at the start of each free block. */
     private static final long LINK_BYTES = 8;
-    /** The free-list link that ends the list. */
+    /** The free-list link that ends a confined pool's list. */
     private static final long NO_BLOCK = -1;
+
+    /**
+     * Thread-safe pools: the low half of the free-list head, and of each link, holds a block number,
+     * {@code chunk << indexBits | index in chunk}.
+     */
+    private static final long NUMBER_MASK = 0xFFFF_FFFFL;
+    /** The block number that ends a thread-safe pool's free list; no block has it. */
+    private static final long NO_NUMBER = NUMBER_MASK;
+    /** One step of the version in the high half of the free-list head. */
+    private static final long VERSION_ONE = 1L << 32;
+
+    private static final VarHandle HEAD;
+    private static final VarHandle FRESH;
+    private static final VarHandle LIVE;
+    private static final VarHandle CHUNKS;
+    private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HEAD = lookup.findVarHandle(PoolAllocator.class, "head", long.class);
+            FRESH = lookup.findVarHandle(PoolAllocator.class, "fresh", long.class);
+            LIVE = lookup.findVarHandle(PoolAllocator.class, "liveBlocks", long.class);
+            CHUNKS = lookup.findVarHandle(PoolAllocator.class, "chunks", ChunkTable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Arena arena;
     private final long blockSize;
@@ -105,34 +190,51 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      * {@code offset >>> granuleShift} indexes a block's allocated bit without a division.
      */
     private final int granuleShift;
+    /** log2 of the stride when it is a power of two, else -1: a block's index in its chunk without a division. */
+    private final int strideShift;
+    /** Thread-safe pools: the bits of a block number that hold the block's index in its chunk. */
+    private final int indexBits;
+    private final long indexMask;
+    /** The most chunks this pool can hold: {@link #MAX_CHUNKS}, or fewer when block numbers must fit 32 bits. */
+    private final int maxChunks;
     private final PoolConfig config;
+    private final boolean shared;
+    private final boolean checked;
     private final boolean fill;
     private final byte pattern;
     private final StatisticsRecorder stats;
+    /** Thread-safe pools only: serialises growth, reset and close. */
+    private final ReentrantLock lock;
+    /** Checked mode only: the blocks handed out. */
+    private final CheckedBlocks checkedBlocks;
 
-    /** The thread that may use this pool; {@code null} once closed. */
+    /** Confined pools: the thread that may use this pool; {@code null} once closed. */
     private Thread owner;
-
-    /** Per chunk, by chunk index: its segment, address, size in bytes and allocated bits (one per granule). */
-    private MemorySegment[] segments = new MemorySegment[4];
-    private long[] bases = new long[4];
-    private long[] limits = new long[4];
-    private long[][] allocated = new long[4][];
-    /** Chunk addresses in ascending order and the chunk index of each, to find a segment's chunk. */
-    private long[] sortedBases = new long[4];
-    private int[] sortedChunks = new int[4];
-    private int chunkCount;
-
-    private long totalBlocks;
+    /** Thread-safe pools: set once by close. */
+    private volatile boolean closed;
+    /** The chunks; read with acquire and replaced with release through {@link #CHUNKS} when thread-safe. */
+    private ChunkTable chunks;
+    /** Blocks in use; accessed through {@link #LIVE} when thread-safe. */
     private long liveBlocks;
 
-    /** The handle of the first free block, or {@link #NO_BLOCK}. Each free block holds the next handle. */
+    /** Confined pools: the handle of the first free block, or {@link #NO_BLOCK}. Each free block holds the next. */
     private long freeHead = NO_BLOCK;
-    /** The chunk whose never-used blocks are handed out next; earlier chunks have none left, later ones all. */
+    /** Confined pools: the chunk whose never-used blocks are handed out next; earlier chunks have none left. */
     private int frontierChunk;
-    /** The handle of the next never-used block, and the handle one past the frontier chunk's last block. */
+    /** Confined pools: the handle of the next never-used block, and the handle past the frontier chunk's end. */
     private long frontier;
     private long frontierEnd;
+
+    /**
+     * Thread-safe pools, through {@link #HEAD}: the version in the high 32 bits, the number of the first free block
+     * (or {@link #NO_NUMBER}) in the low 32 bits. Each free block holds the number of the next.
+     */
+    private long head = NO_NUMBER;
+    /**
+     * Thread-safe pools, through {@link #FRESH}: the number of the next never-used block. Its chunk may not exist
+     * yet: then every block is handed out or free, and the next chunk added starts there.
+     */
+    private long fresh;
 
     private PoolAllocator(long blockSize, long blockAlignment, int blockCount, long stride, PoolConfig config) {
         this.blockSize = blockSize;
@@ -141,30 +243,27 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         this.chunkAlignment = Math.max(blockAlignment, MIN_CHUNK_ALIGNMENT);
         this.blockAlignment = Math.min(chunkAlignment, Long.lowestOneBit(stride));
         this.granuleShift = Long.numberOfTrailingZeros(stride);
+        this.strideShift = Long.bitCount(stride) == 1 ? granuleShift : -1;
+        this.indexBits = 64 - Long.numberOfLeadingZeros(blockCount - 1L);
+        this.indexMask = (1L << indexBits) - 1;
         this.config = config;
+        this.shared = config.threadSafe();
+        this.checked = CheckedMode.effective(config.checked());
+        this.maxChunks = shared ? (int) Math.min(MAX_CHUNKS, NUMBER_MASK >>> indexBits) : MAX_CHUNKS;
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
-        this.stats = config.trackStats() ? StatisticsRecorder.create(false) : null;
-        this.arena = Arena.ofConfined();
-        MemorySegment first;
-        try {
-            first = arena.allocate(stride * blockCount, chunkAlignment);
-        } catch (OutOfMemoryError | IllegalArgumentException e) {
-            arena.close();
-            throw AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
-                    .allocator("PoolAllocator")
-                    .request(blockSize, blockAlignment)
-                    .details("the system could not reserve " + stride * blockCount + " bytes of native memory for "
-                            + blockCount + " blocks of stride " + stride + ": " + e.getMessage())
-                    .suggest("Ask for fewer blocks, and enable allowGrowth in PoolConfig to add them as needed.")
-                    .suggest("Free native memory held elsewhere (other arenas, direct buffers) first.")
-                    .build();
-        }
-        addChunk(first, blockCount);
+        this.stats = config.trackStats() ? StatisticsRecorder.create(shared) : null;
+        this.lock = shared ? new ReentrantLock() : null;
+        this.checkedBlocks = checked ? new CheckedBlocks(shared) : null;
+        this.arena = shared ? Arena.ofShared() : Arena.ofConfined();
+        MemorySegment first = NativeMemory.reserve(arena, stride * blockCount, chunkAlignment, "PoolAllocator");
+        this.chunks = ChunkTable.of(first, blockCount, granuleShift);
         enterChunk(0);
-        this.owner = Thread.currentThread();
+        this.owner = shared ? null : Thread.currentThread();
+        if (stats != null) {
+            StatisticsEvent.track(this);
+        }
     }
-
     /**
      * Creates a pool of {@code blockCount} blocks of {@code blockSize} bytes with the default configuration.
      *
@@ -186,7 +285,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      * @param blockCount     the number of blocks in the first chunk, and in each chunk added by growth; at least
      *                       one and at most {@link PoolConfig#maxBlocks()}
      * @param config         the configuration
-     * @return the pool, confined to the calling thread
+     * @return the pool: confined to the calling thread unless {@code config.threadSafe()}
      * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code blockSize < 1},
      *     {@code blockCount < 1}, {@code blockCount > config.maxBlocks()} or a chunk would exceed 512 GiB;
      *     {@link ErrorCode#INVALID_ALIGNMENT} when {@code blockAlignment} is not a positive power of two;
@@ -285,12 +384,21 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     }
 
     /**
+     * Tells whether checked mode is on, by the config or by {@code -Dnebula.memory.checked=true}.
+     *
+     * @return {@code true} in checked mode
+     */
+    public boolean isChecked() {
+        return checked;
+    }
+
+    /**
      * Returns the number of blocks the pool holds now, in use or free, over all its chunks.
      *
      * @return the block count
      */
     public long blockCount() {
-        return totalBlocks;
+        return table().totalBlocks;
     }
 
     /**
@@ -299,7 +407,8 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      * @return the free block count
      */
     public long freeBlocks() {
-        return totalBlocks - liveBlocks;
+        long live = live();
+        return table().totalBlocks - live;
     }
 
     /**
@@ -308,7 +417,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      * @return the chunk count
      */
     public int chunkCount() {
-        return chunkCount;
+        return table().count;
     }
 
     /**
@@ -318,7 +427,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      * @return the first chunk's segment, {@code blockCount * stride()} bytes long at creation
      */
     public MemorySegment segment() {
-        return segments[0];
+        return table().segments[0];
     }
 
     /**
@@ -333,11 +442,11 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when the handle names no chunk of this pool
      */
     public MemorySegment segmentOf(long handle) {
-        if ((handle >>> CHUNK_SHIFT) >= chunkCount) {
-            throw foreignHandle(handle, "it names chunk " + (handle >>> CHUNK_SHIFT) + " but the pool has "
-                    + chunkCount + " chunk(s)");
+        ChunkTable table = table();
+        if ((handle >>> CHUNK_SHIFT) >= table.count) {
+            throw unknownChunk(table, handle);
         }
-        return segments[(int) (handle >>> CHUNK_SHIFT)];
+        return table.segments[(int) (handle >>> CHUNK_SHIFT)];
     }
 
     /**
@@ -351,15 +460,25 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     }
 
     /**
-     * Hands out one whole block: the zero-garbage counterpart of {@link #allocate()}.
+     * Hands out one whole block: the zero-garbage counterpart of {@link #allocate()}. In checked mode the block is
+     * not checked (see the class documentation); only where it was allocated is recorded.
      *
      * @return the block's handle; see {@link #segmentOf(long)} and {@link #offsetOf(long)}
      * @throws AllocationException {@link ErrorCode#OUT_OF_MEMORY} when every block is in use and the pool may not
      *     grow, or {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
     public long allocateHandle() {
-        checkOwner();
-        return take(blockSize, blockAlignment);
+        long handle;
+        if (shared) {
+            handle = takeShared(blockSize, blockAlignment);
+        } else {
+            checkOwner();
+            handle = take(blockSize, blockAlignment);
+        }
+        if (checked) {
+            checkedBlocks.handedOut(handle);
+        }
+        return handle;
     }
 
     /**
@@ -377,7 +496,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      *
      * <p>Any request that fits a block is served by a whole block: {@code byteSize} up to {@link #blockSize()}
      * and {@code byteAlignment} up to {@link #blockAlignment()}. Costs one {@link #allocateHandle()} and one
-     * {@code asSlice}.
+     * {@code asSlice}; in checked mode, a JDK arena and allocation of its own instead of the slice.
      *
      * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code byteSize} is negative or larger than
      *     the block size, {@link ErrorCode#INVALID_ALIGNMENT} when {@code byteAlignment} is not a power of two or
@@ -385,32 +504,70 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (shared) {
+            return allocateShared(byteSize, byteAlignment);
+        }
         checkOwner();
         if (byteSize < 0 || byteSize > blockSize || !Requests.isPowerOfTwo(byteAlignment)
                 || byteAlignment > blockAlignment) {
             throw invalidRequest(byteSize, byteAlignment);
         }
+        if (checked) {
+            return checkedSegment(take(byteSize, byteAlignment), byteSize);
+        }
         long handle = take(byteSize, byteAlignment);
-        return segments[(int) (handle >>> CHUNK_SHIFT)].asSlice(handle & OFFSET_MASK, byteSize);
+        return chunks.segments[(int) (handle >>> CHUNK_SHIFT)].asSlice(handle & OFFSET_MASK, byteSize);
+    }
+
+    private MemorySegment allocateShared(long byteSize, long byteAlignment) {
+        if (closed) {
+            throw Ownership.closed(toString());
+        }
+        if (byteSize < 0 || byteSize > blockSize || !Requests.isPowerOfTwo(byteAlignment)
+                || byteAlignment > blockAlignment) {
+            throw invalidRequest(byteSize, byteAlignment);
+        }
+        long handle = takeShared(byteSize, byteAlignment);
+        if (checked) {
+            return checkedSegment(handle, byteSize);
+        }
+        return table().segments[(int) (handle >>> CHUNK_SHIFT)].asSlice(handle & OFFSET_MASK, byteSize);
+    }
+
+    /** Checked mode: backs the block just taken with a segment of its own arena, or gives the block back. */
+    private MemorySegment checkedSegment(long handle, long byteSize) {
+        MemorySegment segment;
+        try {
+            segment = checkedBlocks.segmentFor(handle, byteSize, blockAlignment);
+        } catch (OutOfMemoryError e) {
+            giveBack(table(), (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, byteSize, null);
+            throw checkedSegmentFailure(byteSize, e);
+        }
+        if (fill) {
+            MemoryKernels.fill(segment, 0, segment.byteSize(), pattern);
+        }
+        return segment;
     }
 
     private long take(long byteSize, long byteAlignment) {
         long handle = freeHead;
         if (handle >= 0) {
-            freeHead = segments[(int) (handle >>> CHUNK_SHIFT)].get(ValueLayout.JAVA_LONG, handle & OFFSET_MASK);
+            freeHead = chunks.segments[(int) (handle >>> CHUNK_SHIFT)].get(ValueLayout.JAVA_LONG,
+                    handle & OFFSET_MASK);
         } else if (frontier < frontierEnd) {
             handle = frontier;
             frontier = handle + stride;
         } else {
             handle = takeFromNextChunk(byteSize, byteAlignment);
         }
+        ChunkTable table = chunks;
         int chunk = (int) (handle >>> CHUNK_SHIFT);
         long offset = handle & OFFSET_MASK;
         long granule = offset >>> granuleShift;
-        allocated[chunk][(int) (granule >>> 6)] |= 1L << granule;
+        table.allocated[chunk][(int) (granule >>> 6)] |= 1L << granule;
         liveBlocks++;
         if (fill) {
-            segments[chunk].asSlice(offset, blockSize).fill(pattern);
+            MemoryKernels.fill(table.segments[chunk], offset, blockSize, pattern);
         }
         if (stats != null) {
             stats.allocated(byteSize, liveBlocks * stride);
@@ -420,7 +577,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
 
     /** Moves the frontier to the next chunk, adding one if growth allows, and takes its first block. */
     private long takeFromNextChunk(long byteSize, long byteAlignment) {
-        if (frontierChunk + 1 == chunkCount) {
+        if (frontierChunk + 1 == chunks.count) {
             grow(byteSize, byteAlignment);
         }
         enterChunk(frontierChunk + 1);
@@ -432,53 +589,153 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     private void enterChunk(int chunk) {
         frontierChunk = chunk;
         frontier = (long) chunk << CHUNK_SHIFT;
-        frontierEnd = frontier + limits[chunk];
+        frontierEnd = frontier + chunks.limits[chunk];
     }
 
+    /** Confined pools: adds a chunk, or explains why the pool cannot. */
     private void grow(long byteSize, long byteAlignment) {
-        if (!config.allowGrowth() || totalBlocks >= config.maxBlocks() || chunkCount == MAX_CHUNKS) {
-            throw outOfMemory(byteSize, byteAlignment, null);
+        ChunkTable before = chunks;
+        chunks = withNewChunk(before, byteSize, byteAlignment);
+        grew(before, chunks);
+    }
+
+    /**
+     * Thread-safe pools: hands out a block, popping the free list or else advancing the frontier, and adding a
+     * chunk when neither has one.
+     */
+    private long takeShared(long byteSize, long byteAlignment) {
+        if (closed) {
+            throw Ownership.closed(toString());
         }
-        int blocks = (int) Math.min(chunkBlocks, config.maxBlocks() - totalBlocks);
+        long handle;
+        while ((handle = popShared()) < 0 && (handle = takeFresh()) < 0) {
+            growShared(byteSize, byteAlignment);
+        }
+        ChunkTable table = table();
+        int chunk = (int) (handle >>> CHUNK_SHIFT);
+        long offset = handle & OFFSET_MASK;
+        long granule = offset >>> granuleShift;
+        BITS.getAndBitwiseOr(table.allocated[chunk], (int) (granule >>> 6), 1L << granule);
+        long live = (long) LIVE.getAndAdd(this, 1L) + 1;
+        if (fill) {
+            MemoryKernels.fill(table.segments[chunk], offset, blockSize, pattern);
+        }
+        if (stats != null) {
+            stats.allocated(byteSize, live * stride);
+        }
+        return handle;
+    }
+
+    /** Pops the free list of a thread-safe pool: the handle of a block, or {@link #NO_BLOCK} when it is empty. */
+    private long popShared() {
+        long top = (long) HEAD.getVolatile(this);
+        while ((top & NUMBER_MASK) != NO_NUMBER) {
+            long number = top & NUMBER_MASK;
+            int chunk = (int) (number >>> indexBits);
+            long offset = (number & indexMask) * stride;
+            // The table is read after the head: it has the chunk of every block on the list.
+            // Another thread may pop this block and write into it before the compare-and-set below: the link read
+            // here is then stale, and the compare-and-set fails because the version has moved on.
+            long link = table().segments[chunk].get(ValueLayout.JAVA_LONG, offset);
+            long witness = (long) HEAD.compareAndExchange(this, top,
+                    (top + VERSION_ONE) & ~NUMBER_MASK | (link & NUMBER_MASK));
+            if (witness == top) {
+                return (long) chunk << CHUNK_SHIFT | offset;
+            }
+            top = witness;
+        }
+        return NO_BLOCK;
+    }
+
+    /** Pushes a block onto the free list of a thread-safe pool. */
+    private void pushShared(MemorySegment chunk, long offset, long number) {
+        long top = (long) HEAD.getVolatile(this);
+        while (true) {
+            chunk.set(ValueLayout.JAVA_LONG, offset, top & NUMBER_MASK);
+            long witness = (long) HEAD.compareAndExchange(this, top, (top + VERSION_ONE) & ~NUMBER_MASK | number);
+            if (witness == top) {
+                return;
+            }
+            top = witness;
+        }
+    }
+
+    /**
+     * Takes the next never-used block of a thread-safe pool: its handle, or {@link #NO_BLOCK} when the frontier has
+     * passed the last chunk.
+     */
+    private long takeFresh() {
+        long number = (long) FRESH.getVolatile(this);
+        while (true) {
+            ChunkTable table = table();
+            int chunk = (int) (number >>> indexBits);
+            if (chunk >= table.count) {
+                return NO_BLOCK;
+            }
+            long offset = (number & indexMask) * stride;
+            boolean inChunk = offset < table.limits[chunk];
+            long next = inChunk ? number + 1 : (long) (chunk + 1) << indexBits;
+            long witness = (long) FRESH.compareAndExchange(this, number, next);
+            if (witness != number) {
+                number = witness;
+            } else if (inChunk) {
+                return (long) chunk << CHUNK_SHIFT | offset;
+            } else {
+                number = next;
+            }
+        }
+    }
+
+    /**
+     * Thread-safe pools: adds a chunk if the pool is still full once the lock is held, or explains why it cannot.
+     * Returns when the caller should try again.
+     */
+    private void growShared(long byteSize, long byteAlignment) {
+        ChunkTable table;
+        ChunkTable grown;
+        lock.lock();
+        try {
+            if (closed) {
+                throw Ownership.closed(toString());
+            }
+            table = table();
+            long number = (long) FRESH.getVolatile(this);
+            int chunk = (int) (number >>> indexBits);
+            boolean frontierLeft = chunk < table.count - 1
+                    || (chunk == table.count - 1 && (number & indexMask) * stride < table.limits[chunk]);
+            if (frontierLeft || ((long) HEAD.getVolatile(this) & NUMBER_MASK) != NO_NUMBER) {
+                return;
+            }
+            grown = withNewChunk(table, byteSize, byteAlignment);
+            CHUNKS.setRelease(this, grown);
+        } finally {
+            lock.unlock();
+        }
+        grew(table, grown);
+    }
+
+    /** Returns {@code table} with one more chunk, or throws {@link ErrorCode#OUT_OF_MEMORY}. */
+    private ChunkTable withNewChunk(ChunkTable table, long byteSize, long byteAlignment) {
+        if (!config.allowGrowth() || table.totalBlocks >= config.maxBlocks() || table.count == maxChunks) {
+            throw outOfMemory(table, byteSize, byteAlignment, null);
+        }
+        int blocks = (int) Math.min(chunkBlocks, config.maxBlocks() - table.totalBlocks);
         MemorySegment chunk;
         try {
             chunk = arena.allocate(blocks * stride, chunkAlignment);
         } catch (OutOfMemoryError | IllegalArgumentException e) {
-            throw outOfMemory(byteSize, byteAlignment, "the system could not reserve " + blocks * stride
+            throw outOfMemory(table, byteSize, byteAlignment, "the system could not reserve " + blocks * stride
                     + " bytes of native memory for a new chunk of " + blocks + " blocks: " + e.getMessage());
         }
-        addChunk(chunk, blocks);
+        return table.with(chunk, blocks, granuleShift);
+    }
+
+    /** Records a growth in the statistics and the flight recorder. */
+    private void grew(ChunkTable before, ChunkTable after) {
         if (stats != null) {
             stats.grew(usedBytes());
         }
-    }
-
-    private void addChunk(MemorySegment chunk, int blocks) {
-        int index = chunkCount;
-        if (index == segments.length) {
-            int length = index * 2;
-            segments = Arrays.copyOf(segments, length);
-            bases = Arrays.copyOf(bases, length);
-            limits = Arrays.copyOf(limits, length);
-            allocated = Arrays.copyOf(allocated, length);
-            sortedBases = Arrays.copyOf(sortedBases, length);
-            sortedChunks = Arrays.copyOf(sortedChunks, length);
-        }
-        long bytes = blocks * stride;
-        segments[index] = chunk;
-        bases[index] = chunk.address();
-        limits[index] = bytes;
-        allocated[index] = new long[(int) (((bytes >>> granuleShift) + 63) >>> 6)];
-        int at = index;
-        while (at > 0 && sortedBases[at - 1] > chunk.address()) {
-            sortedBases[at] = sortedBases[at - 1];
-            sortedChunks[at] = sortedChunks[at - 1];
-            at--;
-        }
-        sortedBases[at] = chunk.address();
-        sortedChunks[at] = index;
-        chunkCount = index + 1;
-        totalBlocks += blocks;
+        GrowthEvent.emit(this, (after.totalBlocks - before.totalBlocks) * stride, after.totalBlocks * stride);
     }
 
     /**
@@ -490,43 +747,148 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      *     or {@link ErrorCode#WRONG_THREAD}
      */
     public void deallocateHandle(long handle) {
-        checkOwner();
-        if ((handle >>> CHUNK_SHIFT) >= chunkCount) {
-            throw foreignHandle(handle, "it names chunk " + (handle >>> CHUNK_SHIFT) + " but the pool has "
-                    + chunkCount + " chunk(s)");
+        if (shared) {
+            deallocateHandleShared(handle);
+            return;
         }
-        release((int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
+        checkOwner();
+        ChunkTable table = chunks;
+        if ((handle >>> CHUNK_SHIFT) >= table.count) {
+            throw unknownChunk(table, handle);
+        }
+        if (checked) {
+            giveBackCheckedBlock(table, (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
+            return;
+        }
+        release(table, (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
+    }
+
+    private void deallocateHandleShared(long handle) {
+        if (closed) {
+            throw Ownership.closed(toString());
+        }
+        ChunkTable table = table();
+        if ((handle >>> CHUNK_SHIFT) >= table.count) {
+            throw unknownChunk(table, handle);
+        }
+        if (checked) {
+            giveBackCheckedBlock(table, (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
+            return;
+        }
+        releaseShared(table, (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
     }
 
     /**
      * Puts the segment's block back on the free list. The segment must start at a block of this pool and be no
      * larger than a block: any segment {@link #allocate(long, long)} returned qualifies, whatever size it asked
-     * for.
+     * for. In checked mode, closes the segment's own arena: every copy of the segment becomes inaccessible.
      *
      * @param segment a segment that this pool returned
      * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when the segment is not a block of this pool,
-     *     {@link ErrorCode#DOUBLE_FREE} when the block is already free, or {@link ErrorCode#CLOSED} or
-     *     {@link ErrorCode#WRONG_THREAD}
+     *     {@link ErrorCode#DOUBLE_FREE} when the block is already free, in checked mode
+     *     {@link ErrorCode#USE_AFTER_FREE} when the segment was already given back or released by {@link #reset()},
+     *     or {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
     @Override
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
-        checkOwner();
-        int chunk = chunkContaining(segment.address());
-        if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
-            throw foreignSegment(segment, chunk);
+        if (shared) {
+            deallocateShared(segment);
+            return;
         }
-        release(chunk, segment.address() - bases[chunk], segment.byteSize(), segment);
+        checkOwner();
+        if (checked) {
+            deallocateChecked(segment);
+            return;
+        }
+        ChunkTable table = chunks;
+        int chunk = table.chunkContaining(segment.address());
+        if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
+            throw foreignSegment(table, segment, chunk);
+        }
+        release(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
     }
 
-    private void release(int chunk, long offset, long byteSize, MemorySegment segment) {
-        long granule = offset >>> granuleShift;
-        if (offset >= limits[chunk] || (offset & ((1L << granuleShift) - 1)) != 0
-                || (allocated[chunk][(int) (granule >>> 6)] & (1L << granule)) == 0) {
-            throw releaseFailure(chunk, offset, segment);
+    private void deallocateShared(MemorySegment segment) {
+        if (closed) {
+            throw Ownership.closed(toString());
         }
-        allocated[chunk][(int) (granule >>> 6)] &= ~(1L << granule);
-        segments[chunk].set(ValueLayout.JAVA_LONG, offset, freeHead);
+        if (checked) {
+            deallocateChecked(segment);
+            return;
+        }
+        ChunkTable table = table();
+        int chunk = table.chunkContaining(segment.address());
+        if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
+            throw foreignSegment(table, segment, chunk);
+        }
+        releaseShared(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
+    }
+
+    /**
+     * Checked mode: gives back a segment backed by an arena of its own, closing that arena, or else a slice of a
+     * chunk (a block handed out by handle).
+     */
+    private void deallocateChecked(MemorySegment segment) {
+        if (!segment.scope().isAlive()) {
+            throw useAfterFree(segment);
+        }
+        CheckedBlocks.Entry entry = checkedBlocks.find(segment);
+        if (entry != null) {
+            if (!checkedBlocks.remove(entry)) {
+                throw useAfterFree(segment);   // another thread gave it back first
+            }
+            entry.arena().close();
+            long handle = entry.handle();
+            giveBack(table(), (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, segment.byteSize(), null);
+            return;
+        }
+        ChunkTable table = table();
+        int chunk = table.chunkContaining(segment.address());
+        if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
+            throw foreignSegment(table, segment, chunk);
+        }
+        giveBackCheckedBlock(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
+    }
+
+    /** Checked mode: gives back a block of a chunk, and forgets where it was allocated. */
+    private void giveBackCheckedBlock(ChunkTable table, int chunk, long offset, long byteSize,
+                                      MemorySegment segment) {
+        long handle = (long) chunk << CHUNK_SHIFT | offset;
+        CheckedBlocks.Entry entry = checkedBlocks.forget(handle);
+        if (entry != null && entry.arena() != null) {
+            checkedBlocks.restore(entry);
+            throw foreign((segment == null ? "the handle 0x" + Long.toHexString(handle) : "the segment")
+                    + " names a block that was handed out as a segment of its own in checked mode: give back that"
+                    + " segment instead");
+        }
+        try {
+            giveBack(table, chunk, offset, byteSize, segment);
+        } catch (AllocationException e) {
+            if (entry != null) {
+                checkedBlocks.restore(entry);
+            }
+            throw e;
+        }
+    }
+
+    private void giveBack(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
+        if (shared) {
+            releaseShared(table, chunk, offset, byteSize, segment);
+        } else {
+            release(table, chunk, offset, byteSize, segment);
+        }
+    }
+
+    private void release(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
+        long granule = offset >>> granuleShift;
+        long[] allocated = table.allocated[chunk];
+        if (offset >= table.limits[chunk] || (offset & ((1L << granuleShift) - 1)) != 0
+                || (allocated[(int) (granule >>> 6)] & (1L << granule)) == 0) {
+            throw releaseFailure(table, chunk, offset, segment);
+        }
+        allocated[(int) (granule >>> 6)] &= ~(1L << granule);
+        table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, freeHead);
         freeHead = (long) chunk << CHUNK_SHIFT | offset;
         liveBlocks--;
         if (stats != null) {
@@ -534,67 +896,111 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         }
     }
 
-    /** Returns the index of the chunk whose memory holds {@code address}, or -1. */
-    private int chunkContaining(long address) {
-        if (address - bases[0] >= 0 && address - bases[0] < limits[0]) {
-            return 0;
+    private void releaseShared(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
+        if (offset >= table.limits[chunk] || (offset & ((1L << granuleShift) - 1)) != 0) {
+            throw releaseFailure(table, chunk, offset, segment);
         }
-        int low = 0;
-        int high = chunkCount - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            if (sortedBases[mid] <= address) {
-                low = mid + 1;
-            } else {
-                high = mid - 1;
-            }
+        long granule = offset >>> granuleShift;
+        long bit = 1L << granule;
+        // Of two threads giving back the same block, exactly one sees the bit set; the other changes nothing.
+        long before = (long) BITS.getAndBitwiseAnd(table.allocated[chunk], (int) (granule >>> 6), ~bit);
+        if ((before & bit) == 0) {
+            throw releaseFailure(table, chunk, offset, segment);
         }
-        if (high < 0) {
-            return -1;
+        LIVE.getAndAdd(this, -1L);
+        pushShared(table.segments[chunk], offset, (long) chunk << indexBits | indexOf(offset));
+        if (stats != null) {
+            stats.deallocated(byteSize);
         }
-        int chunk = sortedChunks[high];
-        return address - bases[chunk] < limits[chunk] ? chunk : -1;
+    }
+
+    /** The index in its chunk of the block at {@code offset}. */
+    private long indexOf(long offset) {
+        return strideShift >= 0 ? offset >>> strideShift : offset / stride;
     }
 
     /**
      * Gives every block back at once, and leaves the chunks in place: the next allocations hand out blocks from
      * the first chunk's start again. Costs O(chunks touched + blocks handed out since the last reset / 64) to
-     * clear the allocated bits; with {@link PoolConfig#zeroOnReset()}, O(bytes of those blocks) to zero them.
+     * clear the allocated bits; with {@link PoolConfig#zeroOnReset()}, O(bytes of those blocks) to zero them. In
+     * checked mode, closes the arena of every segment handed out.
+     *
+     * <p>A thread-safe pool must not be used by other threads while it resets (see the class documentation).
      *
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
     @Override
     public void reset() {
-        checkOwner();
-        long released = usedBytes();
-        for (int chunk = 0; chunk <= frontierChunk; chunk++) {
-            long touched = chunk < frontierChunk ? limits[chunk] : frontier - ((long) chunk << CHUNK_SHIFT);
-            if (config.zeroOnReset() && touched > 0) {
-                segments[chunk].asSlice(0, touched).fill((byte) 0);
+        long released;
+        lockIfShared();
+        try {
+            checkOpen();
+            if (checked) {
+                checkedBlocks.releaseAll();
             }
-            Arrays.fill(allocated[chunk], 0, (int) (((touched >>> granuleShift) + 63) >>> 6), 0L);
+            released = shared ? resetShared() : resetConfined();
+        } finally {
+            unlockIfShared();
+        }
+        if (stats != null) {
+            stats.released(released);
+        }
+        ReleaseEvent.emit(this, "reset", released);
+    }
+
+    private long resetConfined() {
+        ChunkTable table = chunks;
+        long released = liveBlocks * stride;
+        for (int chunk = 0; chunk <= frontierChunk; chunk++) {
+            clear(table, chunk, chunk < frontierChunk ? table.limits[chunk]
+                    : frontier - ((long) chunk << CHUNK_SHIFT));
         }
         freeHead = NO_BLOCK;
         liveBlocks = 0;
         enterChunk(0);
-        if (stats != null) {
-            stats.released(released);
+        return released;
+    }
+
+    private long resetShared() {
+        ChunkTable table = table();
+        long number = (long) FRESH.getVolatile(this);
+        int frontierAt = (int) (number >>> indexBits);
+        for (int chunk = 0; chunk <= frontierAt && chunk < table.count; chunk++) {
+            clear(table, chunk, chunk < frontierAt ? table.limits[chunk]
+                    : Math.min(table.limits[chunk], (number & indexMask) * stride));
         }
+        long top = (long) HEAD.getVolatile(this);
+        HEAD.setVolatile(this, (top + VERSION_ONE) & ~NUMBER_MASK | NO_NUMBER);
+        FRESH.setVolatile(this, 0L);
+        return (long) LIVE.getAndSet(this, 0L) * stride;
+    }
+
+    /** Clears the allocated bits of the first {@code touched} bytes of a chunk, zeroing them if configured. */
+    private void clear(ChunkTable table, int chunk, long touched) {
+        if (config.zeroOnReset() && touched > 0) {
+            MemoryKernels.fill(table.segments[chunk], 0, touched, (byte) 0);
+        }
+        Arrays.fill(table.allocated[chunk], 0, (int) (((touched >>> granuleShift) + 63) >>> 6), 0L);
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Any part of any chunk counts, whether or not it is a block in use.
+     * <p>Any part of any chunk counts, whether or not it is a block in use; in checked mode, so does a segment
+     * handed out and not yet given back.
      */
     @Override
     public boolean owns(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
-        if (owner == null || !segment.isNative()) {
+        if (isClosed() || !segment.isNative()) {
             return false;
         }
-        int chunk = chunkContaining(segment.address());
-        return chunk >= 0 && segment.byteSize() <= limits[chunk] - (segment.address() - bases[chunk]);
+        ChunkTable table = table();
+        int chunk = table.chunkContaining(segment.address());
+        if (chunk >= 0 && segment.byteSize() <= table.limits[chunk] - (segment.address() - table.bases[chunk])) {
+            return true;
+        }
+        return checked && segment.scope().isAlive() && checkedBlocks.find(segment) != null;
     }
 
     /**
@@ -604,7 +1010,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      */
     @Override
     public long usedBytes() {
-        return liveBlocks * stride;
+        return live() * stride;
     }
 
     /**
@@ -615,12 +1021,12 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      */
     @Override
     public long availableBytes() {
-        return (totalBlocks - liveBlocks) * stride;
+        return freeBlocks() * stride;
     }
 
     @Override
     public long capacityBytes() {
-        return totalBlocks * stride;
+        return table().totalBlocks * stride;
     }
 
     @Override
@@ -630,31 +1036,90 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
 
     @Override
     public boolean isClosed() {
-        return owner == null;
+        return shared ? closed : owner == null;
     }
 
     /**
-     * Frees every chunk; every segment handed out becomes inaccessible. Closing again does nothing.
+     * Frees every chunk; every segment handed out becomes inaccessible. Closing again does nothing. Blocks still
+     * handed out are reported under the config's {@link io.nebula.memory.LeakPolicy}.
      *
-     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than the owner
+     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined pool's owner,
+     *     or {@link ErrorCode#LEAK} when blocks are still handed out and the leak policy is {@code FAIL} (the memory
+     *     is freed all the same)
      */
     @Override
     public void close() {
-        if (owner == null) {
-            return;
+        LeakReport leaks;
+        lockIfShared();
+        try {
+            if (isClosed()) {
+                return;
+            }
+            if (!shared && owner != Thread.currentThread()) {
+                throw Ownership.wrongThread(toString(), owner);
+            }
+            long live = live();
+            leaks = new LeakReport(toString(), live, live * stride,
+                    checked ? checkedBlocks.sites(LeakReport.MAX_SITES) : List.of());
+            if (shared) {
+                closed = true;
+            } else {
+                owner = null;
+            }
+            if (checked) {
+                checkedBlocks.releaseAll();
+            }
+            arena.close();
+        } finally {
+            unlockIfShared();
         }
-        if (owner != Thread.currentThread()) {
-            throw Ownership.wrongThread(toString(), owner);
+        if (stats != null) {
+            StatisticsEvent.untrack(this);
         }
-        owner = null;
-        arena.close();
+        Leaks.report(config.leakPolicy(), leaks);
     }
 
     @Override
     public String toString() {
-        return "PoolAllocator[blockSize=" + blockSize + ", stride=" + stride + ", blocks=" + totalBlocks
-                + ", free=" + (totalBlocks - liveBlocks) + ", chunks=" + chunkCount
-                + (owner == null ? ", closed" : "") + "]";
+        ChunkTable table = table();
+        long live = live();
+        return "PoolAllocator[blockSize=" + blockSize + ", stride=" + stride + ", blocks=" + table.totalBlocks
+                + ", free=" + (table.totalBlocks - live) + ", chunks=" + table.count
+                + (shared ? ", thread-safe" : "") + (checked ? ", checked" : "") + (isClosed() ? ", closed" : "")
+                + "]";
+    }
+
+    /** The chunks: the latest table, read with acquire when thread-safe. */
+    private ChunkTable table() {
+        return shared ? (ChunkTable) CHUNKS.getAcquire(this) : chunks;
+    }
+
+    /** Blocks in use. */
+    private long live() {
+        return shared ? (long) LIVE.getVolatile(this) : liveBlocks;
+    }
+
+    private void lockIfShared() {
+        if (shared) {
+            lock.lock();
+        }
+    }
+
+    private void unlockIfShared() {
+        if (shared) {
+            lock.unlock();
+        }
+    }
+
+    /** Confined: the owner thread, not closed. Thread-safe: not closed. */
+    private void checkOpen() {
+        if (shared) {
+            if (closed) {
+                throw Ownership.closed(toString());
+            }
+        } else {
+            checkOwner();
+        }
     }
 
     private void checkOwner() {
@@ -692,7 +1157,8 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
                 .build();
     }
 
-    private AllocationException outOfMemory(long byteSize, long byteAlignment, String nativeFailure) {
+    private AllocationException outOfMemory(ChunkTable table, long byteSize, long byteAlignment,
+                                            String nativeFailure) {
         if (stats != null) {
             stats.failed();
         }
@@ -700,8 +1166,8 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
                 .allocator(toString())
                 .request(byteSize, byteAlignment)
                 .memory(availableBytes(), usedBytes());
-        String inUse = "all " + totalBlocks + " blocks (" + blockSize + " bytes each, stride " + stride + ", in "
-                + chunkCount + " chunk(s)) are in use";
+        String inUse = "all " + table.totalBlocks + " blocks (" + blockSize + " bytes each, stride " + stride
+                + ", in " + table.count + " chunk(s)) are in use";
         if (nativeFailure != null) {
             error.details(inUse + ", and " + nativeFailure)
                     .suggest("Bound the pool with PoolConfig.withMaxBlocks, and free native memory held elsewhere.");
@@ -712,29 +1178,36 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
                             + chunkBlocks + " blocks whenever the pool is full.")
                     .suggest("Or create the pool with more blocks, for example PoolAllocator.create(" + blockSize
                             + ", " + blockAlignment + ", " + larger + ").");
-        } else if (totalBlocks >= config.maxBlocks()) {
+        } else if (table.totalBlocks >= config.maxBlocks()) {
             long larger = config.maxBlocks() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * config.maxBlocks();
             error.details(inUse + " and the pool may not grow past maxBlocks = " + config.maxBlocks())
                     .suggest("Raise the bound: PoolConfig.withMaxBlocks(" + larger + ").");
         } else {
-            error.details(inUse + " and the pool already has the most chunks a pool can hold, " + MAX_CHUNKS)
+            error.details(inUse + " and the pool already has the most chunks it can hold, " + maxChunks
+                            + (shared ? " (a thread-safe pool numbers its blocks in 32 bits, " + indexBits
+                                    + " of them for the index in a chunk)" : ""))
                     .suggest("Create the pool with more blocks per chunk, so that it needs fewer chunks.");
         }
         return error.suggest("Give blocks back with deallocate or deallocateHandle, or call reset(), when they are"
                 + " no longer needed.").build();
     }
 
-    private AllocationException foreignSegment(MemorySegment segment, int chunk) {
+    private AllocationException foreignSegment(ChunkTable table, MemorySegment segment, int chunk) {
         String why;
         if (!segment.isNative()) {
             why = "it is a heap segment";
         } else if (chunk < 0) {
-            why = "it is not inside any chunk of this pool: " + chunkRanges();
+            why = "it is not inside any chunk of this pool: " + table.ranges();
         } else {
             why = "it is larger than a block (" + blockSize + " bytes)";
         }
         return foreign("the segment (" + segment.byteSize() + " bytes at address 0x"
                 + Long.toHexString(segment.address()) + ") is not a block of this pool: " + why);
+    }
+
+    private AllocationException unknownChunk(ChunkTable table, long handle) {
+        return foreignHandle(handle, "it names chunk " + (handle >>> CHUNK_SHIFT) + " but the pool has "
+                + table.count + " chunk(s)");
     }
 
     private AllocationException foreignHandle(long handle, String why) {
@@ -751,23 +1224,24 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     }
 
     /** Explains why the block at {@code offset} of {@code chunk} cannot be given back. */
-    private AllocationException releaseFailure(int chunk, long offset, MemorySegment segment) {
+    private AllocationException releaseFailure(ChunkTable table, int chunk, long offset, MemorySegment segment) {
         long handle = (long) chunk << CHUNK_SHIFT | offset;
         String what = segment == null
                 ? "the handle 0x" + Long.toHexString(handle)
                 : "the segment (" + segment.byteSize() + " bytes at address 0x" + Long.toHexString(segment.address())
                         + ")";
         long block = offset / stride;
-        if (offset >= limits[chunk]) {
+        if (offset >= table.limits[chunk]) {
             return foreign(what + " is not a block of this pool: offset " + offset + " is past the end of chunk "
-                    + chunk + " (" + limits[chunk] + " bytes)");
+                    + chunk + " (" + table.limits[chunk] + " bytes)");
         }
         if (offset % stride != 0) {
             return foreign(what + " is not a block of this pool: it starts " + offset % stride + " bytes into"
                     + " block " + block + " of chunk " + chunk + " (blocks start every " + stride + " bytes)");
         }
-        boolean handedOut = chunk < frontierChunk || (chunk == frontierChunk
-                && handle < frontier);
+        boolean handedOut = shared
+                ? ((long) chunk << indexBits | block) < (long) FRESH.getVolatile(this)
+                : chunk < frontierChunk || (chunk == frontierChunk && handle < frontier);
         return AllocationException.builder(ErrorCode.DOUBLE_FREE)
                 .allocator(toString())
                 .memory(availableBytes(), usedBytes())
@@ -779,16 +1253,32 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
                 .build();
     }
 
-    private String chunkRanges() {
-        StringBuilder ranges = new StringBuilder();
-        int shown = Math.min(chunkCount, 8);
-        for (int chunk = 0; chunk < shown; chunk++) {
-            ranges.append(chunk == 0 ? "" : ", ").append("[0x").append(Long.toHexString(bases[chunk]))
-                    .append(", 0x").append(Long.toHexString(bases[chunk] + limits[chunk])).append(')');
+    private AllocationException useAfterFree(MemorySegment segment) {
+        return AllocationException.builder(ErrorCode.USE_AFTER_FREE)
+                .allocator(toString())
+                .request(segment.byteSize(), 1)
+                .memory(availableBytes(), usedBytes())
+                .details("the segment (" + segment.byteSize() + " bytes at address 0x"
+                        + Long.toHexString(segment.address()) + ") was already given back to this pool, or released"
+                        + " by reset(): its memory is closed")
+                .suggest("Give each block back exactly once, and do not use it afterwards; clear your reference to"
+                        + " it when you give it back.")
+                .suggest("Blocks handed out before reset() were all given back by it; do not give them back again.")
+                .build();
+    }
+
+    private AllocationException checkedSegmentFailure(long byteSize, OutOfMemoryError e) {
+        if (stats != null) {
+            stats.failed();
         }
-        if (shown < chunkCount) {
-            ranges.append(" and ").append(chunkCount - shown).append(" more");
-        }
-        return ranges.toString();
+        return AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
+                .allocator(toString())
+                .request(byteSize, blockAlignment)
+                .memory(availableBytes(), usedBytes())
+                .details("the system could not reserve " + byteSize + " bytes of native memory for the checked-mode"
+                        + " segment of a block: " + e.getMessage())
+                .suggest("Free native memory held elsewhere (other arenas, direct buffers) first.")
+                .suggest("Or run without checked mode, which needs no memory beyond the pool's chunks.")
+                .build();
     }
 }

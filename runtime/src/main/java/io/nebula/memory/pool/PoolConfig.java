@@ -1,5 +1,7 @@
 package io.nebula.memory.pool;
 
+import io.nebula.memory.LeakPolicy;
+
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -11,8 +13,11 @@ import java.util.OptionalInt;
  *
  * <p>There is no zero-on-allocate switch: {@code withFillPattern((byte) 0)} hands out every block zeroed.
  *
+ * @param threadSafe  share the pool between threads: allocation and deallocation become lock-free
+ *                    compare-and-sets on a version-tagged free list, and the chunks belong to a shared
+ *                    {@link java.lang.foreign.Arena} (see {@link PoolAllocator})
  * @param trackStats  count allocations, deallocations, resets and growths ({@link PoolAllocator#statistics()});
- *                    costs a few increments per call
+ *                    costs a few increments per call (striped counters when thread-safe)
  * @param fillPattern a byte written over every block handed out, to make use of uninitialised memory visible in
  *                    a debugger or a test; empty for none (the default). Costs one {@code fill} of the block
  *                    size per allocation
@@ -24,12 +29,16 @@ import java.util.OptionalInt;
  * @param maxBlocks   the most blocks the pool may ever hold, over all its chunks; growth stops there (the last
  *                    chunk is cut short to meet it exactly). At least one; {@link Long#MAX_VALUE}, the default,
  *                    means no bound beyond native memory
+ * @param checked     checked mode: a segment given back (or released by {@code reset()}) and used afterwards throws
+ *                    instead of reading or writing the block's next owner's data; costs a JDK arena per segment
+ *                    handed out (see {@link PoolAllocator}). Also forced on by {@code -Dnebula.memory.checked=true}
+ * @param leakPolicy  what {@code close()} does when blocks are still handed out
  */
-public record PoolConfig(boolean trackStats, OptionalInt fillPattern, boolean zeroOnReset, boolean allowGrowth,
-                         long maxBlocks) {
+public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnReset,
+                         boolean allowGrowth, long maxBlocks, boolean checked, LeakPolicy leakPolicy) {
 
-    private static final PoolConfig DEFAULTS = new PoolConfig(false, OptionalInt.empty(), false, false,
-            Long.MAX_VALUE);
+    private static final PoolConfig DEFAULTS = new PoolConfig(false, false, OptionalInt.empty(), false, false,
+            Long.MAX_VALUE, false, LeakPolicy.WARN);
 
     /**
      * Checks the components.
@@ -39,6 +48,7 @@ public record PoolConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      */
     public PoolConfig {
         Objects.requireNonNull(fillPattern, "fillPattern");
+        Objects.requireNonNull(leakPolicy, "leakPolicy");
         if (fillPattern.isPresent() && (fillPattern.getAsInt() < Byte.MIN_VALUE || fillPattern.getAsInt() > 0xFF)) {
             throw new IllegalArgumentException("fillPattern must be a byte value (-128 to 255), was "
                     + fillPattern.getAsInt());
@@ -49,12 +59,23 @@ public record PoolConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
     }
 
     /**
-     * Returns the defaults: no statistics, no fill pattern, no zeroing, a fixed number of blocks.
+     * Returns the defaults: confined, no statistics, no fill pattern, no zeroing, a fixed number of blocks,
+     * unchecked, leaks logged as warnings.
      *
      * @return the default configuration
      */
     public static PoolConfig defaults() {
         return DEFAULTS;
+    }
+
+    /**
+     * Returns a copy that is thread-safe or confined.
+     *
+     * @param on whether several threads share the pool
+     * @return the new configuration
+     */
+    public PoolConfig withThreadSafe(boolean on) {
+        return new PoolConfig(on, trackStats, fillPattern, zeroOnReset, allowGrowth, maxBlocks, checked, leakPolicy);
     }
 
     /**
@@ -64,7 +85,7 @@ public record PoolConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      * @return the new configuration
      */
     public PoolConfig withTrackStats(boolean on) {
-        return new PoolConfig(on, fillPattern, zeroOnReset, allowGrowth, maxBlocks);
+        return new PoolConfig(threadSafe, on, fillPattern, zeroOnReset, allowGrowth, maxBlocks, checked, leakPolicy);
     }
 
     /**
@@ -74,7 +95,8 @@ public record PoolConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      * @return the new configuration
      */
     public PoolConfig withFillPattern(byte pattern) {
-        return new PoolConfig(trackStats, OptionalInt.of(pattern & 0xFF), zeroOnReset, allowGrowth, maxBlocks);
+        return new PoolConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnReset, allowGrowth,
+                maxBlocks, checked, leakPolicy);
     }
 
     /**
@@ -83,7 +105,8 @@ public record PoolConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      * @return the new configuration
      */
     public PoolConfig withoutFillPattern() {
-        return new PoolConfig(trackStats, OptionalInt.empty(), zeroOnReset, allowGrowth, maxBlocks);
+        return new PoolConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnReset, allowGrowth, maxBlocks,
+                checked, leakPolicy);
     }
 
     /**
@@ -93,7 +116,7 @@ public record PoolConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      * @return the new configuration
      */
     public PoolConfig withZeroOnReset(boolean on) {
-        return new PoolConfig(trackStats, fillPattern, on, allowGrowth, maxBlocks);
+        return new PoolConfig(threadSafe, trackStats, fillPattern, on, allowGrowth, maxBlocks, checked, leakPolicy);
     }
 
     /**
@@ -103,7 +126,7 @@ public record PoolConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      * @return the new configuration
      */
     public PoolConfig withAllowGrowth(boolean on) {
-        return new PoolConfig(trackStats, fillPattern, zeroOnReset, on, maxBlocks);
+        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnReset, on, maxBlocks, checked, leakPolicy);
     }
 
     /**
@@ -114,6 +137,27 @@ public record PoolConfig(boolean trackStats, OptionalInt fillPattern, boolean ze
      * @throws IllegalArgumentException when {@code max < 1}
      */
     public PoolConfig withMaxBlocks(long max) {
-        return new PoolConfig(trackStats, fillPattern, zeroOnReset, allowGrowth, max);
+        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnReset, allowGrowth, max, checked, leakPolicy);
+    }
+
+    /**
+     * Returns a copy with checked mode on or off.
+     *
+     * @param on whether to detect use of a block after it was given back
+     * @return the new configuration
+     */
+    public PoolConfig withChecked(boolean on) {
+        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnReset, allowGrowth, maxBlocks, on, leakPolicy);
+    }
+
+    /**
+     * Returns a copy with another leak policy.
+     *
+     * @param policy what {@code close()} does with blocks still handed out
+     * @return the new configuration
+     */
+    public PoolConfig withLeakPolicy(LeakPolicy policy) {
+        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnReset, allowGrowth, maxBlocks, checked,
+                policy);
     }
 }

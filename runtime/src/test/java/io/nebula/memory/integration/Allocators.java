@@ -8,6 +8,7 @@ import io.nebula.memory.bump.BumpConfig;
 import io.nebula.memory.pool.PoolAllocator;
 import io.nebula.memory.pool.PoolConfig;
 import io.nebula.memory.stack.StackAllocator;
+import io.nebula.memory.stack.StackConfig;
 
 import java.util.function.LongFunction;
 import java.util.stream.Stream;
@@ -37,8 +38,9 @@ final class Allocators {
         return Stream.of(
                 new Kind("bump", c -> BumpAllocator.create(c, BumpConfig.defaults().withLeakPolicy(LeakPolicy.IGNORE))),
                 new Kind("pool", c -> PoolAllocator.create(POOL_BLOCK, 16, (int) Math.max(1, c / POOL_BLOCK),
-                        PoolConfig.defaults())),
-                new Kind("stack", StackAllocator::create));
+                        PoolConfig.defaults().withLeakPolicy(LeakPolicy.IGNORE))),
+                new Kind("stack", c -> StackAllocator.create(c,
+                        StackConfig.defaults().withLeakPolicy(LeakPolicy.IGNORE))));
     }
 
     static long used(Allocator allocator) {

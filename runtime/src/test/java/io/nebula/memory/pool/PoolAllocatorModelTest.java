@@ -3,6 +3,7 @@ package io.nebula.memory.pool;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Random operations on a pool, checked step by step against a plain model: which blocks are live, where the chunks
  * are, how many blocks there are. Every region must lie in a chunk, at a block start, aligned as asked, and
  * overlap no live block; the counts must equal the model's; the stamp written into each live block must be intact
- * when it is given back. Seeded: rerun a failure with {@code -Dnebula.seed=<seed>}.
+ * when it is given back. Seeded: rerun a failure with {@code -Dnebula.test.seed=<seed>}.
  */
 class PoolAllocatorModelTest {
 
@@ -46,6 +47,20 @@ class PoolAllocatorModelTest {
         PoolConfig config = PoolConfig.defaults().withAllowGrowth(true).withTrackStats(true)
                 .withFillPattern((byte) 0x5A);
         new Run("tracked growth", 100, 32, 8, config).steps(250_000);
+    }
+
+    @Test
+    void aThreadSafePoolUsedFromOneThreadBehavesAsAConfinedOne() {
+        PoolConfig config = PoolConfig.defaults().withThreadSafe(true).withAllowGrowth(true).withMaxBlocks(90)
+                .withTrackStats(true).withLeakPolicy(LeakPolicy.IGNORE);
+        new Run("thread-safe growth", 24, 8, 16, config).steps(250_000);
+    }
+
+    @Test
+    void aThreadSafePoolOfOneBlockPerChunk() {
+        PoolConfig config = PoolConfig.defaults().withThreadSafe(true).withAllowGrowth(true).withMaxBlocks(40)
+                .withLeakPolicy(LeakPolicy.IGNORE);
+        new Run("thread-safe, one block per chunk", 16, 16, 1, config).steps(100_000);
     }
 
     /** A chunk as the model knows it. */
@@ -75,7 +90,7 @@ class PoolAllocatorModelTest {
 
     private static final class Run {
         private final String name;
-        private final long seed = Long.getLong("nebula.seed", ThreadLocalRandom.current().nextLong());
+        private final long seed = Long.getLong("nebula.test.seed", ThreadLocalRandom.current().nextLong());
         private final SplittableRandom random = new SplittableRandom(seed);
         private final int blockCount;
         private final PoolConfig config;
@@ -118,7 +133,7 @@ class PoolAllocatorModelTest {
         }
 
         private Supplier<String> where(Supplier<String> what) {
-            return () -> what.get() + " [" + name + ", seed=" + seed + " (rerun with -Dnebula.seed=" + seed + "), step="
+            return () -> what.get() + " [" + name + ", seed=" + seed + " (rerun with -Dnebula.test.seed=" + seed + "), step="
                     + step + ", " + pool + "]";
         }
 

@@ -1,5 +1,6 @@
 package io.nebula.memory.pool;
 
+import io.nebula.memory.LeakPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.util.OptionalInt;
@@ -11,46 +12,63 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PoolConfigTest {
 
+    private static final OptionalInt NONE = OptionalInt.empty();
+    private static final long UNBOUNDED = Long.MAX_VALUE;
+
     @Test
-    void defaultsTrackNothingFillNothingAndNeverGrow() {
+    void defaultsAreConfinedUntrackedUnfilledFixedUncheckedAndWarnOfLeaks() {
         PoolConfig config = PoolConfig.defaults();
+        assertFalse(config.threadSafe());
         assertFalse(config.trackStats());
-        assertEquals(OptionalInt.empty(), config.fillPattern());
+        assertEquals(NONE, config.fillPattern());
         assertFalse(config.zeroOnReset());
         assertFalse(config.allowGrowth());
-        assertEquals(Long.MAX_VALUE, config.maxBlocks());
+        assertEquals(UNBOUNDED, config.maxBlocks());
+        assertFalse(config.checked());
+        assertEquals(LeakPolicy.WARN, config.leakPolicy());
     }
 
     @Test
     void eachWitherChangesOnlyItsComponent() {
         PoolConfig base = PoolConfig.defaults();
-        assertEquals(new PoolConfig(true, OptionalInt.empty(), false, false, Long.MAX_VALUE),
+        assertEquals(new PoolConfig(true, false, NONE, false, false, UNBOUNDED, false, LeakPolicy.WARN),
+                base.withThreadSafe(true));
+        assertEquals(new PoolConfig(false, true, NONE, false, false, UNBOUNDED, false, LeakPolicy.WARN),
                 base.withTrackStats(true));
-        assertEquals(new PoolConfig(false, OptionalInt.of(0xAA), false, false, Long.MAX_VALUE),
-                base.withFillPattern((byte) 0xAA));
+        assertEquals(new PoolConfig(false, false, OptionalInt.of(0xAA), false, false, UNBOUNDED, false,
+                LeakPolicy.WARN), base.withFillPattern((byte) 0xAA));
         assertEquals(base, base.withFillPattern((byte) 1).withoutFillPattern());
-        assertEquals(new PoolConfig(false, OptionalInt.empty(), true, false, Long.MAX_VALUE),
+        assertEquals(new PoolConfig(false, false, NONE, true, false, UNBOUNDED, false, LeakPolicy.WARN),
                 base.withZeroOnReset(true));
-        assertEquals(new PoolConfig(false, OptionalInt.empty(), false, true, Long.MAX_VALUE),
+        assertEquals(new PoolConfig(false, false, NONE, false, true, UNBOUNDED, false, LeakPolicy.WARN),
                 base.withAllowGrowth(true));
-        assertEquals(new PoolConfig(false, OptionalInt.empty(), false, false, 100), base.withMaxBlocks(100));
+        assertEquals(new PoolConfig(false, false, NONE, false, false, 100, false, LeakPolicy.WARN),
+                base.withMaxBlocks(100));
+        assertEquals(new PoolConfig(false, false, NONE, false, false, UNBOUNDED, true, LeakPolicy.WARN),
+                base.withChecked(true));
+        assertEquals(new PoolConfig(false, false, NONE, false, false, UNBOUNDED, false, LeakPolicy.FAIL),
+                base.withLeakPolicy(LeakPolicy.FAIL));
     }
 
     @Test
     void withersChainWithoutLosingEarlierChanges() {
-        PoolConfig config = PoolConfig.defaults().withTrackStats(true).withAllowGrowth(true).withMaxBlocks(64)
-                .withFillPattern((byte) -1).withZeroOnReset(true);
+        PoolConfig config = PoolConfig.defaults().withThreadSafe(true).withTrackStats(true).withAllowGrowth(true)
+                .withMaxBlocks(64).withFillPattern((byte) -1).withZeroOnReset(true).withChecked(true)
+                .withLeakPolicy(LeakPolicy.IGNORE);
+        assertTrue(config.threadSafe());
         assertTrue(config.trackStats());
         assertTrue(config.allowGrowth());
         assertEquals(64, config.maxBlocks());
         assertEquals(OptionalInt.of(0xFF), config.fillPattern());
         assertTrue(config.zeroOnReset());
+        assertTrue(config.checked());
+        assertEquals(LeakPolicy.IGNORE, config.leakPolicy());
     }
 
     @Test
     void rejectsAFillPatternThatIsNotAByte() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PoolConfig(false, OptionalInt.of(256), false, false, 1));
+                () -> new PoolConfig(false, false, OptionalInt.of(256), false, false, 1, false, LeakPolicy.WARN));
         assertEquals("fillPattern must be a byte value (-128 to 255), was 256", e.getMessage());
     }
 
@@ -62,7 +80,9 @@ class PoolConfigTest {
     }
 
     @Test
-    void rejectsANullFillPattern() {
-        assertThrows(NullPointerException.class, () -> new PoolConfig(false, null, false, false, 1));
+    void rejectsANullFillPatternOrLeakPolicy() {
+        assertThrows(NullPointerException.class,
+                () -> new PoolConfig(false, false, null, false, false, 1, false, LeakPolicy.WARN));
+        assertThrows(NullPointerException.class, () -> PoolConfig.defaults().withLeakPolicy(null));
     }
 }

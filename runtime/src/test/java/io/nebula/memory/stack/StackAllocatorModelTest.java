@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * bytes, the depth and (when tracked) the statistics must equal the model's. Markers are modelled independently of
  * the allocator's serial numbers: a marker is discarded the moment the model pops below its depth.
  *
- * <p>The seed is random per run and printed on failure; rerun one with {@code -Dstack.model.seed=<seed>}.
+ * <p>The seed is random per run and printed on failure; rerun one with {@code -Dnebula.test.seed=<seed>}.
  */
 class StackAllocatorModelTest {
 
@@ -51,7 +51,7 @@ class StackAllocatorModelTest {
     }
 
     private static long seed(int test) {
-        Long fixed = Long.getLong("stack.model.seed");
+        Long fixed = Long.getLong("nebula.test.seed");
         return fixed != null ? fixed : new SplittableRandom().nextLong() + test;
     }
 
@@ -60,7 +60,7 @@ class StackAllocatorModelTest {
             try {
                 run.execute(operations);
             } catch (AssertionError | RuntimeException e) {
-                String where = "model test failed with seed " + seed + " (rerun with -Dstack.model.seed=" + seed
+                String where = "model test failed with seed " + seed + " (rerun with -Dnebula.test.seed=" + seed
                         + ") at operation " + run.step + ", " + run.operation.get() + ", on " + run.stack;
                 System.err.println(where);
                 throw new AssertionError(where, e);

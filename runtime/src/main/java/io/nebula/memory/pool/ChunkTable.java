@@ -1,0 +1,133 @@
+package io.nebula.memory.pool;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * The chunks of a pool as one immutable value: each chunk's segment, address, size in bytes and allocated bits, and
+ * the chunks in ascending address order, to find the chunk that holds an address.
+ *
+ * <p>Growth makes a new table with one more chunk ({@link #with(MemorySegment, long, int)}); a thread-safe pool
+ * publishes each new table with release semantics, so a thread that reads the table sees a consistent set of chunks
+ * without taking a lock. Successive tables share their arrays where that is safe: a table reads no index at or past
+ * its own {@link #count}, and growth writes only there, except that an out-of-order chunk address is inserted into
+ * fresh copies of the sorted arrays. Adding a chunk therefore costs O(1) amortised when chunk addresses ascend, as
+ * the system usually hands them out, and O(chunks) otherwise.
+ *
+ * <p>The allocated bits (one per granule of {@code 1 << granuleShift} bytes, set for each block start in use) are
+ * the only state that changes in place; the pool updates them, atomically when thread-safe.
+ */
+final class ChunkTable {
+
+    /** Each chunk's segment, by chunk index. */
+    final MemorySegment[] segments;
+    /** Each chunk's address. */
+    final long[] bases;
+    /** Each chunk's size in bytes. */
+    final long[] limits;
+    /** Each chunk's allocated bits. */
+    final long[][] allocated;
+    /** Chunk addresses in ascending order, and the chunk index of each. */
+    final long[] sortedBases;
+    final int[] sortedChunks;
+    /** The number of chunks. */
+    final int count;
+    /** The blocks in all chunks. */
+    final long totalBlocks;
+
+    private ChunkTable(MemorySegment[] segments, long[] bases, long[] limits, long[][] allocated, long[] sortedBases,
+                       int[] sortedChunks, int count, long totalBlocks) {
+        this.segments = segments;
+        this.bases = bases;
+        this.limits = limits;
+        this.allocated = allocated;
+        this.sortedBases = sortedBases;
+        this.sortedChunks = sortedChunks;
+        this.count = count;
+        this.totalBlocks = totalBlocks;
+    }
+
+    /** A table of one chunk. */
+    static ChunkTable of(MemorySegment first, long blocks, int granuleShift) {
+        return new ChunkTable(new MemorySegment[4], new long[4], new long[4], new long[4][], new long[4], new int[4],
+                0, 0).with(first, blocks, granuleShift);
+    }
+
+    /** Returns a table with {@code chunk}, of {@code blocks} blocks, added as the last chunk index. */
+    ChunkTable with(MemorySegment chunk, long blocks, int granuleShift) {
+        int index = count;
+        MemorySegment[] newSegments = segments;
+        long[] newBases = bases;
+        long[] newLimits = limits;
+        long[][] newAllocated = allocated;
+        long[] newSortedBases = sortedBases;
+        int[] newSortedChunks = sortedChunks;
+        if (index == segments.length) {
+            int length = index * 2;
+            newSegments = Arrays.copyOf(segments, length);
+            newBases = Arrays.copyOf(bases, length);
+            newLimits = Arrays.copyOf(limits, length);
+            newAllocated = Arrays.copyOf(allocated, length);
+            newSortedBases = Arrays.copyOf(sortedBases, length);
+            newSortedChunks = Arrays.copyOf(sortedChunks, length);
+        }
+        long address = chunk.address();
+        long bytes = chunk.byteSize();
+        newSegments[index] = chunk;
+        newBases[index] = address;
+        newLimits[index] = bytes;
+        newAllocated[index] = new long[(int) (((bytes >>> granuleShift) + 63) >>> 6)];
+        int at = index;
+        if (at > 0 && newSortedBases[at - 1] > address) {
+            if (newSortedBases == sortedBases) {
+                newSortedBases = sortedBases.clone();
+                newSortedChunks = sortedChunks.clone();
+            }
+            while (at > 0 && newSortedBases[at - 1] > address) {
+                newSortedBases[at] = newSortedBases[at - 1];
+                newSortedChunks[at] = newSortedChunks[at - 1];
+                at--;
+            }
+        }
+        newSortedBases[at] = address;
+        newSortedChunks[at] = index;
+        return new ChunkTable(newSegments, newBases, newLimits, newAllocated, newSortedBases, newSortedChunks,
+                index + 1, totalBlocks + blocks);
+    }
+
+    /** Returns the index of the chunk whose memory holds {@code address}, or -1. */
+    int chunkContaining(long address) {
+        if (address - bases[0] >= 0 && address - bases[0] < limits[0]) {
+            return 0;
+        }
+        int low = 0;
+        int high = count - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            if (sortedBases[mid] <= address) {
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        if (high < 0) {
+            return -1;
+        }
+        int chunk = sortedChunks[high];
+        return address - bases[chunk] < limits[chunk] ? chunk : -1;
+    }
+
+    /** Describes the address ranges of the first chunks, for error messages. */
+    String ranges() {
+        StringBuilder ranges = new StringBuilder();
+        int shown = Math.min(count, 8);
+        for (int chunk = 0; chunk < shown; chunk++) {
+            ranges.append(chunk == 0 ? "" : ", ").append("[0x").append(Long.toHexString(bases[chunk]))
+                    .append(", 0x").append(Long.toHexString(bases[chunk] + limits[chunk])).append(')');
+        }
+        if (shown < count) {
+            ranges.append(" and ").append(count - shown).append(" more");
+        }
+        return ranges.toString();
+    }
+}
