@@ -23,8 +23,9 @@ import javax.lang.model.element.TypeElement;
  * isolating processor for Gradle: every generated file has exactly one originating element.
  *
  * <p>The work is split into {@link ProcessingStep}s, one per annotation family; this class only collects each
- * round's elements for them and carries deferred types from round to round. Currently there is one step,
- * {@link StructStep}, for {@code @Struct}.
+ * round's elements for them and carries deferred types from round to round: {@link StructStep} for {@code @Struct} and
+ * {@code @Array}, then {@link AllocatorStep} for {@code @Allocator}, {@code @Alloc} and {@code @MemoryScope},
+ * whose classes wait a round for the struct classes they use.
  */
 @AutoService(Processor.class)
 public final class NebulaProcessor extends AbstractProcessor {
@@ -42,6 +43,7 @@ public final class NebulaProcessor extends AbstractProcessor {
         super.init(environment);
         ErrorReporter reporter = new ErrorReporter(environment.getMessager());
         steps.add(new StructStep(environment, reporter));
+        steps.add(new AllocatorStep(environment, reporter));
         for (ProcessingStep step : steps) {
             deferred.put(step, new LinkedHashSet<>());
         }

@@ -77,6 +77,111 @@ public enum Message {
     UNRESOLVED_TYPE("UnresolvedType",
             "Did not generate the struct code of %s: component %s has the type %s, which could not be resolved."
                     + " Check its import, or the processor that should generate it"),
+    /** {@code @Allocator} on something other than a class. Args: type, kind of element. */
+    ALLOCATOR_NOT_CLASS("AllocatorNotClass",
+            "@Allocator applies to abstract classes, but %s is %s. Declare an abstract class whose @Alloc and"
+                    + " @MemoryScope methods the generated subclass implements"),
+    /** {@code @Allocator} on a final class. Args: type. */
+    ALLOCATOR_FINAL("AllocatorFinalClass",
+            "@Allocator class %s is final, so no subclass can own its allocator. Remove final; the generated"
+                    + " subclass is final instead"),
+    /** {@code @Allocator} on a class the generated subclass cannot extend. Args: type, why. */
+    ALLOCATOR_INACCESSIBLE("AllocatorInaccessible",
+            "@Allocator class %s is %s, so the generated subclass cannot extend it. Make it a top-level or static"
+                    + " nested class that is at least package-private"),
+    /** {@code @Allocator} on a class without a non-private constructor. Args: type. */
+    ALLOCATOR_NO_CONSTRUCTOR("AllocatorNoConstructor",
+            "@Allocator class %s has no constructor its subclass can call: every constructor is private. Make"
+                    + " one at least package-private"),
+    /** A parameter the kind needs is missing. Args: kind, parameter(s), example. */
+    ALLOCATOR_PARAMETER_MISSING("AllocatorParameter",
+            "A %s allocator needs %s. For example: %s"),
+    /** A parameter the kind does not use. Args: parameter, kind, kinds that use it. */
+    ALLOCATOR_PARAMETER_UNUSED("AllocatorParameter",
+            "%s has no meaning for a %s allocator (it applies to %s). Remove it, or change the kind"),
+    /** Two parameters of which one must be given. Args: one, other. */
+    ALLOCATOR_PARAMETER_CONFLICT("AllocatorParameter",
+            "Give either %s or %s, not both: the block size follows from one of them"),
+    /** A size or count below 1. Args: parameter, value. */
+    SIZE_NOT_POSITIVE("SizeNotPositive",
+            "%s = %d: it must be at least 1. Give the number of bytes or elements you need"),
+    /** A fill pattern that is not a byte. Args: value. */
+    FILL_PATTERN_RANGE("FillPattern",
+            "fillPattern = %d is not a byte value. Use a value from -128 to 255, for example 0xAA"),
+    /** A class referred to as a struct that is not a {@code @Struct} record. Args: parameter, type. */
+    NOT_A_STRUCT("NotAStruct",
+            "%s = %s.class is not a @Struct record. Name a record annotated with @Struct"),
+    /** An abstract method the subclass would not implement. Args: method, type. */
+    ABSTRACT_NOT_ALLOC("AbstractNotAlloc",
+            "Abstract method %s of @Allocator class %s is not an @Alloc method, so the generated subclass cannot"
+                    + " implement it. Annotate it with @Alloc, or implement it"),
+    /** A user {@code allocator()} the subclass cannot implement. Args: type, generated type, allocator class. */
+    ALLOCATOR_ACCESSOR("AllocatorAccessor",
+            "%s declares allocator(), which the generated %s implements to return its %s. Declare it abstract,"
+                    + " without parameters, returning %3$s or a supertype of it, or rename it"),
+    /** A final {@code close()} in an {@code @Allocator} class. Args: type, generated type. */
+    FINAL_CLOSE("FinalClose",
+            "%s declares a final close(), but the generated %s must override close() to free its allocator. Remove"
+                    + " final; the generated close() calls yours first"),
+    /** The runtime is not on the class path. Args: missing class. */
+    RUNTIME_MISSING("RuntimeMissing",
+            "The generated subclass needs %s, which is not on the class path. Add the dependency"
+                    + " io.nebula.memory:nebula-memory-runtime"),
+    /** {@code @MemoryScope} or {@code @Alloc} outside an {@code @Allocator} class. Args: annotation, type. */
+    NO_ALLOCATOR("NoAllocator",
+            "@%s needs an allocator, but %s is not annotated with @Allocator. Annotate the class, for example"
+                    + " @Allocator(kind = AllocatorKind.BUMP, size = 4096)"),
+    /** {@code @MemoryScope} on a method that cannot be overridden. Args: method, modifier, fix. */
+    SCOPE_NOT_OVERRIDABLE("ScopeNotOverridable",
+            "@MemoryScope method %s is %s, so the generated subclass cannot override it to open and close the"
+                    + " scope. %s"),
+    /** A scoped method returning memory the scope frees. Args: method, type. */
+    SCOPE_ESCAPE("ScopeEscape",
+            "@MemoryScope method %s returns %s, memory that the scope frees when the method returns. Return the"
+                    + " record value instead (for a view, view.toRecord()), or allocate outside the scope"),
+    /** {@code @Alloc} on a concrete method. Args: method. */
+    ALLOC_NOT_ABSTRACT("AllocNotAbstract",
+            "@Alloc method %s has a body, but the generated subclass implements @Alloc methods. Declare it"
+                    + " abstract, without a body"),
+    /** {@code @Alloc} on a static or private method, or a generic one. Args: method, what, fix. */
+    ALLOC_UNSUPPORTED_METHOD("AllocMethod",
+            "@Alloc method %s is %s, so the generated subclass cannot implement it. %s"),
+    /** An unsupported {@code @Alloc} return type. Args: method, type. */
+    ALLOC_RETURN_TYPE("AllocReturnType",
+            "@Alloc method %s returns %s. Return the View of a @Struct record (PointStruct.View), or a"
+                    + " MemorySegment with @Alloc(struct = Point.class) or @Alloc(bytes = N)"),
+    /** A {@code MemorySegment} allocation with neither or both of struct and bytes. Args: method. */
+    ALLOC_SEGMENT_SHAPE("AllocSegmentShape",
+            "@Alloc method %s returns a MemorySegment, so it needs the layout to allocate: give exactly one of"
+                    + " struct = Point.class or bytes = N"),
+    /** {@code struct} or {@code bytes} on a view allocation. Args: parameter, method, view. */
+    ALLOC_PARAMETER_UNUSED("AllocParameter",
+            "%s has no meaning for @Alloc method %s, which returns %s and so allocates that struct. Remove it"),
+    /** An initialiser parameter that names no component. Args: parameter, record, components, hint. */
+    UNKNOWN_INITIALISER("UnknownInitialiser",
+            "Parameter %s names no component of %s, whose components are %s.%s Name each parameter after the"
+                    + " component it initialises"),
+    /** An initialiser parameter of the wrong type. Args: parameter, type, record, component type. */
+    MISTYPED_INITIALISER("MistypedInitialiser",
+            "Parameter %s has type %s, but component %1$s of %s has type %s. Declare the parameter as %4$s"),
+    /** An initialiser the generated code cannot apply. Args: parameter, why. */
+    UNSUPPORTED_INITIALISER("UnsupportedInitialiser",
+            "Parameter %s cannot initialise the allocation: %s"),
+    /** An allocation that can never fit. Args: method, bytes, why. */
+    NEVER_FITS("NeverFits",
+            "@Alloc method %s allocates %s, which can never fit: %s"),
+    /** An allocation whose size overflows a long. Args: method, count, record, size. */
+    ALLOC_SIZE_OVERFLOW("AllocSizeOverflow",
+            "@Alloc method %s allocates %d x %s of %d bytes, which overflows a long. Reduce count"),
+    /** A pool allocation smaller than a block. Args: method, bytes, block size. */
+    POOL_SIZE_MISMATCH("PoolSizeMismatch",
+            "@Alloc method %s allocates %d bytes from a pool of %d-byte blocks; every call takes a whole block,"
+                    + " so the sizes must be equal. Allocate exactly one block's worth, or size the pool's blocks"
+                    + " for this allocation (block = Point.class)"),
+    /** An {@code @Allocator} class still unresolved after the last round. Args: type, element, unresolved type. */
+    ALLOCATOR_UNRESOLVED("UnresolvedType",
+            "Did not generate the subclass of %s: %s refers to %s, which could not be resolved. Check its import,"
+                    + " and that the @Struct record it belongs to compiles"),
     /** A generated file that could not be written. Args: file, cause. */
     WRITE_FAILED("WriteFailed", "Could not write %s: %s"),
     /** An unexpected failure of the processor itself. Args: type, exception. */

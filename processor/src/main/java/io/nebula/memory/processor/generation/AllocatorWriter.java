@@ -1,0 +1,469 @@
+package io.nebula.memory.processor.generation;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.TypeVariableName;
+import io.nebula.memory.annotation.AllocatorKind;
+import io.nebula.memory.processor.model.AllocMethod;
+import io.nebula.memory.processor.model.AllocMethod.Allocation;
+import io.nebula.memory.processor.model.AllocMethod.Initialiser;
+import io.nebula.memory.processor.model.AllocatorModel;
+import io.nebula.memory.processor.model.StructRef;
+import io.nebula.memory.processor.validation.AllocatorResolver;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeParameterElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Generates the subclass of an {@link AllocatorModel}: the owned allocator, one factory per constructor, the
+ * allocator accessor, {@code close()}, the {@code @Alloc} implementations and the {@code @MemoryScope} overrides.
+ *
+ * <p>A scope is the hand-written pattern and nothing more: take a bump scope, a stack marker or a block-log mark
+ * before calling the superclass method, give it back in {@code finally}.
+ */
+public final class AllocatorWriter {
+    private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+    private static final String PROCESSOR = "io.nebula.memory.processor.NebulaProcessor";
+    private static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");
+    private static final ClassName BLOCK_LOG = ClassName.get("io.nebula.memory.dsl", "BlockLog");
+    private static final ClassName BUMP_SCOPE = ClassName.get("io.nebula.memory.bump", "BumpScope");
+    private static final ClassName STACK_MARKER = ClassName.get("io.nebula.memory.stack", "StackMarker");
+
+    private final boolean generatedAvailable;
+
+    /**
+     * Creates a writer.
+     *
+     * @param generatedAvailable whether {@code javax.annotation.processing.Generated} is visible to the code
+     *     being compiled
+     */
+    public AllocatorWriter(boolean generatedAvailable) {
+        this.generatedAvailable = generatedAvailable;
+    }
+
+    /**
+     * Generates the source file of the subclass.
+     *
+     * @param model the validated class
+     * @return the file, with the class as its only originating element
+     */
+    public JavaFile write(AllocatorModel model) {
+        return JavaFile.builder(model.generatedType().packageName(), new Generation(model).type())
+                .skipJavaLangImports(true)
+                .indent("    ")
+                .build();
+    }
+
+    /** The generation of one subclass. */
+    private final class Generation {
+        private final AllocatorModel model;
+        private final AllocatorModel.Settings settings;
+        private final ClassName allocatorClass;
+        private final ClassName self;
+        private final List<TypeVariableName> typeVariables = new ArrayList<>();
+        private final TypeName selfType;
+        private final TypeName superType;
+        /** What {@code @Alloc} methods allocate through: the allocator, or the block log of a pool. */
+        private final String source;
+
+        Generation(AllocatorModel model) {
+            this.model = model;
+            this.settings = model.settings();
+            this.allocatorClass = AllocatorResolver.allocatorClass(settings.kind());
+            this.self = model.generatedType();
+            for (TypeParameterElement parameter : model.element().getTypeParameters()) {
+                typeVariables.add(TypeVariableName.get(parameter));
+            }
+            ClassName superClass = ClassName.get(model.element());
+            TypeName[] arguments = typeVariables.toArray(TypeName[]::new);
+            this.selfType = typeVariables.isEmpty() ? self : ParameterizedTypeName.get(self, arguments);
+            this.superType = typeVariables.isEmpty() ? superClass : ParameterizedTypeName.get(superClass, arguments);
+            this.source = settings.kind() == AllocatorKind.POOL ? "blocks" : "allocator";
+        }
+
+        TypeSpec type() {
+            TypeSpec.Builder type = TypeSpec.classBuilder(self)
+                    .addOriginatingElement(model.element())
+                    .addModifiers(modifiers(Modifier.FINAL))
+                    .addTypeVariables(typeVariables)
+                    .superclass(superType)
+                    .addSuperinterface(AutoCloseable.class)
+                    .addJavadoc(classJavadoc());
+            if (generatedAvailable) {
+                type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build());
+            }
+            type.addField(allocatorClass, "allocator", Modifier.PRIVATE, Modifier.FINAL);
+            if (settings.kind() == AllocatorKind.POOL) {
+                type.addField(BLOCK_LOG, "blocks", Modifier.PRIVATE, Modifier.FINAL);
+            }
+            for (ExecutableElement constructor : model.constructors()) {
+                type.addMethod(constructor(constructor));
+            }
+            for (ExecutableElement constructor : model.constructors()) {
+                type.addMethod(factory(constructor));
+            }
+            type.addMethod(newAllocator());
+            type.addMethod(accessor());
+            type.addMethod(close());
+            for (AllocMethod alloc : model.allocs()) {
+                type.addMethod(alloc(alloc));
+            }
+            for (ExecutableElement scope : model.scopes()) {
+                type.addMethod(scope(scope));
+            }
+            return type.build();
+        }
+
+        private Modifier[] modifiers(Modifier... more) {
+            List<Modifier> modifiers = new ArrayList<>();
+            if (model.isPublic()) {
+                modifiers.add(Modifier.PUBLIC);
+            }
+            modifiers.addAll(List.of(more));
+            return modifiers.toArray(Modifier[]::new);
+        }
+
+        private CodeBlock classJavadoc() {
+            CodeBlock.Builder doc = CodeBlock.builder()
+                    .add("{@link $T} with its own {@link $T}: $L.\n\n", ClassName.get(model.element()),
+                            allocatorClass, describeAllocator())
+                    .add("<p>Create it with {@code create(...)}, one per constructor of {@code $L}, and close it"
+                            + " to free\nthe native memory. ", model.element().getSimpleName());
+            doc.add(switch (settings.kind()) {
+                case BUMP -> CodeBlock.of("A {@code @MemoryScope} method opens a {@link $T} on entry and"
+                        + " closes it\non exit, releasing what the call allocated.\n", BUMP_SCOPE);
+                case STACK -> CodeBlock.of("A {@code @MemoryScope} method takes a {@link $T} on entry and"
+                        + " releases it\non exit, popping what the call allocated.\n", STACK_MARKER);
+                case POOL -> CodeBlock.of("A {@code @MemoryScope} method opens a scope of a {@link $T} on"
+                        + " entry and closes it\non exit, giving back the blocks the call took.\n", BLOCK_LOG);
+            });
+            return doc.add("\n<p>Confined to the thread that created it$L.\n",
+                    settings.threadSafe() ? ", except for the allocator, which is thread-safe" : "").build();
+        }
+
+        private String describeAllocator() {
+            return switch (settings.kind()) {
+                case BUMP, STACK -> settings.size() + " bytes";
+                case POOL -> settings.blockCount() + " blocks of " + settings.blockSize() + " bytes"
+                        + settings.block().map(b -> " (one " + b.record().getSimpleName() + " each)").orElse("");
+            };
+        }
+
+        // ------------------------------------------------------------------------------------- construction
+
+        private MethodSpec constructor(ExecutableElement constructor) {
+            Names names = new Names(constructor);
+            MethodSpec.Builder method = MethodSpec.constructorBuilder()
+                    .addModifiers(Modifier.PRIVATE)
+                    .addTypeVariables(typeVariables(constructor))
+                    .addParameter(allocatorClass, names.allocator)
+                    .addParameters(parameters(constructor))
+                    .varargs(constructor.isVarArgs())
+                    .addExceptions(thrown(constructor))
+                    .addStatement("this.allocator = $L", names.allocator);
+            if (settings.kind() == AllocatorKind.POOL) {
+                method.addStatement("this.blocks = $T.of($L)", BLOCK_LOG, names.allocator);
+            }
+            return method.addStatement("super($L)", arguments(constructor)).build();
+        }
+
+        private MethodSpec factory(ExecutableElement constructor) {
+            Names names = new Names(constructor);
+            Set<Modifier> declared = constructor.getModifiers();
+            MethodSpec.Builder method = MethodSpec.methodBuilder("create");
+            if (model.isPublic() && (declared.contains(Modifier.PUBLIC) || declared.contains(Modifier.PROTECTED))) {
+                method.addModifiers(Modifier.PUBLIC);
+            }
+            method.addModifiers(Modifier.STATIC)
+                    .addJavadoc("Creates a new allocator of $L, then the object through\n", describeAllocator())
+                    .addJavadoc("{@link $T#$L($L)};\ncloses the allocator again if the constructor throws.\n\n",
+                            ClassName.get(model.element()), model.element().getSimpleName(), javadocParameters(
+                                    constructor))
+                    .addTypeVariables(typeVariables)
+                    .addTypeVariables(typeVariables(constructor))
+                    .returns(selfType)
+                    .addParameters(parameters(constructor))
+                    .varargs(constructor.isVarArgs())
+                    .addExceptions(thrown(constructor));
+            for (VariableElement parameter : constructor.getParameters()) {
+                method.addJavadoc("@param $L as for the constructor\n", parameter.getSimpleName());
+            }
+            method.addJavadoc("@return the new object, owning its allocator; close it to free the native memory\n");
+            String separator = constructor.getParameters().isEmpty() ? "" : ", ";
+            return method.addStatement("$T $L = newAllocator()", allocatorClass, names.allocator)
+                    .beginControlFlow("try")
+                    .addStatement("return new $T$L($L$L$L)", self, typeVariables.isEmpty() ? "" : "<>",
+                            names.allocator, separator, arguments(constructor))
+                    .nextControlFlow("catch ($T $L)", Throwable.class, names.failure)
+                    .addStatement("$L.close()", names.allocator)
+                    .addStatement("throw $L", names.failure)
+                    .endControlFlow()
+                    .build();
+        }
+
+        private MethodSpec newAllocator() {
+            CodeBlock config = config();
+            CodeBlock create = switch (settings.kind()) {
+                case BUMP, STACK -> CodeBlock.of("$T.create($LL$L)", allocatorClass, settings.size(), config);
+                case POOL -> settings.block()
+                        .map(b -> CodeBlock.of("$T.create($T.SIZE, $T.ALIGNMENT, $L$L)", allocatorClass,
+                                b.structClass(), b.structClass(), settings.blockCount(), config))
+                        .orElseGet(() -> CodeBlock.of("$T.create($LL, $LL, $L$L)", allocatorClass,
+                                settings.blockSize(), settings.blockAlignment(), settings.blockCount(), config));
+            };
+            return MethodSpec.methodBuilder("newAllocator")
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .returns(allocatorClass)
+                    .addStatement("return $L", create)
+                    .build();
+        }
+
+        /** The configuration argument, with a leading comma, or nothing for the defaults. */
+        private CodeBlock config() {
+            String configClass = switch (settings.kind()) {
+                case BUMP -> "BumpConfig";
+                case POOL -> "PoolConfig";
+                case STACK -> "StackConfig";
+            };
+            CodeBlock.Builder config = CodeBlock.builder().add(", $T.defaults()",
+                    ClassName.get(allocatorClass.packageName(), configClass));
+            boolean any = false;
+            if (settings.threadSafe()) {
+                config.add(".withThreadSafe(true)");
+                any = true;
+            }
+            if (settings.trackStats()) {
+                config.add(".withTrackStats(true)");
+                any = true;
+            }
+            if (settings.fillPattern().isPresent()) {
+                config.add(".withFillPattern((byte) 0x$L)",
+                        String.format(Locale.ROOT, "%02X", settings.fillPattern().getAsInt() & 0xFF));
+                any = true;
+            }
+            if (settings.checked()) {
+                config.add(".withChecked(true)");
+                any = true;
+            }
+            return any ? config.build() : CodeBlock.of("");
+        }
+
+        private MethodSpec accessor() {
+            MethodSpec.Builder method = MethodSpec.methodBuilder("allocator")
+                    .addModifiers(Modifier.PUBLIC)
+                    .addJavadoc("The allocator this object owns, for its statistics, its usage or direct"
+                            + " allocation.\n\n@return the allocator, closed with this object\n")
+                    .returns(allocatorClass)
+                    .addStatement("return allocator");
+            if (model.implementsAccessor()) {
+                method.addAnnotation(Override.class);
+            }
+            return method.build();
+        }
+
+        private MethodSpec close() {
+            MethodSpec.Builder method = MethodSpec.methodBuilder("close")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC);
+            if (model.superClose().isEmpty()) {
+                return method.addJavadoc("Frees the allocator's native memory. Memory allocated through this"
+                                + " object must not be used\nafterwards; closing again does nothing.\n")
+                        .addStatement("allocator.close()")
+                        .build();
+            }
+            ExecutableElement superClose = model.superClose().get();
+            return method.addJavadoc("Runs {@link $T#close()}, then frees the allocator's native memory whatever it"
+                                    + " throws.\n", ClassName.get(model.element()))
+                    .addExceptions(thrown(superClose))
+                    .beginControlFlow("try")
+                    .addStatement("super.close()")
+                    .nextControlFlow("finally")
+                    .addStatement("allocator.close()")
+                    .endControlFlow()
+                    .build();
+        }
+
+        // ------------------------------------------------------------------------------------------- @Alloc
+
+        private MethodSpec alloc(AllocMethod alloc) {
+            ExecutableElement declared = alloc.method();
+            String source = new Names(declared).field(this.source);
+            CodeBlock body = switch (alloc.allocation()) {
+                case Allocation.StructView(StructRef struct, int count) when count > 1 ->
+                        CodeBlock.of("$T.view($T.allocateArray($L, $LL))", struct.structClass(), struct.structClass(),
+                                source, count);
+                case Allocation.StructView(StructRef struct, int count) ->
+                        structView(struct, source, alloc.initialiser());
+                case Allocation.StructSegment(StructRef struct, int count) ->
+                        CodeBlock.of("$T.allocateArray($L, $LL)", struct.structClass(), source, count);
+                case Allocation.Bytes(long byteSize, long alignment) ->
+                        CodeBlock.of("$L.allocate($LL, $LL).fill((byte) 0)", source, byteSize, alignment);
+            };
+            return overriding(declared).addStatement("return $L", body).build();
+        }
+
+        private CodeBlock structView(StructRef struct, String source, Initialiser initialiser) {
+            return switch (initialiser) {
+                case Initialiser.None none -> CodeBlock.of("$T.allocate($L)", struct.structClass(), source);
+                case Initialiser.Value(String parameter) ->
+                        CodeBlock.of("$T.allocate($L, $L)", struct.structClass(), source, parameter);
+                case Initialiser.Fields(List<String> components) -> {
+                    CodeBlock.Builder chain = CodeBlock.builder()
+                            .add("$T.allocate($L)", struct.structClass(), source);
+                    for (String component : components) {
+                        chain.add(".$L($L)", component, component);
+                    }
+                    yield chain.build();
+                }
+            };
+        }
+
+        // ------------------------------------------------------------------------------------- @MemoryScope
+
+        private MethodSpec scope(ExecutableElement declared) {
+            Names names = new Names(declared);
+            String scope = names.free(switch (settings.kind()) {
+                case BUMP -> "scope";
+                case STACK -> "marker";
+                case POOL -> "mark";
+            });
+            String owner = names.field(settings.kind() == AllocatorKind.POOL ? "blocks" : "allocator");
+            MethodSpec.Builder method = overriding(declared);
+            if (hasGenericVarargs(declared)) {
+                // The override passes the varargs array on untouched, so it cannot pollute the heap.
+                method.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
+                        .addMember("value", "$S", "unchecked").build());
+            }
+            CodeBlock call = CodeBlock.of("super.$L($L)", declared.getSimpleName(), arguments(declared));
+            switch (settings.kind()) {
+                case BUMP -> method.addStatement("$T $L = $L.scope()", BUMP_SCOPE, scope, owner);
+                case STACK -> method.addStatement("$T $L = $L.marker()", STACK_MARKER, scope, owner);
+                case POOL -> method.addStatement("int $L = $L.open()", scope, owner);
+            }
+            method.beginControlFlow("try");
+            if (declared.getReturnType().getKind() == TypeKind.VOID) {
+                method.addStatement("$L", call);
+            } else {
+                method.addStatement("return $L", call);
+            }
+            method.nextControlFlow("finally");
+            switch (settings.kind()) {
+                case BUMP -> method.addStatement("$L.close()", scope);
+                case STACK -> method.addStatement("$L.release($L)", owner, scope);
+                case POOL -> method.addStatement("$L.close($L)", owner, scope);
+            }
+            return method.endControlFlow().build();
+        }
+
+        // ---------------------------------------------------------------------------------------- signatures
+
+        /** An override of a method: its access, type variables, parameters, exceptions and return type. */
+        private MethodSpec.Builder overriding(ExecutableElement declared) {
+            MethodSpec.Builder method = MethodSpec.methodBuilder(declared.getSimpleName().toString())
+                    .addAnnotation(Override.class);
+            for (Modifier modifier : declared.getModifiers()) {
+                if (modifier == Modifier.PUBLIC || modifier == Modifier.PROTECTED) {
+                    method.addModifiers(modifier);
+                }
+            }
+            return method.addTypeVariables(typeVariables(declared))
+                    .returns(TypeName.get(declared.getReturnType()))
+                    .addParameters(parameters(declared))
+                    .varargs(declared.isVarArgs())
+                    .addExceptions(thrown(declared));
+        }
+
+        private static List<TypeVariableName> typeVariables(ExecutableElement executable) {
+            return executable.getTypeParameters().stream().map(TypeVariableName::get).toList();
+        }
+
+        private static List<ParameterSpec> parameters(ExecutableElement executable) {
+            return executable.getParameters().stream()
+                    .map(p -> ParameterSpec.builder(TypeName.get(p.asType()), p.getSimpleName().toString()).build())
+                    .toList();
+        }
+
+        private static List<TypeName> thrown(ExecutableElement executable) {
+            return executable.getThrownTypes().stream().map(TypeName::get).toList();
+        }
+
+        private static String arguments(ExecutableElement executable) {
+            return String.join(", ", executable.getParameters().stream()
+                    .map(p -> p.getSimpleName().toString()).toList());
+        }
+
+        private static String javadocParameters(ExecutableElement executable) {
+            return String.join(", ", executable.getParameters().stream()
+                    .map(p -> javadocType(p.asType())).toList());
+        }
+
+        private static String javadocType(TypeMirror type) {
+            TypeName name = TypeName.get(type);
+            if (name instanceof ArrayTypeName array) {
+                return javadocType(((ArrayType) type).getComponentType()) + "[]";
+            }
+            if (name instanceof ParameterizedTypeName parameterized) {
+                return parameterized.rawType().canonicalName();
+            }
+            if (name instanceof TypeVariableName) {
+                return "Object";
+            }
+            return name instanceof ClassName className ? className.canonicalName() : name.toString();
+        }
+
+        private static boolean hasGenericVarargs(ExecutableElement method) {
+            if (!method.isVarArgs()) {
+                return false;
+            }
+            TypeMirror last = method.getParameters().getLast().asType();
+            TypeName element = ((ArrayTypeName) TypeName.get(last)).componentType();
+            return element instanceof TypeVariableName || element instanceof ParameterizedTypeName;
+        }
+    }
+
+    /** Local names for generated code that cannot clash with the parameters of the method they appear in. */
+    private static final class Names {
+        private final Set<String> taken = new HashSet<>();
+        final String allocator;
+        final String failure;
+
+        Names(ExecutableElement executable) {
+            for (VariableElement parameter : executable.getParameters()) {
+                taken.add(parameter.getSimpleName().toString());
+            }
+            this.allocator = free("allocator");
+            this.failure = free("failure");
+        }
+
+        /** The name, or the name with trailing underscores if a parameter has it. */
+        String free(String name) {
+            String candidate = name;
+            while (taken.contains(candidate)) {
+                candidate = candidate + "_";
+            }
+            return candidate;
+        }
+
+        /** A field of the generated class, qualified with {@code this} if a parameter shadows it. */
+        String field(String name) {
+            return taken.contains(name) ? "this." + name : name;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.nebula.memory.processor.model;
+
+import com.palantir.javapoet.ClassName;
+import io.nebula.memory.annotation.AllocatorKind;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * A validated {@code @Allocator} class: everything the generator needs to write its subclass.
+ *
+ * @param element the annotated class, the originating element of the generated file
+ * @param generatedType the generated subclass
+ * @param isPublic whether the generated subclass is public
+ * @param settings the allocator the subclass creates
+ * @param constructors the constructors the subclass mirrors as factories
+ * @param allocs the {@code @Alloc} methods it implements
+ * @param scopes the {@code @MemoryScope} methods it overrides
+ * @param implementsAccessor whether the class declares an abstract {@code allocator()} for the subclass to
+ *     implement
+ * @param superClose the concrete {@code close()} the subclass's {@code close()} calls first, if any
+ */
+public record AllocatorModel(
+        TypeElement element,
+        ClassName generatedType,
+        boolean isPublic,
+        Settings settings,
+        List<ExecutableElement> constructors,
+        List<AllocMethod> allocs,
+        List<ExecutableElement> scopes,
+        boolean implementsAccessor,
+        Optional<ExecutableElement> superClose) {
+
+    /** Copies the lists. */
+    public AllocatorModel {
+        constructors = List.copyOf(constructors);
+        allocs = List.copyOf(allocs);
+        scopes = List.copyOf(scopes);
+    }
+
+    /**
+     * The allocator an {@code @Allocator} class owns.
+     *
+     * @param kind the kind
+     * @param size the capacity in bytes of a bump or stack allocator, or 0 for a pool
+     * @param blockSize the block size in bytes of a pool, or 0
+     * @param blockAlignment the block alignment in bytes of a pool, or 0
+     * @param block the struct the pool's blocks are sized from, if any
+     * @param blockCount the number of blocks of a pool, or 0
+     * @param threadSafe whether the allocator is shared between threads
+     * @param trackStats whether the allocator keeps statistics
+     * @param fillPattern the fill pattern, if any
+     * @param checked whether the allocator runs in checked mode
+     */
+    public record Settings(AllocatorKind kind, long size, long blockSize, long blockAlignment,
+            Optional<StructRef> block, int blockCount, boolean threadSafe, boolean trackStats,
+            OptionalInt fillPattern, boolean checked) {
+    }
+
+    /**
+     * The subclass generated for a class: its simple names joined by {@code _}, then {@code _Memory}, in the
+     * class's package. {@code RequestHandler} gives {@code RequestHandler_Memory}, {@code Outer.Handler} gives
+     * {@code Outer_Handler_Memory}.
+     *
+     * @param type the annotated class
+     * @return the generated subclass
+     */
+    public static ClassName generatedTypeOf(ClassName type) {
+        return ClassName.get(type.packageName(), String.join("_", type.simpleNames()) + "_Memory");
+    }
+}

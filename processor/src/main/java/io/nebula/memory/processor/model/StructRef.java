@@ -1,0 +1,25 @@
+package io.nebula.memory.processor.model;
+
+import com.palantir.javapoet.ClassName;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * A {@code @Struct} record as the allocator code sees it: through its generated struct class, whose
+ * {@code SIZE} and {@code ALIGNMENT} constants it reads.
+ *
+ * @param record the record
+ * @param structClass the generated struct class, such as {@code PointStruct}
+ * @param size the struct's size in bytes
+ * @param alignment the struct's alignment in bytes
+ */
+public record StructRef(TypeElement record, ClassName structClass, long size, long alignment) {
+
+    /**
+     * The view class generated inside the struct class.
+     *
+     * @return {@code PointStruct.View} for {@code Point}
+     */
+    public ClassName viewClass() {
+        return structClass.nestedClass("View");
+    }
+}

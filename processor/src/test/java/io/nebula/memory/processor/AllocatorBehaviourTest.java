@@ -1,0 +1,223 @@
+package io.nebula.memory.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import io.nebula.memory.AllocationException;
+import io.nebula.memory.bump.BumpAllocator;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The generated subclasses, loaded and run against real allocators of every kind: what a scope allocates is
+ * released on return and on throw, in nested and recursive calls, and across a million calls.
+ */
+class AllocatorBehaviourTest {
+    private static Compilations.Loaded loaded;
+
+    private static final List<String> KINDS = List.of(
+            "kind = AllocatorKind.BUMP, size = 65536",
+            "kind = AllocatorKind.STACK, size = 65536",
+            "kind = AllocatorKind.POOL, block = Point.class, blockCount = 1024");
+
+    private static JavaFileObject probe(String name, String allocator) {
+        return Compilations.source("probe." + name,
+                "package probe;",
+                "import io.nebula.memory.MemoryUsage;",
+                "import io.nebula.memory.annotation.*;",
+                "@Allocator(" + allocator + ")",
+                "public abstract class " + name + " implements io.nebula.memory.processor.ScopedProbe {",
+                "    private long deepest;",
+                "    @SuppressWarnings(\"this-escape\")",
+                "    protected " + name + "() { newPoint(7, 7); }   // @Alloc works in the constructor",
+                "    @Override public abstract MemoryUsage allocator();",
+                "    @Alloc protected abstract PointStruct.View newPoint(int x, int y);",
+                "    @MemoryScope @Override public int sum(int x, int y) {",
+                "        PointStruct.View p = newPoint(x, y);",
+                "        return p.x() + p.y();",
+                "    }",
+                "    @MemoryScope @Override public void throwUnchecked(RuntimeException e) {",
+                "        newPoint(1, 1);",
+                "        throw e;",
+                "    }",
+                "    @MemoryScope @Override public void throwChecked(Exception e) throws Exception {",
+                "        newPoint(1, 1);",
+                "        throw e;",
+                "    }",
+                "    @MemoryScope @Override public long recurse(int depth) {",
+                "        newPoint(depth, depth);",
+                "        deepest = Math.max(deepest, allocator().usedBytes());",
+                "        return depth == 0 ? allocator().usedBytes() : recurse(depth - 1);",
+                "    }",
+                "    @Override public long deepest() { return deepest; }",
+                "    @MemoryScope @Override public boolean nested() {",
+                "        newPoint(1, 2);",
+                "        long before = allocator().usedBytes();",
+                "        sum(3, 4);",
+                "        return allocator().usedBytes() == before;",
+                "    }",
+                "    @MemoryScope @Override @SuppressWarnings(\"unchecked\") public <T> int count(T... values) {",
+                "        newPoint(values.length, 0);",
+                "        return values.length;",
+                "    }",
+                "}");
+    }
+
+    @BeforeAll
+    static void compile() {
+        Compilation compilation = Compilations.compile(
+                Compilations.source("probe.Point", "package probe;", "import io.nebula.memory.annotation.*;",
+                        "@Struct public record Point(int x, int y) {}"),
+                Compilations.source("probe.Sample", "package probe;", "import io.nebula.memory.annotation.*;",
+                        "@Struct public record Sample(byte b, short s, char c, int i, long l, float f, double d,",
+                        "        boolean z, Point p) {}"),
+                probe("BumpProbe", KINDS.get(0)), probe("StackProbe", KINDS.get(1)), probe("PoolProbe", KINDS.get(2)),
+                Compilations.source("probe.Samples", "package probe;", "import io.nebula.memory.annotation.*;",
+                        "import java.lang.foreign.MemorySegment;",
+                        "@Allocator(kind = AllocatorKind.BUMP, size = 4096, fillPattern = 0xFF)",
+                        "public abstract class Samples {",
+                        "    @Alloc public abstract SampleStruct.View of(byte b, short s, char c, int i, long l,",
+                        "            float f, double d, boolean z, Point p);",
+                        "    @Alloc public abstract SampleStruct.View of(long l, boolean z);",
+                        "    @Alloc public abstract SampleStruct.View of(Sample value);",
+                        "    @Alloc(count = 3) public abstract PointStruct.View points();",
+                        "    @Alloc(struct = Point.class, count = 2) public abstract MemorySegment pointArray();",
+                        "    @Alloc(bytes = 24, alignment = 8) public abstract MemorySegment bytes();",
+                        "    @MemoryScope public Sample roundTrip(Sample value) { return of(value).toRecord(); }",
+                        "}"));
+        assertThat(compilation).succeededWithoutWarnings();
+        loaded = Compilations.load(compilation);
+    }
+
+    private static ScopedProbe create(String kind) {
+        return (ScopedProbe) loaded.call("probe." + kind + "Probe_Memory", "create");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    void memoryUsedIsBackToItsValueBeforeTheCallAfterReturn(String kind) {
+        try (ScopedProbe probe = create(kind)) {
+            long before = probe.allocator().usedBytes();
+            assertTrue(before > 0, "the constructor's allocation, outside any scope, stays");
+            assertEquals(7, probe.sum(3, 4));
+            assertEquals(before, probe.allocator().usedBytes());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    void memoryUsedIsBackAfterThrowAndTheExceptionIsRethrownUnchanged(String kind) throws Exception {
+        try (ScopedProbe probe = create(kind)) {
+            long before = probe.allocator().usedBytes();
+            IllegalStateException unchecked = new IllegalStateException("boom");
+            assertSame(unchecked, assertThrows(IllegalStateException.class, () -> probe.throwUnchecked(unchecked)));
+            assertEquals(before, probe.allocator().usedBytes());
+
+            IOException checked = new IOException("io");
+            assertSame(checked, assertThrows(IOException.class, () -> probe.throwChecked(checked)));
+            assertEquals(before, probe.allocator().usedBytes());
+            assertEquals(0, checked.getSuppressed().length);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    void nestedScopesReleaseTheInnerAllocationsWhenTheInnerCallReturns(String kind) {
+        try (ScopedProbe probe = create(kind)) {
+            long before = probe.allocator().usedBytes();
+            assertTrue(probe.nested());
+            assertEquals(before, probe.allocator().usedBytes());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    void recursionAThousandDeepHoldsEveryFrameThenReleasesThemAll(String kind) {
+        try (ScopedProbe probe = create(kind)) {
+            long before = probe.allocator().usedBytes();
+            long deepest = probe.recurse(1000);
+            assertTrue(deepest >= before + 1001 * 8, "1001 points live at the deepest call: " + deepest);
+            assertEquals(deepest, probe.deepest());
+            assertEquals(before, probe.allocator().usedBytes());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    void aMillionCallsLeaveNothingAllocated(String kind) {
+        try (ScopedProbe probe = create(kind)) {
+            long before = probe.allocator().usedBytes();
+            long total = 0;
+            for (int i = 0; i < 1_000_000; i++) {
+                total += probe.sum(i, 1);
+            }
+            assertEquals(1_000_000L * 999_999 / 2 + 1_000_000, total);
+            assertEquals(before, probe.allocator().usedBytes());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    void genericVarargsMethodsPassTheirArgumentsThrough(String kind) {
+        try (ScopedProbe probe = create(kind)) {
+            assertEquals(3, probe.count("a", "b", "c"));
+            assertEquals(0, probe.<Integer>count());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bump", "Stack", "Pool"})
+    void closeFreesTheAllocator(String kind) {
+        ScopedProbe probe = create(kind);
+        Object allocator = probe.allocator();
+        probe.close();
+        assertEquals(true, loaded.call(allocator, "isClosed"));
+        assertThrows(AllocationException.class, () -> probe.sum(1, 2));
+    }
+
+    @Test
+    void initialisersSetEveryFieldOverDirtyMemory() throws Exception {
+        Object samples = loaded.call("probe.Samples_Memory", "create");
+        Object point = loaded.newInstance("probe.Point", 5, -6);
+        Object expected = loaded.newInstance("probe.Sample", (byte) -1, (short) 300, 'q', 70_000, 1L << 40, 1.5f,
+                -2.25, true, point);
+        Object view = loaded.call(samples, "of", (byte) -1, (short) 300, 'q', 70_000, 1L << 40, 1.5f, -2.25, true,
+                point);
+        assertEquals(expected, loaded.call(view, "toRecord"));
+        assertEquals(expected, loaded.call(loaded.call(samples, "of", expected), "toRecord"));
+        assertEquals(expected, loaded.call(samples, "roundTrip", expected));
+
+        Object partial = loaded.call(loaded.call(samples, "of", 9L, true), "toRecord");
+        assertEquals(loaded.newInstance("probe.Sample", (byte) 0, (short) 0, '\0', 0, 9L, 0f, 0d, true,
+                loaded.newInstance("probe.Point", 0, 0)), partial, "the other fields are zero, not the fill");
+        ((AutoCloseable) samples).close();
+    }
+
+    @Test
+    void arraysAndSegmentsAreZeroedAndSizedFromTheAnnotation() throws Exception {
+        try (AutoCloseable samples = (AutoCloseable) loaded.call("probe.Samples_Memory", "create")) {
+            MemorySegment points = (MemorySegment) loaded.call(loaded.call(samples, "points"), "segment");
+            assertEquals(24, points.byteSize());
+            assertEquals(-1, points.mismatch(MemorySegment.ofArray(new byte[24])));
+            MemorySegment array = (MemorySegment) loaded.call(samples, "pointArray");
+            assertEquals(16, array.byteSize());
+            assertEquals(-1, array.mismatch(MemorySegment.ofArray(new byte[16])));
+            MemorySegment bytes = (MemorySegment) loaded.call(samples, "bytes");
+            assertEquals(24, bytes.byteSize());
+            assertEquals(0, bytes.address() % 8);
+            assertEquals(-1, bytes.mismatch(MemorySegment.ofArray(new byte[24])));
+            BumpAllocator allocator = (BumpAllocator) loaded.call(samples, "allocator");
+            assertTrue(allocator.owns(bytes));
+        }
+    }
+}
