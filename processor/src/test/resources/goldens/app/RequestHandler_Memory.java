@@ -2,7 +2,7 @@ package app;
 
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.bump.BumpConfig;
-import io.nebula.memory.bump.BumpScope;
+import io.nebula.memory.bump.Checkpoint;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import javax.annotation.processing.Generated;
@@ -11,7 +11,7 @@ import javax.annotation.processing.Generated;
  * {@link RequestHandler} with its own {@link BumpAllocator}: 4096 bytes.
  *
  * <p>Create it with {@code create(...)}, one per constructor of {@code RequestHandler}, and close it to free
- * the native memory. A {@code @MemoryScope} method opens a {@link BumpScope} on entry and closes it
+ * the native memory. A {@code @MemoryScope} method takes a {@link Checkpoint} on entry and restores it
  * on exit, releasing what the call allocated.
  *
  * <p>Confined to the thread that created it.
@@ -114,22 +114,22 @@ public final class RequestHandler_Memory extends RequestHandler implements AutoC
 
     @Override
     public int handle(byte[] request) {
-        BumpScope scope = allocator.scope();
+        Checkpoint checkpoint = allocator.checkpoint();
         try {
             return super.handle(request);
         } finally {
-            scope.close();
+            allocator.restore(checkpoint);
         }
     }
 
     @Override
     @SuppressWarnings("unchecked")
     protected <T extends Comparable<T>> void visit(T first, T... rest) throws IOException {
-        BumpScope scope = allocator.scope();
+        Checkpoint checkpoint = allocator.checkpoint();
         try {
             super.visit(first, rest);
         } finally {
-            scope.close();
+            allocator.restore(checkpoint);
         }
     }
 }

@@ -7,7 +7,7 @@ package io.nebula.memory.annotation;
 public enum AllocatorKind {
     /**
      * A {@code BumpAllocator} of {@link Allocator#size()} bytes: any size of allocation, a pointer bump each. A
-     * scope opens a {@code BumpScope} on entry and closes it on exit, releasing everything allocated inside in
+     * scope takes a {@code Checkpoint} on entry and restores it on exit, releasing everything allocated inside in
      * O(1).
      */
     BUMP,

@@ -10,11 +10,11 @@ import java.lang.annotation.Target;
  * Releases, when the method returns or throws, everything its {@link Allocator @Allocator} class allocated while
  * it ran. The generated subclass overrides the method with the equivalent of the hand-written
  * <pre>{@code
- * BumpScope scope = allocator.scope();           // BUMP; STACK takes a marker, POOL opens a block log
+ * Checkpoint checkpoint = allocator.checkpoint();  // BUMP; STACK takes a marker, POOL opens a block log
  * try {
  *     return super.handle(request);
  * } finally {
- *     scope.close();                             // restores the allocator to where it was
+ *     allocator.restore(checkpoint);               // back to where the allocator was
  * }
  * }</pre>
  * and costs no more than that. Exceptions, checked or not, pass through unchanged. Scopes nest: a scoped method

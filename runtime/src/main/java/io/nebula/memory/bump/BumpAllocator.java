@@ -112,8 +112,15 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
 
     /** Ids of the live checkpoints, outermost first. */
     private long[] checkpointIds = new long[8];
-    /** The scope that owns each live checkpoint, or {@code null} for a plain checkpoint. */
-    private BumpScope[] scopes = new BumpScope[8];
+    /** The offset each live checkpoint saved. */
+    private long[] checkpointOffsets = new long[8];
+    /**
+     * Whether each live checkpoint belongs to an open {@link BumpScope} (a leak if still open at close). Flags, not
+     * the scope objects, so that a scope does not escape and the JIT can remove it.
+     */
+    private boolean[] scopeAt = new boolean[8];
+    /** Checked mode: where each open scope was opened, for leak reports; {@code null} otherwise. */
+    private StackTraceElement[][] scopeSites;
     private int checkpointDepth;
     private long nextCheckpointId = 1;
     /** Checked mode: the arena of each checkpoint level; level {@code d} serves allocations at depth {@code d}. */
@@ -137,6 +144,7 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
         if (checked) {
             levels = new Arena[8];
             levels[0] = newLevelArena();
+            scopeSites = new StackTraceElement[8][];
         }
         if (stats != null) {
             Events.track(this);
@@ -366,9 +374,11 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
         try {
             checkOpen();
             Checkpoint checkpoint = push();
-            BumpScope scope = new BumpScope(this, checkpoint, checked ? CheckedMode.captureSite() : null);
-            scopes[checkpoint.depth] = scope;
-            return scope;
+            scopeAt[checkpoint.depth] = true;
+            if (checked) {
+                scopeSites[checkpoint.depth] = CheckedMode.captureSite();
+            }
+            return new BumpScope(this, checkpoint);
         } finally {
             unlockIfShared();
         }
@@ -377,12 +387,18 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
     /** Pushes a plain checkpoint (not a scope's) one level deeper. */
     private Checkpoint push() {
         if (checkpointDepth == checkpointIds.length) {
-            checkpointIds = Arrays.copyOf(checkpointIds, checkpointDepth * 2);
-            scopes = Arrays.copyOf(scopes, checkpointDepth * 2);
+            int length = checkpointDepth * 2;
+            checkpointIds = Arrays.copyOf(checkpointIds, length);
+            checkpointOffsets = Arrays.copyOf(checkpointOffsets, length);
+            scopeAt = Arrays.copyOf(scopeAt, length);
+            if (checked) {
+                scopeSites = Arrays.copyOf(scopeSites, length);
+            }
         }
         int depth = checkpointDepth;
         long id = nextCheckpointId++;
-        Checkpoint checkpoint = new Checkpoint(this, id, depth, shared ? (long) TOP.getVolatile(this) : top);
+        long offset = shared ? (long) TOP.getVolatile(this) : top;
+        Checkpoint checkpoint = new Checkpoint(this, id, depth, offset);
         if (checked) {
             if (depth + 1 == levels.length) {
                 levels = Arrays.copyOf(levels, levels.length * 2);
@@ -390,35 +406,33 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
             levels[depth + 1] = newLevelArena();
         }
         checkpointIds[depth] = id;
-        scopes[depth] = null;
+        checkpointOffsets[depth] = offset;
+        scopeAt[depth] = false;
         checkpointDepth = depth + 1;
         return checkpoint;
     }
 
     /**
-     * Releases everything allocated since {@code checkpoint} was taken and discards the checkpoints taken after
-     * it. The checkpoint itself stays live and may be restored again.
+     * Releases everything allocated since {@code checkpoint} was taken, and discards the checkpoint together with
+     * every checkpoint taken after it. To come back to the same position again, take a new checkpoint there:
+     * <pre>{@code
+     * Checkpoint mark = arena.checkpoint();
+     * try {
+     *     ...                       // allocations released below
+     * } finally {
+     *     arena.restore(mark);
+     * }
+     * }</pre>
+     * Costs O(1), or O(bytes released) with {@link BumpConfig#zeroOnReset()}; the checkpoint object does not
+     * escape, so the JIT can keep the pair above free of heap allocation.
      *
      * @param checkpoint a live checkpoint of this allocator
      * @throws AllocationException {@link ErrorCode#INVALID_CHECKPOINT} when the checkpoint belongs to another
-     *     allocator or was discarded by an earlier restore, a closed scope or a reset
+     *     allocator, or was discarded by an earlier restore (of it or of an enclosing checkpoint), by the close of
+     *     its scope or by a reset
      */
     public void restore(Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
-        lockIfShared();
-        try {
-            checkOpen();
-            validate(checkpoint);
-            discardFrom(checkpoint.depth + 1);
-            renewLevel(checkpoint.depth + 1);
-            releaseTo(checkpoint.offset, "restore");
-        } finally {
-            unlockIfShared();
-        }
-    }
-
-    void closeScope(BumpScope scope) {
-        Checkpoint checkpoint = scope.checkpoint();
         lockIfShared();
         try {
             checkOpen();
@@ -435,8 +449,8 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
             throw invalidCheckpoint(checkpoint, "it was taken on another allocator, " + checkpoint.owner);
         }
         if (checkpoint.depth >= checkpointDepth || checkpointIds[checkpoint.depth] != checkpoint.id) {
-            throw invalidCheckpoint(checkpoint, "it was discarded by an earlier restore of an enclosing checkpoint,"
-                    + " the close of its scope, or reset(); " + checkpointDepth + " checkpoint(s) are live");
+            throw invalidCheckpoint(checkpoint, "it was discarded by an earlier restore (of it or of an enclosing"
+                    + " checkpoint), the close of its scope, or reset(); " + checkpointDepth + " checkpoint(s) are live");
         }
     }
 
@@ -451,7 +465,9 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
                 levels[level] = null;
             }
         }
-        Arrays.fill(scopes, depth, checkpointDepth, null);
+        if (checked) {
+            Arrays.fill(scopeSites, depth, checkpointDepth, null);
+        }
         checkpointDepth = depth;
     }
 
@@ -590,16 +606,15 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
         long outermost = -1;
         List<StackTraceElement[]> sites = new ArrayList<>();
         for (int depth = 0; depth < checkpointDepth; depth++) {
-            BumpScope scope = scopes[depth];
-            if (scope == null) {
+            if (!scopeAt[depth]) {
                 continue;
             }
             openScopes++;
             if (outermost < 0) {
-                outermost = scope.checkpoint().offset();
+                outermost = checkpointOffsets[depth];
             }
-            if (scope.site != null && sites.size() < LeakReport.MAX_SITES) {
-                sites.add(scope.site);
+            if (checked && sites.size() < LeakReport.MAX_SITES) {
+                sites.add(scopeSites[depth]);
             }
         }
         long bytes = openScopes == 0 ? 0 : usedBytes() - outermost;

@@ -18,13 +18,11 @@ public final class BumpScope implements AutoCloseable {
 
     private final BumpAllocator allocator;
     private final Checkpoint checkpoint;
-    final StackTraceElement[] site;
     private boolean closed;
 
-    BumpScope(BumpAllocator allocator, Checkpoint checkpoint, StackTraceElement[] site) {
+    BumpScope(BumpAllocator allocator, Checkpoint checkpoint) {
         this.allocator = allocator;
         this.checkpoint = checkpoint;
-        this.site = site;
     }
 
     /**
@@ -47,7 +45,7 @@ public final class BumpScope implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            allocator.closeScope(this);
+            allocator.restore(checkpoint);
         }
     }
 }

@@ -4,8 +4,9 @@ package io.nebula.memory.bump;
  * A saved position of a {@link BumpAllocator}, taken by {@link BumpAllocator#checkpoint()} and given back to
  * {@link BumpAllocator#restore(Checkpoint)}.
  *
- * <p>Checkpoints nest like a stack. Restoring one discards every checkpoint taken after it; a reset discards all.
- * A discarded checkpoint, or one from another allocator, cannot be restored.
+ * <p>Checkpoints nest like a stack. Restoring one releases what was allocated since, and discards it together with
+ * every checkpoint taken after it; a reset discards all. A discarded checkpoint, or one from another allocator,
+ * cannot be restored.
  */
 public final class Checkpoint {
 

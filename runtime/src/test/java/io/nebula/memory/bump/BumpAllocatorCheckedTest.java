@@ -48,8 +48,9 @@ class BumpAllocatorCheckedTest {
             arena.restore(checkpoint);
             assertThrows(IllegalStateException.class, () -> after.get(ValueLayout.JAVA_BYTE, 0));
             before.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+            Checkpoint second = arena.checkpoint();
             MemorySegment again = arena.allocate(8);
-            arena.restore(checkpoint);
+            arena.restore(second);
             assertThrows(IllegalStateException.class, () -> again.get(ValueLayout.JAVA_BYTE, 0));
             assertEquals(1, before.get(ValueLayout.JAVA_BYTE, 0));
         }

@@ -88,7 +88,7 @@ class BumpAllocatorModelTest {
                         Saved saved = checkpoints.get(index);
                         arena.restore(saved.checkpoint());
                         release(block, live, saved.liveRegions(), where);
-                        while (checkpoints.size() > index + 1) {
+                        while (checkpoints.size() > index) {
                             discarded.add(checkpoints.removeLast().checkpoint());
                         }
                         top = saved.top();

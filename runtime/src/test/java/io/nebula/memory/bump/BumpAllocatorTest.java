@@ -271,9 +271,25 @@ class BumpAllocatorTest {
                 arena.allocate(100);
                 arena.restore(cp);
                 assertEquals(10, arena.usedBytes());
-                arena.allocate(50);
-                arena.restore(cp);
-                assertEquals(10, arena.usedBytes(), "a checkpoint stays live after it is restored");
+                AllocationException again = expect(ErrorCode.INVALID_CHECKPOINT, () -> arena.restore(cp));
+                assertTrue(again.getMessage().contains("discarded by an earlier restore (of it"), again.getMessage());
+                assertEquals(10, arena.usedBytes());
+            }
+        }
+
+        @Test
+        void theTryFinallyIdiomKeepsNoCheckpointBehind() {
+            try (BumpAllocator arena = BumpAllocator.create(256)) {
+                for (int call = 0; call < 100_000; call++) {
+                    Checkpoint mark = arena.checkpoint();
+                    try {
+                        arena.allocate(64);
+                    } finally {
+                        arena.restore(mark);
+                    }
+                }
+                assertEquals(0, arena.checkpoint().depth(), "no checkpoint of the finished calls is still live");
+                assertEquals(0, arena.usedBytes());
             }
         }
 

@@ -44,7 +44,7 @@ public final class AllocatorWriter {
     private static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");
     private static final ClassName BLOCK_LOG = ClassName.get("io.nebula.memory.dsl", "BlockLog");
     private static final ClassName THREAD_LOCAL = ClassName.get(ThreadLocal.class);
-    private static final ClassName BUMP_SCOPE = ClassName.get("io.nebula.memory.bump", "BumpScope");
+    private static final ClassName CHECKPOINT = ClassName.get("io.nebula.memory.bump", "Checkpoint");
     private static final ClassName STACK_MARKER = ClassName.get("io.nebula.memory.stack", "StackMarker");
 
     private final boolean generatedAvailable;
@@ -154,8 +154,8 @@ public final class AllocatorWriter {
                     .add("<p>Create it with {@code create(...)}, one per constructor of {@code $L}, and close it"
                             + " to free\nthe native memory. ", model.element().getSimpleName());
             doc.add(switch (settings.kind()) {
-                case BUMP -> CodeBlock.of("A {@code @MemoryScope} method opens a {@link $T} on entry and"
-                        + " closes it\non exit, releasing what the call allocated.\n", BUMP_SCOPE);
+                case BUMP -> CodeBlock.of("A {@code @MemoryScope} method takes a {@link $T} on entry and"
+                        + " restores it\non exit, releasing what the call allocated.\n", CHECKPOINT);
                 case STACK -> CodeBlock.of("A {@code @MemoryScope} method takes a {@link $T} on entry and"
                         + " releases it\non exit, popping what the call allocated.\n", STACK_MARKER);
                 case POOL -> CodeBlock.of("A {@code @MemoryScope} method opens a scope of a {@link $T}$L on"
@@ -358,7 +358,7 @@ public final class AllocatorWriter {
         private MethodSpec scope(ExecutableElement declared) {
             Names names = new Names(declared);
             String scope = names.free(switch (settings.kind()) {
-                case BUMP -> "scope";
+                case BUMP -> "checkpoint";
                 case STACK -> "marker";
                 case POOL -> "mark";
             });
@@ -376,7 +376,7 @@ public final class AllocatorWriter {
             }
             CodeBlock call = CodeBlock.of("super.$L($L)", declared.getSimpleName(), arguments(declared));
             switch (settings.kind()) {
-                case BUMP -> method.addStatement("$T $L = $L.scope()", BUMP_SCOPE, scope, owner);
+                case BUMP -> method.addStatement("$T $L = $L.checkpoint()", CHECKPOINT, scope, owner);
                 case STACK -> method.addStatement("$T $L = $L.marker()", STACK_MARKER, scope, owner);
                 case POOL -> method.addStatement("int $L = $L.open()", scope, owner);
             }
@@ -388,7 +388,7 @@ public final class AllocatorWriter {
             }
             method.nextControlFlow("finally");
             switch (settings.kind()) {
-                case BUMP -> method.addStatement("$L.close()", scope);
+                case BUMP -> method.addStatement("$L.restore($L)", owner, scope);
                 case STACK -> method.addStatement("$L.release($L)", owner, scope);
                 case POOL -> method.addStatement("$L.close($L)", owner, scope);
             }
