@@ -1,20 +1,13 @@
 package io.nebula.memory.bump;
 
 import io.nebula.memory.AllocationException;
-import io.nebula.memory.AllocationStatistics;
-import io.nebula.memory.Allocator;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakReport;
-import io.nebula.memory.MemoryUsage;
-import io.nebula.memory.Resettable;
-import io.nebula.memory.StatisticsProvider;
+import io.nebula.memory.internal.AllocatorBase;
 import io.nebula.memory.internal.CheckedMode;
 import io.nebula.memory.internal.Events;
-import io.nebula.memory.internal.Leaks;
 import io.nebula.memory.internal.NativeMemory;
-import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
-import io.nebula.memory.internal.StatisticsRecorder;
 import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
@@ -25,8 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An arena: allocation moves a pointer forward through one block of native memory; memory comes back all at once.
@@ -73,7 +64,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * allocation and an arena close per release: a debugging mode. Offsets from {@link #allocateOffset(long, long)}
  * index {@link #segment()}, which lives until {@link #close()}: checked mode cannot check them.
  */
-public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, StatisticsProvider {
+public final class BumpAllocator extends AllocatorBase {
 
     /** Alignment of the backing block: one cache line. */
     private static final long BLOCK_ALIGNMENT = 64;
@@ -88,25 +79,15 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
         }
     }
 
-    private final Arena arena;
     private final MemorySegment memory;
     private final long base;
     private final long capacity;
     private final BumpConfig config;
-    private final boolean shared;
     private final boolean checked;
     private final boolean fill;
     private final byte pattern;
     private final boolean zeroOnRelease;
     private final boolean zeroOnAllocate;
-    private final StatisticsRecorder stats;
-    /** Thread-safe arenas only: serialises checkpoints, restores, resets, close and checked allocation. */
-    private final ReentrantLock lock;
-
-    /** Confined arenas: the thread that may use this arena; {@code null} once closed. */
-    private Thread owner;
-    /** Thread-safe arenas: set once by close. */
-    private volatile boolean closed;
     /** The bump offset; accessed through {@link #TOP} when thread-safe. */
     private long top;
 
@@ -127,28 +108,22 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
     private Arena[] levels;
 
     private BumpAllocator(long capacity, BumpConfig config) {
+        super(config.threadSafe(), config.trackStats(), config.leakPolicy());
         this.capacity = capacity;
         this.config = config;
-        this.shared = config.threadSafe();
         this.checked = CheckedMode.effective(config.checked());
-        this.arena = shared ? Arena.ofShared() : Arena.ofConfined();
         this.memory = NativeMemory.reserve(arena, capacity, BLOCK_ALIGNMENT, "BumpAllocator");
         this.base = memory.address();
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
         this.zeroOnRelease = config.zeroOnReset() && !shared;
         this.zeroOnAllocate = config.zeroOnReset() && shared && !fill;
-        this.stats = config.trackStats() ? StatisticsRecorder.create(shared) : null;
-        this.lock = shared ? new ReentrantLock() : null;
-        this.owner = shared ? null : Thread.currentThread();
         if (checked) {
             levels = new Arena[8];
-            levels[0] = newLevelArena();
+            levels[0] = newArena();
             scopeSites = new StackTraceElement[8][];
         }
-        if (stats != null) {
-            Events.track(this);
-        }
+        trackStatistics();
     }
 
     /**
@@ -268,9 +243,7 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
     }
 
     private long reserveShared(long byteSize, long byteAlignment) {
-        if (closed) {
-            throw Ownership.closed(toString());
-        }
+        checkNotClosed();
         long current = (long) TOP.getVolatile(this);
         while (true) {
             long start = Requests.alignUp(base + current, byteAlignment) - base;
@@ -403,7 +376,7 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
             if (depth + 1 == levels.length) {
                 levels = Arrays.copyOf(levels, levels.length * 2);
             }
-            levels[depth + 1] = newLevelArena();
+            levels[depth + 1] = newArena();
         }
         checkpointIds[depth] = id;
         checkpointOffsets[depth] = offset;
@@ -475,7 +448,7 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
     private void renewLevel(int level) {
         if (checked) {
             levels[level].close();
-            levels[level] = newLevelArena();
+            levels[level] = newArena();
         }
     }
 
@@ -552,56 +525,13 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
         return capacity;
     }
 
-    @Override
-    public Optional<AllocationStatistics> statistics() {
-        return stats == null ? Optional.empty() : Optional.of(stats.snapshot(usedBytes()));
-    }
-
-    @Override
-    public boolean isClosed() {
-        return shared ? closed : owner == null;
-    }
-
     /**
-     * Frees the native memory; every segment handed out becomes inaccessible. Closing again does nothing. Scopes
-     * still open are reported under the config's {@link io.nebula.memory.LeakPolicy}.
+     * {@inheritDoc}
      *
-     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined arena's owner,
-     *     or {@link ErrorCode#LEAK} when scopes are open and the leak policy is {@code FAIL} (the memory is freed
-     *     all the same)
+     * <p>For a bump allocator: scopes still open, and the bytes allocated since the outermost of them.
      */
     @Override
-    public void close() {
-        LeakReport leaks;
-        lockIfShared();
-        try {
-            if (isClosed()) {
-                return;
-            }
-            if (!shared && owner != Thread.currentThread()) {
-                throw Ownership.wrongThread(toString(), owner);
-            }
-            leaks = leakReport();
-            if (shared) {
-                closed = true;
-            } else {
-                owner = null;
-            }
-            discardFrom(0);
-            if (checked) {
-                levels[0].close();
-            }
-            arena.close();
-        } finally {
-            unlockIfShared();
-        }
-        if (stats != null) {
-            Events.untrack(this);
-        }
-        Leaks.report(config.leakPolicy(), leaks);
-    }
-
-    private LeakReport leakReport() {
+    protected LeakReport leakReport() {
         long openScopes = 0;
         long outermost = -1;
         List<StackTraceElement[]> sites = new ArrayList<>();
@@ -622,42 +552,17 @@ public final class BumpAllocator implements Allocator, MemoryUsage, Resettable, 
     }
 
     @Override
+    protected void releaseCheckedArenas() {
+        discardFrom(0);
+        if (checked) {
+            levels[0].close();
+        }
+    }
+
+    @Override
     public String toString() {
         return "BumpAllocator[capacity=" + capacity + ", used=" + usedBytes() + (shared ? ", thread-safe" : "")
                 + (checked ? ", checked" : "") + (isClosed() ? ", closed" : "") + "]";
-    }
-
-    private Arena newLevelArena() {
-        return shared ? Arena.ofShared() : Arena.ofConfined();
-    }
-
-    private void lockIfShared() {
-        if (shared) {
-            lock.lock();
-        }
-    }
-
-    private void unlockIfShared() {
-        if (shared) {
-            lock.unlock();
-        }
-    }
-
-    /** Confined: the owner thread, not closed. Thread-safe: not closed (callers hold the lock or race close). */
-    private void checkOpen() {
-        if (shared) {
-            if (closed) {
-                throw Ownership.closed(toString());
-            }
-        } else {
-            checkOwner();
-        }
-    }
-
-    private void checkOwner() {
-        if (owner != Thread.currentThread()) {
-            throw owner == null ? Ownership.closed(toString()) : Ownership.wrongThread(toString(), owner);
-        }
     }
 
     private AllocationException allocationFailure(long byteSize, long byteAlignment, long current) {

@@ -1,20 +1,14 @@
 package io.nebula.memory.pool;
 
 import io.nebula.memory.AllocationException;
-import io.nebula.memory.AllocationStatistics;
-import io.nebula.memory.Allocator;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakReport;
-import io.nebula.memory.MemoryUsage;
-import io.nebula.memory.Resettable;
-import io.nebula.memory.StatisticsProvider;
+import io.nebula.memory.internal.AllocatorBase;
 import io.nebula.memory.internal.CheckedMode;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Leaks;
 import io.nebula.memory.internal.NativeMemory;
-import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
-import io.nebula.memory.internal.StatisticsRecorder;
 import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
@@ -25,8 +19,6 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A pool of fixed-size blocks: allocation and deallocation in O(1), through a free list kept inside the free
@@ -133,7 +125,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link PoolConfig#leakPolicy()}: how many, their bytes (in strides) and, in checked mode, where each was allocated
  * (the first {@link LeakReport#MAX_SITES}).
  */
-public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, StatisticsProvider {
+public final class PoolAllocator extends AllocatorBase {
 
     /** Bits of a handle that hold the byte offset in the chunk; the chunk index sits above them. */
     static final int CHUNK_SHIFT = 40;
@@ -177,7 +169,6 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         }
     }
 
-    private final Arena arena;
     private final long blockSize;
     private final long blockAlignment;
     private final long stride;
@@ -196,20 +187,12 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     /** The most chunks this pool can hold: {@link #MAX_CHUNKS}, or fewer when block numbers must fit 32 bits. */
     private final int maxChunks;
     private final PoolConfig config;
-    private final boolean shared;
     private final boolean checked;
     private final boolean fill;
     private final byte pattern;
-    private final StatisticsRecorder stats;
-    /** Thread-safe pools only: serialises growth, reset and close. */
-    private final ReentrantLock lock;
     /** Checked mode only: the blocks handed out. */
     private final CheckedBlocks checkedBlocks;
 
-    /** Confined pools: the thread that may use this pool; {@code null} once closed. */
-    private Thread owner;
-    /** Thread-safe pools: set once by close. */
-    private volatile boolean closed;
     /** The chunks; read with acquire and replaced with release through {@link #CHUNKS} when thread-safe. */
     private ChunkTable chunks;
     /** Blocks in use; accessed through {@link #LIVE} when thread-safe. */
@@ -235,6 +218,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     private long fresh;
 
     private PoolAllocator(long blockSize, long blockAlignment, int blockCount, long stride, PoolConfig config) {
+        super(config.threadSafe(), config.trackStats(), config.leakPolicy());
         this.blockSize = blockSize;
         this.stride = stride;
         this.chunkBlocks = blockCount;
@@ -245,22 +229,15 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         this.indexBits = 64 - Long.numberOfLeadingZeros(blockCount - 1L);
         this.indexMask = (1L << indexBits) - 1;
         this.config = config;
-        this.shared = config.threadSafe();
         this.checked = CheckedMode.effective(config.checked());
         this.maxChunks = shared ? (int) Math.min(MAX_CHUNKS, NUMBER_MASK >>> indexBits) : MAX_CHUNKS;
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
-        this.stats = config.trackStats() ? StatisticsRecorder.create(shared) : null;
-        this.lock = shared ? new ReentrantLock() : null;
         this.checkedBlocks = checked ? new CheckedBlocks(shared) : null;
-        this.arena = shared ? Arena.ofShared() : Arena.ofConfined();
         MemorySegment first = NativeMemory.reserve(arena, stride * blockCount, chunkAlignment, "PoolAllocator");
         this.chunks = ChunkTable.of(first, blockCount, granuleShift);
         enterChunk(0);
-        this.owner = shared ? null : Thread.currentThread();
-        if (stats != null) {
-            Events.track(this);
-        }
+        trackStatistics();
     }
     /**
      * Creates a pool of {@code blockCount} blocks of {@code blockSize} bytes with the default configuration.
@@ -518,9 +495,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     }
 
     private MemorySegment allocateShared(long byteSize, long byteAlignment) {
-        if (closed) {
-            throw Ownership.closed(toString());
-        }
+        checkNotClosed();
         if (byteSize < 0 || byteSize > blockSize || !Requests.isPowerOfTwo(byteAlignment)
                 || byteAlignment > blockAlignment) {
             throw invalidRequest(byteSize, byteAlignment);
@@ -602,9 +577,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
      * chunk when neither has one.
      */
     private long takeShared(long byteSize, long byteAlignment) {
-        if (closed) {
-            throw Ownership.closed(toString());
-        }
+        checkNotClosed();
         long handle;
         while ((handle = popShared()) < 0 && (handle = takeFresh()) < 0) {
             growShared(byteSize, byteAlignment);
@@ -693,9 +666,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         ChunkTable grown;
         lock.lock();
         try {
-            if (closed) {
-                throw Ownership.closed(toString());
-            }
+            checkNotClosed();
             table = table();
             long number = (long) FRESH.getVolatile(this);
             int chunk = (int) (number >>> indexBits);
@@ -762,9 +733,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     }
 
     private void deallocateHandleShared(long handle) {
-        if (closed) {
-            throw Ownership.closed(toString());
-        }
+        checkNotClosed();
         ChunkTable table = table();
         if ((handle >>> CHUNK_SHIFT) >= table.count) {
             throw unknownChunk(table, handle);
@@ -808,9 +777,7 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     }
 
     private void deallocateShared(MemorySegment segment) {
-        if (closed) {
-            throw Ownership.closed(toString());
-        }
+        checkNotClosed();
         if (checked) {
             deallocateChecked(segment);
             return;
@@ -1027,54 +994,23 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
         return table().totalBlocks * stride;
     }
 
-    @Override
-    public Optional<AllocationStatistics> statistics() {
-        return stats == null ? Optional.empty() : Optional.of(stats.snapshot(usedBytes()));
-    }
-
-    @Override
-    public boolean isClosed() {
-        return shared ? closed : owner == null;
-    }
-
     /**
-     * Frees every chunk; every segment handed out becomes inaccessible. Closing again does nothing. Blocks still
-     * handed out are reported under the config's {@link io.nebula.memory.LeakPolicy}.
+     * {@inheritDoc}
      *
-     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined pool's owner,
-     *     or {@link ErrorCode#LEAK} when blocks are still handed out and the leak policy is {@code FAIL} (the memory
-     *     is freed all the same)
+     * <p>For a pool: the blocks still handed out, in strides, and in checked mode where each was allocated.
      */
     @Override
-    public void close() {
-        LeakReport leaks;
-        lockIfShared();
-        try {
-            if (isClosed()) {
-                return;
-            }
-            if (!shared && owner != Thread.currentThread()) {
-                throw Ownership.wrongThread(toString(), owner);
-            }
-            long live = live();
-            leaks = new LeakReport(toString(), live, live * stride,
-                    checked ? checkedBlocks.sites(LeakReport.MAX_SITES) : List.of());
-            if (shared) {
-                closed = true;
-            } else {
-                owner = null;
-            }
-            if (checked) {
-                checkedBlocks.releaseAll();
-            }
-            arena.close();
-        } finally {
-            unlockIfShared();
+    protected LeakReport leakReport() {
+        long live = live();
+        return new LeakReport(toString(), live, live * stride,
+                checked ? checkedBlocks.sites(LeakReport.MAX_SITES) : List.of());
+    }
+
+    @Override
+    protected void releaseCheckedArenas() {
+        if (checked) {
+            checkedBlocks.releaseAll();
         }
-        if (stats != null) {
-            Events.untrack(this);
-        }
-        Leaks.report(config.leakPolicy(), leaks);
     }
 
     @Override
@@ -1095,35 +1031,6 @@ public final class PoolAllocator implements Allocator, MemoryUsage, Resettable, 
     /** Blocks in use. */
     private long live() {
         return shared ? (long) LIVE.getVolatile(this) : liveBlocks;
-    }
-
-    private void lockIfShared() {
-        if (shared) {
-            lock.lock();
-        }
-    }
-
-    private void unlockIfShared() {
-        if (shared) {
-            lock.unlock();
-        }
-    }
-
-    /** Confined: the owner thread, not closed. Thread-safe: not closed. */
-    private void checkOpen() {
-        if (shared) {
-            if (closed) {
-                throw Ownership.closed(toString());
-            }
-        } else {
-            checkOwner();
-        }
-    }
-
-    private void checkOwner() {
-        if (owner != Thread.currentThread()) {
-            throw owner == null ? Ownership.closed(toString()) : Ownership.wrongThread(toString(), owner);
-        }
     }
 
     private AllocationException invalidRequest(long byteSize, long byteAlignment) {

@@ -1,20 +1,15 @@
 package io.nebula.memory.stack;
 
 import io.nebula.memory.AllocationException;
-import io.nebula.memory.AllocationStatistics;
-import io.nebula.memory.Allocator;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakReport;
-import io.nebula.memory.MemoryUsage;
-import io.nebula.memory.Resettable;
-import io.nebula.memory.StatisticsProvider;
+import io.nebula.memory.internal.AllocatorBase;
 import io.nebula.memory.internal.CheckedMode;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Leaks;
 import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
-import io.nebula.memory.internal.StatisticsRecorder;
 import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
@@ -23,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -103,8 +97,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * Closing a stack that still holds allocations reports them under the config's {@link io.nebula.memory.LeakPolicy}:
  * their count (the depth) and bytes (the top, padding included), the frames opened and never closed, and in checked
  * mode where each allocation was made. The native memory is freed whatever the policy.
+ *
+ * <h2>Statistics</h2>
+ * With {@link StackConfig#trackStats()}, deallocations count pops; marker releases, frame closes and resets count
+ * as bulk releases ({@code resets}), with the bytes they popped, padding included, in {@code bytesFreed}.
  */
-public final class StackAllocator implements Allocator, MemoryUsage, Resettable, StatisticsProvider {
+public final class StackAllocator extends AllocatorBase {
 
     /** Alignment of the backing block: one cache line. */
     private static final long BLOCK_ALIGNMENT = 64;
@@ -112,26 +110,16 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
     /** The largest array length every JVM supports. */
     private static final int MAX_DEPTH = Integer.MAX_VALUE - 8;
 
-    private final Arena arena;
     private final MemorySegment memory;
     private final long base;
     private final long capacity;
     private final StackConfig config;
-    private final boolean shared;
     private final boolean checked;
     /** {@code shared || checked}: the hot paths branch once on it to leave the confined unchecked path as it was. */
     private final boolean guarded;
     private final boolean fill;
     private final byte pattern;
     private final boolean zeroOnRelease;
-    private final StatisticsRecorder stats;
-    /** Thread-safe stacks only: held by every call that reads or changes the stack. */
-    private final ReentrantLock lock;
-
-    /** Confined stacks: the thread that may use this allocator; {@code null} once closed. */
-    private Thread owner;
-    /** Thread-safe stacks: set once by close. */
-    private volatile boolean closed;
     /** Bytes in use, padding included: the offset where the next allocation's padding starts. */
     private long top;
 
@@ -163,24 +151,18 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
     }
 
     private StackAllocator(long capacity, StackConfig config) {
+        super(config.threadSafe(), config.trackStats(), config.leakPolicy());
         this.capacity = capacity;
         this.config = config;
-        this.shared = config.threadSafe();
         this.checked = CheckedMode.effective(config.checked());
         this.guarded = shared || checked;
-        this.arena = shared ? Arena.ofShared() : Arena.ofConfined();
         this.memory = NativeMemory.reserve(arena, capacity, BLOCK_ALIGNMENT, "StackAllocator");
         this.base = memory.address();
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
         this.zeroOnRelease = config.zeroOnRelease();
-        this.stats = config.trackStats() ? StatisticsRecorder.create(shared) : null;
-        this.lock = shared ? new ReentrantLock() : null;
-        this.owner = shared ? null : Thread.currentThread();
         this.checkedEntries = checked ? new CheckedEntry[starts.length] : null;
-        if (stats != null) {
-            Events.track(this);
-        }
+        trackStatistics();
     }
 
     /**
@@ -314,7 +296,7 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
         try {
             push(byteSize, byteAlignment);
             int n = depth - 1;
-            Arena own = shared ? Arena.ofShared() : Arena.ofConfined();
+            Arena own = newArena();
             MemorySegment segment;
             try {
                 segment = own.allocate(byteSize, byteAlignment);
@@ -677,64 +659,12 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
     /**
      * {@inheritDoc}
      *
-     * <p>Deallocations count pops; marker releases, frame closes and resets count as bulk releases
-     * ({@code resets}), with the bytes they popped, padding included, in {@code bytesFreed}.
+     * <p>For a stack: the live allocations and the bytes they hold, padding included, frames never closed, and in
+     * checked mode where each allocation was made. {@link #depth()} and {@link #usedBytes()} keep reporting what
+     * was live at the close.
      */
     @Override
-    public Optional<AllocationStatistics> statistics() {
-        return stats == null ? Optional.empty() : Optional.of(stats.snapshot(usedBytes()));
-    }
-
-    @Override
-    public boolean isClosed() {
-        return shared ? closed : owner == null;
-    }
-
-    /**
-     * Frees the native memory; every segment handed out becomes inaccessible. Closing again does nothing.
-     * {@link #depth()} and {@link #usedBytes()} keep reporting what was live at the close. Live allocations are
-     * reported under the config's {@link io.nebula.memory.LeakPolicy}. A thread-safe stack may be closed by any
-     * thread, once the other threads are done with it.
-     *
-     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined stack's owner,
-     *     or {@link ErrorCode#LEAK} when allocations are live and the leak policy is {@code FAIL} (the memory is
-     *     freed all the same)
-     */
-    @Override
-    public void close() {
-        LeakReport leaks;
-        if (shared) {
-            lock.lock();
-        }
-        try {
-            if (isClosed()) {
-                return;
-            }
-            if (!shared && owner != Thread.currentThread()) {
-                throw Ownership.wrongThread(toString(), owner);
-            }
-            leaks = leakReport();
-            if (shared) {
-                closed = true;
-            } else {
-                owner = null;
-            }
-            if (checked) {
-                closeEntries(0, depth);
-            }
-            arena.close();
-        } finally {
-            if (shared) {
-                lock.unlock();
-            }
-        }
-        if (stats != null) {
-            Events.untrack(this);
-        }
-        Leaks.report(config.leakPolicy(), leaks);
-    }
-
-    private LeakReport leakReport() {
+    protected LeakReport leakReport() {
         List<StackTraceElement[]> sites = new ArrayList<>();
         if (checked) {
             for (int i = 0; i < depth && sites.size() < LeakReport.MAX_SITES; i++) {
@@ -746,6 +676,13 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
         }
         String allocator = describe(openFrames > 0 ? ", frames never closed=" + openFrames : "");
         return new LeakReport(allocator, depth, top, sites);
+    }
+
+    @Override
+    protected void releaseCheckedArenas() {
+        if (checked) {
+            closeEntries(0, depth);
+        }
     }
 
     @Override
@@ -774,10 +711,9 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
     private void enter() {
         if (shared) {
             lock.lock();
-            if (closed) {
-                AllocationException error = Ownership.closed(toString());
+            if (isClosed()) {
                 lock.unlock();
-                throw error;
+                throw Ownership.closed(toString());
             }
         } else {
             checkOwner();
@@ -788,12 +724,6 @@ public final class StackAllocator implements Allocator, MemoryUsage, Resettable,
     private void exit() {
         if (shared) {
             lock.unlock();
-        }
-    }
-
-    private void checkOwner() {
-        if (owner != Thread.currentThread()) {
-            throw owner == null ? Ownership.closed(toString()) : Ownership.wrongThread(toString(), owner);
         }
     }
 
