@@ -6,6 +6,7 @@ import io.nebula.memory.annotation.Allocator;
 import io.nebula.memory.annotation.MemoryScope;
 import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.diagnostics.Message;
+import io.nebula.memory.processor.generation.GeneratedAnnotation;
 import io.nebula.memory.processor.generation.AllocatorWriter;
 import io.nebula.memory.processor.model.AllocatorModel;
 import io.nebula.memory.processor.validation.AllocatorResolution;
@@ -39,8 +40,7 @@ final class AllocatorStep implements ProcessingStep {
     AllocatorStep(ProcessingEnvironment environment, ErrorReporter reporter) {
         this.environment = environment;
         this.reporter = reporter;
-        this.writer = new AllocatorWriter(
-                environment.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null);
+        this.writer = new AllocatorWriter(GeneratedAnnotation.of(environment.getElementUtils()));
     }
 
     @Override

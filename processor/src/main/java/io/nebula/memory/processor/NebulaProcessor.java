@@ -2,6 +2,7 @@ package io.nebula.memory.processor;
 
 import com.google.auto.service.AutoService;
 import io.nebula.memory.processor.diagnostics.ErrorReporter;
+import io.nebula.memory.processor.generation.GeneratedAnnotation;
 import io.nebula.memory.processor.validation.Annotations;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,8 +30,6 @@ import javax.lang.model.element.TypeElement;
  */
 @AutoService(Processor.class)
 public final class NebulaProcessor extends AbstractProcessor {
-    private static final String GENERATED = "javax.annotation.processing.Generated";
-
     private final List<ProcessingStep> steps = new ArrayList<>();
     private final Map<ProcessingStep, Set<String>> deferred = new HashMap<>();
 
@@ -59,7 +58,7 @@ public final class NebulaProcessor extends AbstractProcessor {
     @Override
     public Set<String> getSupportedAnnotationTypes() {
         Set<String> annotations = new LinkedHashSet<>();
-        annotations.add(GENERATED);
+        annotations.add(GeneratedAnnotation.NAME);
         for (ProcessingStep step : steps) {
             annotations.addAll(step.annotations());
         }

@@ -5,6 +5,7 @@ import io.nebula.memory.annotation.Array;
 import io.nebula.memory.annotation.Struct;
 import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.diagnostics.Message;
+import io.nebula.memory.processor.generation.GeneratedAnnotation;
 import io.nebula.memory.processor.generation.StructWriter;
 import io.nebula.memory.processor.model.StructModel;
 import io.nebula.memory.processor.validation.Annotations;
@@ -38,8 +39,7 @@ final class StructStep implements ProcessingStep {
     StructStep(ProcessingEnvironment environment, ErrorReporter reporter) {
         this.environment = environment;
         this.reporter = reporter;
-        this.writer = new StructWriter(
-                environment.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null);
+        this.writer = new StructWriter(GeneratedAnnotation.of(environment.getElementUtils()));
     }
 
     @Override

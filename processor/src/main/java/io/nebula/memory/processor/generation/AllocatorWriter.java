@@ -39,24 +39,21 @@ import javax.lang.model.type.TypeMirror;
  * before calling the superclass method, give it back in {@code finally}.
  */
 public final class AllocatorWriter {
-    private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
-    private static final String PROCESSOR = "io.nebula.memory.processor.NebulaProcessor";
     private static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");
     private static final ClassName BLOCK_LOG = ClassName.get("io.nebula.memory.dsl", "BlockLog");
     private static final ClassName THREAD_LOCAL = ClassName.get(ThreadLocal.class);
     private static final ClassName CHECKPOINT = ClassName.get("io.nebula.memory.bump", "Checkpoint");
     private static final ClassName STACK_MARKER = ClassName.get("io.nebula.memory.stack", "StackMarker");
 
-    private final boolean generatedAvailable;
+    private final GeneratedAnnotation generated;
 
     /**
      * Creates a writer.
      *
-     * @param generatedAvailable whether {@code javax.annotation.processing.Generated} is visible to the code
-     *     being compiled
+     * @param generated the {@code @Generated} annotation of generated types
      */
-    public AllocatorWriter(boolean generatedAvailable) {
-        this.generatedAvailable = generatedAvailable;
+    public AllocatorWriter(GeneratedAnnotation generated) {
+        this.generated = generated;
     }
 
     /**
@@ -107,9 +104,7 @@ public final class AllocatorWriter {
                     .superclass(superType)
                     .addSuperinterface(AutoCloseable.class)
                     .addJavadoc(classJavadoc());
-            if (generatedAvailable) {
-                type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build());
-            }
+            generated.addTo(type);
             type.addField(allocatorClass, "allocator", Modifier.PRIVATE, Modifier.FINAL);
             if (settings.kind() == AllocatorKind.POOL) {
                 type.addField(perThreadLog() ? ParameterizedTypeName.get(THREAD_LOCAL, BLOCK_LOG) : BLOCK_LOG,

@@ -1,6 +1,5 @@
 package io.nebula.memory.processor.generation;
 
-import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
@@ -42,19 +41,16 @@ public final class StructWriter {
     private static final ClassName VALUE_LAYOUT = ClassName.get(PACKAGE, "ValueLayout");
     private static final ClassName BYTE_ORDER = ClassName.get("java.nio", "ByteOrder");
     private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
-    private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
-    private static final String PROCESSOR = "io.nebula.memory.processor.NebulaProcessor";
 
-    private final boolean generatedAvailable;
+    private final GeneratedAnnotation generated;
 
     /**
      * Creates a writer.
      *
-     * @param generatedAvailable whether {@code javax.annotation.processing.Generated} is visible to the code
-     *     being compiled (it is not in a named module that does not read {@code java.compiler})
+     * @param generated the {@code @Generated} annotation of generated types
      */
-    public StructWriter(boolean generatedAvailable) {
-        this.generatedAvailable = generatedAvailable;
+    public StructWriter(GeneratedAnnotation generated) {
+        this.generated = generated;
     }
 
     /**
@@ -89,9 +85,7 @@ public final class StructWriter {
                     .addOriginatingElement(model.element())
                     .addModifiers(modifiers(Modifier.FINAL))
                     .addJavadoc(classJavadoc());
-            if (generatedAvailable) {
-                type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build());
-            }
+            generated.addTo(type);
             byteOrderConstants(type);
             constants(type);
             type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
