@@ -25,13 +25,10 @@ import java.util.concurrent.TimeUnit;
  * <p>The work, in every variant: allocate one zeroed {@link Particle} (40 bytes) in a 4 KiB bump allocator, write
  * two fields, read them back, release the particle on return. The variants:
  * <ul>
- *   <li>{@code generated}: {@code ScopedWork_Memory.step}, the generated override (a {@link BumpScope} in
- *       try/finally around {@code super.step});</li>
- *   <li>{@code handWrittenScope}: the same written by hand, {@code allocator.scope()} in try/finally;</li>
- *   <li>{@code handWrittenCheckpoint}: the cheapest hand-written form, one {@link Checkpoint} taken at setup and
- *       {@code restore}d in {@code finally} by every call. Taking a fresh checkpoint per call and restoring it is
- *       not an option: {@code restore} keeps the checkpoint live, so the allocator's checkpoint stack would grow
- *       by one entry per call.</li>
+ *   <li>{@code generated}: {@code ScopedWork_Memory.step}, the generated override (a {@link Checkpoint} taken,
+ *       and restored in {@code finally}, around {@code super.step});</li>
+ *   <li>{@code handWrittenCheckpoint}: the same written by hand;</li>
+ *   <li>{@code handWrittenScope}: a {@link BumpScope} in try/finally instead, the form most users write.</li>
  * </ul>
  */
 @State(Scope.Thread)
