@@ -1,8 +1,5 @@
 package io.nebula.memory;
 
-import io.nebula.memory.internal.Events;
-
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,10 +23,15 @@ import java.util.Optional;
  *
  * <p>A failed call never changes the allocator's state: after catching this exception the allocator is exactly as
  * it was before the call.
+ *
+ * <p>The exception is a plain value: creating one has no side effect. The library's allocators record a
+ * {@code nebula.memory.AllocationError} flight-recorder event where they throw it. The constructor is public so
+ * that an {@link Allocator} of your own can honour the interface's contract, which says every failure is an
+ * {@code AllocationException}.
  */
 public final class AllocationException extends RuntimeException {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /**
      * The size and alignment of the request that failed.
@@ -47,25 +49,33 @@ public final class AllocationException extends RuntimeException {
     private final String details;
     private final String[] suggestions;
 
-    private AllocationException(Builder builder) {
-        super(format(builder));
-        this.code = builder.code;
-        this.allocator = builder.allocator;
-        this.request = builder.request;
-        this.availableBytes = builder.availableBytes;
-        this.usedBytes = builder.usedBytes;
-        this.details = builder.details;
-        this.suggestions = builder.suggestions.toArray(String[]::new);
-    }
-
     /**
-     * Starts building an exception with the given code.
+     * Creates the exception from its parts; its message is rendered from them.
      *
-     * @param code what went wrong
-     * @return a builder
+     * @param code           what went wrong
+     * @param allocator      a description of the allocator, such as its {@code toString()}; empty when none
+     * @param request        the request that failed, or {@code null} when the error concerns no request
+     * @param availableBytes the bytes available when the error happened, or {@code -1} when not known
+     * @param usedBytes      the bytes in use when the error happened, or {@code -1} when not known
+     * @param details        the numbers and objects involved; empty when none
+     * @param suggestions    what to do about it, most likely fix first; at least one
+     * @throws IllegalArgumentException when {@code suggestions} is empty
      */
-    public static Builder builder(ErrorCode code) {
-        return new Builder(code);
+    public AllocationException(ErrorCode code, String allocator, Request request, long availableBytes,
+                               long usedBytes, String details, List<String> suggestions) {
+        super(format(Objects.requireNonNull(code, "code"), Objects.requireNonNull(allocator, "allocator"), request,
+                availableBytes, usedBytes, Objects.requireNonNull(details, "details"),
+                List.copyOf(suggestions)));
+        if (suggestions.isEmpty()) {
+            throw new IllegalArgumentException("an AllocationException must suggest what to do");
+        }
+        this.code = code;
+        this.allocator = allocator;
+        this.request = request;
+        this.availableBytes = availableBytes;
+        this.usedBytes = usedBytes;
+        this.details = details;
+        this.suggestions = suggestions.toArray(String[]::new);
     }
 
     /**
@@ -131,116 +141,28 @@ public final class AllocationException extends RuntimeException {
         return List.of(suggestions);
     }
 
-    private static String format(Builder b) {
+    private static String format(ErrorCode code, String allocator, Request request, long availableBytes,
+                                 long usedBytes, String details, List<String> suggestions) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append("Memory allocation error: ").append(b.code.title()).append(" [").append(b.code.name()).append(']');
-        if (!b.allocator.isEmpty()) {
-            sb.append("\n   Allocator: ").append(b.allocator);
+        sb.append("Memory allocation error: ").append(code.title()).append(" [").append(code.name()).append(']');
+        if (!allocator.isEmpty()) {
+            sb.append("\n   Allocator: ").append(allocator);
         }
-        if (b.request != null) {
-            sb.append("\n   Layout:    ").append(b.request.byteSize()).append(" bytes (alignment ")
-                    .append(b.request.byteAlignment()).append(')');
+        if (request != null) {
+            sb.append("\n   Layout:    ").append(request.byteSize()).append(" bytes (alignment ")
+                    .append(request.byteAlignment()).append(')');
         }
-        if (b.availableBytes >= 0 || b.usedBytes >= 0) {
-            sb.append("\n   Memory:    ").append(b.availableBytes >= 0 ? b.availableBytes + " bytes available" : "?")
-                    .append(", ").append(b.usedBytes >= 0 ? b.usedBytes + " bytes used" : "?");
+        if (availableBytes >= 0 || usedBytes >= 0) {
+            sb.append("\n   Memory:    ").append(availableBytes >= 0 ? availableBytes + " bytes available" : "?")
+                    .append(", ").append(usedBytes >= 0 ? usedBytes + " bytes used" : "?");
         }
-        if (!b.details.isEmpty()) {
-            sb.append("\n   Details:   ").append(b.details);
+        if (!details.isEmpty()) {
+            sb.append("\n   Details:   ").append(details);
         }
         sb.append("\nSuggestions:");
-        for (int i = 0; i < b.suggestions.size(); i++) {
-            sb.append("\n   ").append(i + 1).append(". ").append(b.suggestions.get(i));
+        for (int i = 0; i < suggestions.size(); i++) {
+            sb.append("\n   ").append(i + 1).append(". ").append(suggestions.get(i));
         }
         return sb.toString();
-    }
-
-    /** Collects the parts of an {@link AllocationException}. */
-    public static final class Builder {
-        private final ErrorCode code;
-        private String allocator = "";
-        private Request request;
-        private long availableBytes = -1;
-        private long usedBytes = -1;
-        private String details = "";
-        private final List<String> suggestions = new ArrayList<>(4);
-
-        private Builder(ErrorCode code) {
-            this.code = Objects.requireNonNull(code, "code");
-        }
-
-        /**
-         * Names the allocator that failed.
-         *
-         * @param description the allocator's {@code toString()}
-         * @return this builder
-         */
-        public Builder allocator(String description) {
-            this.allocator = Objects.requireNonNull(description, "description");
-            return this;
-        }
-
-        /**
-         * Records the request that failed.
-         *
-         * @param byteSize      requested size
-         * @param byteAlignment requested alignment
-         * @return this builder
-         */
-        public Builder request(long byteSize, long byteAlignment) {
-            this.request = new Request(byteSize, byteAlignment);
-            return this;
-        }
-
-        /**
-         * Records the allocator's memory state.
-         *
-         * @param available bytes available
-         * @param used      bytes used
-         * @return this builder
-         */
-        public Builder memory(long available, long used) {
-            this.availableBytes = available;
-            this.usedBytes = used;
-            return this;
-        }
-
-        /**
-         * Sets the detail sentence.
-         *
-         * @param text the numbers and objects involved
-         * @return this builder
-         */
-        public Builder details(String text) {
-            this.details = Objects.requireNonNull(text, "text");
-            return this;
-        }
-
-        /**
-         * Adds a suggestion; they are numbered in the order added.
-         *
-         * @param suggestion what the user can do
-         * @return this builder
-         */
-        public Builder suggest(String suggestion) {
-            suggestions.add(Objects.requireNonNull(suggestion, "suggestion"));
-            return this;
-        }
-
-        /**
-         * Builds the exception, and records it as a {@value io.nebula.memory.jfr.AllocationErrorEvent#NAME} flight-recorder event when
-         * that event is enabled.
-         *
-         * @return the exception
-         * @throws IllegalStateException when no suggestion was added
-         */
-        public AllocationException build() {
-            if (suggestions.isEmpty()) {
-                throw new IllegalStateException("an AllocationException must suggest what to do");
-            }
-            AllocationException error = new AllocationException(this);
-            Events.allocationError(error);
-            return error;
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.nebula.memory;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -65,15 +66,13 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
         Objects.requireNonNull(segment, "segment");
         Objects.requireNonNull(layout, "layout");
         if (segment.byteSize() != layout.byteSize() || segment.address() % layout.byteAlignment() != 0) {
-            throw AllocationException.builder(ErrorCode.LAYOUT_MISMATCH)
-                    .allocator(toString())
-                    .request(layout.byteSize(), layout.byteAlignment())
-                    .details("the segment (" + segment.byteSize() + " bytes at address 0x"
+            throw new AllocationException(ErrorCode.LAYOUT_MISMATCH, toString(),
+                    new AllocationException.Request(layout.byteSize(), layout.byteAlignment()), -1, -1,
+                    "the segment (" + segment.byteSize() + " bytes at address 0x"
                             + Long.toHexString(segment.address()) + ") does not have the size and alignment of "
-                            + layout)
-                    .suggest("Pass the layout the segment was allocated with.")
-                    .suggest("Use deallocate(segment) when the layout is not known.")
-                    .build();
+                            + layout,
+                    List.of("Pass the layout the segment was allocated with.",
+                            "Use deallocate(segment) when the layout is not known."));
         }
         deallocate(segment);
     }

@@ -5,6 +5,7 @@ import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakReport;
 import io.nebula.memory.internal.AllocatorBase;
 import io.nebula.memory.internal.CheckedMode;
+import io.nebula.memory.internal.Failure;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Requests;
@@ -150,12 +151,12 @@ public final class BumpAllocator extends AllocatorBase {
     public static BumpAllocator create(long capacity, BumpConfig config) {
         Objects.requireNonNull(config, "config");
         if (capacity < 1) {
-            throw AllocationException.builder(ErrorCode.INVALID_SIZE)
+            throw Events.allocationError(Failure.of(ErrorCode.INVALID_SIZE)
                     .allocator("BumpAllocator")
                     .request(capacity, BLOCK_ALIGNMENT)
                     .details("the capacity must be at least 1 byte, was " + capacity)
                     .suggest("Pass the total bytes the arena must hold between resets, for example 64 * 1024.")
-                    .build();
+                    .build());
         }
         return new BumpAllocator(capacity, config);
     }
@@ -232,7 +233,7 @@ public final class BumpAllocator extends AllocatorBase {
         long current = top;
         long start = Requests.alignUp(base + current, byteAlignment) - base;
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
-            throw allocationFailure(byteSize, byteAlignment, current);
+            throw Events.allocationError(allocationFailure(byteSize, byteAlignment, current));
         }
         long end = start + byteSize;
         top = end;
@@ -248,7 +249,7 @@ public final class BumpAllocator extends AllocatorBase {
         while (true) {
             long start = Requests.alignUp(base + current, byteAlignment) - base;
             if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
-                throw allocationFailure(byteSize, byteAlignment, current);
+                throw Events.allocationError(allocationFailure(byteSize, byteAlignment, current));
             }
             long end = start + byteSize;
             long witness = (long) TOP.compareAndExchange(this, current, end);
@@ -306,17 +307,17 @@ public final class BumpAllocator extends AllocatorBase {
         Objects.requireNonNull(segment, "segment");
         checkOpen();
         if (checked && !segment.scope().isAlive()) {
-            throw AllocationException.builder(ErrorCode.USE_AFTER_FREE)
+            throw Events.allocationError(Failure.of(ErrorCode.USE_AFTER_FREE)
                     .allocator(toString())
                     .request(segment.byteSize(), 1)
                     .memory(availableBytes(), usedBytes())
                     .details("the segment (" + segment.byteSize() + " bytes) was released by an earlier restore or"
                             + " reset of this arena")
                     .suggest("Do not keep segments past the scope or checkpoint they were allocated in.")
-                    .build();
+                    .build());
         }
         if (!owns(segment)) {
-            throw foreign(segment);
+            throw Events.allocationError(foreign(segment));
         }
     }
 
@@ -419,11 +420,11 @@ public final class BumpAllocator extends AllocatorBase {
 
     private void validate(Checkpoint checkpoint) {
         if (checkpoint.owner != this) {
-            throw invalidCheckpoint(checkpoint, "it was taken on another allocator, " + checkpoint.owner);
+            throw Events.allocationError(invalidCheckpoint(checkpoint, "it was taken on another allocator, " + checkpoint.owner));
         }
         if (checkpoint.depth >= checkpointDepth || checkpointIds[checkpoint.depth] != checkpoint.id) {
-            throw invalidCheckpoint(checkpoint, "it was discarded by an earlier restore (of it or of an enclosing"
-                    + " checkpoint), the close of its scope, or reset(); " + checkpointDepth + " checkpoint(s) are live");
+            throw Events.allocationError(invalidCheckpoint(checkpoint, "it was discarded by an earlier restore (of it or of an enclosing"
+                    + " checkpoint), the close of its scope, or reset(); " + checkpointDepth + " checkpoint(s) are live"));
         }
     }
 
@@ -576,7 +577,7 @@ public final class BumpAllocator extends AllocatorBase {
         }
         long start = Requests.alignUp(base + current, byteAlignment) - base;
         long padding = start - current;
-        AllocationException.Builder error = AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
+        Failure error = Failure.of(ErrorCode.OUT_OF_MEMORY)
                 .allocator(toString())
                 .request(byteSize, byteAlignment)
                 .memory(capacity - current, current)
@@ -597,7 +598,7 @@ public final class BumpAllocator extends AllocatorBase {
     }
 
     private AllocationException foreign(MemorySegment segment) {
-        return AllocationException.builder(ErrorCode.FOREIGN_SEGMENT)
+        return Failure.of(ErrorCode.FOREIGN_SEGMENT)
                 .allocator(toString())
                 .request(segment.byteSize(), 1)
                 .memory(availableBytes(), usedBytes())
@@ -610,7 +611,7 @@ public final class BumpAllocator extends AllocatorBase {
     }
 
     private AllocationException invalidCheckpoint(Checkpoint checkpoint, String why) {
-        return AllocationException.builder(ErrorCode.INVALID_CHECKPOINT)
+        return Failure.of(ErrorCode.INVALID_CHECKPOINT)
                 .allocator(toString())
                 .memory(availableBytes(), usedBytes())
                 .details(checkpoint + " cannot be restored: " + why)

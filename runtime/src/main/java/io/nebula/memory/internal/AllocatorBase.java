@@ -72,7 +72,7 @@ public abstract class AllocatorBase implements Allocator, MemoryUsage, Resettabl
      */
     protected final void checkOwner() {
         if (owner != Thread.currentThread()) {
-            throw owner == null ? Ownership.closed(toString()) : Ownership.wrongThread(toString(), owner);
+            throw Events.allocationError(owner == null ? Ownership.closed(toString()) : Ownership.wrongThread(toString(), owner));
         }
     }
 
@@ -83,7 +83,7 @@ public abstract class AllocatorBase implements Allocator, MemoryUsage, Resettabl
      */
     protected final void checkNotClosed() {
         if (closed) {
-            throw Ownership.closed(toString());
+            throw Events.allocationError(Ownership.closed(toString()));
         }
     }
 
@@ -150,7 +150,7 @@ public abstract class AllocatorBase implements Allocator, MemoryUsage, Resettabl
                 return;
             }
             if (!shared && owner != Thread.currentThread()) {
-                throw Ownership.wrongThread(toString(), owner);
+                throw Events.allocationError(Ownership.wrongThread(toString(), owner));
             }
             leaks = leakReport();
             if (shared) {

@@ -22,14 +22,16 @@ public final class Events {
     }
 
     /**
-     * Records an allocator error.
+     * Records an allocator error where the allocator throws it: {@code throw Events.allocationError(error);}.
      *
      * @param error the error being thrown
+     * @return {@code error}
      */
-    public static void allocationError(AllocationException error) {
+    public static AllocationException allocationError(AllocationException error) {
         if (AVAILABLE) {
             AllocationErrorEvent.emit(error);
         }
+        return error;
     }
 
     /**

@@ -28,14 +28,14 @@ public final class Leaks {
         switch (policy) {
             case IGNORE -> { }
             case WARN -> LOG.log(System.Logger.Level.WARNING, report.describe());
-            case FAIL -> throw AllocationException.builder(ErrorCode.LEAK)
+            case FAIL -> throw Events.allocationError(Failure.of(ErrorCode.LEAK)
                     .allocator(report.allocator())
                     .details(report.describe())
                     .suggest("Give back every allocation (close every scope or frame) before closing the allocator.")
                     .suggest("Run with -D" + CheckedMode.PROPERTY + "=true to see where each leaked allocation "
                             + "was made.")
                     .suggest("If dropping live allocations at close is intended, use LeakPolicy.IGNORE.")
-                    .build();
+                    .build());
         }
     }
 }

@@ -28,13 +28,13 @@ public final class NativeMemory {
             return arena.allocate(bytes, alignment);
         } catch (OutOfMemoryError | IllegalArgumentException e) {
             arena.close();
-            throw AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
+            throw Events.allocationError(Failure.of(ErrorCode.OUT_OF_MEMORY)
                     .allocator(kind)
                     .request(bytes, alignment)
                     .details("the system could not reserve " + bytes + " bytes of native memory: " + e.getMessage())
                     .suggest("Ask for a smaller capacity.")
                     .suggest("Free native memory held elsewhere (other arenas, direct buffers) first.")
-                    .build();
+                    .build());
         }
     }
 }

@@ -16,7 +16,7 @@ public final class Ownership {
      * @return the error to throw
      */
     public static AllocationException closed(String allocator) {
-        return AllocationException.builder(ErrorCode.CLOSED)
+        return Failure.of(ErrorCode.CLOSED)
                 .allocator(allocator)
                 .details("the allocator was closed and its native memory freed")
                 .suggest("Do not use an allocator after close(); create a new one.")
@@ -33,7 +33,7 @@ public final class Ownership {
      */
     public static AllocationException wrongThread(String allocator, Thread owner) {
         Thread current = Thread.currentThread();
-        return AllocationException.builder(ErrorCode.WRONG_THREAD)
+        return Failure.of(ErrorCode.WRONG_THREAD)
                 .allocator(allocator)
                 .details("the allocator is confined to thread \"" + owner.getName() + "\" (id " + owner.threadId()
                         + ") but was used from thread \"" + current.getName() + "\" (id " + current.threadId() + ")")

@@ -44,7 +44,7 @@ public final class Requests {
     public static AllocationException invalidRequest(String allocator, long byteSize, long alignment,
                                                      long available, long used) {
         if (byteSize < 0) {
-            return AllocationException.builder(ErrorCode.INVALID_SIZE)
+            return Failure.of(ErrorCode.INVALID_SIZE)
                     .allocator(allocator).request(byteSize, alignment).memory(available, used)
                     .details("the size is negative: " + byteSize + " bytes")
                     .suggest("Pass a size of zero or more bytes; check the arithmetic that computed " + byteSize + ".")
@@ -52,7 +52,7 @@ public final class Requests {
         }
         if (!isPowerOfTwo(alignment)) {
             long lower = alignment > 0 ? Long.highestOneBit(alignment) : 1;
-            return AllocationException.builder(ErrorCode.INVALID_ALIGNMENT)
+            return Failure.of(ErrorCode.INVALID_ALIGNMENT)
                     .allocator(allocator).request(byteSize, alignment).memory(available, used)
                     .details("the alignment " + alignment + " is not a positive power of two")
                     .suggest("Use a power of two such as " + lower

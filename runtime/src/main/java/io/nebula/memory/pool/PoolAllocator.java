@@ -5,6 +5,7 @@ import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakReport;
 import io.nebula.memory.internal.AllocatorBase;
 import io.nebula.memory.internal.CheckedMode;
+import io.nebula.memory.internal.Failure;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Leaks;
 import io.nebula.memory.internal.NativeMemory;
@@ -269,38 +270,38 @@ public final class PoolAllocator extends AllocatorBase {
     public static PoolAllocator create(long blockSize, long blockAlignment, int blockCount, PoolConfig config) {
         Objects.requireNonNull(config, "config");
         if (blockSize < 1) {
-            throw invalidShape(ErrorCode.INVALID_SIZE, blockSize, blockAlignment,
+            throw Events.allocationError(invalidShape(ErrorCode.INVALID_SIZE, blockSize, blockAlignment,
                     "the block size must be at least 1 byte, was " + blockSize,
-                    "Pass the size of the objects the pool holds, for example layout.byteSize().");
+                    "Pass the size of the objects the pool holds, for example layout.byteSize()."));
         }
         if (!Requests.isPowerOfTwo(blockAlignment)) {
             long lower = blockAlignment > 0 ? Long.highestOneBit(blockAlignment) : 1;
-            throw invalidShape(ErrorCode.INVALID_ALIGNMENT, blockSize, blockAlignment,
+            throw Events.allocationError(invalidShape(ErrorCode.INVALID_ALIGNMENT, blockSize, blockAlignment,
                     "the block alignment " + blockAlignment + " is not a positive power of two",
                     "Use a power of two such as " + lower + (lower < (1L << 62) ? " or " + (lower << 1) : "")
-                            + ", or take it from a layout: layout.byteAlignment().");
+                            + ", or take it from a layout: layout.byteAlignment()."));
         }
         if (blockCount < 1) {
-            throw invalidShape(ErrorCode.INVALID_SIZE, blockSize, blockAlignment,
+            throw Events.allocationError(invalidShape(ErrorCode.INVALID_SIZE, blockSize, blockAlignment,
                     "the block count must be at least 1, was " + blockCount,
-                    "Pass the number of blocks the pool must hold at once, for example 1024.");
+                    "Pass the number of blocks the pool must hold at once, for example 1024."));
         }
         if (blockCount > config.maxBlocks()) {
-            throw invalidShape(ErrorCode.INVALID_SIZE, blockSize, blockAlignment,
+            throw Events.allocationError(invalidShape(ErrorCode.INVALID_SIZE, blockSize, blockAlignment,
                     "the block count " + blockCount + " exceeds the configured maxBlocks " + config.maxBlocks(),
                     "Pass a block count of at most " + config.maxBlocks() + ", or raise the bound with"
-                            + " PoolConfig.withMaxBlocks(" + blockCount + ").");
+                            + " PoolConfig.withMaxBlocks(" + blockCount + ")."));
         }
         long stride = blockSize > MAX_CHUNK_BYTES ? -1 : strideOf(blockSize, blockAlignment);
         if (stride < 0 || stride > MAX_CHUNK_BYTES / blockCount) {
             long perChunk = stride < 0 ? 0 : MAX_CHUNK_BYTES / stride;
-            throw invalidShape(ErrorCode.INVALID_SIZE, blockSize, blockAlignment,
+            throw Events.allocationError(invalidShape(ErrorCode.INVALID_SIZE, blockSize, blockAlignment,
                     blockCount + " blocks of " + blockSize + " bytes (alignment " + blockAlignment
                             + ") do not fit in one chunk of at most " + MAX_CHUNK_BYTES + " bytes (512 GiB)",
                     perChunk > 0
                             ? "Use at most " + perChunk + " blocks per chunk, with allowGrowth in PoolConfig to"
                                     + " add chunks as needed."
-                            : "Blocks this large belong in their own arena, not a pool.");
+                            : "Blocks this large belong in their own arena, not a pool."));
         }
         return new PoolAllocator(blockSize, blockAlignment, blockCount, stride, config);
     }
@@ -311,7 +312,7 @@ public final class PoolAllocator extends AllocatorBase {
 
     private static AllocationException invalidShape(ErrorCode code, long blockSize, long blockAlignment,
                                                     String details, String suggestion) {
-        return AllocationException.builder(code)
+        return Failure.of(code)
                 .allocator("PoolAllocator")
                 .request(blockSize, blockAlignment)
                 .details(details)
@@ -419,7 +420,7 @@ public final class PoolAllocator extends AllocatorBase {
     public MemorySegment segmentOf(long handle) {
         ChunkTable table = table();
         if ((handle >>> CHUNK_SHIFT) >= table.count) {
-            throw unknownChunk(table, handle);
+            throw Events.allocationError(unknownChunk(table, handle));
         }
         return table.segments[(int) (handle >>> CHUNK_SHIFT)];
     }
@@ -485,7 +486,7 @@ public final class PoolAllocator extends AllocatorBase {
         checkOwner();
         if (byteSize < 0 || byteSize > blockSize || !Requests.isPowerOfTwo(byteAlignment)
                 || byteAlignment > blockAlignment) {
-            throw invalidRequest(byteSize, byteAlignment);
+            throw Events.allocationError(invalidRequest(byteSize, byteAlignment));
         }
         if (checked) {
             return checkedSegment(take(byteSize, byteAlignment), byteSize);
@@ -498,7 +499,7 @@ public final class PoolAllocator extends AllocatorBase {
         checkNotClosed();
         if (byteSize < 0 || byteSize > blockSize || !Requests.isPowerOfTwo(byteAlignment)
                 || byteAlignment > blockAlignment) {
-            throw invalidRequest(byteSize, byteAlignment);
+            throw Events.allocationError(invalidRequest(byteSize, byteAlignment));
         }
         long handle = takeShared(byteSize, byteAlignment);
         if (checked) {
@@ -514,7 +515,7 @@ public final class PoolAllocator extends AllocatorBase {
             segment = checkedBlocks.segmentFor(handle, byteSize, blockAlignment);
         } catch (OutOfMemoryError e) {
             giveBack(table(), (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, byteSize, null);
-            throw checkedSegmentFailure(byteSize, e);
+            throw Events.allocationError(checkedSegmentFailure(byteSize, e));
         }
         if (fill) {
             MemoryKernels.fill(segment, 0, segment.byteSize(), pattern);
@@ -686,15 +687,15 @@ public final class PoolAllocator extends AllocatorBase {
     /** Returns {@code table} with one more chunk, or throws {@link ErrorCode#OUT_OF_MEMORY}. */
     private ChunkTable withNewChunk(ChunkTable table, long byteSize, long byteAlignment) {
         if (!config.allowGrowth() || table.totalBlocks >= config.maxBlocks() || table.count == maxChunks) {
-            throw outOfMemory(table, byteSize, byteAlignment, null);
+            throw Events.allocationError(outOfMemory(table, byteSize, byteAlignment, null));
         }
         int blocks = (int) Math.min(chunkBlocks, config.maxBlocks() - table.totalBlocks);
         MemorySegment chunk;
         try {
             chunk = arena.allocate(blocks * stride, chunkAlignment);
         } catch (OutOfMemoryError | IllegalArgumentException e) {
-            throw outOfMemory(table, byteSize, byteAlignment, "the system could not reserve " + blocks * stride
-                    + " bytes of native memory for a new chunk of " + blocks + " blocks: " + e.getMessage());
+            throw Events.allocationError(outOfMemory(table, byteSize, byteAlignment, "the system could not reserve " + blocks * stride
+                    + " bytes of native memory for a new chunk of " + blocks + " blocks: " + e.getMessage()));
         }
         return table.with(chunk, blocks, granuleShift);
     }
@@ -723,7 +724,7 @@ public final class PoolAllocator extends AllocatorBase {
         checkOwner();
         ChunkTable table = chunks;
         if ((handle >>> CHUNK_SHIFT) >= table.count) {
-            throw unknownChunk(table, handle);
+            throw Events.allocationError(unknownChunk(table, handle));
         }
         if (checked) {
             giveBackCheckedBlock(table, (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
@@ -736,7 +737,7 @@ public final class PoolAllocator extends AllocatorBase {
         checkNotClosed();
         ChunkTable table = table();
         if ((handle >>> CHUNK_SHIFT) >= table.count) {
-            throw unknownChunk(table, handle);
+            throw Events.allocationError(unknownChunk(table, handle));
         }
         if (checked) {
             giveBackCheckedBlock(table, (int) (handle >>> CHUNK_SHIFT), handle & OFFSET_MASK, blockSize, null);
@@ -771,7 +772,7 @@ public final class PoolAllocator extends AllocatorBase {
         ChunkTable table = chunks;
         int chunk = table.chunkContaining(segment.address());
         if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
-            throw foreignSegment(table, segment, chunk);
+            throw Events.allocationError(foreignSegment(table, segment, chunk));
         }
         release(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
     }
@@ -785,7 +786,7 @@ public final class PoolAllocator extends AllocatorBase {
         ChunkTable table = table();
         int chunk = table.chunkContaining(segment.address());
         if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
-            throw foreignSegment(table, segment, chunk);
+            throw Events.allocationError(foreignSegment(table, segment, chunk));
         }
         releaseShared(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
     }
@@ -796,12 +797,12 @@ public final class PoolAllocator extends AllocatorBase {
      */
     private void deallocateChecked(MemorySegment segment) {
         if (!segment.scope().isAlive()) {
-            throw useAfterFree(segment);
+            throw Events.allocationError(useAfterFree(segment));
         }
         CheckedBlocks.Entry entry = checkedBlocks.find(segment);
         if (entry != null) {
             if (!checkedBlocks.remove(entry)) {
-                throw useAfterFree(segment);   // another thread gave it back first
+                throw Events.allocationError(useAfterFree(segment));   // another thread gave it back first
             }
             entry.arena().close();
             long handle = entry.handle();
@@ -811,7 +812,7 @@ public final class PoolAllocator extends AllocatorBase {
         ChunkTable table = table();
         int chunk = table.chunkContaining(segment.address());
         if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
-            throw foreignSegment(table, segment, chunk);
+            throw Events.allocationError(foreignSegment(table, segment, chunk));
         }
         giveBackCheckedBlock(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
     }
@@ -823,9 +824,9 @@ public final class PoolAllocator extends AllocatorBase {
         CheckedBlocks.Entry entry = checkedBlocks.forget(handle);
         if (entry != null && entry.arena() != null) {
             checkedBlocks.restore(entry);
-            throw foreign((segment == null ? "the handle 0x" + Long.toHexString(handle) : "the segment")
+            throw Events.allocationError(foreign((segment == null ? "the handle 0x" + Long.toHexString(handle) : "the segment")
                     + " names a block that was handed out as a segment of its own in checked mode: give back that"
-                    + " segment instead");
+                    + " segment instead"));
         }
         try {
             giveBack(table, chunk, offset, byteSize, segment);
@@ -850,7 +851,7 @@ public final class PoolAllocator extends AllocatorBase {
         long[] allocated = table.allocated[chunk];
         if (offset >= table.limits[chunk] || (offset & ((1L << granuleShift) - 1)) != 0
                 || (allocated[(int) (granule >>> 6)] & (1L << granule)) == 0) {
-            throw releaseFailure(table, chunk, offset, segment);
+            throw Events.allocationError(releaseFailure(table, chunk, offset, segment));
         }
         allocated[(int) (granule >>> 6)] &= ~(1L << granule);
         table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, freeHead);
@@ -863,14 +864,14 @@ public final class PoolAllocator extends AllocatorBase {
 
     private void releaseShared(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
         if (offset >= table.limits[chunk] || (offset & ((1L << granuleShift) - 1)) != 0) {
-            throw releaseFailure(table, chunk, offset, segment);
+            throw Events.allocationError(releaseFailure(table, chunk, offset, segment));
         }
         long granule = offset >>> granuleShift;
         long bit = 1L << granule;
         // Of two threads giving back the same block, exactly one sees the bit set; the other changes nothing.
         long before = (long) BITS.getAndBitwiseAnd(table.allocated[chunk], (int) (granule >>> 6), ~bit);
         if ((before & bit) == 0) {
-            throw releaseFailure(table, chunk, offset, segment);
+            throw Events.allocationError(releaseFailure(table, chunk, offset, segment));
         }
         LIVE.getAndAdd(this, -1L);
         pushShared(table.segments[chunk], offset, (long) chunk << indexBits | indexOf(offset));
@@ -1042,9 +1043,9 @@ public final class PoolAllocator extends AllocatorBase {
         if (invalid != null) {
             return invalid;
         }
-        AllocationException.Builder error;
+        Failure error;
         if (byteSize > blockSize) {
-            error = AllocationException.builder(ErrorCode.INVALID_SIZE)
+            error = Failure.of(ErrorCode.INVALID_SIZE)
                     .details("the request is " + byteSize + " bytes but the pool's blocks are " + blockSize
                             + " bytes")
                     .suggest("Allocate objects of up to " + blockSize + " bytes from this pool, and larger ones from"
@@ -1052,7 +1053,7 @@ public final class PoolAllocator extends AllocatorBase {
                             + Math.max(byteAlignment, blockAlignment) + ", blockCount).")
                     .suggest("Or use a BumpAllocator or StackAllocator, which serve any size.");
         } else {
-            error = AllocationException.builder(ErrorCode.INVALID_ALIGNMENT)
+            error = Failure.of(ErrorCode.INVALID_ALIGNMENT)
                     .details("the request asks for alignment " + byteAlignment + " but the pool's blocks are aligned"
                             + " to " + blockAlignment + " bytes")
                     .suggest("Create the pool with block alignment " + byteAlignment + ": PoolAllocator.create("
@@ -1067,7 +1068,7 @@ public final class PoolAllocator extends AllocatorBase {
         if (stats != null) {
             stats.failed();
         }
-        AllocationException.Builder error = AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
+        Failure error = Failure.of(ErrorCode.OUT_OF_MEMORY)
                 .allocator(toString())
                 .request(byteSize, byteAlignment)
                 .memory(availableBytes(), usedBytes());
@@ -1120,7 +1121,7 @@ public final class PoolAllocator extends AllocatorBase {
     }
 
     private AllocationException foreign(String details) {
-        return AllocationException.builder(ErrorCode.FOREIGN_SEGMENT)
+        return Failure.of(ErrorCode.FOREIGN_SEGMENT)
                 .allocator(toString())
                 .memory(availableBytes(), usedBytes())
                 .details(details)
@@ -1147,7 +1148,7 @@ public final class PoolAllocator extends AllocatorBase {
         boolean handedOut = shared
                 ? ((long) chunk << indexBits | block) < (long) FRESH.getVolatile(this)
                 : chunk < frontierChunk || (chunk == frontierChunk && handle < frontier);
-        return AllocationException.builder(ErrorCode.DOUBLE_FREE)
+        return Failure.of(ErrorCode.DOUBLE_FREE)
                 .allocator(toString())
                 .memory(availableBytes(), usedBytes())
                 .details(what + " is block " + block + " of chunk " + chunk + ", which is already free: "
@@ -1159,7 +1160,7 @@ public final class PoolAllocator extends AllocatorBase {
     }
 
     private AllocationException useAfterFree(MemorySegment segment) {
-        return AllocationException.builder(ErrorCode.USE_AFTER_FREE)
+        return Failure.of(ErrorCode.USE_AFTER_FREE)
                 .allocator(toString())
                 .request(segment.byteSize(), 1)
                 .memory(availableBytes(), usedBytes())
@@ -1176,7 +1177,7 @@ public final class PoolAllocator extends AllocatorBase {
         if (stats != null) {
             stats.failed();
         }
-        return AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
+        return Failure.of(ErrorCode.OUT_OF_MEMORY)
                 .allocator(toString())
                 .request(byteSize, blockAlignment)
                 .memory(availableBytes(), usedBytes())

@@ -5,6 +5,7 @@ import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakReport;
 import io.nebula.memory.internal.AllocatorBase;
 import io.nebula.memory.internal.CheckedMode;
+import io.nebula.memory.internal.Failure;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Leaks;
 import io.nebula.memory.internal.NativeMemory;
@@ -189,12 +190,12 @@ public final class StackAllocator extends AllocatorBase {
     public static StackAllocator create(long capacity, StackConfig config) {
         Objects.requireNonNull(config, "config");
         if (capacity < 1) {
-            throw AllocationException.builder(ErrorCode.INVALID_SIZE)
+            throw Events.allocationError(Failure.of(ErrorCode.INVALID_SIZE)
                     .allocator("StackAllocator")
                     .request(capacity, BLOCK_ALIGNMENT)
                     .details("the capacity must be at least 1 byte, was " + capacity)
                     .suggest("Pass the most bytes the stack must hold at its deepest, for example 64 * 1024.")
-                    .build();
+                    .build());
         }
         return new StackAllocator(capacity, config);
     }
@@ -324,7 +325,7 @@ public final class StackAllocator extends AllocatorBase {
         long current = top;
         long start = Requests.alignUp(base + current, byteAlignment) - base;
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
-            throw allocationFailure(byteSize, byteAlignment);
+            throw Events.allocationError(allocationFailure(byteSize, byteAlignment));
         }
         int n = depth;
         if (n == starts.length) {
@@ -360,7 +361,7 @@ public final class StackAllocator extends AllocatorBase {
         int n = depth - 1;
         long offset = segment.address() - base;
         if (n < 0 || offset != starts[n] || segment.byteSize() != top - offset || !segment.isNative()) {
-            throw deallocationFailure(segment);
+            throw Events.allocationError(deallocationFailure(segment));
         }
         pop(n);
     }
@@ -370,7 +371,7 @@ public final class StackAllocator extends AllocatorBase {
         try {
             int n = depth - 1;
             if (n < 0 || !isEntry(n, segment)) {
-                throw deallocationFailure(segment);
+                throw Events.allocationError(deallocationFailure(segment));
             }
             popGuarded(n);
         } finally {
@@ -407,7 +408,7 @@ public final class StackAllocator extends AllocatorBase {
         checkOwner();
         int n = depth - 1;
         if (n < 0 || offset != starts[n]) {
-            throw deallocationFailure(offset);
+            throw Events.allocationError(deallocationFailure(offset));
         }
         pop(n);
     }
@@ -417,7 +418,7 @@ public final class StackAllocator extends AllocatorBase {
         try {
             int n = depth - 1;
             if (n < 0 || offset != starts[n]) {
-                throw deallocationFailure(offset);
+                throw Events.allocationError(deallocationFailure(offset));
             }
             popGuarded(n);
         } finally {
@@ -500,7 +501,7 @@ public final class StackAllocator extends AllocatorBase {
     private void releaseMarker(StackMarker marker) {
         int d = marker.depth;
         if (marker.owner != this || d > depth || (d > 0 && serials[d - 1] != marker.below)) {
-            throw invalidMarker(marker);
+            throw Events.allocationError(invalidMarker(marker));
         }
         releaseTo(d, marker.offset, "release");
     }
@@ -713,7 +714,7 @@ public final class StackAllocator extends AllocatorBase {
             lock.lock();
             if (isClosed()) {
                 lock.unlock();
-                throw Ownership.closed(toString());
+                throw Events.allocationError(Ownership.closed(toString()));
             }
         } else {
             checkOwner();
@@ -733,13 +734,13 @@ public final class StackAllocator extends AllocatorBase {
             if (stats != null) {
                 stats.failed();
             }
-            throw AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
+            throw Events.allocationError(Failure.of(ErrorCode.OUT_OF_MEMORY)
                     .allocator(toString())
                     .request(byteSize, byteAlignment)
                     .memory(availableBytes(), usedBytes())
                     .details("the stack already holds " + depth + " live allocations, the most it can track")
                     .suggest("Pop allocations, or release a marker, before allocating more.")
-                    .build();
+                    .build());
         }
         int newLength = (int) Math.min(2L * length, MAX_DEPTH);
         long[] newStarts = Arrays.copyOf(starts, newLength);
@@ -777,7 +778,7 @@ public final class StackAllocator extends AllocatorBase {
         }
         long start = Requests.alignUp(base + top, byteAlignment) - base;
         long padding = start - top;
-        AllocationException.Builder error = AllocationException.builder(ErrorCode.OUT_OF_MEMORY)
+        Failure error = Failure.of(ErrorCode.OUT_OF_MEMORY)
                 .allocator(toString())
                 .request(byteSize, byteAlignment)
                 .memory(availableBytes(), usedBytes())
@@ -828,7 +829,7 @@ public final class StackAllocator extends AllocatorBase {
     }
 
     private AllocationException useAfterFree(long size, String given) {
-        return AllocationException.builder(ErrorCode.USE_AFTER_FREE)
+        return Failure.of(ErrorCode.USE_AFTER_FREE)
                 .allocator(toString())
                 .request(size, 1)
                 .memory(availableBytes(), usedBytes())
@@ -863,7 +864,7 @@ public final class StackAllocator extends AllocatorBase {
     private AllocationException outOfOrder(long size, int index) {
         int above = depth - 1 - index;
         int topIndex = depth - 1;
-        return AllocationException.builder(ErrorCode.OUT_OF_ORDER)
+        return Failure.of(ErrorCode.OUT_OF_ORDER)
                 .allocator(toString())
                 .request(size >= 0 ? size : sizeOf(index), 1)
                 .memory(availableBytes(), usedBytes())
@@ -877,7 +878,7 @@ public final class StackAllocator extends AllocatorBase {
     }
 
     private AllocationException foreign(long size, String details) {
-        AllocationException.Builder error = AllocationException.builder(ErrorCode.FOREIGN_SEGMENT)
+        Failure error = Failure.of(ErrorCode.FOREIGN_SEGMENT)
                 .allocator(toString());
         if (size >= 0) {
             error.request(size, 1);
@@ -904,7 +905,7 @@ public final class StackAllocator extends AllocatorBase {
                     + " deallocation, the release of an older marker or frame, or reset) and index "
                     + (marker.depth - 1) + " now holds a newer allocation, so the marker was discarded";
         }
-        return AllocationException.builder(ErrorCode.INVALID_CHECKPOINT)
+        return Failure.of(ErrorCode.INVALID_CHECKPOINT)
                 .allocator(toString())
                 .memory(availableBytes(), usedBytes())
                 .details(marker + " cannot be released: " + why)

@@ -1,0 +1,115 @@
+package io.nebula.memory.internal;
+
+import io.nebula.memory.AllocationException;
+import io.nebula.memory.ErrorCode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Collects the parts of an {@link AllocationException}: the runtime's own way of writing one, part by part.
+ * Building has no side effect; the allocator that throws the result records it with
+ * {@link Events#allocationError(AllocationException)}.
+ */
+public final class Failure {
+
+    private final ErrorCode code;
+    private String allocator = "";
+    private long byteSize;
+    private long byteAlignment;
+    private boolean hasRequest;
+    private long availableBytes = -1;
+    private long usedBytes = -1;
+    private String details = "";
+    private final List<String> suggestions = new ArrayList<>(4);
+
+    private Failure(ErrorCode code) {
+        this.code = Objects.requireNonNull(code, "code");
+    }
+
+    /**
+     * Starts an exception with the given code.
+     *
+     * @param code what went wrong
+     * @return a builder
+     */
+    public static Failure of(ErrorCode code) {
+        return new Failure(code);
+    }
+
+    /**
+     * Names the allocator that failed.
+     *
+     * @param description the allocator's {@code toString()}
+     * @return this builder
+     */
+    public Failure allocator(String description) {
+        this.allocator = Objects.requireNonNull(description, "description");
+        return this;
+    }
+
+    /**
+     * Records the request that failed.
+     *
+     * @param size      requested size
+     * @param alignment requested alignment
+     * @return this builder
+     */
+    public Failure request(long size, long alignment) {
+        this.byteSize = size;
+        this.byteAlignment = alignment;
+        this.hasRequest = true;
+        return this;
+    }
+
+    /**
+     * Records the allocator's memory state.
+     *
+     * @param available bytes available
+     * @param used      bytes used
+     * @return this builder
+     */
+    public Failure memory(long available, long used) {
+        this.availableBytes = available;
+        this.usedBytes = used;
+        return this;
+    }
+
+    /**
+     * Sets the detail sentence.
+     *
+     * @param text the numbers and objects involved
+     * @return this builder
+     */
+    public Failure details(String text) {
+        this.details = Objects.requireNonNull(text, "text");
+        return this;
+    }
+
+    /**
+     * Adds a suggestion; they are numbered in the order added.
+     *
+     * @param suggestion what the user can do
+     * @return this builder
+     */
+    public Failure suggest(String suggestion) {
+        suggestions.add(Objects.requireNonNull(suggestion, "suggestion"));
+        return this;
+    }
+
+    /**
+     * Builds the exception. Records nothing: see the class documentation.
+     *
+     * @return the exception
+     * @throws IllegalStateException when no suggestion was added
+     */
+    public AllocationException build() {
+        if (suggestions.isEmpty()) {
+            throw new IllegalStateException("an AllocationException must suggest what to do");
+        }
+        return new AllocationException(code, allocator,
+                hasRequest ? new AllocationException.Request(byteSize, byteAlignment) : null,
+                availableBytes, usedBytes, details, suggestions);
+    }
+}
