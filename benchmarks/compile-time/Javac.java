@@ -112,13 +112,13 @@ final class Javac {
     /** The processor build once more, with a flight recording and javac's list of rounds. */
     Result compileProfiled(SyntheticProject project, Path recording, int samplePeriodMillis)
             throws IOException, InterruptedException {
-        List<String> jvm = List.of(
+        List<String> profiling = List.of(
                 "-J-XX:StartFlightRecording:filename=" + recording + ",settings=profile,"
                         + "jdk.ExecutionSample#period=" + samplePeriodMillis + "ms,"
                         + "jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=" + samplePeriodMillis + "ms",
                 "-J-XX:FlightRecorderOptions:stackdepth=2048",
                 "-XprintRounds");
-        return run(CompileTimeBenchmark.Build.PROCESSOR, project.allSources(), jvm);
+        return run(CompileTimeBenchmark.Build.PROCESSOR, project.allSources(), profiling);
     }
 
     /** The rounds javac printed for {@code -XprintRounds} in the last run: the number of input files of each. */
@@ -183,5 +183,4 @@ final class Javac {
         return new Result(wall, watch.cpuNanos(), watch.threadTimes(), watch.peakRssKib(),
                 Machine.otherCpus(before, after, wall, watch.cpuNanos()));
     }
-
 }
