@@ -4,6 +4,8 @@ import com.google.auto.service.AutoService;
 import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.generation.GeneratedAnnotation;
 import io.nebula.memory.processor.validation.Annotations;
+import io.nebula.memory.processor.validation.GeneratedTypes;
+import io.nebula.memory.processor.validation.Placements;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,9 +42,10 @@ public final class NebulaProcessor extends AbstractProcessor {
     @Override
     public synchronized void init(ProcessingEnvironment environment) {
         super.init(environment);
-        ErrorReporter reporter = new ErrorReporter(environment.getMessager());
-        steps.add(new StructStep(environment, reporter));
-        steps.add(new AllocatorStep(environment, reporter));
+        ErrorReporter reporter = new ErrorReporter(environment.getMessager(), Placements.forEnvironment(environment));
+        GeneratedTypes generated = new GeneratedTypes(environment);
+        steps.add(new StructStep(environment, reporter, generated));
+        steps.add(new AllocatorStep(environment, reporter, generated));
         for (ProcessingStep step : steps) {
             deferred.put(step, new LinkedHashSet<>());
         }

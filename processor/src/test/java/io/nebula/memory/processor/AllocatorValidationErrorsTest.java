@@ -6,6 +6,8 @@ import static io.nebula.memory.processor.Compilations.source;
 
 import com.google.testing.compile.Compilation;
 import javax.tools.JavaFileObject;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -74,19 +76,19 @@ class AllocatorValidationErrorsTest {
     }
 
     @Test
-    void aScopeReturningAViewReturnsMemoryItFrees() {
+    void aScopeReturningAViewIsOneErrorOnTheReturnedExpression() {
         assertOneError(bump("@Alloc abstract PointStruct.View p();",
-                        "@MemoryScope PointStruct.View leak() { return p(); }"),
-                "[nebula/ScopeEscape] @MemoryScope method leak() returns bad.PointStruct.View, memory that the"
-                        + " scope frees when the method returns. Return the record value instead (for a view,"
-                        + " view.toRecord())", "leak()");
+                        "@MemoryScope PointStruct.View leak() {",
+                        "    return p();",
+                        "}"),
+                "[nebula/ScopeEscape] @MemoryScope method leak() lets memory allocated in the scope by p() escape:"
+                        + " it is returned. The scope frees that memory when the method returns", "return p();");
     }
 
     @Test
-    void aScopeReturningASegmentReturnsMemoryItFrees() {
-        assertOneError(bump("@MemoryScope MemorySegment leak() { return MemorySegment.NULL; }"),
-                "[nebula/ScopeEscape] @MemoryScope method leak() returns java.lang.foreign.MemorySegment",
-                "leak()");
+    void aScopeReturningASegmentItDidNotAllocateIsNotAnEscape() {
+        Compilation compilation = compile(POINT, bump("@MemoryScope MemorySegment none() { return MemorySegment.NULL; }"));
+        assertThat(compilation).succeededWithoutWarnings();
     }
 
     // ------------------------------------------------------------------------------------------------ @Allocator
@@ -271,6 +273,59 @@ class AllocatorValidationErrorsTest {
                 source("bad.Use", "package bad;", "class Use { Good_Memory good = Good_Memory.create(); }"));
         assertThat(compilation).hadErrorCount(1); // Use compiles: Good_Memory was generated
         assertThat(compilation).hadErrorContaining("[nebula/UnknownInitialiser] Parameter z");
+    }
+
+    @Test
+    void anAllocatorUsingAStructOfTheSameCompilationGeneratesDespiteAnUnrelatedError() {
+        JavaFileObject broken = source("bad.Broken", "package bad;", "import io.nebula.memory.annotation.*;",
+                "@Struct record Broken(String name) {}");
+        Compilation compilation = compile(POINT, broken,
+                source("bad.Good", "package bad;", "import io.nebula.memory.annotation.*;",
+                        "@Allocator(kind = AllocatorKind.BUMP, size = 64)",
+                        "abstract class Good { @Alloc abstract PointStruct.View p(); }"),
+                source("bad.Use", "package bad;", "class Use { Good_Memory good = Good_Memory.create(); }"));
+        assertThat(compilation).hadErrorCount(1);
+        assertThat(compilation).hadErrorContaining("[nebula/UnsupportedType]").inFile(broken)
+                .onLineContaining("String name"); // and none in Use: Good_Memory was generated
+    }
+
+    @Test
+    void anAllocatorUsingABrokenStructReportsNothingMore() {
+        JavaFileObject broken = source("bad.Broken", "package bad;", "import io.nebula.memory.annotation.*;",
+                "@Struct record Broken(String name) {}");
+        Compilation compilation = compile(broken, handler("@Allocator(kind = AllocatorKind.BUMP, size = 64)",
+                "abstract class Handler { @Alloc abstract BrokenStruct.View p(); }"));
+        assertThat(compilation).failed();
+        assertEquals(1L, compilation.errors().stream().filter(e -> e.getMessage(null).contains("nebula/")).count());
+        assertThat(compilation).hadErrorContaining("[nebula/UnsupportedType]");
+    }
+
+    @Test
+    void twoRecordsMappingToOneGeneratedNameAreOneNameClash() {
+        JavaFileObject nested = source("bad.Outer", "package bad;", "import io.nebula.memory.annotation.*;",
+                "class Outer { @Struct record Point(int x) {} }");
+        JavaFileObject flat = source("bad.Outer_Point", "package bad;", "import io.nebula.memory.annotation.*;",
+                "@Struct record Outer_Point(int y) {}");
+        Compilation compilation = compile(nested, flat);
+        assertThat(compilation).hadErrorCount(1);
+        assertThat(compilation).hadErrorContaining("[nebula/NameClash]");
+        assertThat(compilation).hadErrorContaining("both map to the generated name bad.Outer_PointStruct");
+    }
+
+    @Test
+    void aHandWrittenClassWithTheGeneratedNameIsANameClash() {
+        Compilation compilation = compile(source("bad.Point", "package bad;", "import io.nebula.memory.annotation.*;",
+                "@Struct record Point(int x) {}"), source("bad.PointStruct", "package bad;", "class PointStruct {}"));
+        assertThat(compilation).hadErrorCount(1);
+        assertThat(compilation).hadErrorContaining("[nebula/NameClash] The class bad.PointStruct already exists,"
+                + " but it is the name of the code generated for bad.Point");
+    }
+
+    @Test
+    void aScopedCloseIsANameClashNotAnErrorInGeneratedCode() {
+        assertOneError(bump("@MemoryScope public void close() {}"),
+                "[nebula/NameClash] Handler declares @MemoryScope close(), which the generated subclass declares"
+                        + " too", "void close()");
     }
 
     @Test

@@ -73,6 +73,17 @@ public enum Message {
     /** Two components whose generated names collide. Args: component, other component, generated name. */
     NAME_CLASH("NameClash",
             "Components %s and %s both generate the member %s. Rename one of them"),
+    /** Two annotated types whose generated types have one name. Args: type, other type, generated name. */
+    TYPE_NAME_CLASH("NameClash",
+            "%s and %s both map to the generated name %s, so %1$s is not generated. Rename one of them (a nested"
+                    + " type's generated name joins its simple names with _)"),
+    /** A class outside the processor's output that has the generated name. Args: generated name, type. */
+    GENERATED_NAME_TAKEN("NameClash",
+            "The class %s already exists, but it is the name of the code generated for %s. Rename or delete that"
+                    + " class (if it is an old copy of generated code, delete it), or rename %2$s"),
+    /** A member the generated class declares that the user's class already declares. Args: type, member, what. */
+    MEMBER_NAME_CLASH("NameClash",
+            "%s declares %s, which the generated subclass declares too: %s. Rename it"),
     /** A struct still referring to an unresolved type after the last round. Args: type, component, type. */
     UNRESOLVED_TYPE("UnresolvedType",
             "Did not generate the struct code of %s: component %s has the type %s, which could not be resolved."
@@ -135,10 +146,21 @@ public enum Message {
     SCOPE_NOT_OVERRIDABLE("ScopeNotOverridable",
             "@MemoryScope method %s is %s, so the generated subclass cannot override it to open and close the"
                     + " scope. %s"),
-    /** A scoped method returning memory the scope frees. Args: method, type. */
+    /** Scoped memory reaching a place that outlives the call. Args: method, what escapes, how. */
     SCOPE_ESCAPE("ScopeEscape",
-            "@MemoryScope method %s returns %s, memory that the scope frees when the method returns. Return the"
-                    + " record value instead (for a view, view.toRecord()), or allocate outside the scope"),
+            "@MemoryScope method %s lets %s escape: %s. The scope frees that memory when the method returns, so a"
+                    + " later use would read or overwrite other data. Copy out the values you need (view.toRecord(),"
+                    + " segment.toArray(...)), or allocate outside the scope"),
+    /** A scoped method whose return type carries native memory (the return-type check). Args: method, type. */
+    SCOPE_ESCAPE_BY_TYPE("ScopeEscape",
+            "@MemoryScope method %s returns %s, a type that carries native memory, which the scope frees when the"
+                    + " method returns. Return values instead (for a view, view.toRecord()), or allocate outside the"
+                    + " scope"),
+    /** The note that only return types are checked. No args. */
+    SCOPE_CHECK_BY_TYPE("ScopeCheck",
+            "This compiler offers no tree API (com.sun.source), so @MemoryScope methods are checked by their return"
+                    + " types only; memory stored in fields or collections, or returned as Object, is not detected."
+                    + " Compile with javac for the full lifetime check"),
     /** {@code @Alloc} on a concrete method. Args: method. */
     ALLOC_NOT_ABSTRACT("AllocNotAbstract",
             "@Alloc method %s has a body, but the generated subclass implements @Alloc methods. Declare it"

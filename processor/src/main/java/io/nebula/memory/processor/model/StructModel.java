@@ -44,16 +44,4 @@ public record StructModel(
     public List<Field> fields() {
         return members.stream().filter(Field.class::isInstance).map(Field.class::cast).toList();
     }
-
-    /**
-     * The generated class for a record: its simple names joined by {@code _}, then {@code Struct}, in the
-     * record's package. {@code Point} gives {@code PointStruct}, {@code Outer.Point} gives
-     * {@code Outer_PointStruct}.
-     *
-     * @param recordType the record
-     * @return the generated class
-     */
-    public static ClassName generatedTypeOf(ClassName recordType) {
-        return ClassName.get(recordType.packageName(), String.join("_", recordType.simpleNames()) + "Struct");
-    }
 }

@@ -1,6 +1,7 @@
 package io.nebula.memory.processor.validation;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeVariableName;
 import io.nebula.memory.annotation.Alloc;
 import io.nebula.memory.annotation.Allocator;
 import io.nebula.memory.annotation.AllocatorKind;
@@ -11,6 +12,10 @@ import io.nebula.memory.processor.model.AllocMethod;
 import io.nebula.memory.processor.model.AllocMethod.Allocation;
 import io.nebula.memory.processor.model.AllocMethod.Initialiser;
 import io.nebula.memory.processor.model.AllocatorModel;
+import io.nebula.memory.processor.generation.AllocatorWriter;
+import io.nebula.memory.processor.model.GeneratedKind;
+import io.nebula.memory.processor.model.RuntimeTypes;
+import io.nebula.memory.processor.model.MethodSignature;
 import io.nebula.memory.processor.model.StructRef;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -57,6 +62,8 @@ public final class AllocatorResolver {
     private final Types types;
     private final ErrorReporter reporter;
     private final StructRefs structs;
+    private final ScopeEscapeCheck escapes;
+    private final Signatures signatures;
 
     /**
      * Creates a resolver.
@@ -64,26 +71,17 @@ public final class AllocatorResolver {
      * @param elements the element utilities
      * @param types the type utilities
      * @param reporter where errors go
+     * @param escapes the lifetime check of scoped methods
+     * @param generated the types this compilation generates
      */
-    public AllocatorResolver(Elements elements, Types types, ErrorReporter reporter) {
+    public AllocatorResolver(Elements elements, Types types, ErrorReporter reporter, ScopeEscapeCheck escapes,
+            GeneratedTypes generated) {
         this.elements = elements;
         this.types = types;
         this.reporter = reporter;
-        this.structs = new StructRefs(elements);
-    }
-
-    /**
-     * The runtime class an allocator of a kind is, as generated code names it.
-     *
-     * @param kind the kind
-     * @return {@code BumpAllocator}, {@code PoolAllocator} or {@code StackAllocator}
-     */
-    public static ClassName allocatorClass(AllocatorKind kind) {
-        return switch (kind) {
-            case BUMP -> ClassName.get("io.nebula.memory.bump", "BumpAllocator");
-            case POOL -> ClassName.get("io.nebula.memory.pool", "PoolAllocator");
-            case STACK -> ClassName.get("io.nebula.memory.stack", "StackAllocator");
-        };
+        this.structs = new StructRefs(elements, new ScopedTypes(elements, types), generated);
+        this.escapes = escapes;
+        this.signatures = new Signatures(generated);
     }
 
     /**
@@ -99,7 +97,7 @@ public final class AllocatorResolver {
                     kindName(type));
             return new AllocatorResolution.Invalid();
         }
-        Optional<AllocatorResolution.Deferred> unresolved = unresolved(type, annotation);
+        Optional<AllocatorResolution> unresolved = unresolved(type, annotation);
         if (unresolved.isPresent()) {
             return unresolved.get();
         }
@@ -108,12 +106,22 @@ public final class AllocatorResolver {
 
     // ------------------------------------------------------------------------------------------------ deferral
 
-    /** The first reference to a type that does not exist yet, if any. */
-    private Optional<AllocatorResolution.Deferred> unresolved(TypeElement type, AnnotationMirror annotation) {
-        Optional<AllocatorResolution.Deferred> block = unresolvedStruct(type.getSimpleName() + " @Allocator(block)",
+    /**
+     * What the class refers to that is not ready: a type nobody has generated yet (wait a round), or a struct that
+     * is invalid (whose own errors say why, so this class reports nothing more and is skipped).
+     */
+    private Optional<AllocatorResolution> unresolved(TypeElement type, AnnotationMirror annotation) {
+        Optional<AllocatorResolution> block = unresolvedStruct(type.getSimpleName() + " @Allocator(block)",
                 Annotations.explicitValue(annotation, "block"));
         if (block.isPresent()) {
             return block;
+        }
+        for (ExecutableElement constructor : ElementFilter.constructorsIn(type.getEnclosedElements())) {
+            if (!constructor.getModifiers().contains(Modifier.PRIVATE)
+                    && signatures.of(constructor, type).isEmpty()) {
+                return Optional.of(new AllocatorResolution.Deferred(type.getSimpleName() + "(...)",
+                        firstError(constructor)));
+            }
         }
         for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
             boolean alloc = Annotations.find(method, ALLOC).isPresent();
@@ -121,20 +129,25 @@ public final class AllocatorResolver {
                 continue;
             }
             String where = type.getSimpleName() + "." + method.getSimpleName() + "()";
-            if (method.getReturnType().getKind() == TypeKind.ERROR) {
-                return Optional.of(new AllocatorResolution.Deferred(where, method.getReturnType().toString()));
-            }
-            for (VariableElement parameter : method.getParameters()) {
-                if (parameter.asType().getKind() == TypeKind.ERROR) {
-                    return Optional.of(new AllocatorResolution.Deferred(where, parameter.asType().toString()));
-                }
+            if (signatures.of(method, type).isEmpty()) {
+                return Optional.of(new AllocatorResolution.Deferred(where, firstError(method)));
             }
             if (alloc) {
-                Optional<TypeElement> record = structs.recordOfView(method.getReturnType());
-                if (record.isPresent() && structs.ofRecord(record.get()).isEmpty()) {
-                    return Optional.of(new AllocatorResolution.Deferred(where, method.getReturnType().toString()));
+                Optional<TypeElement> record = structs.recordOfView(method.getReturnType(), type);
+                if (record.isPresent()) {
+                    switch (structs.ofRecord(record.get())) {
+                        case StructRefs.Lookup.Broken b -> {
+                            return Optional.of(new AllocatorResolution.Invalid());
+                        }
+                        case StructRefs.Lookup.Pending p -> {
+                            return Optional.of(new AllocatorResolution.Deferred(where,
+                                    method.getReturnType().toString()));
+                        }
+                        case StructRefs.Lookup.Found f -> {
+                        }
+                    }
                 }
-                Optional<AllocatorResolution.Deferred> struct = unresolvedStruct(where,
+                Optional<AllocatorResolution> struct = unresolvedStruct(where,
                         Annotations.explicitValue(Annotations.find(method, ALLOC).orElseThrow(), "struct"));
                 if (struct.isPresent()) {
                     return struct;
@@ -144,7 +157,17 @@ public final class AllocatorResolver {
         return Optional.empty();
     }
 
-    private Optional<AllocatorResolution.Deferred> unresolvedStruct(String where, Optional<AnnotationValue> value) {
+    private static String firstError(ExecutableElement method) {
+        List<TypeMirror> mentioned = new ArrayList<>();
+        mentioned.add(method.getReturnType());
+        method.getParameters().forEach(p -> mentioned.add(p.asType()));
+        mentioned.addAll(method.getThrownTypes());
+        method.getTypeParameters().forEach(p -> mentioned.addAll(p.getBounds()));
+        return mentioned.stream().filter(Signatures::hasErrors).map(TypeMirror::toString).findFirst()
+                .orElse("a type");
+    }
+
+    private Optional<AllocatorResolution> unresolvedStruct(String where, Optional<AnnotationValue> value) {
         if (value.isEmpty() || !(value.get().getValue() instanceof TypeMirror mirror)) {
             return Optional.empty(); // not given, or not a class literal: javac reports the latter itself
         }
@@ -152,10 +175,13 @@ public final class AllocatorResolver {
             return Optional.of(new AllocatorResolution.Deferred(where, mirror.toString()));
         }
         if (mirror.getKind() == TypeKind.DECLARED
-                && ((DeclaredType) mirror).asElement() instanceof TypeElement record && StructRefs.isStruct(record)
-                && structs.ofRecord(record).isEmpty()) {
-            return Optional.of(new AllocatorResolution.Deferred(where,
-                    record.getSimpleName() + "'s struct class"));
+                && ((DeclaredType) mirror).asElement() instanceof TypeElement record && StructRefs.isStruct(record)) {
+            return switch (structs.ofRecord(record)) {
+                case StructRefs.Lookup.Broken b -> Optional.of(new AllocatorResolution.Invalid());
+                case StructRefs.Lookup.Pending p -> Optional.of(new AllocatorResolution.Deferred(where,
+                        record.getSimpleName() + "'s struct class"));
+                case StructRefs.Lookup.Found f -> Optional.empty();
+            };
         }
         return Optional.empty();
     }
@@ -176,7 +202,7 @@ public final class AllocatorResolver {
         }
 
         AllocatorResolution run() {
-            ClassName generatedType = AllocatorModel.generatedTypeOf(ClassName.get(type));
+            ClassName generatedType = GeneratedKind.ALLOCATOR_SUBCLASS.nameFor(ClassName.get(type));
             if (type.getModifiers().contains(Modifier.FINAL)) {
                 reporter.error(Message.ALLOCATOR_FINAL, type, annotation, null, type.getQualifiedName());
             }
@@ -218,17 +244,38 @@ public final class AllocatorResolver {
             if (reporter.errorCount() > errorsBefore || settings.isEmpty()) {
                 return new AllocatorResolution.Invalid();
             }
-            return new AllocatorResolution.Valid(new AllocatorModel(type, generatedType,
-                    type.getModifiers().contains(Modifier.PUBLIC), settings.get(), constructors, allocs, scopes,
-                    implementsAccessor, superClose));
+            for (ExecutableElement scope : scopes) {
+                escapes.check(type, scope); // its findings leave the class valid: the subclass does not depend on them
+            }
+            List<TypeVariableName> typeVariables = type.getTypeParameters().stream()
+                    .map(p -> signatures.typeVariable(p, type).orElseThrow()).toList();
+            return new AllocatorResolution.Valid(new AllocatorModel(type, ClassName.get(type), typeVariables,
+                    generatedType, effectivelyPublic(type), settings.get(),
+                    constructors.stream().map(this::methodSignature).toList(), allocs,
+                    scopes.stream().map(this::methodSignature).toList(), implementsAccessor,
+                    superClose.map(close -> methodSignature(close).thrown()), allocatorFactory()));
+        }
+
+        /** The signature of a method whose types deferral has checked. */
+        private MethodSignature methodSignature(ExecutableElement method) {
+            return signatures.of(method, type).orElseThrow();
+        }
+
+        /** A name for the subclass's allocator factory that no member of the class hierarchy has. */
+        private String allocatorFactory() {
+            String name = "newAllocator";
+            while (hasMember(name)) {
+                name = name + "_";
+            }
+            return name;
+        }
+
+        private boolean hasMember(String name) {
+            return elements.getAllMembers(type).stream().anyMatch(m -> m.getSimpleName().contentEquals(name));
         }
 
         private List<ClassName> runtimeClasses() {
-            List<ClassName> classes = new ArrayList<>(List.of(allocatorClass(kind)));
-            if (kind == AllocatorKind.POOL) {
-                classes.add(ClassName.get("io.nebula.memory.dsl", "BlockLog"));
-            }
-            return classes;
+            return AllocatorWriter.runtimeClasses(kind);
         }
 
         // ------------------------------------------------------------------------------------------ settings
@@ -345,7 +392,8 @@ public final class AllocatorResolver {
             TypeMirror named = (TypeMirror) value.getValue();
             if (named.getKind() == TypeKind.DECLARED && ((DeclaredType) named).asElement() instanceof TypeElement record
                     && StructRefs.isStruct(record)) {
-                return structs.ofRecord(record); // present: deferral waited for it
+                return structs.ofRecord(record) instanceof StructRefs.Lookup.Found(StructRef struct)
+                        ? Optional.of(struct) : Optional.empty(); // found: deferral waited for it
             }
             reporter.error(Message.NOT_A_STRUCT, element, mirror, value, name, named);
             return Optional.empty();
@@ -371,7 +419,7 @@ public final class AllocatorResolver {
 
         /** Whether the class declares an abstract {@code allocator()} to implement; reports one it cannot. */
         private boolean accessor(ClassName generatedType) {
-            TypeMirror allocatorType = elements.getTypeElement(allocatorClass(kind).canonicalName()).asType();
+            TypeMirror allocatorType = elements.getTypeElement(RuntimeTypes.allocatorClass(kind).canonicalName()).asType();
             boolean implementsAccessor = false;
             for (ExecutableElement method : ElementFilter.methodsIn(elements.getAllMembers(type))) {
                 if (!method.getSimpleName().contentEquals("allocator") || !method.getParameters().isEmpty()) {
@@ -384,7 +432,7 @@ public final class AllocatorResolver {
                     implementsAccessor = true;
                 } else {
                     reporter.error(Message.ALLOCATOR_ACCESSOR, owned(method), type.getSimpleName(),
-                            generatedType.simpleName(), allocatorClass(kind).simpleName());
+                            generatedType.simpleName(), RuntimeTypes.allocatorClass(kind).simpleName());
                 }
             }
             return implementsAccessor;
@@ -437,6 +485,15 @@ public final class AllocatorResolver {
         // ------------------------------------------------------------------------------------- @MemoryScope
 
         private boolean scope(ExecutableElement method, AnnotationMirror scope) {
+            if (method.getParameters().isEmpty() && (method.getSimpleName().contentEquals("close")
+                    || method.getSimpleName().contentEquals("allocator"))) {
+                reporter.error(Message.MEMBER_NAME_CLASH, method, scope, null, type.getSimpleName(),
+                        "@MemoryScope " + method.getSimpleName() + "()", method.getSimpleName().contentEquals("close")
+                                ? "its close() frees the allocator, and a scope around that would restore memory"
+                                        + " already freed"
+                                : "its allocator() returns the allocator it owns");
+                return false;
+            }
             Set<Modifier> modifiers = method.getModifiers();
             for (Modifier modifier : List.of(Modifier.STATIC, Modifier.PRIVATE, Modifier.FINAL, Modifier.ABSTRACT)) {
                 if (modifiers.contains(modifier)) {
@@ -449,11 +506,6 @@ public final class AllocatorResolver {
                             modifier.toString().toLowerCase(Locale.ROOT), fix);
                     return false;
                 }
-            }
-            TypeMirror returned = method.getReturnType();
-            if (isMemorySegment(returned) || structs.recordOfView(returned).isPresent()) {
-                reporter.error(Message.SCOPE_ESCAPE, method, scope, null, signature(method), returned);
-                return false;
             }
             return true;
         }
@@ -484,7 +536,7 @@ public final class AllocatorResolver {
                 }
             }
             TypeMirror returned = method.getReturnType();
-            Optional<TypeElement> viewed = structs.recordOfView(returned);
+            Optional<TypeElement> viewed = structs.recordOfView(returned, type);
             Allocation allocation;
             Initialiser initialiser = new Initialiser.None();
             if (viewed.isPresent()) {
@@ -493,7 +545,7 @@ public final class AllocatorResolver {
                             Message.ALLOC_PARAMETER_UNUSED, method, alloc, value, name, signature(method),
                             returned));
                 }
-                StructRef struct = structs.ofRecord(viewed.get()).orElseThrow();
+                StructRef struct = ((StructRefs.Lookup.Found) structs.ofRecord(viewed.get())).struct();
                 allocation = new Allocation.StructView(struct, count);
                 initialiser = initialiser(method, viewed.get(), count);
             } else if (isMemorySegment(returned)) {
@@ -543,7 +595,7 @@ public final class AllocatorResolver {
             if (!fits(method, alloc, countValue.orElse(null), allocation, settings)) {
                 return Optional.empty();
             }
-            return Optional.of(new AllocMethod(method, allocation, initialiser));
+            return Optional.of(new AllocMethod(methodSignature(method), allocation, initialiser));
         }
 
         private Initialiser initialiser(ExecutableElement method, TypeElement record, int count) {
@@ -605,7 +657,7 @@ public final class AllocatorResolver {
                 int count = allocation instanceof Allocation.StructView view ? view.count()
                         : ((Allocation.StructSegment) allocation).count();
                 reporter.error(Message.ALLOC_SIZE_OVERFLOW, method, alloc, countValue, signature(method), count,
-                        struct.record().getSimpleName(), struct.size());
+                        struct.recordType().simpleName(), struct.size());
                 return false;
             }
             String what = size + " bytes" + (allocation.alignment() > 1 ? " aligned to " + allocation.alignment()
@@ -642,12 +694,23 @@ public final class AllocatorResolver {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
+    /** Whether a type and every type enclosing it is public, so that its generated type is public too. */
+    static boolean effectivelyPublic(TypeElement type) {
+        for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+            if (!t.getModifiers().contains(Modifier.PUBLIC)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isMemorySegment(TypeMirror mirror) {
         return mirror.getKind() == TypeKind.DECLARED && ((TypeElement) ((DeclaredType) mirror).asElement())
                 .getQualifiedName().contentEquals(MEMORY_SEGMENT);
     }
 
-    private static String signature(ExecutableElement method) {
+    /** A method as messages name it: {@code name(int, java.lang.String)}. */
+    static String signature(ExecutableElement method) {
         return method.getSimpleName() + method.getParameters().stream()
                 .map(p -> p.asType().toString()).collect(Collectors.joining(", ", "(", ")"));
     }

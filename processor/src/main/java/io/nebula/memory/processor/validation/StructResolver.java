@@ -8,6 +8,7 @@ import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.diagnostics.Message;
 import io.nebula.memory.processor.model.Field;
 import io.nebula.memory.processor.model.FieldType;
+import io.nebula.memory.processor.model.GeneratedKind;
 import io.nebula.memory.processor.model.LayoutCalculator;
 import io.nebula.memory.processor.model.Names;
 import io.nebula.memory.processor.model.Primitive;
@@ -58,6 +59,7 @@ public final class StructResolver {
     private final Types types;
     private final ErrorReporter reporter;
     private final Set<String> invalidInEarlierRounds;
+    private final GeneratedTypes generated;
     private final Map<String, Resolution> resolved = new HashMap<>();
     private final List<Frame> stack = new ArrayList<>();
     private final Set<String> cyclic = new HashSet<>();
@@ -80,12 +82,15 @@ public final class StructResolver {
      * @param reporter where errors go
      * @param invalidInEarlierRounds the names of structs found invalid in earlier rounds, whose errors have been
      *     reported already; the resolver adds the structs it finds invalid
+     * @param generated where every resolution is recorded, for the allocators that use the structs
      */
-    public StructResolver(Elements elements, Types types, ErrorReporter reporter, Set<String> invalidInEarlierRounds) {
+    public StructResolver(Elements elements, Types types, ErrorReporter reporter, Set<String> invalidInEarlierRounds,
+            GeneratedTypes generated) {
         this.elements = elements;
         this.types = types;
         this.reporter = reporter;
         this.invalidInEarlierRounds = invalidInEarlierRounds;
+        this.generated = generated;
     }
 
     /**
@@ -111,6 +116,7 @@ public final class StructResolver {
             return known;
         }
         if (invalidInEarlierRounds.contains(name)) {
+            generated.struct(type, new Resolution.Invalid());
             return new Resolution.Invalid();
         }
         Frame frame = new Frame(type);
@@ -128,6 +134,7 @@ public final class StructResolver {
             invalidInEarlierRounds.add(name);
         }
         resolved.put(name, result);
+        generated.struct(type, result);
         return result;
     }
 
@@ -161,7 +168,7 @@ public final class StructResolver {
         boolean nestedInvalid = false;
         AnnotationMirror struct = Annotations.find(type, STRUCT).orElseThrow();
         ClassName recordType = ClassName.get(type);
-        ClassName generatedType = StructModel.generatedTypeOf(recordType);
+        ClassName generatedType = GeneratedKind.STRUCT_CLASS.nameFor(recordType);
 
         if (!type.getTypeParameters().isEmpty()) {
             reporter.error(Message.STRUCT_GENERIC, type, type.getQualifiedName(),

@@ -1,0 +1,244 @@
+package io.nebula.memory.processor.validation;
+
+import com.palantir.javapoet.ClassName;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ImportTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import io.nebula.memory.processor.diagnostics.ErrorReporter;
+import io.nebula.memory.processor.diagnostics.Message;
+import io.nebula.memory.processor.model.GeneratedKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
+
+/**
+ * The types this compilation generates, across rounds, resolved both ways from the models: which annotated type
+ * claims which generated name ({@link GeneratedKind} forms the names), and which struct resolution stands behind
+ * each record. A name written in user code before its type exists (an error type such as {@code PointStruct.View}
+ * in round one) is looked up here, by Java's scoping rules, never taken apart.
+ */
+public final class GeneratedTypes {
+    /** A generated name and who claims it. */
+    public record Claim(GeneratedKind kind, ClassName name, TypeElement source) {
+    }
+
+    /** A name written in user code, resolved: the claim, and whether it names the claim's view class. */
+    public record Written(Claim claim, boolean view) {
+    }
+
+    private final Elements elements;
+    private final Imports imports;
+    private final Map<String, Claim> claims = new LinkedHashMap<>();
+    private final Map<String, Resolution> structs = new HashMap<>();
+    private final java.util.Set<String> written = new java.util.HashSet<>();
+    private final ScopedTypes scopedTypes;
+
+    /**
+     * Creates the registry of one compilation.
+     *
+     * @param environment the processing environment
+     */
+    public GeneratedTypes(ProcessingEnvironment environment) {
+        this.elements = environment.getElementUtils();
+        this.imports = Imports.forEnvironment(environment);
+        this.scopedTypes = new ScopedTypes(elements, environment.getTypeUtils());
+    }
+
+    /**
+     * Claims the generated name of an annotated type.
+     *
+     * @param kind the kind of generated type
+     * @param source the annotated type
+     * @return the other type that claimed the same name first, if any
+     */
+    public Optional<TypeElement> claim(GeneratedKind kind, TypeElement source) {
+        ClassName name = kind.nameFor(ClassName.get(source));
+        Claim existing = claims.putIfAbsent(name.canonicalName(), new Claim(kind, name, source));
+        if (existing == null || existing.source().getQualifiedName().contentEquals(source.getQualifiedName())) {
+            return Optional.empty();
+        }
+        return Optional.of(existing.source());
+    }
+
+    /**
+     * Whether an annotated type may have its generated type written: no other annotated type claims the name, and
+     * no class outside this processor's output has it. Reports the clash otherwise.
+     *
+     * @param kind the kind of generated type
+     * @param source the annotated type
+     * @param reporter where the clash is reported
+     * @return whether to write the generated type
+     */
+    public boolean claimable(GeneratedKind kind, TypeElement source, ErrorReporter reporter) {
+        ClassName name = kind.nameFor(ClassName.get(source));
+        Optional<TypeElement> other = claim(kind, source);
+        if (other.isPresent()) {
+            reporter.error(Message.TYPE_NAME_CLASH, source, source.getQualifiedName(), other.get().getQualifiedName(),
+                    name.canonicalName());
+            return false;
+        }
+        TypeElement existing = elements.getTypeElement(name.canonicalName());
+        if (existing != null && !written.contains(name.canonicalName()) && !isGeneratedFor(kind, existing, source)) {
+            claims.remove(name.canonicalName());
+            reporter.error(Message.GENERATED_NAME_TAKEN, source, name.canonicalName(), source.getQualifiedName());
+            return false;
+        }
+        written.add(name.canonicalName());
+        return true;
+    }
+
+    /** Whether an existing class is what this processor generates for the source: an earlier build's output. */
+    private boolean isGeneratedFor(GeneratedKind kind, TypeElement existing, TypeElement source) {
+        return switch (kind) {
+            case STRUCT_CLASS -> existing.getEnclosedElements().stream()
+                    .filter(e -> e instanceof TypeElement nested && nested.getSimpleName().contentEquals(GeneratedKind.VIEW))
+                    .anyMatch(view -> scopedTypes.viewedRecord((TypeElement) view)
+                            .filter(record -> record.getQualifiedName().contentEquals(source.getQualifiedName()))
+                            .isPresent());
+            case ALLOCATOR_SUBCLASS -> existing.getSuperclass() instanceof javax.lang.model.type.DeclaredType parent
+                    && ((TypeElement) parent.asElement()).getQualifiedName().contentEquals(source.getQualifiedName());
+        };
+    }
+
+    /**
+     * The type that claimed a generated name, if any.
+     *
+     * @param name the generated name
+     * @return the claim
+     */
+    public Optional<Claim> claimOf(ClassName name) {
+        return Optional.ofNullable(claims.get(name.canonicalName()));
+    }
+
+    /**
+     * Records how a struct record resolved.
+     *
+     * @param record the record
+     * @param resolution its resolution
+     */
+    public void struct(TypeElement record, Resolution resolution) {
+        structs.put(record.getQualifiedName().toString(), resolution);
+        ClassName name = GeneratedKind.STRUCT_CLASS.nameFor(ClassName.get(record));
+        claims.putIfAbsent(name.canonicalName(), new Claim(GeneratedKind.STRUCT_CLASS, name, record));
+    }
+
+    /**
+     * How a struct record of this compilation resolved.
+     *
+     * @param record the record
+     * @return its resolution, or empty for a record this compilation has not resolved (one from the class path)
+     */
+    public Optional<Resolution> structOf(TypeElement record) {
+        return Optional.ofNullable(structs.get(record.getQualifiedName().toString()));
+    }
+
+    /**
+     * Resolves a type name written in user code that the compiler could not resolve yet: a fully qualified
+     * generated name, or a simple one visible from the user's class (same package, or imported).
+     *
+     * @param written the name as written, such as {@code PointStruct.View} or {@code geo.PointStruct}
+     * @param user the class in whose source the name is written, or {@code null} when unknown
+     * @return the generated type it names, if exactly one
+     */
+    public Optional<Written> resolve(String written, TypeElement user) {
+        String name = written.replaceAll("<.*", "").strip();
+        List<Written> qualified = new ArrayList<>();
+        List<Written> simple = new ArrayList<>();
+        for (Claim claim : claims.values()) {
+            for (boolean view : new boolean[] {false, true}) {
+                if (view && claim.kind() != GeneratedKind.STRUCT_CLASS) {
+                    continue;
+                }
+                ClassName target = view ? GeneratedKind.viewOf(claim.name()) : claim.name();
+                if (name.equals(target.canonicalName())) {
+                    qualified.add(new Written(claim, view));
+                }
+                String relative = String.join(".", target.simpleNames());
+                if (name.equals(relative)) {
+                    simple.add(new Written(claim, view));
+                }
+            }
+        }
+        if (qualified.size() == 1) {
+            return Optional.of(qualified.getFirst());
+        }
+        if (user == null) {
+            return simple.size() == 1 ? Optional.of(simple.getFirst()) : Optional.empty();
+        }
+        String userPackage = elements.getPackageOf(user).getQualifiedName().toString();
+        List<Written> visible = simple.stream().filter(w -> w.claim().name().packageName().equals(userPackage)
+                || imports.imports(user, w.claim().name())).toList();
+        if (visible.size() == 1) {
+            return Optional.of(visible.getFirst());
+        }
+        if (visible.isEmpty() && simple.size() == 1 && !imports.known()) {
+            return Optional.of(simple.getFirst()); // imports unknown: the only candidate; javac checks the rest
+        }
+        return Optional.empty();
+    }
+
+    /** The imports of a compilation unit, where the compiler shows them. */
+    private interface Imports {
+        boolean known();
+
+        boolean imports(TypeElement user, ClassName type);
+
+        static Imports forEnvironment(ProcessingEnvironment environment) {
+            try {
+                return new FromTrees(Trees.instance(environment));
+            } catch (IllegalArgumentException | LinkageError noTreeApi) {
+                return new Imports() {
+                    @Override
+                    public boolean known() {
+                        return false;
+                    }
+
+                    @Override
+                    public boolean imports(TypeElement user, ClassName type) {
+                        return false;
+                    }
+                };
+            }
+        }
+    }
+
+    /** javac: the import declarations of the user's compilation unit. */
+    private static final class FromTrees implements Imports {
+        private final Trees trees;
+
+        FromTrees(Trees trees) {
+            this.trees = trees;
+        }
+
+        @Override
+        public boolean known() {
+            return true;
+        }
+
+        @Override
+        public boolean imports(TypeElement user, ClassName type) {
+            TreePath path = trees.getPath(user);
+            if (path == null) {
+                return false;
+            }
+            CompilationUnitTree unit = path.getCompilationUnit();
+            for (ImportTree declaration : unit.getImports()) {
+                if (declaration.isStatic()) {
+                    continue;
+                }
+                String imported = declaration.getQualifiedIdentifier().toString();
+                if (imported.equals(type.canonicalName()) || imported.equals(type.packageName() + ".*")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
