@@ -11,12 +11,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.nebula.memory.processor.Compilations.Toolchain;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every rule of the {@code @Allocator}, {@code @MemoryScope} and {@code @Alloc} checks: one error, on the
  * offending declaration and annotation value, saying what is wrong and what to do.
  */
+@ParameterizedClass
+@EnumSource(Toolchain.class)
 class AllocatorValidationErrorsTest {
+    @Parameter
+    Toolchain toolchain;
+
     private static final JavaFileObject POINT = source("bad.Point",
             "package bad;",
             "import io.nebula.memory.annotation.Struct;",
@@ -32,8 +41,8 @@ class AllocatorValidationErrorsTest {
     }
 
     /** Compiles, expecting exactly one error, with the text, on the line. */
-    private static void assertOneError(JavaFileObject file, String text, String line) {
-        Compilation compilation = compile(POINT, file);
+    private void assertOneError(JavaFileObject file, String text, String line) {
+        Compilation compilation = compile(toolchain, POINT, file);
         assertThat(compilation).hadErrorCount(1);
         assertThat(compilation).hadErrorContaining(text).inFile(file).onLineContaining(line);
     }
@@ -77,18 +86,29 @@ class AllocatorValidationErrorsTest {
 
     @Test
     void aScopeReturningAViewIsOneErrorOnTheReturnedExpression() {
-        assertOneError(bump("@Alloc abstract PointStruct.View p();",
-                        "@MemoryScope PointStruct.View leak() {",
-                        "    return p();",
-                        "}"),
-                "[nebula/ScopeEscape] @MemoryScope method leak() lets memory allocated in the scope by p() escape:"
-                        + " it is returned. The scope frees that memory when the method returns", "return p();");
+        JavaFileObject file = bump("@Alloc abstract PointStruct.View p();",
+                "@MemoryScope PointStruct.View leak() {",
+                "    return p();",
+                "}");
+        if (toolchain.hasTreeApi()) {
+            assertOneError(file, "[nebula/ScopeEscape] @MemoryScope method leak() lets memory allocated in the scope"
+                    + " by p() escape: it is returned. The scope frees that memory when the method returns",
+                    "return p();");
+        } else {
+            assertOneError(file, "[nebula/ScopeEscape] @MemoryScope method leak() returns PointStruct.View, a type"
+                    + " that carries native memory", "PointStruct.View leak()");
+        }
     }
 
     @Test
-    void aScopeReturningASegmentItDidNotAllocateIsNotAnEscape() {
-        Compilation compilation = compile(POINT, bump("@MemoryScope MemorySegment none() { return MemorySegment.NULL; }"));
-        assertThat(compilation).succeededWithoutWarnings();
+    void aScopeReturningASegmentItDidNotAllocateIsNotAnEscapeWhereTheBodyIsRead() {
+        JavaFileObject file = bump("@MemoryScope MemorySegment none() { return MemorySegment.NULL; }");
+        if (toolchain.hasTreeApi()) {
+            assertThat(compile(toolchain, POINT, file)).succeededWithoutWarnings();
+        } else {
+            // The documented cost of the return-type check under ECJ: the body is not read.
+            assertOneError(file, "[nebula/ScopeEscape] @MemoryScope method none() returns MemorySegment", "none()");
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ @Allocator
@@ -266,7 +286,7 @@ class AllocatorValidationErrorsTest {
 
     @Test
     void badClassesAreSkippedWhileGoodOnesStillGenerate() {
-        Compilation compilation = compile(POINT, bump("@Alloc abstract PointStruct.View p(int z);"),
+        Compilation compilation = compile(toolchain, POINT, bump("@Alloc abstract PointStruct.View p(int z);"),
                 source("bad.Good", "package bad;", "import io.nebula.memory.annotation.*;",
                         "@Allocator(kind = AllocatorKind.BUMP, size = 64)",
                         "abstract class Good { @Alloc abstract PointStruct.View p(); }"),
@@ -279,21 +299,20 @@ class AllocatorValidationErrorsTest {
     void anAllocatorUsingAStructOfTheSameCompilationGeneratesDespiteAnUnrelatedError() {
         JavaFileObject broken = source("bad.Broken", "package bad;", "import io.nebula.memory.annotation.*;",
                 "@Struct record Broken(String name) {}");
-        Compilation compilation = compile(POINT, broken,
+        Compilation compilation = compile(toolchain, POINT, broken,
                 source("bad.Good", "package bad;", "import io.nebula.memory.annotation.*;",
                         "@Allocator(kind = AllocatorKind.BUMP, size = 64)",
                         "abstract class Good { @Alloc abstract PointStruct.View p(); }"),
                 source("bad.Use", "package bad;", "class Use { Good_Memory good = Good_Memory.create(); }"));
-        assertThat(compilation).hadErrorCount(1);
-        assertThat(compilation).hadErrorContaining("[nebula/UnsupportedType]").inFile(broken)
-                .onLineContaining("String name"); // and none in Use: Good_Memory was generated
+        assertThat(compilation).hadErrorCount(1); // none in Use: Good_Memory was generated
+        Compilations.assertErrorAt(toolchain, compilation, "[nebula/UnsupportedType]", broken, "String name");
     }
 
     @Test
     void anAllocatorUsingABrokenStructReportsNothingMore() {
         JavaFileObject broken = source("bad.Broken", "package bad;", "import io.nebula.memory.annotation.*;",
                 "@Struct record Broken(String name) {}");
-        Compilation compilation = compile(broken, handler("@Allocator(kind = AllocatorKind.BUMP, size = 64)",
+        Compilation compilation = compile(toolchain, broken, handler("@Allocator(kind = AllocatorKind.BUMP, size = 64)",
                 "abstract class Handler { @Alloc abstract BrokenStruct.View p(); }"));
         assertThat(compilation).failed();
         assertEquals(1L, compilation.errors().stream().filter(e -> e.getMessage(null).contains("nebula/")).count());
@@ -306,7 +325,7 @@ class AllocatorValidationErrorsTest {
                 "class Outer { @Struct record Point(int x) {} }");
         JavaFileObject flat = source("bad.Outer_Point", "package bad;", "import io.nebula.memory.annotation.*;",
                 "@Struct record Outer_Point(int y) {}");
-        Compilation compilation = compile(nested, flat);
+        Compilation compilation = compile(toolchain, nested, flat);
         assertThat(compilation).hadErrorCount(1);
         assertThat(compilation).hadErrorContaining("[nebula/NameClash]");
         assertThat(compilation).hadErrorContaining("both map to the generated name bad.Outer_PointStruct");
@@ -314,7 +333,7 @@ class AllocatorValidationErrorsTest {
 
     @Test
     void aHandWrittenClassWithTheGeneratedNameIsANameClash() {
-        Compilation compilation = compile(source("bad.Point", "package bad;", "import io.nebula.memory.annotation.*;",
+        Compilation compilation = compile(toolchain, source("bad.Point", "package bad;", "import io.nebula.memory.annotation.*;",
                 "@Struct record Point(int x) {}"), source("bad.PointStruct", "package bad;", "class PointStruct {}"));
         assertThat(compilation).hadErrorCount(1);
         assertThat(compilation).hadErrorContaining("[nebula/NameClash] The class bad.PointStruct already exists,"
@@ -332,7 +351,7 @@ class AllocatorValidationErrorsTest {
     void anAllocatorUsingAStructThatNeverCompilesSaysWhatCouldNotBeResolved() {
         JavaFileObject file = handler("@Allocator(kind = AllocatorKind.BUMP, size = 64)",
                 "abstract class Handler { @Alloc abstract MissingStruct.View p(); }");
-        Compilation compilation = compile(file);
+        Compilation compilation = compile(toolchain, file);
         assertThat(compilation).failed();
         assertThat(compilation).hadErrorContaining("[nebula/UnresolvedType] Did not generate the subclass of"
                 + " bad.Handler: Handler.p() refers to MissingStruct.View").inFile(file);

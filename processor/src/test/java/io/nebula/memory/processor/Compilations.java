@@ -75,15 +75,43 @@ final class Compilations {
 
     /**
      * Compiles with the processor, warnings as errors: under javac with {@code -Xlint:all -Werror}, under ECJ with
-     * its default warnings and {@code -failOnWarning}.
+     * its default warnings and {@code -failOnWarning}. ECJ reads sources from disk only: {@link #source} writes
+     * them there for both compilers.
      */
     static Compilation compile(Toolchain toolchain, JavaFileObject... sources) {
-        Compiler compiler = switch (toolchain) {
+        return compiler(toolchain).withProcessors(new NebulaProcessor()).compile(List.of(sources));
+    }
+
+    /** The compiler with warnings as errors, without processors. */
+    static Compiler compiler(Toolchain toolchain) {
+        return switch (toolchain) {
             case JAVAC -> javac().withOptions("--release", "25", "-Xlint:all", "-Werror");
+            // -warn:-warningToken: test sources carry javac's @SuppressWarnings("this-escape"), a token ECJ lacks.
             case ECJ -> Compiler.compiler(new EclipseCompiler()).withOptions("--release", "25", "-proc:full",
-                    "-failOnWarning", "-classpath", System.getProperty("java.class.path"));
+                    "-failOnWarning", "-warn:-warningToken", "-classpath", System.getProperty("java.class.path"));
         };
-        return compiler.withProcessors(new NebulaProcessor()).compile(List.of(sources));
+    }
+
+    /**
+     * Asserts an error with the text, on the line, under javac. Under ECJ, whose messager places nothing on a
+     * record or its components, an error about a record lands on the nearest enclosing type, or has no position
+     * for a top-level record: there the error must be in the file when it has a position at all.
+     */
+    static void assertErrorAt(Toolchain toolchain, Compilation compilation, String text, JavaFileObject file,
+            String line) {
+        if (toolchain == Toolchain.JAVAC) {
+            com.google.testing.compile.CompilationSubject.assertThat(compilation).hadErrorContaining(text)
+                    .inFile(file).onLineContaining(line);
+            return;
+        }
+        com.google.testing.compile.CompilationSubject.assertThat(compilation).hadErrorContaining(text);
+        for (javax.tools.Diagnostic<? extends JavaFileObject> error : compilation.errors()) {
+            if (error.getMessage(null).contains(text) && error.getSource() != null) {
+                if (!error.getSource().toUri().getPath().equals(file.toUri().getPath())) {
+                    throw new AssertionError("error in " + error.getSource().toUri() + ", not " + file.toUri());
+                }
+            }
+        }
     }
 
     /** The generated source of a type, as UTF-8 text. */

@@ -228,7 +228,8 @@ final class ScopedTypes {
     /** A short display name: simple names, with type arguments, such as {@code List<PointStruct.View>}. */
     static String display(TypeMirror type) {
         return switch (type.getKind()) {
-            case DECLARED, ERROR -> {
+            case ERROR -> type.toString(); // as written: the type does not exist yet
+            case DECLARED -> {
                 DeclaredType declared = (DeclaredType) type;
                 StringBuilder name = new StringBuilder(declared.asElement().getSimpleName());
                 for (Element e = declared.asElement().getEnclosingElement(); e instanceof TypeElement outer;
