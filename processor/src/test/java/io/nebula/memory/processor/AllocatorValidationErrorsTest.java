@@ -178,7 +178,8 @@ class AllocatorValidationErrorsTest {
     void aBlockAlignmentThatIsNotAPowerOfTwoIsRejected() {
         assertOneError(handler("@Allocator(kind = AllocatorKind.POOL, blockSize = 24, blockCount = 4,",
                         "        blockAlignment = 12)", "abstract class Handler {}"),
-                "[nebula/Alignment] alignment = 12 is not a power of two. Use a power of two, for example 8 or 16",
+                "[nebula/Alignment] blockAlignment = 12 is not a power of two. Use a power of two, for example 8"
+                        + " or 16",
                 "blockAlignment = 12");
     }
 
@@ -216,6 +217,57 @@ class AllocatorValidationErrorsTest {
     }
 
     // ---------------------------------------------------------------------------------------------------- @Alloc
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "static PointStruct.View p() { return null; }|static|Make it an abstract instance method, without a body",
+            "private PointStruct.View p() { return null; }|private|Make it abstract and at least package-private,"
+                    + " without a body",
+            "final PointStruct.View p() { return null; }|final|Remove final and make it abstract, without a body"})
+    void anAllocThatCannotBeAbstractSaysSoInsteadOfAskingForAbstract(String method, String modifier, String fix) {
+        assertOneError(bump("@Alloc " + method), "[nebula/AllocMethod] @Alloc method p() is " + modifier
+                + ", so the generated subclass cannot implement it. " + fix, "PointStruct.View p()");
+    }
+
+    @Test
+    void aRecordParameterBesideOthersIsToldItMustBeTheOnlyOne() {
+        assertOneError(bump("@Alloc abstract PointStruct.View p(Point value, int x);"),
+                "[nebula/UnsupportedInitialiser] Parameter value cannot initialise the allocation: a parameter of"
+                        + " type Point sets every field, so it must be the only parameter", "Point value");
+    }
+
+    @Test
+    void aPrivateNestedAllocatorIsOneError() {
+        assertOneError(handler("class Outer {", "    @Allocator(kind = AllocatorKind.BUMP, size = 64)",
+                        "    private abstract static class Handler {}", "}"),
+                "[nebula/AllocatorInaccessible] @Allocator class bad.Outer.Handler is private", "@Allocator");
+    }
+
+    @Test
+    void aSegmentWithBothLayoutsNamesTheStructGiven() {
+        assertOneError(bump("@Alloc(struct = Point.class, bytes = 8) abstract MemorySegment raw();"),
+                "[nebula/AllocSegmentShape] @Alloc method raw() returns a MemorySegment, so it needs the layout to"
+                        + " allocate: give exactly one of struct = Point.class or bytes = N (both are given)",
+                "MemorySegment raw()");
+    }
+
+    @Test
+    void aPoolWithoutBlocksSuggestsTheStructTheClassAllocates() {
+        assertOneError(handler("@Struct record Particle(float x, float y) {}",
+                        "@Allocator(kind = AllocatorKind.POOL)",
+                        "abstract class Handler { @Alloc abstract ParticleStruct.View p(); }"),
+                "[nebula/AllocatorParameter] A POOL allocator needs blockSize or block, and blockCount. For"
+                        + " example: @Allocator(kind = AllocatorKind.POOL, block = Particle.class, blockCount = 1024)",
+                "@Allocator");
+    }
+
+    @Test
+    void aUserMethodNamedLikeAFactoryIsANameClash() {
+        assertOneError(bump("static Object create() { return null; }"),
+                "[nebula/NameClash] Handler declares create(), which the generated subclass declares too: its"
+                        + " static factory create() for the constructor with these parameters. Rename it",
+                "Object create()");
+    }
 
     @Test
     void anAllocWithABodyIsRejected() {

@@ -128,6 +128,19 @@ class ValidationErrorsTest {
         assertThat(compilation).hadErrorCount(1);
         assertErrorAt(toolchain, compilation, "[nebula/ArrayLength] @Array(length = 0) on values: the length"
                 + " must be at least 1", file, "@Array(length = 0)");
+        if (toolchain.hasTreeApi()) {
+            // On the value itself, not on the annotation: line 5 is "    @Array(length = 0) ...", the 0 at column 21.
+            assertThat(compilation).hadErrorContaining("[nebula/ArrayLength]").inFile(file).onLine(5).atColumn(21);
+        }
+    }
+
+    @Test
+    void aComponentNamedLikeThePaddingIsRejected() {
+        JavaFileObject file = shapes("@Struct record Shapes(byte a, long $pad0) {}");
+        Compilation compilation = compile(toolchain, file);
+        assertThat(compilation).hadErrorCount(1);
+        assertErrorAt(toolchain, compilation, "[nebula/ReservedName] Component $pad0 has a name of the form"
+                + " $pad<n>, which the struct layout gives its padding. Rename the component", file, "long $pad0");
     }
 
     @Test

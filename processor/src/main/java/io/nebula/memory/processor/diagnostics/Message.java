@@ -49,9 +49,9 @@ public enum Message {
     SIZE_OVERFLOW("SizeOverflow",
             "Struct %s is too large: its size in bytes overflows a long at component %s. Reduce the array"
                     + " lengths"),
-    /** An explicit alignment that is not a power of two. Args: alignment, lower power, higher power. */
+    /** An explicit alignment that is not a power of two. Args: parameter, alignment, lower power, higher power. */
     ALIGNMENT_NOT_POWER_OF_TWO("Alignment",
-            "alignment = %d is not a power of two. Use a power of two, for example %d or %d"),
+            "%s = %d is not a power of two. Use a power of two, for example %d or %d"),
     /** An explicit alignment below the natural one. Args: alignment, type, natural, field. */
     ALIGNMENT_BELOW_NATURAL("Alignment",
             "alignment = %d is below the natural alignment of %s, which is %d (field %s). Use %3$d or a larger"
@@ -67,6 +67,10 @@ public enum Message {
     PACKED_NESTED("PackedNested",
             "Packed struct %s cannot hold %s at an unaligned offset: %s has alignment %d. Declare %3$s with"
                     + " @Struct(packed = true), or remove packed from %1$s"),
+    /** A component named like the layout's padding. Args: component, prefix. */
+    RESERVED_PADDING_NAME("ReservedName",
+            "Component %s has a name of the form %s<n>, which the struct layout gives its padding. Rename the"
+                    + " component"),
     /** A component named like a method of the generated view. Args: component, view method. */
     RESERVED_NAME("ReservedName",
             "Component %s has the name of the generated method View.%s(). Rename the component"),
@@ -165,17 +169,17 @@ public enum Message {
     ALLOC_NOT_ABSTRACT("AllocNotAbstract",
             "@Alloc method %s has a body, but the generated subclass implements @Alloc methods. Declare it"
                     + " abstract, without a body"),
-    /** {@code @Alloc} on a static or private method, or a generic one. Args: method, what, fix. */
+    /** {@code @Alloc} on a static, private, final or generic method. Args: method, what, fix. */
     ALLOC_UNSUPPORTED_METHOD("AllocMethod",
             "@Alloc method %s is %s, so the generated subclass cannot implement it. %s"),
-    /** An unsupported {@code @Alloc} return type. Args: method, type. */
+    /** An unsupported {@code @Alloc} return type. Args: method, type, view, record. */
     ALLOC_RETURN_TYPE("AllocReturnType",
-            "@Alloc method %s returns %s. Return the View of a @Struct record (PointStruct.View), or a"
-                    + " MemorySegment with @Alloc(struct = Point.class) or @Alloc(bytes = N)"),
-    /** A {@code MemorySegment} allocation with neither or both of struct and bytes. Args: method. */
+            "@Alloc method %s returns %s. Return the View of a @Struct record (%s), or a MemorySegment with"
+                    + " @Alloc(struct = %s.class) or @Alloc(bytes = N)"),
+    /** A {@code MemorySegment} allocation with neither or both of struct and bytes. Args: method, record, which. */
     ALLOC_SEGMENT_SHAPE("AllocSegmentShape",
             "@Alloc method %s returns a MemorySegment, so it needs the layout to allocate: give exactly one of"
-                    + " struct = Point.class or bytes = N"),
+                    + " struct = %s.class or bytes = N (%s)"),
     /** {@code struct} or {@code bytes} on a view allocation. Args: parameter, method, view. */
     ALLOC_PARAMETER_UNUSED("AllocParameter",
             "%s has no meaning for @Alloc method %s, which returns %s and so allocates that struct. Remove it"),

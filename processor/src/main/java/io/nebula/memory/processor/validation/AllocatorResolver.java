@@ -206,11 +206,13 @@ public final class AllocatorResolver {
             if (type.getModifiers().contains(Modifier.FINAL)) {
                 reporter.error(Message.ALLOCATOR_FINAL, type, annotation, null, type.getQualifiedName());
             }
-            inaccessibility().ifPresent(why -> reporter.error(Message.ALLOCATOR_INACCESSIBLE, type, annotation,
+            Optional<String> inaccessible = inaccessibility();
+            inaccessible.ifPresent(why -> reporter.error(Message.ALLOCATOR_INACCESSIBLE, type, annotation,
                     null, type.getQualifiedName(), why));
             List<ExecutableElement> constructors = ElementFilter.constructorsIn(type.getEnclosedElements()).stream()
                     .filter(c -> !c.getModifiers().contains(Modifier.PRIVATE)).toList();
-            if (constructors.isEmpty()) {
+            // A private class's implicit constructor is private too: that follows from the first error.
+            if (constructors.isEmpty() && inaccessible.isEmpty()) {
                 reporter.error(Message.ALLOCATOR_NO_CONSTRUCTOR, type, annotation, null, type.getQualifiedName());
             }
             Optional<AnnotationValue> kindValue = Annotations.explicitValue(annotation, "kind");
@@ -224,6 +226,7 @@ public final class AllocatorResolver {
                     return new AllocatorResolution.Invalid();
                 }
             }
+            factoryClashes(constructors);
             Optional<AllocatorModel.Settings> settings = settings();
             boolean implementsAccessor = accessor(generatedType);
             Optional<ExecutableElement> superClose = superClose(generatedType);
@@ -254,6 +257,56 @@ public final class AllocatorResolver {
                     constructors.stream().map(this::methodSignature).toList(), allocs,
                     scopes.stream().map(this::methodSignature).toList(), implementsAccessor,
                     superClose.map(close -> methodSignature(close).thrown()), allocatorFactory()));
+        }
+
+        /**
+         * A struct to name in an example: one the class already uses (its pool block, or the view an {@code @Alloc}
+         * method returns), or {@code Point} when it uses none.
+         */
+        private String structHint() {
+            Optional<AnnotationValue> block = Annotations.explicitValue(annotation, "block");
+            if (block.isPresent() && block.get().getValue() instanceof DeclaredType declared) {
+                return declared.asElement().getSimpleName().toString();
+            }
+            for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+                Optional<TypeElement> record = structs.recordOfView(method.getReturnType(), type);
+                if (record.isPresent()) {
+                    return record.get().getSimpleName().toString();
+                }
+            }
+            return "Point";
+        }
+
+        /**
+         * Reports a method of the class hierarchy that the static factory {@code create(...)} of a constructor would
+         * hide or clash with: a method named {@code create} with the constructor's parameter types.
+         */
+        private void factoryClashes(List<ExecutableElement> constructors) {
+            for (ExecutableElement method : ElementFilter.methodsIn(elements.getAllMembers(type))) {
+                if (!method.getSimpleName().contentEquals("create") || method.getModifiers().contains(Modifier.PRIVATE)) {
+                    continue;
+                }
+                for (ExecutableElement constructor : constructors) {
+                    if (sameErasures(method.getParameters(), constructor.getParameters())) {
+                        reporter.error(Message.MEMBER_NAME_CLASH, owned(method), type.getSimpleName(),
+                                signature(method), "its static factory " + signature(constructor).replaceFirst(
+                                        "^<init>", "create") + " for the constructor with these parameters");
+                        return;
+                    }
+                }
+            }
+        }
+
+        private boolean sameErasures(List<? extends VariableElement> a, List<? extends VariableElement> b) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!types.isSameType(types.erasure(a.get(i).asType()), types.erasure(b.get(i).asType()))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** The signature of a method whose types deferral has checked. */
@@ -328,7 +381,8 @@ public final class AllocatorResolver {
                 } else {
                     reporter.error(Message.ALLOCATOR_PARAMETER_MISSING, type, annotation, null, kind,
                             "blockSize or block, and blockCount",
-                            "@Allocator(kind = AllocatorKind.POOL, block = Point.class, blockCount = 1024)");
+                            "@Allocator(kind = AllocatorKind.POOL, block = " + structHint() + ".class, blockCount"
+                                    + " = 1024)");
                 }
                 Optional<AnnotationValue> countValue = Annotations.explicitValue(annotation, "blockCount");
                 if (countValue.isPresent()) {
@@ -380,7 +434,7 @@ public final class AllocatorResolver {
             long alignment = ((Number) value.getValue()).longValue();
             if (alignment < 1 || Long.bitCount(alignment) != 1) {
                 long lower = alignment < 1 ? 1 : Long.highestOneBit(alignment);
-                reporter.error(Message.ALIGNMENT_NOT_POWER_OF_TWO, type, annotation, value, alignment, lower,
+                reporter.error(Message.ALIGNMENT_NOT_POWER_OF_TWO, type, annotation, value, name, alignment, lower,
                         lower * 2);
             }
             return alignment;
@@ -515,6 +569,17 @@ public final class AllocatorResolver {
         private Optional<AllocMethod> alloc(ExecutableElement method, AnnotationMirror alloc,
                 AllocatorModel.Settings settings) {
             int before = reporter.errorCount();
+            for (Modifier modifier : List.of(Modifier.STATIC, Modifier.PRIVATE, Modifier.FINAL)) {
+                if (method.getModifiers().contains(modifier)) {
+                    reporter.error(Message.ALLOC_UNSUPPORTED_METHOD, method, alloc, null, signature(method),
+                            modifier.toString(), switch (modifier) {
+                                case STATIC -> "Make it an abstract instance method, without a body";
+                                case PRIVATE -> "Make it abstract and at least package-private, without a body";
+                                default -> "Remove final and make it abstract, without a body";
+                            });
+                    return Optional.empty();
+                }
+            }
             if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
                 reporter.error(Message.ALLOC_NOT_ABSTRACT, method, alloc, null, signature(method));
                 return Optional.empty();
@@ -550,7 +615,10 @@ public final class AllocatorResolver {
                 initialiser = initialiser(method, viewed.get(), count);
             } else if (isMemorySegment(returned)) {
                 if (structValue.isPresent() == bytesValue.isPresent()) {
-                    reporter.error(Message.ALLOC_SEGMENT_SHAPE, method, alloc, null, signature(method));
+                    String struct = structValue.map(v -> v.getValue() instanceof DeclaredType d
+                            ? d.asElement().getSimpleName().toString() : structHint()).orElseGet(this::structHint);
+                    reporter.error(Message.ALLOC_SEGMENT_SHAPE, method, alloc, null, signature(method), struct,
+                            structValue.isPresent() ? "both are given" : "neither is given");
                     return Optional.empty();
                 }
                 if (!method.getParameters().isEmpty()) {
@@ -578,7 +646,8 @@ public final class AllocatorResolver {
                         long a = ((Number) value.getValue()).longValue();
                         if (a < 1 || Long.bitCount(a) != 1) {
                             long lower = a < 1 ? 1 : Long.highestOneBit(a);
-                            reporter.error(Message.ALIGNMENT_NOT_POWER_OF_TWO, method, alloc, value, a, lower,
+                            reporter.error(Message.ALIGNMENT_NOT_POWER_OF_TWO, method, alloc, value, "alignment", a,
+                                    lower,
                                     lower * 2);
                         }
                         return a;
@@ -586,7 +655,15 @@ public final class AllocatorResolver {
                     allocation = new Allocation.Bytes(bytes, alignment);
                 }
             } else {
-                reporter.error(Message.ALLOC_RETURN_TYPE, method, alloc, null, signature(method), returned);
+                String view = returned.getKind() == TypeKind.DECLARED
+                        && ((DeclaredType) returned).asElement() instanceof TypeElement record
+                        && StructRefs.isStruct(record)
+                        ? GeneratedKind.viewOf(GeneratedKind.STRUCT_CLASS.nameFor(ClassName.get(record)))
+                                .simpleNames().stream().collect(Collectors.joining("."))
+                        : GeneratedKind.viewOf(ClassName.get("", structHint() + "Struct")).simpleNames().stream()
+                                .collect(Collectors.joining("."));
+                reporter.error(Message.ALLOC_RETURN_TYPE, method, alloc, null, signature(method), returned, view,
+                        view.substring(0, view.length() - ".View".length()).replaceFirst("Struct$", ""));
                 return Optional.empty();
             }
             if (reporter.errorCount() > before) {
@@ -612,6 +689,15 @@ public final class AllocatorResolver {
             }
             if (parameters.size() == 1 && types.isSameType(parameters.getFirst().asType(), record.asType())) {
                 return new Initialiser.Value(parameters.getFirst().getSimpleName().toString());
+            }
+            for (VariableElement parameter : parameters) {
+                if (types.isSameType(parameter.asType(), record.asType())) {
+                    reporter.error(Message.UNSUPPORTED_INITIALISER, parameter, parameter.getSimpleName(),
+                            "a parameter of type " + record.getSimpleName() + " sets every field, so it must be"
+                                    + " the only parameter. Remove the others, or take one parameter per component"
+                                    + " instead");
+                    return new Initialiser.None();
+                }
             }
             List<? extends RecordComponentElement> components = record.getRecordComponents();
             List<String> names = new ArrayList<>();

@@ -2,11 +2,8 @@ package io.nebula.memory.processor.validation;
 
 import com.sun.source.tree.AnnotationTree;
 import com.sun.source.tree.AssignmentTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.Tree;
-import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import io.nebula.memory.processor.diagnostics.SourcePlacement;
@@ -38,7 +35,10 @@ public final class Placements {
         }
     }
 
-    /** javac: every element is placeable; a record component's annotation value is found through the trees. */
+    /**
+     * javac: every element is placeable. Its messager puts an error on a record component's annotation value at the
+     * annotation; the trees give the value itself.
+     */
     private static final class Javac implements SourcePlacement {
         private final Trees trees;
 
@@ -53,35 +53,22 @@ public final class Placements {
                 return false;
             }
             TreePath record = trees.getPath(element.getEnclosingElement());
-            if (record == null || !(record.getLeaf() instanceof ClassTree classTree)) {
+            if (record == null || !(trees.getTree(element, annotation, value) instanceof AnnotationTree tree)) {
                 return false;
             }
-            String valueName = null;
+            String valueName = "value";
             for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
                     : annotation.getElementValues().entrySet()) {
                 if (entry.getValue() == value) {
                     valueName = entry.getKey().getSimpleName().toString();
                 }
             }
-            for (Tree member : classTree.getMembers()) {
-                if (!(member instanceof VariableTree component)
-                        || !component.getName().contentEquals(element.getSimpleName())) {
-                    continue;
-                }
-                TreePath componentPath = new TreePath(record, component);
-                for (AnnotationTree annotationTree : component.getModifiers().getAnnotations()) {
-                    Element type = trees.getElement(new TreePath(componentPath, annotationTree.getAnnotationType()));
-                    if (type == null || !type.equals(annotation.getAnnotationType().asElement())) {
-                        continue;
-                    }
-                    for (ExpressionTree argument : annotationTree.getArguments()) {
-                        if (argument instanceof AssignmentTree assignment
-                                && assignment.getVariable() instanceof IdentifierTree name
-                                && name.getName().contentEquals(valueName == null ? "value" : valueName)) {
-                            trees.printMessage(kind, text, assignment.getExpression(), record.getCompilationUnit());
-                            return true;
-                        }
-                    }
+            for (ExpressionTree argument : tree.getArguments()) {
+                if (argument instanceof AssignmentTree assignment
+                        && assignment.getVariable() instanceof IdentifierTree name
+                        && name.getName().contentEquals(valueName)) {
+                    trees.printMessage(kind, text, assignment.getExpression(), record.getCompilationUnit());
+                    return true;
                 }
             }
             return false;

@@ -10,6 +10,7 @@ import io.nebula.memory.processor.model.Field;
 import io.nebula.memory.processor.model.FieldType;
 import io.nebula.memory.processor.model.GeneratedKind;
 import io.nebula.memory.processor.model.LayoutCalculator;
+import io.nebula.memory.processor.model.Member;
 import io.nebula.memory.processor.model.Names;
 import io.nebula.memory.processor.model.Primitive;
 import io.nebula.memory.processor.model.StructModel;
@@ -192,7 +193,8 @@ public final class StructResolver {
             alignmentValid = false;
             long lower = alignment < 1 ? 1 : Long.highestOneBit(alignment);
             reporter.error(Message.ALIGNMENT_NOT_POWER_OF_TWO, type, struct,
-                    Annotations.explicitValue(struct, "alignment").orElse(null), alignment, lower, lower * 2);
+                    Annotations.explicitValue(struct, "alignment").orElse(null), "alignment", alignment, lower,
+                    lower * 2);
         }
 
         List<LayoutCalculator.Input> inputs = new ArrayList<>();
@@ -328,6 +330,10 @@ public final class StructResolver {
         String name = component.getSimpleName().toString();
         if (RESERVED_NAMES.contains(name)) {
             reporter.error(Message.RESERVED_NAME, component, name, name);
+            return;
+        }
+        if (name.matches(java.util.regex.Pattern.quote(Member.Padding.NAME_PREFIX) + "[0-9]+")) {
+            reporter.error(Message.RESERVED_PADDING_NAME, component, name, Member.Padding.NAME_PREFIX);
             return;
         }
         for (String generated : List.of(Names.offsetConstant(name), Names.getter(name))) {
