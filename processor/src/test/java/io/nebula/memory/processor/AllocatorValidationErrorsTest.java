@@ -40,6 +40,15 @@ class AllocatorValidationErrorsTest {
         return source("bad.Handler", lines);
     }
 
+    /** A file {@code bad/Outer.java}, for allocator classes nested in another class. */
+    private static JavaFileObject outer(String... body) {
+        String[] lines = new String[body.length + 2];
+        lines[0] = "package bad;";
+        lines[1] = "import io.nebula.memory.annotation.*;";
+        System.arraycopy(body, 0, lines, 2, body.length);
+        return source("bad.Outer", lines);
+    }
+
     /** Compiles, expecting exactly one error, with the text, on the line. */
     private void assertOneError(JavaFileObject file, String text, String line) {
         Compilation compilation = compile(toolchain, POINT, file);
@@ -136,7 +145,7 @@ class AllocatorValidationErrorsTest {
 
     @Test
     void anAllocatorOnAnInnerClassIsRejected() {
-        assertOneError(handler("class Outer {", "    @Allocator(kind = AllocatorKind.BUMP, size = 64)",
+        assertOneError(outer("public class Outer {", "    @Allocator(kind = AllocatorKind.BUMP, size = 64)",
                         "    abstract class Handler {}", "}"),
                 "[nebula/AllocatorInaccessible] @Allocator class bad.Outer.Handler is an inner class (it needs an"
                         + " enclosing instance)", "@Allocator");
@@ -238,7 +247,7 @@ class AllocatorValidationErrorsTest {
 
     @Test
     void aPrivateNestedAllocatorIsOneError() {
-        assertOneError(handler("class Outer {", "    @Allocator(kind = AllocatorKind.BUMP, size = 64)",
+        assertOneError(outer("public class Outer {", "    @Allocator(kind = AllocatorKind.BUMP, size = 64)",
                         "    private abstract static class Handler {}", "}"),
                 "[nebula/AllocatorInaccessible] @Allocator class bad.Outer.Handler is private", "@Allocator");
     }
@@ -253,9 +262,11 @@ class AllocatorValidationErrorsTest {
 
     @Test
     void aPoolWithoutBlocksSuggestsTheStructTheClassAllocates() {
-        assertOneError(handler("@Struct record Particle(float x, float y) {}",
-                        "@Allocator(kind = AllocatorKind.POOL)",
-                        "abstract class Handler { @Alloc abstract ParticleStruct.View p(); }"),
+        assertOneError(handler("@Allocator(kind = AllocatorKind.POOL)",
+                        "abstract class Handler {",
+                        "    @Struct record Particle(float x, float y) {}",
+                        "    @Alloc abstract Handler_ParticleStruct.View p();",
+                        "}"),
                 "[nebula/AllocatorParameter] A POOL allocator needs blockSize or block, and blockCount. For"
                         + " example: @Allocator(kind = AllocatorKind.POOL, block = Particle.class, blockCount = 1024)",
                 "@Allocator");
@@ -321,9 +332,9 @@ class AllocatorValidationErrorsTest {
 
     @Test
     void aCountWhoseSizeOverflowsIsRejected() {
-        assertOneError(handler("@Struct record Big(@Array(length = 1 << 30) long[] values) {}",
-                        "@Allocator(kind = AllocatorKind.BUMP, size = 64)", "abstract class Handler {",
-                        "    @Alloc(count = 1 << 30) abstract BigStruct.View big();", "}"),
+        assertOneError(handler("@Allocator(kind = AllocatorKind.BUMP, size = 64)", "abstract class Handler {",
+                        "    @Struct record Big(@Array(length = 1 << 30) long[] values) {}",
+                        "    @Alloc(count = 1 << 30) abstract Handler_BigStruct.View big();", "}"),
                 "[nebula/AllocSizeOverflow] @Alloc method big() allocates 1073741824 x Big of 8589934592 bytes,"
                         + " which overflows a long. Reduce count", "count = 1 << 30");
     }

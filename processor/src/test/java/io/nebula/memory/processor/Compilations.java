@@ -210,6 +210,23 @@ final class Compilations {
                     }
                 }
             }
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                for (Method m : c.getDeclaredMethods()) { // package-private generated code
+                    if (m.getName().equals(method) && m.getParameterCount() == args.length && accepts(m, args)) {
+                        try {
+                            m.setAccessible(true);
+                            return m.invoke(receiver, args);
+                        } catch (InvocationTargetException e) {
+                            if (e.getCause() instanceof RuntimeException runtime) {
+                                throw runtime;
+                            }
+                            throw new AssertionError(e.getCause());
+                        } catch (IllegalAccessException e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                }
+            }
             throw new AssertionError("no method " + method + " with " + args.length + " arguments in " + type);
         }
 

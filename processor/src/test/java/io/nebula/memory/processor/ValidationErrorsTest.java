@@ -102,9 +102,10 @@ class ValidationErrorsTest {
     @Test
     void aCycleThroughOtherStructsIsReportedOnEveryStructInIt() {
         JavaFileObject file = shapes(
-                "@Struct record Shapes(A a) {}",
-                "@Struct record A(int x, B b) {}",
-                "@Struct record B(@Array(length = 2) A[] as) {}");
+                "@Struct record Shapes(A a) {",
+                "    @Struct record A(int x, B b) {}",
+                "    @Struct record B(@Array(length = 2) A[] as) {}",
+                "}");
         Compilation compilation = compile(toolchain, file);
         assertThat(compilation).hadErrorCount(2);
         assertErrorAt(toolchain, compilation, "Struct A contains itself: A.b -> B.as -> A", file, "B b");
@@ -170,8 +171,9 @@ class ValidationErrorsTest {
     @Test
     void aSizeThatOverflowsALongIsRejected() {
         JavaFileObject file = shapes(
-                "@Struct record Shapes(@Array(length = 2147483647) Big[] bigs) {}",
-                "@Struct record Big(@Array(length = 2147483647) long[] a, @Array(length = 2147483647) long[] b) {}");
+                "@Struct record Shapes(@Array(length = 2147483647) Big[] bigs) {",
+                "    @Struct record Big(@Array(length = 2147483647) long[] a, @Array(length = 2147483647) long[] b) {}",
+                "}");
         Compilation compilation = compile(toolchain, file);
         assertThat(compilation).hadErrorCount(1);
         assertErrorAt(toolchain, compilation, "[nebula/SizeOverflow] Struct bad.Shapes is too large", file, "Big[] bigs");
@@ -235,8 +237,9 @@ class ValidationErrorsTest {
     @Test
     void aNonPackedStructInAPackedOneIsRejected() {
         JavaFileObject file = shapes(
-                "@Struct(packed = true) record Shapes(byte tag, Inner inner) {}",
-                "@Struct record Inner(int x) {}");
+                "@Struct(packed = true) record Shapes(byte tag, Inner inner) {",
+                "    @Struct record Inner(int x) {}",
+                "}");
         Compilation compilation = compile(toolchain, file);
         assertThat(compilation).hadErrorCount(1);
         assertErrorAt(toolchain, compilation, "[nebula/PackedNested] Packed struct Shapes cannot hold inner at"
@@ -283,8 +286,9 @@ class ValidationErrorsTest {
     @Test
     void aStructNestingABadStructIsSkippedWithoutASecondError() {
         Compilation compilation = compileShapes(
-                "@Struct record Shapes(Inner inner) {}",
-                "@Struct record Inner(String name) {}");
+                "@Struct record Shapes(Inner inner) {",
+                "    @Struct record Inner(String name) {}",
+                "}");
         assertThat(compilation).hadErrorCount(1);
         assertThat(compilation).hadErrorContaining("Component name has type java.lang.String");
     }

@@ -88,6 +88,12 @@ public enum Message {
     /** A member the generated class declares that the user's class already declares. Args: type, member, what. */
     MEMBER_NAME_CLASH("NameClash",
             "%s declares %s, which the generated subclass declares too: %s. Rename it"),
+    /** An annotated type in an auxiliary class. Args: type, file, generated class, top-level class. */
+    AUXILIARY_CLASS("AuxiliaryClass",
+            "%s is declared in %s, a file named after another class, so javac's [auxiliaryclass] lint (part of"
+                    + " -Xlint:all) warns on every use of it in the generated %s, and no @SuppressWarnings can"
+                    + " silence warnings on signatures. Move %4$s into a file of its own, %4$s.java, or nest it in a"
+                    + " public class"),
     /** A struct still referring to an unresolved type after the last round. Args: type, component, type. */
     UNRESOLVED_TYPE("UnresolvedType",
             "Did not generate the struct code of %s: component %s has the type %s, which could not be resolved."

@@ -195,6 +195,7 @@ public final class AllocatorWriter {
                     .addSuperinterface(AutoCloseable.class)
                     .addJavadoc(classJavadoc());
             type.avoidClashesWithNestedClasses(model.element());
+            type.alwaysQualify(model.qualifiedNames().toArray(String[]::new));
             generated.addTo(type);
             type.addField(allocatorClass, "allocator", Modifier.PRIVATE, Modifier.FINAL);
             scopes.fields(type);

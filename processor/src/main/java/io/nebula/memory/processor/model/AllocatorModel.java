@@ -7,6 +7,7 @@ import io.nebula.memory.annotation.AllocatorKind;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import javax.lang.model.element.TypeElement;
 
 /**
@@ -26,6 +27,8 @@ import javax.lang.model.element.TypeElement;
  * @param superClose the exceptions of the concrete {@code close()} the subclass's {@code close()} calls first, if
  *     the class has one
  * @param allocatorFactory the name of the subclass's private factory of its allocator, free of the user's names
+ * @param qualifiedNames simple names the generated code must write qualified, because a type of its package
+ *     shadows the {@code java.lang} type of that name
  */
 public record AllocatorModel(
         TypeElement element,
@@ -39,7 +42,8 @@ public record AllocatorModel(
         List<MethodSignature> scopes,
         boolean implementsAccessor,
         Optional<List<TypeName>> superClose,
-        String allocatorFactory) {
+        String allocatorFactory,
+        Set<String> qualifiedNames) {
 
     /** Copies the lists. */
     public AllocatorModel {
@@ -47,6 +51,7 @@ public record AllocatorModel(
         constructors = List.copyOf(constructors);
         allocs = List.copyOf(allocs);
         scopes = List.copyOf(scopes);
+        qualifiedNames = Set.copyOf(qualifiedNames);
     }
 
     /**

@@ -64,6 +64,7 @@ public final class AllocatorResolver {
     private final StructRefs structs;
     private final ScopeEscapeCheck escapes;
     private final Signatures signatures;
+    private final GeneratedTypes generated;
 
     /**
      * Creates a resolver.
@@ -82,6 +83,7 @@ public final class AllocatorResolver {
         this.structs = new StructRefs(elements, new ScopedTypes(elements, types), generated);
         this.escapes = escapes;
         this.signatures = new Signatures(generated);
+        this.generated = generated;
     }
 
     /**
@@ -97,6 +99,7 @@ public final class AllocatorResolver {
                     kindName(type));
             return new AllocatorResolution.Invalid();
         }
+        generated.reportAuxiliary(GeneratedKind.ALLOCATOR_SUBCLASS, type, annotation, reporter);
         Optional<AllocatorResolution> unresolved = unresolved(type, annotation);
         if (unresolved.isPresent()) {
             return unresolved.get();
@@ -256,7 +259,8 @@ public final class AllocatorResolver {
                     generatedType, effectivelyPublic(type), settings.get(),
                     constructors.stream().map(this::methodSignature).toList(), allocs,
                     scopes.stream().map(this::methodSignature).toList(), implementsAccessor,
-                    superClose.map(close -> methodSignature(close).thrown()), allocatorFactory()));
+                    superClose.map(close -> methodSignature(close).thrown()), allocatorFactory(),
+                    generated.javaLangShadowedIn(generatedType.packageName())));
         }
 
         /**

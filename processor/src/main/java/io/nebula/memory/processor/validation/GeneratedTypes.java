@@ -34,10 +34,11 @@ public final class GeneratedTypes {
     }
 
     private final Elements elements;
-    private final Imports imports;
+    private final SourceFiles sourceFiles;
     private final Map<String, Claim> claims = new LinkedHashMap<>();
     private final Map<String, Resolution> structs = new HashMap<>();
     private final java.util.Set<String> written = new java.util.HashSet<>();
+    private final java.util.Set<String> reportedAuxiliary = new java.util.HashSet<>();
     private final ScopedTypes scopedTypes;
 
     /**
@@ -47,7 +48,7 @@ public final class GeneratedTypes {
      */
     public GeneratedTypes(ProcessingEnvironment environment) {
         this.elements = environment.getElementUtils();
-        this.imports = Imports.forEnvironment(environment);
+        this.sourceFiles = SourceFiles.forEnvironment(environment);
         this.scopedTypes = new ScopedTypes(elements, environment.getTypeUtils());
     }
 
@@ -174,27 +175,91 @@ public final class GeneratedTypes {
         }
         String userPackage = elements.getPackageOf(user).getQualifiedName().toString();
         List<Written> visible = simple.stream().filter(w -> w.claim().name().packageName().equals(userPackage)
-                || imports.imports(user, w.claim().name())).toList();
+                || sourceFiles.imports(user, w.claim().name())).toList();
         if (visible.size() == 1) {
             return Optional.of(visible.getFirst());
         }
-        if (visible.isEmpty() && simple.size() == 1 && !imports.known()) {
+        if (visible.isEmpty() && simple.size() == 1 && !sourceFiles.known()) {
             return Optional.of(simple.getFirst()); // imports unknown: the only candidate; javac checks the rest
         }
         return Optional.empty();
     }
 
-    /** The imports of a compilation unit, where the compiler shows them. */
-    private interface Imports {
+    /**
+     * The file of the auxiliary class a type is or is nested in: a top-level class, not public, in a source file
+     * named after another class, whose uses from other files javac's {@code [auxiliaryclass]} lint reports. Known
+     * only where the compiler shows source files (javac; ECJ has no such lint).
+     *
+     * @param type the type
+     * @return the name of the file, if the type's top-level class is auxiliary
+     */
+    public Optional<String> auxiliaryFile(TypeElement type) {
+        TypeElement outermost = type;
+        while (outermost.getEnclosingElement() instanceof TypeElement outer) {
+            outermost = outer;
+        }
+        return sourceFiles.auxiliaryFile(outermost);
+    }
+
+    /**
+     * Reports, once, an annotated type in an auxiliary class (see {@link #auxiliaryFile}). The generated code is
+     * still written: it is correct, and with an error reported javac stops before it would lint it, so users of the
+     * generated type see no second error.
+     *
+     * @param kind the kind of generated type
+     * @param type the annotated type
+     * @param annotation its annotation, where the error points
+     * @param reporter where the error goes
+     */
+    public void reportAuxiliary(GeneratedKind kind, TypeElement type, javax.lang.model.element.AnnotationMirror
+            annotation, ErrorReporter reporter) {
+        Optional<String> file = auxiliaryFile(type);
+        if (file.isEmpty() || !reportedAuxiliary.add(type.getQualifiedName().toString())) {
+            return;
+        }
+        TypeElement outermost = type;
+        while (outermost.getEnclosingElement() instanceof TypeElement outer) {
+            outermost = outer;
+        }
+        reporter.error(Message.AUXILIARY_CLASS, type, annotation, null, type.getQualifiedName(), file.get(),
+                kind.nameFor(ClassName.get(type)).simpleName(), outermost.getSimpleName());
+    }
+
+    /**
+     * The simple names that types of a package give to {@code java.lang} types: generated code in the package must
+     * qualify those {@code java.lang} types, which the package's own types shadow.
+     *
+     * @param packageName the package of the generated code
+     * @return the shadowed names, such as {@code Override} when the package declares a type of that name
+     */
+    public java.util.Set<String> javaLangShadowedIn(String packageName) {
+        javax.lang.model.element.PackageElement pkg = elements.getPackageElement(packageName);
+        java.util.Set<String> shadowed = new java.util.TreeSet<>();
+        if (pkg == null) {
+            return shadowed;
+        }
+        for (javax.lang.model.element.Element member : pkg.getEnclosedElements()) {
+            String name = member.getSimpleName().toString();
+            if (member instanceof TypeElement && elements.getTypeElement("java.lang." + name) != null) {
+                shadowed.add(name);
+            }
+        }
+        return shadowed;
+    }
+
+    /** What the compiler shows of source files: imports and file names. */
+    private interface SourceFiles {
         boolean known();
 
         boolean imports(TypeElement user, ClassName type);
 
-        static Imports forEnvironment(ProcessingEnvironment environment) {
+        Optional<String> auxiliaryFile(TypeElement type);
+
+        static SourceFiles forEnvironment(ProcessingEnvironment environment) {
             try {
                 return new FromTrees(Trees.instance(environment));
             } catch (IllegalArgumentException | LinkageError noTreeApi) {
-                return new Imports() {
+                return new SourceFiles() {
                     @Override
                     public boolean known() {
                         return false;
@@ -204,13 +269,18 @@ public final class GeneratedTypes {
                     public boolean imports(TypeElement user, ClassName type) {
                         return false;
                     }
+
+                    @Override
+                    public Optional<String> auxiliaryFile(TypeElement type) {
+                        return Optional.empty();
+                    }
                 };
             }
         }
     }
 
-    /** javac: the import declarations of the user's compilation unit. */
-    private static final class FromTrees implements Imports {
+    /** javac: the import declarations and the file of the user's compilation unit. */
+    private static final class FromTrees implements SourceFiles {
         private final Trees trees;
 
         FromTrees(Trees trees) {
@@ -239,6 +309,23 @@ public final class GeneratedTypes {
                 }
             }
             return false;
+        }
+
+        @Override
+        public Optional<String> auxiliaryFile(TypeElement type) {
+            if (type.getModifiers().contains(javax.lang.model.element.Modifier.PUBLIC)) {
+                return Optional.empty();
+            }
+            TreePath path = trees.getPath(type);
+            if (path == null) {
+                return Optional.empty();
+            }
+            javax.tools.JavaFileObject file = path.getCompilationUnit().getSourceFile();
+            if (file.isNameCompatible(type.getSimpleName().toString(), javax.tools.JavaFileObject.Kind.SOURCE)) {
+                return Optional.empty();
+            }
+            String uri = file.toUri().getPath();
+            return Optional.of(uri == null ? file.getName() : uri.substring(uri.lastIndexOf('/') + 1));
         }
     }
 }

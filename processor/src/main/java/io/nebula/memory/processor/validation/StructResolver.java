@@ -165,6 +165,9 @@ public final class StructResolver {
     }
 
     private Resolution validate(TypeElement type, List<? extends RecordComponentElement> components) {
+        // Reported, but no reason not to generate: the code is right, only javac's lint objects to it.
+        generated.reportAuxiliary(GeneratedKind.STRUCT_CLASS, type, Annotations.find(type, STRUCT).orElseThrow(),
+                reporter);
         int errorsBefore = reporter.errorCount();
         boolean nestedInvalid = false;
         AnnotationMirror struct = Annotations.find(type, STRUCT).orElseThrow();
@@ -236,8 +239,8 @@ public final class StructResolver {
             return new Resolution.Invalid();
         }
         return new Resolution.Valid(new StructModel(type, recordType, generatedType,
-                type.getModifiers().contains(Modifier.PUBLIC), packed, byteOrder, layout.members(), layout.size(),
-                layout.alignment(), layout.naturalAlignment()));
+                AllocatorResolver.effectivelyPublic(type), packed, byteOrder, layout.members(), layout.size(),
+                layout.alignment(), layout.naturalAlignment(), generated.javaLangShadowedIn(recordType.packageName())));
     }
 
     /** The field of a component, or empty after reporting why not (or silently, for an invalid nested struct). */
