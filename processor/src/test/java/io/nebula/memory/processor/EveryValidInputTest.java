@@ -92,6 +92,18 @@ class EveryValidInputTest {
                                 "    @Alloc protected abstract ObjectsStruct.View objects(int x);",
                                 "    @MemoryScope public int run() { return objects(9).x(); }",
                                 "}")), "shadow.Handler_Memory", "run", 9),
+                new Input("records whose names contain an underscore", List.of(
+                        source("under.Shapes", "package under;", "import io.nebula.memory.annotation.*;",
+                                "public final class Shapes {",
+                                "    private Shapes() {}",
+                                "    @Struct public record Big_Point(int x, int y) {}",
+                                "}"),
+                        source("under.Handler", "package under;", "import io.nebula.memory.annotation.*;",
+                                "@Allocator(kind = AllocatorKind.BUMP, size = 256)",
+                                "public abstract class Handler {",
+                                "    @Alloc protected abstract Shapes_Big_PointStruct.View point(int x, int y);",
+                                "    @MemoryScope public int run() { return point(2, 9).y(); }",
+                                "}")), "under.Handler_Memory", "run", 9),
                 new Input("a record named View", List.of(
                         source("views.View", "package views;", "import io.nebula.memory.annotation.*;",
                                 "@Struct public record View(int x) {}"),

@@ -27,6 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ScopeEscapeTest {
     private static final JavaFileObject POINT = Compilations.source("esc.Point", "package esc;",
             "import io.nebula.memory.annotation.Struct;", "@Struct public record Point(int x, int y) {}");
+    private static final JavaFileObject LINE = Compilations.source("esc.Line", "package esc;",
+            "import io.nebula.memory.annotation.Struct;", "@Struct public record Line(Point from, Point to) {}");
 
     /** The imports a program may need, each added only when the program uses it (ECJ warns of unused ones). */
     private static final List<List<String>> IMPORTS = List.of(
@@ -53,6 +55,7 @@ class ScopeEscapeTest {
                 "public abstract class Scoped {",
                 "    @Alloc protected abstract PointStruct.View point(int x, int y);",
                 "    @Alloc(bytes = 16) protected abstract MemorySegment bytes();",
+                "    @Alloc protected abstract LineStruct.View line();",
                 "    protected abstract BumpAllocator allocator();"));
         lines.addAll(List.of(members));
         lines.add("}");
@@ -209,6 +212,49 @@ class ScopeEscapeTest {
                         "        kept.hashCode();",
                         "    }",
                         "    return kept;",
+                        "}"),
+                escape("a nested view returned", true, "return line().from()",
+                        "@MemoryScope PointStruct.View leak() { return line().from(); }"),
+                escape("stored by a static helper", false, "keep(bytes())",
+                        "static MemorySegment kept;",
+                        "static void keep(MemorySegment segment) { kept = segment; }",
+                        "@MemoryScope void leak() { keep(bytes()); }"),
+                escape("allocated through a field that holds the allocator", true, "return arena.allocate",
+                        "private final SegmentAllocator arena;",
+                        "@SuppressWarnings(\"this-escape\") protected Scoped() { arena = allocator(); }",
+                        "@MemoryScope MemorySegment leak() { return arena.allocate(8); }"),
+                escape("returned after a labelled break", false, "return found;",
+                        "@MemoryScope Object leak() {",
+                        "    Object found = null;",
+                        "    outer:",
+                        "    for (int i = 0; i < 3; i++) {",
+                        "        for (int j = 0; j < 3; j++) {",
+                        "            if (i == j) {",
+                        "                found = point(i, j);",
+                        "                break outer;",
+                        "            }",
+                        "        }",
+                        "    }",
+                        "    return found;",
+                        "}"),
+                escape("passed to another scope that stores it", false, "keep(point(1, 2))",
+                        "PointStruct.View last;",
+                        "@MemoryScope void keep(PointStruct.View view) { last = view; }",
+                        "@MemoryScope void leak() { keep(point(1, 2)); }"),
+                escape("returned out of a pattern switch", false, "return switch (boxed)",
+                        "@MemoryScope Object leak() {",
+                        "    Object boxed = point(1, 2);",
+                        "    return switch (boxed) {",
+                        "        case PointStruct.View view -> view;",
+                        "        default -> null;",
+                        "    };",
+                        "}"),
+                escape("a capturing lambda returned through an alias", false, "return alias;",
+                        "@MemoryScope Object leak() {",
+                        "    PointStruct.View p = point(1, 2);",
+                        "    Runnable read = () -> p.x();",
+                        "    Runnable alias = read;",
+                        "    return alias;",
                         "}"));
     }
 
@@ -222,7 +268,7 @@ class ScopeEscapeTest {
     void anEscapeIsOneErrorOnItsLine(Toolchain toolchain, String name, boolean inReturnType, String line,
             String[] members) {
         JavaFileObject file = scoped(members);
-        Compilation compilation = Compilations.compile(toolchain, POINT, file);
+        Compilation compilation = Compilations.compile(toolchain, POINT, LINE, file);
         if (toolchain.hasTreeApi()) {
             assertThat(compilation).hadErrorCount(1);
             assertThat(compilation).hadErrorContaining("[nebula/ScopeEscape] @MemoryScope method leak(")
@@ -376,7 +422,49 @@ class ScopeEscapeTest {
                         "}"),
                 legit("a helper that reads a view", (l, s) -> assertEquals(4, l.call(s, "viaHelper")),
                         "int read(PointStruct.View v) { return v.x() * v.y(); }",
-                        "@MemoryScope public int viaHelper() { return read(point(2, 2)); }"));
+                        "@MemoryScope public int viaHelper() { return read(point(2, 2)); }"),
+                legit("a nested view read", (l, s) -> assertEquals(5, l.call(s, "fromX")),
+                        "@MemoryScope public int fromX() {",
+                        "    LineStruct.View line = line();",
+                        "    line.from().x(5);",
+                        "    return line.from().x();",
+                        "}"),
+                legit("a local record holding a view", (l, s) -> assertEquals(3, l.call(s, "boxed")),
+                        "record Box(PointStruct.View view) {}",
+                        "@MemoryScope public int boxed() {",
+                        "    Box box = new Box(point(3, 0));",
+                        "    return box.view().x();",
+                        "}"),
+                legit("a static helper that reads", (l, s) -> assertEquals(0, l.call(s, "firstByte")),
+                        "static int first(MemorySegment s) { return s.get(ValueLayout.JAVA_BYTE, 0); }",
+                        "@MemoryScope public int firstByte() { return first(bytes()); }"),
+                legit("loops with break and continue that only read", (l, s) -> assertEquals(4, l.call(s, "scan")),
+                        "@MemoryScope public int scan() {",
+                        "    int sum = 0;",
+                        "    for (int i = 0; i < 10; i++) {",
+                        "        PointStruct.View p = point(i, i);",
+                        "        if (p.x() == 1) {",
+                        "            continue;",
+                        "        }",
+                        "        if (p.x() > 2) {",
+                        "            break;",
+                        "        }",
+                        "        sum += p.x() + p.y();",
+                        "    }",
+                        "    return sum;",
+                        "}"),
+                legit("a variable reassigned in a loop", (l, s) -> {
+                    MemorySegment in = MemorySegment.ofArray(new byte[1]);
+                    assertSame(in, l.call(s, "last", in));
+                }, "@MemoryScope public Object last(MemorySegment in) {",
+                        "    MemorySegment current = null;",
+                        "    for (int i = 0; i < 3; i++) {",
+                        "        current = bytes();",
+                        "        current.fill((byte) i);",
+                        "    }",
+                        "    current = in;",
+                        "    return current;",
+                        "}"));
     }
 
     static Stream<Arguments> legitimateUnderEachCompiler() {
@@ -389,7 +477,7 @@ class ScopeEscapeTest {
     void legitimateCodeCompilesWithoutWarningsAndRuns(Toolchain toolchain, String name,
             BiConsumer<Compilations.Loaded, Object> run, String[] members) throws Exception {
         JavaFileObject file = scoped(members);
-        Compilation compilation = Compilations.compile(toolchain, POINT, file);
+        Compilation compilation = Compilations.compile(toolchain, POINT, LINE, file);
         if (!toolchain.hasTreeApi()) {
             assertThat(compilation).hadNoteContaining("[nebula/ScopeCheck]");
             if (String.join("\n", members).matches("(?s).*@MemoryScope public MemorySegment \\w+\\(Memory.*")

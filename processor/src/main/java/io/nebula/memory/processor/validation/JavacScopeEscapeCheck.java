@@ -8,6 +8,7 @@ import com.sun.source.util.Trees;
 import io.nebula.memory.annotation.MemoryScope;
 import io.nebula.memory.processor.diagnostics.Message;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.Element;
@@ -75,8 +76,16 @@ final class JavacScopeEscapeCheck implements ScopeEscapeCheck, TaskListener {
                 if (path == null) {
                     continue;
                 }
-                for (ScopeEscapeAnalysis.Finding finding
-                        : ScopeEscapeAnalysis.analyse(trees, types, scopedTypes, owner, path)) {
+                List<ScopeEscapeAnalysis.Finding> findings;
+                try {
+                    findings = ScopeEscapeAnalysis.analyse(trees, types, scopedTypes, owner, path);
+                } catch (RuntimeException e) {
+                    trees.printMessage(Diagnostic.Kind.ERROR, Message.INTERNAL_ERROR.format(
+                            owner.getQualifiedName() + "." + AllocatorResolver.signature(method), e),
+                            path.getLeaf(), path.getCompilationUnit());
+                    continue;
+                }
+                for (ScopeEscapeAnalysis.Finding finding : findings) {
                     trees.printMessage(Diagnostic.Kind.ERROR, Message.SCOPE_ESCAPE.format(
                             AllocatorResolver.signature(method), finding.what(), finding.how()), finding.tree(),
                             path.getCompilationUnit());

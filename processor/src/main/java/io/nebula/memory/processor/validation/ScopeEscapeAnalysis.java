@@ -376,8 +376,10 @@ final class ScopeEscapeAnalysis {
             return null;
         }
         State out = statementUnrecorded(path, in);
-        for (List<State> region : tryRegions) {
-            region.add(out);
+        if (out != null) {
+            for (List<State> region : tryRegions) {
+                region.add(out.copy()); // later statements update the state in place
+            }
         }
         return out;
     }
@@ -627,7 +629,7 @@ final class ScopeEscapeAnalysis {
     private State tryStatement(TreePath path, TryTree tryTree, State in) {
         State state = in.copy();
         List<State> region = new ArrayList<>();
-        region.add(in);
+        region.add(in.copy());
         tryRegions.add(region);
         for (Tree resource : tryTree.getResources()) {
             TreePath resourcePath = new TreePath(path, resource);
@@ -958,7 +960,7 @@ final class ScopeEscapeAnalysis {
                     : qualifiedCall(invoked);
             return Val.origin(source);
         }
-        if (onThis) {
+        if (onThis || invoked.getModifiers().contains(Modifier.STATIC)) {
             Summary summary = summary(invoked);
             if (summary != null) {
                 return summarised(call, invoked, summary, arguments, value);
