@@ -67,9 +67,9 @@ public final class AllocatorWriter {
      * sentence about them. The only code that names the runtime's scope types.
      */
     private static final class ScopeCode {
-        private static final ClassName BLOCK_LOG = ClassName.get("io.nebula.memory.dsl", "BlockLog");
-        private static final ClassName CHECKPOINT = ClassName.get("io.nebula.memory.bump", "Checkpoint");
-        private static final ClassName STACK_MARKER = ClassName.get("io.nebula.memory.stack", "StackMarker");
+        private static final ClassName BLOCK_LOG = RuntimeTypes.BLOCK_LOG;
+        private static final ClassName CHECKPOINT = RuntimeTypes.CHECKPOINT;
+        private static final ClassName STACK_MARKER = RuntimeTypes.STACK_MARKER;
 
         private final AllocatorKind kind;
         private final boolean perThreadLog;
@@ -78,11 +78,6 @@ public final class AllocatorWriter {
             this.kind = settings.kind();
             // A thread-safe pool's scopes keep one block log per thread: each thread's scopes give back its own.
             this.perThreadLog = kind == AllocatorKind.POOL && settings.threadSafe();
-        }
-
-        /** The runtime classes the scope code needs, for the check that the runtime is on the class path. */
-        static List<ClassName> runtimeClasses(AllocatorKind kind) {
-            return kind == AllocatorKind.POOL ? List.of(BLOCK_LOG) : List.of();
         }
 
         void fields(TypeSpec.Builder type) {
@@ -147,18 +142,6 @@ public final class AllocatorWriter {
                 }
             };
         }
-    }
-
-    /**
-     * The runtime classes generated code of a kind needs, for the check that the runtime is on the class path.
-     *
-     * @param kind the kind of allocator
-     * @return the allocator class and the classes its scopes use
-     */
-    public static List<ClassName> runtimeClasses(AllocatorKind kind) {
-        List<ClassName> classes = new ArrayList<>(List.of(RuntimeTypes.allocatorClass(kind)));
-        classes.addAll(ScopeCode.runtimeClasses(kind));
-        return classes;
     }
 
     /** The generation of one subclass. */

@@ -12,7 +12,6 @@ import io.nebula.memory.processor.model.AllocMethod;
 import io.nebula.memory.processor.model.AllocMethod.Allocation;
 import io.nebula.memory.processor.model.AllocMethod.Initialiser;
 import io.nebula.memory.processor.model.AllocatorModel;
-import io.nebula.memory.processor.generation.AllocatorWriter;
 import io.nebula.memory.processor.model.GeneratedKind;
 import io.nebula.memory.processor.model.RuntimeTypes;
 import io.nebula.memory.processor.model.MethodSignature;
@@ -332,7 +331,7 @@ public final class AllocatorResolver {
         }
 
         private List<ClassName> runtimeClasses() {
-            return AllocatorWriter.runtimeClasses(kind);
+            return RuntimeTypes.requiredBy(kind);
         }
 
         // ------------------------------------------------------------------------------------------ settings

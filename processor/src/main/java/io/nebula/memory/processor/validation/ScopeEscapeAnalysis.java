@@ -57,7 +57,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -232,7 +231,6 @@ final class ScopeEscapeAnalysis {
     private final Map<ExecutableElement, Summary> summaries;
     private final Set<ExecutableElement> summarising;
     private final Mode mode;
-    private final ExecutableElement method;
     private final Map<Tree, Val> contents = new HashMap<>();
     private final Map<Tree, Finding> findings = new LinkedHashMap<>();
     private final Deque<Target> targets = new ArrayDeque<>();
@@ -246,7 +244,7 @@ final class ScopeEscapeAnalysis {
 
     private ScopeEscapeAnalysis(Trees trees, Types types, ScopedTypes scopedTypes, TypeElement owner,
             Set<VariableElement> allocatorFields, Map<ExecutableElement, Summary> summaries,
-            Set<ExecutableElement> summarising, Mode mode, ExecutableElement method, Map<Element, Val> captured) {
+            Set<ExecutableElement> summarising, Mode mode, Map<Element, Val> captured) {
         this.trees = trees;
         this.types = types;
         this.scopedTypes = scopedTypes;
@@ -255,7 +253,6 @@ final class ScopeEscapeAnalysis {
         this.summaries = summaries;
         this.summarising = summarising;
         this.mode = mode;
-        this.method = method;
         this.captured = captured;
     }
 
@@ -271,10 +268,9 @@ final class ScopeEscapeAnalysis {
      */
     static List<Finding> analyse(Trees trees, Types types, ScopedTypes scopedTypes, TypeElement owner,
             TreePath path) {
-        ExecutableElement method = (ExecutableElement) trees.getElement(path);
         Set<VariableElement> allocatorFields = allocatorFields(trees, owner);
         ScopeEscapeAnalysis analysis = new ScopeEscapeAnalysis(trees, types, scopedTypes, owner, allocatorFields,
-                new HashMap<>(), new HashSet<>(), Mode.SCOPE, method, Map.of());
+                new HashMap<>(), new HashSet<>(), Mode.SCOPE, Map.of());
         analysis.body(path);
         List<Finding> result = new ArrayList<>(analysis.findings.values());
         result.sort((a, b) -> Long.compare(analysis.position(path, a.tree()), analysis.position(path, b.tree())));
@@ -1066,7 +1062,7 @@ final class ScopeEscapeAnalysis {
                 return null;
             }
             ScopeEscapeAnalysis analysis = new ScopeEscapeAnalysis(trees, types, scopedTypes, owner, allocatorFields,
-                    summaries, summarising, Mode.SUMMARY, invoked, Map.of());
+                    summaries, summarising, Mode.SUMMARY, Map.of());
             analysis.body(helper);
             Summary summary = analysis.summary();
             if (Annotations.find(invoked, MEMORY_SCOPE).isPresent()) {
@@ -1230,7 +1226,7 @@ final class ScopeEscapeAnalysis {
 
     private ScopeEscapeAnalysis child(Mode childMode, Map<Element, Val> visible) {
         return new ScopeEscapeAnalysis(trees, types, scopedTypes, owner, allocatorFields, summaries, summarising,
-                childMode, method, visible);
+                childMode, visible);
     }
 
     private void mergeInto(ScopeEscapeAnalysis outer) {
@@ -1253,10 +1249,5 @@ final class ScopeEscapeAnalysis {
                 return result;
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return "ScopeEscapeAnalysis[" + Objects.toString(method) + "]";
     }
 }
