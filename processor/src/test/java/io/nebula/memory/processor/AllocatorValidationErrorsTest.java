@@ -396,7 +396,8 @@ class AllocatorValidationErrorsTest {
 
     @Test
     void aHandWrittenClassWithTheGeneratedNameIsANameClash() {
-        Compilation compilation = compile(toolchain, source("bad.Point", "package bad;", "import io.nebula.memory.annotation.*;",
+        Compilation compilation = compile(toolchain, source("bad.Point", "package bad;",
+                "import io.nebula.memory.annotation.*;",
                 "@Struct record Point(int x) {}"), source("bad.PointStruct", "package bad;", "class PointStruct {}"));
         assertThat(compilation).hadErrorCount(1);
         assertThat(compilation).hadErrorContaining("[nebula/NameClash] The class bad.PointStruct already exists,"

@@ -40,7 +40,10 @@ class EveryValidInputTest {
                                 "@Allocator(kind = AllocatorKind.STACK, size = 256)",
                                 "public abstract class Handler {",
                                 "    @Alloc protected abstract PointStruct.View point(int x, int y);",
-                                "    @MemoryScope public int sum() { PointStruct.View p = point(1, 2); return p.x() + p.y(); }",
+                                "    @MemoryScope public int sum() {",
+                                "        PointStruct.View p = point(1, 2);",
+                                "        return p.x() + p.y();",
+                                "    }",
                                 "}")), "Handler_Memory", "sum", 3),
                 new Input("types nested in an interface", List.of(
                         source("nest.Api", "package nest;", "import io.nebula.memory.annotation.*;",

@@ -77,7 +77,8 @@ class ValidationErrorsTest {
         JavaFileObject file = shapes("@Struct record Shapes(List<Integer> values) {}");
         Compilation compilation = compile(toolchain, file);
         assertThat(compilation).hadErrorCount(1);
-        assertErrorAt(toolchain, compilation, "For a collection, use an inline array with @Array(length = N).", file, "List<Integer> values");
+        assertErrorAt(toolchain, compilation, "For a collection, use an inline array with @Array(length = N).",
+                file, "List<Integer> values");
     }
 
     @Test
@@ -157,7 +158,8 @@ class ValidationErrorsTest {
         JavaFileObject file = shapes("record Shapes(@Array(length = 4) int[] values) {}");
         Compilation compilation = compile(toolchain, file);
         assertThat(compilation).hadErrorCount(1);
-        assertErrorAt(toolchain, compilation, "[nebula/ArrayOutsideStruct] @Array on values has no effect", file, "int[] values");
+        assertErrorAt(toolchain, compilation, "[nebula/ArrayOutsideStruct] @Array on values has no effect",
+                file, "int[] values");
     }
 
     @Test
@@ -176,7 +178,8 @@ class ValidationErrorsTest {
                 "}");
         Compilation compilation = compile(toolchain, file);
         assertThat(compilation).hadErrorCount(1);
-        assertErrorAt(toolchain, compilation, "[nebula/SizeOverflow] Struct bad.Shapes is too large", file, "Big[] bigs");
+        assertErrorAt(toolchain, compilation, "[nebula/SizeOverflow] Struct bad.Shapes is too large",
+                file, "Big[] bigs");
     }
 
     @Test
@@ -243,7 +246,8 @@ class ValidationErrorsTest {
         Compilation compilation = compile(toolchain, file);
         assertThat(compilation).hadErrorCount(1);
         assertErrorAt(toolchain, compilation, "[nebula/PackedNested] Packed struct Shapes cannot hold inner at"
-                + " an unaligned offset: Inner has alignment 4. Declare Inner with @Struct(packed = true)", file, "Inner inner");
+                + " an unaligned offset: Inner has alignment 4. Declare Inner with @Struct(packed = true)",
+                        file, "Inner inner");
     }
 
     @Test

@@ -99,6 +99,7 @@ public final class AllocatorResolver {
             return new AllocatorResolution.Invalid();
         }
         generated.reportAuxiliary(GeneratedKind.ALLOCATOR_SUBCLASS, type, annotation, reporter);
+        generated.register(GeneratedKind.ALLOCATOR_SUBCLASS, type);
         Optional<AllocatorResolution> unresolved = unresolved(type, annotation);
         if (unresolved.isPresent()) {
             return unresolved.get();
@@ -286,7 +287,8 @@ public final class AllocatorResolver {
          */
         private void factoryClashes(List<ExecutableElement> constructors) {
             for (ExecutableElement method : ElementFilter.methodsIn(elements.getAllMembers(type))) {
-                if (!method.getSimpleName().contentEquals("create") || method.getModifiers().contains(Modifier.PRIVATE)) {
+                if (!method.getSimpleName().contentEquals("create")
+                        || method.getModifiers().contains(Modifier.PRIVATE)) {
                     continue;
                 }
                 for (ExecutableElement constructor : constructors) {
@@ -476,7 +478,8 @@ public final class AllocatorResolver {
 
         /** Whether the class declares an abstract {@code allocator()} to implement; reports one it cannot. */
         private boolean accessor(ClassName generatedType) {
-            TypeMirror allocatorType = elements.getTypeElement(RuntimeTypes.allocatorClass(kind).canonicalName()).asType();
+            TypeMirror allocatorType = elements.getTypeElement(RuntimeTypes.allocatorClass(kind).canonicalName())
+                    .asType();
             boolean implementsAccessor = false;
             for (ExecutableElement method : ElementFilter.methodsIn(elements.getAllMembers(type))) {
                 if (!method.getSimpleName().contentEquals("allocator") || !method.getParameters().isEmpty()) {

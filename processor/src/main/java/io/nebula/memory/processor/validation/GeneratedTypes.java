@@ -10,13 +10,22 @@ import io.nebula.memory.processor.diagnostics.Message;
 import io.nebula.memory.processor.model.GeneratedKind;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.util.Elements;
+import javax.tools.JavaFileObject;
 
 /**
  * The types this compilation generates, across rounds, resolved both ways from the models: which annotated type
@@ -37,8 +46,8 @@ public final class GeneratedTypes {
     private final SourceFiles sourceFiles;
     private final Map<String, Claim> claims = new LinkedHashMap<>();
     private final Map<String, Resolution> structs = new HashMap<>();
-    private final java.util.Set<String> written = new java.util.HashSet<>();
-    private final java.util.Set<String> reportedAuxiliary = new java.util.HashSet<>();
+    private final Set<String> written = new HashSet<>();
+    private final Set<String> reportedAuxiliary = new HashSet<>();
     private final ScopedTypes scopedTypes;
 
     /**
@@ -66,6 +75,18 @@ public final class GeneratedTypes {
             return Optional.empty();
         }
         return Optional.of(existing.source());
+    }
+
+    /**
+     * Records the name an annotated type will generate, so that user code naming it before it exists resolves. The
+     * first type to record a name keeps it; {@link #claimable} reports any other.
+     *
+     * @param kind the kind of generated type
+     * @param source the annotated type
+     */
+    public void register(GeneratedKind kind, TypeElement source) {
+        ClassName name = kind.nameFor(ClassName.get(source));
+        claims.putIfAbsent(name.canonicalName(), new Claim(kind, name, source));
     }
 
     /**
@@ -99,11 +120,12 @@ public final class GeneratedTypes {
     private boolean isGeneratedFor(GeneratedKind kind, TypeElement existing, TypeElement source) {
         return switch (kind) {
             case STRUCT_CLASS -> existing.getEnclosedElements().stream()
-                    .filter(e -> e instanceof TypeElement nested && nested.getSimpleName().contentEquals(GeneratedKind.VIEW))
+                    .filter(e -> e instanceof TypeElement nested
+                            && nested.getSimpleName().contentEquals(GeneratedKind.VIEW))
                     .anyMatch(view -> scopedTypes.viewedRecord((TypeElement) view)
                             .filter(record -> record.getQualifiedName().contentEquals(source.getQualifiedName()))
                             .isPresent());
-            case ALLOCATOR_SUBCLASS -> existing.getSuperclass() instanceof javax.lang.model.type.DeclaredType parent
+            case ALLOCATOR_SUBCLASS -> existing.getSuperclass() instanceof DeclaredType parent
                     && ((TypeElement) parent.asElement()).getQualifiedName().contentEquals(source.getQualifiedName());
         };
     }
@@ -126,8 +148,7 @@ public final class GeneratedTypes {
      */
     public void struct(TypeElement record, Resolution resolution) {
         structs.put(record.getQualifiedName().toString(), resolution);
-        ClassName name = GeneratedKind.STRUCT_CLASS.nameFor(ClassName.get(record));
-        claims.putIfAbsent(name.canonicalName(), new Claim(GeneratedKind.STRUCT_CLASS, name, record));
+        register(GeneratedKind.STRUCT_CLASS, record);
     }
 
     /**
@@ -211,8 +232,8 @@ public final class GeneratedTypes {
      * @param annotation its annotation, where the error points
      * @param reporter where the error goes
      */
-    public void reportAuxiliary(GeneratedKind kind, TypeElement type, javax.lang.model.element.AnnotationMirror
-            annotation, ErrorReporter reporter) {
+    public void reportAuxiliary(GeneratedKind kind, TypeElement type, AnnotationMirror annotation,
+            ErrorReporter reporter) {
         Optional<String> file = auxiliaryFile(type);
         if (file.isEmpty() || !reportedAuxiliary.add(type.getQualifiedName().toString())) {
             return;
@@ -232,13 +253,13 @@ public final class GeneratedTypes {
      * @param packageName the package of the generated code
      * @return the shadowed names, such as {@code Override} when the package declares a type of that name
      */
-    public java.util.Set<String> javaLangShadowedIn(String packageName) {
-        javax.lang.model.element.PackageElement pkg = elements.getPackageElement(packageName);
-        java.util.Set<String> shadowed = new java.util.TreeSet<>();
+    public Set<String> javaLangShadowedIn(String packageName) {
+        PackageElement pkg = elements.getPackageElement(packageName);
+        Set<String> shadowed = new TreeSet<>();
         if (pkg == null) {
             return shadowed;
         }
-        for (javax.lang.model.element.Element member : pkg.getEnclosedElements()) {
+        for (Element member : pkg.getEnclosedElements()) {
             String name = member.getSimpleName().toString();
             if (member instanceof TypeElement && elements.getTypeElement("java.lang." + name) != null) {
                 shadowed.add(name);
@@ -313,15 +334,15 @@ public final class GeneratedTypes {
 
         @Override
         public Optional<String> auxiliaryFile(TypeElement type) {
-            if (type.getModifiers().contains(javax.lang.model.element.Modifier.PUBLIC)) {
+            if (type.getModifiers().contains(Modifier.PUBLIC)) {
                 return Optional.empty();
             }
             TreePath path = trees.getPath(type);
             if (path == null) {
                 return Optional.empty();
             }
-            javax.tools.JavaFileObject file = path.getCompilationUnit().getSourceFile();
-            if (file.isNameCompatible(type.getSimpleName().toString(), javax.tools.JavaFileObject.Kind.SOURCE)) {
+            JavaFileObject file = path.getCompilationUnit().getSourceFile();
+            if (file.isNameCompatible(type.getSimpleName().toString(), JavaFileObject.Kind.SOURCE)) {
                 return Optional.empty();
             }
             String uri = file.toUri().getPath();

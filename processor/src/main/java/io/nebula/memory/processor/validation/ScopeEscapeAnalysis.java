@@ -62,6 +62,7 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
@@ -1136,7 +1137,7 @@ final class ScopeEscapeAnalysis {
             return Val.object(newClass);
         }
         Element constructed = type == null ? null : types.asElement(type);
-        if (constructed instanceof TypeElement local && local.getNestingKind() == javax.lang.model.element.NestingKind.LOCAL) {
+        if (constructed instanceof TypeElement local && local.getNestingKind() == NestingKind.LOCAL) {
             TreePath declaration = trees.getPath(local);
             if (declaration != null) {
                 store(newClass, capturedBy(declaration, state), "a local class " + local.getSimpleName());
