@@ -1,10 +1,6 @@
 package io.nebula.memory.processor.validation;
 
 import com.palantir.javapoet.ClassName;
-import com.sun.source.tree.CompilationUnitTree;
-import com.sun.source.tree.ImportTree;
-import com.sun.source.util.TreePath;
-import com.sun.source.util.Trees;
 import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.diagnostics.Message;
 import io.nebula.memory.processor.model.GeneratedKind;
@@ -25,7 +21,6 @@ import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.util.Elements;
-import javax.tools.JavaFileObject;
 
 /**
  * The types this compilation generates, across rounds, resolved both ways from the models: which annotated type
@@ -266,87 +261,5 @@ public final class GeneratedTypes {
             }
         }
         return shadowed;
-    }
-
-    /** What the compiler shows of source files: imports and file names. */
-    private interface SourceFiles {
-        boolean known();
-
-        boolean imports(TypeElement user, ClassName type);
-
-        Optional<String> auxiliaryFile(TypeElement type);
-
-        static SourceFiles forEnvironment(ProcessingEnvironment environment) {
-            try {
-                return new FromTrees(Trees.instance(environment));
-            } catch (IllegalArgumentException | LinkageError noTreeApi) {
-                return new SourceFiles() {
-                    @Override
-                    public boolean known() {
-                        return false;
-                    }
-
-                    @Override
-                    public boolean imports(TypeElement user, ClassName type) {
-                        return false;
-                    }
-
-                    @Override
-                    public Optional<String> auxiliaryFile(TypeElement type) {
-                        return Optional.empty();
-                    }
-                };
-            }
-        }
-    }
-
-    /** javac: the import declarations and the file of the user's compilation unit. */
-    private static final class FromTrees implements SourceFiles {
-        private final Trees trees;
-
-        FromTrees(Trees trees) {
-            this.trees = trees;
-        }
-
-        @Override
-        public boolean known() {
-            return true;
-        }
-
-        @Override
-        public boolean imports(TypeElement user, ClassName type) {
-            TreePath path = trees.getPath(user);
-            if (path == null) {
-                return false;
-            }
-            CompilationUnitTree unit = path.getCompilationUnit();
-            for (ImportTree declaration : unit.getImports()) {
-                if (declaration.isStatic()) {
-                    continue;
-                }
-                String imported = declaration.getQualifiedIdentifier().toString();
-                if (imported.equals(type.canonicalName()) || imported.equals(type.packageName() + ".*")) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public Optional<String> auxiliaryFile(TypeElement type) {
-            if (type.getModifiers().contains(Modifier.PUBLIC)) {
-                return Optional.empty();
-            }
-            TreePath path = trees.getPath(type);
-            if (path == null) {
-                return Optional.empty();
-            }
-            JavaFileObject file = path.getCompilationUnit().getSourceFile();
-            if (file.isNameCompatible(type.getSimpleName().toString(), JavaFileObject.Kind.SOURCE)) {
-                return Optional.empty();
-            }
-            String uri = file.toUri().getPath();
-            return Optional.of(uri == null ? file.getName() : uri.substring(uri.lastIndexOf('/') + 1));
-        }
     }
 }

@@ -121,100 +121,15 @@ final class ScopeEscapeAnalysis {
     /** How a body is analysed: a scope (returns escape), a nested body (returns do not), a helper's summary. */
     private enum Mode { SCOPE, NESTED, SUMMARY }
 
-    /**
-     * The abstract value of an expression.
-     *
-     * @param origins the scoped allocations it may be or hold, as source text such as {@code p()}
-     * @param parameters the parameters of a summarised helper it may be or hold
-     * @param objects the objects created in the call it may be
-     * @param external whether it may be an object that was not created in the call
-     * @param allocator whether it may be the class's allocator
-     * @param wrapper what holds the memory when the value is not the memory itself, such as {@code an array}
-     */
-    private record Val(Set<String> origins, Set<Integer> parameters, Set<Tree> objects, boolean external,
-            boolean allocator, String wrapper) {
-        static final Val NONE = new Val(Set.of(), Set.of(), Set.of(), false, false, null);
-        static final Val EXTERNAL = new Val(Set.of(), Set.of(), Set.of(), true, false, null);
-
-        static Val origin(String origin) {
-            return new Val(Set.of(origin), Set.of(), Set.of(), true, false, null);
-        }
-
-        static Val object(Tree site) {
-            return new Val(Set.of(), Set.of(), Set.of(site), false, false, null);
-        }
-
-        Val join(Val other) {
-            if (other == null || other.equals(this)) {
-                return this;
-            }
-            return new Val(union(origins, other.origins), union(parameters, other.parameters),
-                    union(objects, other.objects), external || other.external, allocator || other.allocator,
-                    wrapper != null ? wrapper : other.wrapper);
-        }
-
-        Val wrapped(String by) {
-            return new Val(origins, parameters, objects, external, allocator, by);
-        }
-
-        Val asOwnOrigins() {
-            return new Val(origins, parameters, Set.of(), true, false, wrapper);
-        }
-
-        private static <T> Set<T> union(Set<T> a, Set<T> b) {
-            if (a.containsAll(b)) {
-                return a;
-            }
-            Set<T> result = new LinkedHashSet<>(a);
-            result.addAll(b);
-            return Set.copyOf(result);
-        }
-    }
-
-    /** The values of the local variables at a point; {@code null} where the point cannot be reached. */
-    private static final class State {
-        final Map<Element, Val> variables;
-
-        State(Map<Element, Val> variables) {
-            this.variables = variables;
-        }
-
-        State copy() {
-            return new State(new HashMap<>(variables));
-        }
-
-        static State join(State a, State b) {
-            if (a == null) {
-                return b == null ? null : b.copy();
-            }
-            if (b == null) {
-                return a.copy();
-            }
-            State result = a.copy();
-            b.variables.forEach((variable, value) -> result.variables.merge(variable, value, Val::join));
-            return result;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof State state && state.variables.equals(variables);
-        }
-
-        @Override
-        public int hashCode() {
-            return variables.hashCode();
-        }
-    }
-
     /** A statement that {@code break}, {@code continue} or {@code yield} can leave. */
     private static final class Target {
         final Tree tree;
         final String label;
         final boolean loop;
         final boolean switchExpression;
-        State breaks;
-        State continues;
-        Val yielded = Val.NONE;
+        FlowState breaks;
+        FlowState continues;
+        FlowValue yielded = FlowValue.NONE;
 
         Target(Tree tree, String label, boolean loop, boolean switchExpression) {
             this.tree = tree;
@@ -232,20 +147,20 @@ final class ScopeEscapeAnalysis {
     private final Map<ExecutableElement, Summary> summaries;
     private final Set<ExecutableElement> summarising;
     private final Mode mode;
-    private final Map<Tree, Val> contents = new HashMap<>();
+    private final Map<Tree, FlowValue> contents = new HashMap<>();
     private final Map<Tree, Finding> findings = new LinkedHashMap<>();
     private final Deque<Target> targets = new ArrayDeque<>();
-    private final List<List<State>> tryRegions = new ArrayList<>();
+    private final List<List<FlowState>> tryRegions = new ArrayList<>();
     /** What the locals of enclosing bodies held, for the lambdas and classes of a nested body. */
-    private final Map<Element, Val> captured;
+    private final Map<Element, FlowValue> captured;
     private int contentVersion;
-    private Val returned = Val.NONE;
+    private FlowValue returned = FlowValue.NONE;
     private final Map<Integer, String> storedParameters = new HashMap<>();
     private String storedAllocation;
 
     private ScopeEscapeAnalysis(Trees trees, Types types, ScopedTypes scopedTypes, TypeElement owner,
             Set<VariableElement> allocatorFields, Map<ExecutableElement, Summary> summaries,
-            Set<ExecutableElement> summarising, Mode mode, Map<Element, Val> captured) {
+            Set<ExecutableElement> summarising, Mode mode, Map<Element, FlowValue> captured) {
         this.trees = trees;
         this.types = types;
         this.scopedTypes = scopedTypes;
@@ -347,13 +262,13 @@ final class ScopeEscapeAnalysis {
 
     private void body(TreePath methodPath) {
         MethodTree tree = (MethodTree) methodPath.getLeaf();
-        State state = new State(new HashMap<>());
+        FlowState state = new FlowState(new HashMap<>());
         captured.forEach(state.variables::put);
         List<? extends VariableTree> parameters = tree.getParameters();
         for (int i = 0; i < parameters.size(); i++) {
             Element parameter = trees.getElement(new TreePath(methodPath, parameters.get(i)));
             state.variables.put(parameter, mode == Mode.SUMMARY
-                    ? new Val(Set.of(), Set.of(i), Set.of(), true, false, null) : Val.EXTERNAL);
+                    ? new FlowValue(Set.of(), Set.of(i), Set.of(), true, false, null) : FlowValue.EXTERNAL);
         }
         if (tree.getBody() != null) {
             statement(new TreePath(methodPath, tree.getBody()), state);
@@ -368,24 +283,24 @@ final class ScopeEscapeAnalysis {
     // ----------------------------------------------------------------------------------------------- statements
 
     /** Runs a statement from a state; returns the state after it, or {@code null} if it cannot complete. */
-    private State statement(TreePath path, State in) {
+    private FlowState statement(TreePath path, FlowState in) {
         if (in == null) {
             return null;
         }
-        State out = statementUnrecorded(path, in);
+        FlowState out = statementUnrecorded(path, in);
         if (out != null) {
-            for (List<State> region : tryRegions) {
+            for (List<FlowState> region : tryRegions) {
                 region.add(out.copy()); // later statements update the state in place
             }
         }
         return out;
     }
 
-    private State statementUnrecorded(TreePath path, State in) {
+    private FlowState statementUnrecorded(TreePath path, FlowState in) {
         Tree tree = path.getLeaf();
         switch (tree) {
             case BlockTree block -> {
-                State state = in;
+                FlowState state = in;
                 for (StatementTree statement : block.getStatements()) {
                     state = statement(new TreePath(path, statement), state);
                 }
@@ -393,9 +308,9 @@ final class ScopeEscapeAnalysis {
             }
             case VariableTree variable -> {
                 Element element = trees.getElement(path);
-                Val value = variable.getInitializer() == null ? Val.NONE
+                FlowValue value = variable.getInitializer() == null ? FlowValue.NONE
                         : expression(new TreePath(path, variable.getInitializer()), in);
-                State out = in.copy();
+                FlowState out = in.copy();
                 out.variables.put(element, value);
                 return out;
             }
@@ -405,10 +320,10 @@ final class ScopeEscapeAnalysis {
             }
             case IfTree branch -> {
                 expression(new TreePath(path, branch.getCondition()), in);
-                State then = statement(new TreePath(path, branch.getThenStatement()), in.copy());
-                State otherwise = branch.getElseStatement() == null ? in
+                FlowState then = statement(new TreePath(path, branch.getThenStatement()), in.copy());
+                FlowState otherwise = branch.getElseStatement() == null ? in
                         : statement(new TreePath(path, branch.getElseStatement()), in.copy());
-                return State.join(then, otherwise);
+                return FlowState.join(then, otherwise);
             }
             case WhileLoopTree loop -> {
                 return loop(path, in, null, loop.getCondition(), List.of(), loop.getStatement(), false);
@@ -417,7 +332,7 @@ final class ScopeEscapeAnalysis {
                 return loop(path, in, null, loop.getCondition(), List.of(), loop.getStatement(), true);
             }
             case ForLoopTree loop -> {
-                State state = in;
+                FlowState state = in;
                 for (StatementTree initializer : loop.getInitializer()) {
                     state = statement(new TreePath(path, initializer), state);
                 }
@@ -425,9 +340,9 @@ final class ScopeEscapeAnalysis {
                 return loop(path, state, null, loop.getCondition(), updates, loop.getStatement(), false);
             }
             case EnhancedForLoopTree loop -> {
-                Val iterated = expression(new TreePath(path, loop.getExpression()), in);
+                FlowValue iterated = expression(new TreePath(path, loop.getExpression()), in);
                 Element variable = trees.getElement(new TreePath(path, loop.getVariable()));
-                Val element = element(iterated);
+                FlowValue element = element(iterated);
                 return loop(path, in, state -> state.variables.put(variable, element), null, List.of(),
                         loop.getStatement(), false);
             }
@@ -439,19 +354,19 @@ final class ScopeEscapeAnalysis {
                 }
                 Target target = new Target(labeled, labeled.getLabel().toString(), false, false);
                 targets.push(target);
-                State out = statement(new TreePath(path, inner), in);
+                FlowState out = statement(new TreePath(path, inner), in);
                 targets.pop();
-                return State.join(out, target.breaks);
+                return FlowState.join(out, target.breaks);
             }
             case SwitchTree switchTree -> {
-                Val selector = expression(new TreePath(path, switchTree.getExpression()), in);
+                FlowValue selector = expression(new TreePath(path, switchTree.getExpression()), in);
                 Target target = new Target(switchTree, null, false, false);
                 targets.push(target);
-                State out = cases(path, switchTree.getCases(), selector, in);
+                FlowState out = cases(path, switchTree.getCases(), selector, in);
                 targets.pop();
                 boolean exhaustive = switchTree.getCases().stream().anyMatch(c -> c.getLabels().stream()
                         .anyMatch(l -> l.getKind() == Tree.Kind.DEFAULT_CASE_LABEL));
-                return State.join(State.join(out, target.breaks), exhaustive ? null : in);
+                return FlowState.join(FlowState.join(out, target.breaks), exhaustive ? null : in);
             }
             case TryTree tryTree -> {
                 return tryStatement(path, tryTree, in);
@@ -463,7 +378,7 @@ final class ScopeEscapeAnalysis {
             case ReturnTree returnTree -> {
                 if (returnTree.getExpression() != null) {
                     TreePath value = new TreePath(path, returnTree.getExpression());
-                    Val v = expression(value, in);
+                    FlowValue v = expression(value, in);
                     if (mode == Mode.SUMMARY) {
                         returned = returned.join(v.asOwnOrigins().join(reachAll(v)));
                     } else if (mode == Mode.SCOPE) {
@@ -473,7 +388,7 @@ final class ScopeEscapeAnalysis {
                 return null;
             }
             case ThrowTree throwTree -> {
-                Val v = expression(new TreePath(path, throwTree.getExpression()), in);
+                FlowValue v = expression(new TreePath(path, throwTree.getExpression()), in);
                 if (mode == Mode.SCOPE) {
                     sink(throwTree.getExpression(), v, "it is thrown");
                 }
@@ -482,7 +397,7 @@ final class ScopeEscapeAnalysis {
             case BreakTree breakTree -> {
                 Target target = breakTarget(breakTree.getLabel() == null ? null : breakTree.getLabel().toString());
                 if (target != null) {
-                    target.breaks = State.join(target.breaks, in);
+                    target.breaks = FlowState.join(target.breaks, in);
                 }
                 return null;
             }
@@ -490,16 +405,16 @@ final class ScopeEscapeAnalysis {
                 Target target = continueTarget(continueTree.getLabel() == null ? null
                         : continueTree.getLabel().toString());
                 if (target != null) {
-                    target.continues = State.join(target.continues, in);
+                    target.continues = FlowState.join(target.continues, in);
                 }
                 return null;
             }
             case YieldTree yield -> {
-                Val v = expression(new TreePath(path, yield.getValue()), in);
+                FlowValue v = expression(new TreePath(path, yield.getValue()), in);
                 for (Target target : targets) {
                     if (target.switchExpression) {
                         target.yielded = target.yielded.join(v);
-                        target.breaks = State.join(target.breaks, in);
+                        target.breaks = FlowState.join(target.breaks, in);
                         break;
                     }
                 }
@@ -517,15 +432,15 @@ final class ScopeEscapeAnalysis {
     }
 
     /** A loop: iterates the body from the join of the entry and the back edges until nothing changes. */
-    private State loop(TreePath path, State in, java.util.function.Consumer<State> bind, ExpressionTree condition,
+    private FlowState loop(TreePath path, FlowState in, java.util.function.Consumer<FlowState> bind, ExpressionTree condition,
             List<TreePath> updates, StatementTree body, boolean bodyFirst) {
         Target target = new Target(path.getLeaf(), labelOf(path), true, false);
         targets.push(target);
-        State head = in.copy();
-        State exit = bodyFirst ? null : head.copy();
+        FlowState head = in.copy();
+        FlowState exit = bodyFirst ? null : head.copy();
         for (int iteration = 0; iteration < 64; iteration++) {
             int version = contentVersion;
-            State start = head.copy();
+            FlowState start = head.copy();
             if (bind != null) {
                 bind.accept(start);
             }
@@ -533,8 +448,8 @@ final class ScopeEscapeAnalysis {
                 expression(new TreePath(path, condition), start);
             }
             target.continues = null;
-            State end = statement(new TreePath(path, body), start);
-            end = State.join(end, target.continues);
+            FlowState end = statement(new TreePath(path, body), start);
+            end = FlowState.join(end, target.continues);
             if (end != null) {
                 for (TreePath update : updates) {
                     expression(update, end);
@@ -543,15 +458,15 @@ final class ScopeEscapeAnalysis {
                     expression(new TreePath(path, condition), end);
                 }
             }
-            exit = State.join(exit, end);
-            State next = State.join(head, end);
+            exit = FlowState.join(exit, end);
+            FlowState next = FlowState.join(head, end);
             if (next.equals(head) && version == contentVersion) {
                 break;
             }
             head = next;
         }
         targets.pop();
-        return State.join(head, target.breaks); // path-insensitive: the loop may exit wherever it is tested
+        return FlowState.join(head, target.breaks); // path-insensitive: the loop may exit wherever it is tested
     }
 
     private static String labelOf(TreePath path) {
@@ -578,12 +493,12 @@ final class ScopeEscapeAnalysis {
         return null;
     }
 
-    private State cases(TreePath path, List<? extends CaseTree> cases, Val selector, State in) {
-        State out = null;
-        State fallthrough = null;
+    private FlowState cases(TreePath path, List<? extends CaseTree> cases, FlowValue selector, FlowState in) {
+        FlowState out = null;
+        FlowState fallthrough = null;
         for (CaseTree caseTree : cases) {
             TreePath casePath = new TreePath(path, caseTree);
-            State entry = State.join(in, fallthrough);
+            FlowState entry = FlowState.join(in, fallthrough);
             for (Tree label : caseTree.getLabels()) {
                 if (label instanceof PatternCaseLabelTree pattern) {
                     bindPattern(new TreePath(new TreePath(casePath, label), pattern.getPattern()), selector, entry);
@@ -594,9 +509,9 @@ final class ScopeEscapeAnalysis {
             }
             if (caseTree.getCaseKind() == CaseTree.CaseKind.RULE) {
                 Tree body = caseTree.getBody();
-                State after;
+                FlowState after;
                 if (body instanceof ExpressionTree value) {
-                    Val v = expression(new TreePath(casePath, value), entry);
+                    FlowValue v = expression(new TreePath(casePath, value), entry);
                     for (Target target : targets) {
                         if (target.switchExpression) {
                             target.yielded = target.yielded.join(v);
@@ -610,22 +525,22 @@ final class ScopeEscapeAnalysis {
                 } else {
                     after = statement(new TreePath(casePath, body), entry);
                 }
-                out = State.join(out, after);
+                out = FlowState.join(out, after);
                 fallthrough = null;
             } else {
-                State state = entry;
+                FlowState state = entry;
                 for (StatementTree statement : caseTree.getStatements()) {
                     state = statement(new TreePath(casePath, statement), state);
                 }
                 fallthrough = state;
             }
         }
-        return State.join(out, fallthrough);
+        return FlowState.join(out, fallthrough);
     }
 
-    private State tryStatement(TreePath path, TryTree tryTree, State in) {
-        State state = in.copy();
-        List<State> region = new ArrayList<>();
+    private FlowState tryStatement(TreePath path, TryTree tryTree, FlowState in) {
+        FlowState state = in.copy();
+        List<FlowState> region = new ArrayList<>();
         region.add(in.copy());
         tryRegions.add(region);
         for (Tree resource : tryTree.getResources()) {
@@ -638,21 +553,21 @@ final class ScopeEscapeAnalysis {
         }
         state = statement(new TreePath(path, tryTree.getBlock()), state);
         tryRegions.remove(tryRegions.size() - 1);
-        State anywhere = null;
-        for (State s : region) {
-            anywhere = State.join(anywhere, s);
+        FlowState anywhere = null;
+        for (FlowState s : region) {
+            anywhere = FlowState.join(anywhere, s);
         }
-        State out = state;
+        FlowState out = state;
         for (CatchTree catchTree : tryTree.getCatches()) {
             TreePath catchPath = new TreePath(path, catchTree);
-            State entry = anywhere == null ? in.copy() : anywhere.copy();
-            entry.variables.put(trees.getElement(new TreePath(catchPath, catchTree.getParameter())), Val.EXTERNAL);
-            out = State.join(out, statement(new TreePath(catchPath, catchTree.getBlock()), entry));
+            FlowState entry = anywhere == null ? in.copy() : anywhere.copy();
+            entry.variables.put(trees.getElement(new TreePath(catchPath, catchTree.getParameter())), FlowValue.EXTERNAL);
+            out = FlowState.join(out, statement(new TreePath(catchPath, catchTree.getBlock()), entry));
         }
         if (tryTree.getFinallyBlock() != null) {
-            State entry = State.join(out, anywhere);
-            State after = statement(new TreePath(path, tryTree.getFinallyBlock()), entry == null ? in : entry);
-            return out == null || after == null ? null : State.join(out, after);
+            FlowState entry = FlowState.join(out, anywhere);
+            FlowState after = statement(new TreePath(path, tryTree.getFinallyBlock()), entry == null ? in : entry);
+            return out == null || after == null ? null : FlowState.join(out, after);
         }
         return out;
     }
@@ -660,7 +575,7 @@ final class ScopeEscapeAnalysis {
     // ---------------------------------------------------------------------------------------------- expressions
 
     /** The value of an expression in a state, following its side effects (stores, sinks) on the way. */
-    private Val expression(TreePath path, State state) {
+    private FlowValue expression(TreePath path, FlowState state) {
         Tree tree = path.getLeaf();
         return switch (tree) {
             case ParenthesizedTree parenthesized -> expression(new TreePath(path, parenthesized.getExpression()),
@@ -677,12 +592,12 @@ final class ScopeEscapeAnalysis {
             case CompoundAssignmentTree compound -> {
                 expression(new TreePath(path, compound.getVariable()), state);
                 expression(new TreePath(path, compound.getExpression()), state);
-                yield Val.NONE;
+                yield FlowValue.NONE;
             }
             case MethodInvocationTree call -> invocation(path, call, state);
             case NewClassTree newClass -> newObject(path, newClass, state);
             case NewArrayTree newArray -> {
-                Val held = Val.NONE;
+                FlowValue held = FlowValue.NONE;
                 if (newArray.getDimensions() != null) {
                     for (ExpressionTree dimension : newArray.getDimensions()) {
                         expression(new TreePath(path, dimension), state);
@@ -694,7 +609,7 @@ final class ScopeEscapeAnalysis {
                     }
                 }
                 store(tree, held, "an array");
-                yield Val.object(tree);
+                yield FlowValue.object(tree);
             }
             case ArrayAccessTree access -> {
                 expression(new TreePath(path, access.getIndex()), state);
@@ -702,15 +617,15 @@ final class ScopeEscapeAnalysis {
             }
             case LambdaExpressionTree lambda -> capture(path, state, "a lambda");
             case MemberReferenceTree reference -> {
-                Val qualifier = expression(new TreePath(path, reference.getQualifierExpression()), state);
+                FlowValue qualifier = expression(new TreePath(path, reference.getQualifierExpression()), state);
                 if (trees.getElement(new TreePath(path, reference.getQualifierExpression())) instanceof TypeElement) {
-                    yield Val.NONE; // Type::method binds no receiver
+                    yield FlowValue.NONE; // Type::method binds no receiver
                 }
                 store(tree, qualifier, "a method reference");
-                yield Val.object(tree);
+                yield FlowValue.object(tree);
             }
             case SwitchExpressionTree switchExpression -> {
-                Val selector = expression(new TreePath(path, switchExpression.getExpression()), state);
+                FlowValue selector = expression(new TreePath(path, switchExpression.getExpression()), state);
                 Target target = new Target(switchExpression, null, false, true);
                 targets.push(target);
                 cases(path, switchExpression.getCases(), selector, state);
@@ -718,21 +633,21 @@ final class ScopeEscapeAnalysis {
                 yield target.yielded;
             }
             case InstanceOfTree instanceOf -> {
-                Val value = expression(new TreePath(path, instanceOf.getExpression()), state);
+                FlowValue value = expression(new TreePath(path, instanceOf.getExpression()), state);
                 if (instanceOf.getPattern() != null) {
                     bindPattern(new TreePath(path, instanceOf.getPattern()), value, state);
                 }
-                yield Val.NONE;
+                yield FlowValue.NONE;
             }
             default -> {
                 scanExpressions(path, state);
-                yield Val.NONE;
+                yield FlowValue.NONE;
             }
         };
     }
 
     /** Evaluates the direct sub-expressions of a tree this analysis does not model, for their side effects. */
-    private void scanExpressions(TreePath path, State state) {
+    private void scanExpressions(TreePath path, FlowState state) {
         for (Tree child : children(path.getLeaf())) {
             if (child instanceof ExpressionTree) {
                 expression(new TreePath(path, child), state);
@@ -761,7 +676,7 @@ final class ScopeEscapeAnalysis {
         return children;
     }
 
-    private void bindPattern(TreePath path, Val value, State state) {
+    private void bindPattern(TreePath path, FlowValue value, FlowState state) {
         PatternTree pattern = (PatternTree) path.getLeaf();
         if (pattern instanceof BindingPatternTree binding) {
             Element variable = trees.getElement(new TreePath(path, binding.getVariable()));
@@ -775,41 +690,41 @@ final class ScopeEscapeAnalysis {
         }
     }
 
-    private Val variable(TreePath path, State state) {
+    private FlowValue variable(TreePath path, FlowState state) {
         Element element = trees.getElement(path);
         if (element == null) {
-            return Val.NONE;
+            return FlowValue.NONE;
         }
         if (ScopedTypes.isFrameVariable(element)) {
-            Val value = state.variables.get(element);
-            return value != null ? value : Val.EXTERNAL;
+            FlowValue value = state.variables.get(element);
+            return value != null ? value : FlowValue.EXTERNAL;
         }
         if (element.getKind() == ElementKind.FIELD) {
-            return allocatorFields.contains(element) ? new Val(Set.of(), Set.of(), Set.of(), true, true, null)
-                    : Val.EXTERNAL;
+            return allocatorFields.contains(element) ? new FlowValue(Set.of(), Set.of(), Set.of(), true, true, null)
+                    : FlowValue.EXTERNAL;
         }
-        return Val.NONE; // this, super, a type
+        return FlowValue.NONE; // this, super, a type
     }
 
-    private Val select(TreePath path, MemberSelectTree select, State state) {
+    private FlowValue select(TreePath path, MemberSelectTree select, FlowState state) {
         Element element = trees.getElement(path);
         if (element == null || element instanceof TypeElement || element.getKind() == ElementKind.PACKAGE) {
-            return Val.NONE;
+            return FlowValue.NONE;
         }
-        Val receiver = expression(new TreePath(path, select.getExpression()), state);
+        FlowValue receiver = expression(new TreePath(path, select.getExpression()), state);
         if (element.getKind() == ElementKind.FIELD) {
             if (allocatorFields.contains(element)) {
-                return new Val(Set.of(), Set.of(), Set.of(), true, true, null);
+                return new FlowValue(Set.of(), Set.of(), Set.of(), true, true, null);
             }
             TypeMirror type = trees.getTypeMirror(path);
-            return type != null && scopedTypes.isValue(type) ? Val.NONE : element(receiver);
+            return type != null && scopedTypes.isValue(type) ? FlowValue.NONE : element(receiver);
         }
-        return Val.NONE;
+        return FlowValue.NONE;
     }
 
-    private Val assign(TreePath path, AssignmentTree assignment, State state) {
+    private FlowValue assign(TreePath path, AssignmentTree assignment, FlowState state) {
         TreePath target = new TreePath(path, assignment.getVariable());
-        Val value = expression(new TreePath(path, assignment.getExpression()), state);
+        FlowValue value = expression(new TreePath(path, assignment.getExpression()), state);
         Tree variable = strip(assignment.getVariable());
         Element element = trees.getElement(target);
         if (ScopedTypes.isFrameVariable(element)) {
@@ -818,14 +733,14 @@ final class ScopeEscapeAnalysis {
         }
         if (variable instanceof ArrayAccessTree access) {
             expression(new TreePath(target, access.getIndex()), state);
-            Val array = expression(new TreePath(target, access.getExpression()), state);
+            FlowValue array = expression(new TreePath(target, access.getExpression()), state);
             storeInto(assignment.getExpression(), array, value, "an array", "the array "
                     + access.getExpression() + ", which was not created in the call");
             return value;
         }
         if (element != null && element.getKind() == ElementKind.FIELD) {
-            Val receiver = variable instanceof MemberSelectTree select
-                    ? expression(new TreePath(target, select.getExpression()), state) : Val.EXTERNAL;
+            FlowValue receiver = variable instanceof MemberSelectTree select
+                    ? expression(new TreePath(target, select.getExpression()), state) : FlowValue.EXTERNAL;
             String where = element.getModifiers().contains(Modifier.STATIC) ? "the static field "
                     + element.getEnclosingElement().getSimpleName() + "." + element.getSimpleName()
                     : "the field " + element.getSimpleName();
@@ -836,26 +751,26 @@ final class ScopeEscapeAnalysis {
     }
 
     /** Stores a value into an object: kept inside when the object was created in the call, a sink otherwise. */
-    private void storeInto(Tree at, Val container, Val value, String wrapper, String how) {
+    private void storeInto(Tree at, FlowValue container, FlowValue value, String wrapper, String how) {
         store(container, value, wrapper);
         if (container.external() || container.objects().isEmpty()) {
             sink(at, value, how.startsWith("it ") ? how : "it is stored in " + how);
         }
     }
 
-    private void store(Val container, Val value, String wrapper) {
+    private void store(FlowValue container, FlowValue value, String wrapper) {
         for (Tree object : container.objects()) {
             store(object, value, wrapper);
         }
     }
 
-    private void store(Tree object, Val value, String wrapper) {
+    private void store(Tree object, FlowValue value, String wrapper) {
         if (value.origins().isEmpty() && value.parameters().isEmpty() && value.objects().isEmpty()) {
             return;
         }
-        Val held = value.wrapper() == null ? value.wrapped(wrapper) : value;
-        Val old = contents.get(object);
-        Val updated = old == null ? held : old.join(held);
+        FlowValue held = value.wrapper() == null ? value.wrapped(wrapper) : value;
+        FlowValue old = contents.get(object);
+        FlowValue updated = old == null ? held : old.join(held);
         if (!updated.equals(old)) {
             contents.put(object, updated);
             contentVersion++;
@@ -863,13 +778,13 @@ final class ScopeEscapeAnalysis {
     }
 
     /** A value read out of a container: everything the container may hold. */
-    private Val element(Val container) {
-        Val all = reachAll(container);
-        return new Val(all.origins(), all.parameters(), Set.of(), true, false, null);
+    private FlowValue element(FlowValue container) {
+        FlowValue all = reachAll(container);
+        return new FlowValue(all.origins(), all.parameters(), Set.of(), true, false, null);
     }
 
     /** The scoped origins and parameters a value is or holds, through the objects created in the call. */
-    private Val reachAll(Val value) {
+    private FlowValue reachAll(FlowValue value) {
         Set<String> origins = new LinkedHashSet<>(value.origins());
         Set<Integer> parameters = new LinkedHashSet<>(value.parameters());
         String wrapper = value.wrapper();
@@ -880,7 +795,7 @@ final class ScopeEscapeAnalysis {
             if (!seen.add(object)) {
                 continue;
             }
-            Val held = contents.get(object);
+            FlowValue held = contents.get(object);
             if (held != null) {
                 origins.addAll(held.origins());
                 parameters.addAll(held.parameters());
@@ -893,13 +808,13 @@ final class ScopeEscapeAnalysis {
                 }
             }
         }
-        return new Val(Set.copyOf(origins), Set.copyOf(parameters), Set.of(), value.external(), value.allocator(),
+        return new FlowValue(Set.copyOf(origins), Set.copyOf(parameters), Set.of(), value.external(), value.allocator(),
                 wrapper);
     }
 
     /** Reports a value reaching a place that outlives the call, if it is or holds scoped memory. */
-    private void sink(Tree at, Val value, String how) {
-        Val reached = reachAll(value);
+    private void sink(Tree at, FlowValue value, String how) {
+        FlowValue reached = reachAll(value);
         if (mode == Mode.SUMMARY) {
             for (Integer parameter : reached.parameters()) {
                 storedParameters.putIfAbsent(parameter, how.replaceFirst("^it is ", ""));
@@ -917,45 +832,45 @@ final class ScopeEscapeAnalysis {
         findings.put(at, new Finding(at, what, how + inside));
     }
 
-    private Val invocation(TreePath path, MethodInvocationTree call, State state) {
+    private FlowValue invocation(TreePath path, MethodInvocationTree call, FlowState state) {
         ExpressionTree select = call.getMethodSelect();
         Element element = trees.getElement(path);
         boolean onThis;
-        Val receiver;
+        FlowValue receiver;
         if (select instanceof MemberSelectTree member) {
             TreePath receiverPath = new TreePath(new TreePath(path, select), member.getExpression());
             Element receiverElement = trees.getElement(receiverPath);
             onThis = isThis(member.getExpression(), receiverElement);
-            receiver = receiverElement instanceof TypeElement ? Val.NONE : expression(receiverPath, state);
+            receiver = receiverElement instanceof TypeElement ? FlowValue.NONE : expression(receiverPath, state);
         } else {
             onThis = element != null && !element.getModifiers().contains(Modifier.STATIC);
-            receiver = Val.NONE;
+            receiver = FlowValue.NONE;
         }
-        List<Val> arguments = new ArrayList<>();
+        List<FlowValue> arguments = new ArrayList<>();
         for (ExpressionTree argument : call.getArguments()) {
             arguments.add(expression(new TreePath(path, argument), state));
         }
         if (!(element instanceof ExecutableElement invoked)) {
-            return Val.NONE;
+            return FlowValue.NONE;
         }
         TypeMirror result = trees.getTypeMirror(path);
         boolean value = result == null || scopedTypes.isValue(result);
         String text = invoked.getSimpleName() + "()";
 
         if (onThis && Annotations.find(invoked, ALLOC).isPresent()) {
-            return Val.origin(text);
+            return FlowValue.origin(text);
         }
         if (onThis && isAllocatorAccessor(invoked, owner)) {
-            return new Val(Set.of(), Set.of(), Set.of(), true, true, null);
+            return new FlowValue(Set.of(), Set.of(), Set.of(), true, true, null);
         }
-        boolean allocatorArgument = arguments.stream().anyMatch(Val::allocator);
+        boolean allocatorArgument = arguments.stream().anyMatch(FlowValue::allocator);
         if (receiver.allocator() || allocatorArgument) {
             if (value) {
-                return Val.NONE;
+                return FlowValue.NONE;
             }
             String source = receiver.allocator() ? "allocator()." + invoked.getSimpleName() + "(...)"
                     : qualifiedCall(invoked);
-            return Val.origin(source);
+            return FlowValue.origin(source);
         }
         if (onThis || invoked.getModifiers().contains(Modifier.STATIC)) {
             Summary summary = summary(invoked);
@@ -978,24 +893,24 @@ final class ScopeEscapeAnalysis {
             TypeMirror receiverType = trees.getTypeMirror(new TreePath(new TreePath(path, select),
                     member.getExpression()));
             if (receiverType == null || scopedTypes.canKeep(receiverType)) {
-                for (Val argument : arguments) {
+                for (FlowValue argument : arguments) {
                     store(receiver, argument, "an object");
                 }
             }
         }
         if (value) {
-            return Val.NONE;
+            return FlowValue.NONE;
         }
-        Val derived = Val.EXTERNAL;
+        FlowValue derived = FlowValue.EXTERNAL;
         if (scoped(receiver)) {
-            Val reached = reachAll(receiver);
-            derived = derived.join(new Val(reached.origins(), reached.parameters(), Set.of(), true, false,
+            FlowValue reached = reachAll(receiver);
+            derived = derived.join(new FlowValue(reached.origins(), reached.parameters(), Set.of(), true, false,
                     scopedTypes.isMemory(result) ? null : reached.wrapper()));
         }
         if (anyScoped && (scopedTypes.mentionsMemory(result) || scopedTypes.isMemory(result))) {
-            for (Val argument : arguments) {
-                Val reached = reachAll(argument);
-                derived = derived.join(new Val(reached.origins(), reached.parameters(), Set.of(), true, false,
+            for (FlowValue argument : arguments) {
+                FlowValue reached = reachAll(argument);
+                derived = derived.join(new FlowValue(reached.origins(), reached.parameters(), Set.of(), true, false,
                         scopedTypes.isMemory(result) ? null
                                 : ScopedTypes.article(ScopedTypes.display(types.erasure(result)))));
             }
@@ -1021,8 +936,8 @@ final class ScopeEscapeAnalysis {
                 || select.getIdentifier().contentEquals("super"));
     }
 
-    private boolean scoped(Val value) {
-        Val reached = reachAll(value);
+    private boolean scoped(FlowValue value) {
+        FlowValue reached = reachAll(value);
         return !reached.origins().isEmpty() || !reached.parameters().isEmpty();
     }
 
@@ -1085,7 +1000,7 @@ final class ScopeEscapeAnalysis {
         return result;
     }
 
-    private Val summarised(MethodInvocationTree call, ExecutableElement invoked, Summary summary, List<Val> arguments,
+    private FlowValue summarised(MethodInvocationTree call, ExecutableElement invoked, Summary summary, List<FlowValue> arguments,
             boolean value) {
         String name = invoked.getSimpleName() + "()";
         for (Map.Entry<Integer, String> stored : summary.storedParameters().entrySet()) {
@@ -1096,18 +1011,18 @@ final class ScopeEscapeAnalysis {
             }
         }
         if (summary.storedAllocation() != null) {
-            sink(call, Val.origin(name), "it is stored in " + stripStored(summary.storedAllocation())
+            sink(call, FlowValue.origin(name), "it is stored in " + stripStored(summary.storedAllocation())
                     + " by " + name);
         }
         if (value) {
-            return Val.NONE;
+            return FlowValue.NONE;
         }
-        Val result = new Val(summary.returnedOrigins().isEmpty() ? Set.of() : Set.of(name), Set.of(), Set.of(), true,
+        FlowValue result = new FlowValue(summary.returnedOrigins().isEmpty() ? Set.of() : Set.of(name), Set.of(), Set.of(), true,
                 false, null);
         for (Integer parameter : summary.returnedParameters()) {
             if (parameter < arguments.size()) {
-                Val reached = reachAll(arguments.get(parameter));
-                result = result.join(new Val(reached.origins(), reached.parameters(), Set.of(), true, false,
+                FlowValue reached = reachAll(arguments.get(parameter));
+                result = result.join(new FlowValue(reached.origins(), reached.parameters(), Set.of(), true, false,
                         reached.wrapper()));
             }
         }
@@ -1118,11 +1033,11 @@ final class ScopeEscapeAnalysis {
         return how.replaceFirst("^stored in ", "");
     }
 
-    private Val newObject(TreePath path, NewClassTree newClass, State state) {
+    private FlowValue newObject(TreePath path, NewClassTree newClass, FlowState state) {
         if (newClass.getEnclosingExpression() != null) {
             expression(new TreePath(path, newClass.getEnclosingExpression()), state);
         }
-        Val held = Val.NONE;
+        FlowValue held = FlowValue.NONE;
         for (ExpressionTree argument : newClass.getArguments()) {
             held = held.join(expression(new TreePath(path, argument), state));
         }
@@ -1134,7 +1049,7 @@ final class ScopeEscapeAnalysis {
             if (scoped(held)) {
                 store(newClass, held, "an anonymous class");
             }
-            return Val.object(newClass);
+            return FlowValue.object(newClass);
         }
         Element constructed = type == null ? null : types.asElement(type);
         if (constructed instanceof TypeElement local && local.getNestingKind() == NestingKind.LOCAL) {
@@ -1146,25 +1061,25 @@ final class ScopeEscapeAnalysis {
         if (type == null || scopedTypes.canKeep(type)) {
             store(newClass, held, name);
         }
-        return Val.object(newClass);
+        return FlowValue.object(newClass);
     }
 
-    private Val capture(TreePath path, State state, String wrapper) {
+    private FlowValue capture(TreePath path, FlowState state, String wrapper) {
         Tree tree = path.getLeaf();
         store(tree, capturedBy(path, state), wrapper);
         nested(path, state);
-        return Val.object(tree);
+        return FlowValue.object(tree);
     }
 
     /** The values of the enclosing locals a lambda or class body refers to. */
-    private Val capturedBy(TreePath body, State state) {
-        Val[] captures = {Val.NONE};
+    private FlowValue capturedBy(TreePath body, FlowState state) {
+        FlowValue[] captures = {FlowValue.NONE};
         new TreePathScanner<Void, Void>() {
             @Override
             public Void visitIdentifier(IdentifierTree node, Void unused) {
                 Element element = trees.getElement(getCurrentPath());
                 if (ScopedTypes.isFrameVariable(element)) {
-                    Val value = state.variables.get(element);
+                    FlowValue value = state.variables.get(element);
                     if (value == null) {
                         value = captured.get(element);
                     }
@@ -1182,8 +1097,8 @@ final class ScopeEscapeAnalysis {
      * Looks for sinks inside a lambda or class body: what it stores in fields or outside collections escapes
      * whenever it runs. Its own returns are not the method's.
      */
-    private void nested(TreePath body, State state) {
-        Map<Element, Val> visible = new HashMap<>(captured);
+    private void nested(TreePath body, FlowState state) {
+        Map<Element, FlowValue> visible = new HashMap<>(captured);
         visible.putAll(state.variables);
         Mode nestedMode = mode == Mode.SUMMARY ? Mode.SUMMARY : Mode.NESTED;
         new TreePathScanner<Void, Void>() {
@@ -1198,7 +1113,7 @@ final class ScopeEscapeAnalysis {
             @Override
             public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
                 ScopeEscapeAnalysis inner = child(nestedMode, visible);
-                State lambdaState = new State(new HashMap<>(visible));
+                FlowState lambdaState = new FlowState(new HashMap<>(visible));
                 TreePath bodyPath = new TreePath(getCurrentPath(), node.getBody());
                 if (node.getBody() instanceof ExpressionTree) {
                     inner.expression(bodyPath, lambdaState);
@@ -1214,8 +1129,8 @@ final class ScopeEscapeAnalysis {
                 Element element = trees.getElement(getCurrentPath());
                 if (element != null && element.getKind() == ElementKind.FIELD && node.getInitializer() != null) {
                     ScopeEscapeAnalysis inner = child(nestedMode, visible);
-                    Val value = inner.expression(new TreePath(getCurrentPath(), node.getInitializer()),
-                            new State(new HashMap<>(visible)));
+                    FlowValue value = inner.expression(new TreePath(getCurrentPath(), node.getInitializer()),
+                            new FlowState(new HashMap<>(visible)));
                     inner.sink(node.getInitializer(), value, "it is stored in the field " + node.getName());
                     inner.mergeInto(ScopeEscapeAnalysis.this);
                     return null;
@@ -1225,7 +1140,7 @@ final class ScopeEscapeAnalysis {
         }.scan(body, null);
     }
 
-    private ScopeEscapeAnalysis child(Mode childMode, Map<Element, Val> visible) {
+    private ScopeEscapeAnalysis child(Mode childMode, Map<Element, FlowValue> visible) {
         return new ScopeEscapeAnalysis(trees, types, scopedTypes, owner, allocatorFields, summaries, summarising,
                 childMode, visible);
     }
