@@ -457,6 +457,18 @@ class ScopeEscapeTest {
                         "    }",
                         "    return sum;",
                         "}"),
+                legit("the allocator's statistics and checkpoint", (l, s) -> assertEquals(true,
+                                l.call(s, "inspect")),
+                        "private Object mark;",
+                        "@MemoryScope public boolean inspect() {",
+                        "    mark = allocator().checkpoint();",
+                        "    return allocator().statistics().isEmpty() && mark != null;",
+                        "}"),
+                legit("the object itself, returned for chaining", (l, s) -> assertSame(s, l.call(s, "self")),
+                        "@MemoryScope public Scoped self() {",
+                        "    point(1, 1);",
+                        "    return this;",
+                        "}"),
                 legit("a variable reassigned in a loop", (l, s) -> {
                     MemorySegment in = MemorySegment.ofArray(new byte[1]);
                     assertSame(in, l.call(s, "last", in));

@@ -75,10 +75,10 @@ import javax.lang.model.util.Types;
  * allocated in the scope to every place it could outlive the call.
  *
  * <p><b>Sources.</b> A call of an {@code @Alloc} method on {@code this}; a call on the allocator (the value of
- * {@code allocator()}, of a local assigned from it, or of a field only ever assigned from it) that returns
- * anything but a plain value; a call that takes the allocator as an argument (such as
- * {@code PointStruct.allocate(allocator())}); a call of a helper method of the same class whose body returns such
- * memory.
+ * {@code allocator()}, of a local assigned from it, or of a field only ever assigned from it) that returns memory
+ * (a segment, a view, a buffer, or a type that shows one); a call that takes the allocator as an argument and
+ * returns memory or an object able to keep it (such as {@code PointStruct.allocate(allocator())}); a call of a
+ * helper method of the same class whose body returns such memory.
  *
  * <p><b>Derivation.</b> A value derived from scoped memory is scoped: a method called on it that returns anything
  * but a plain value (slices, nested views, {@code segment()}, buffers, streams, an element of a collection); a
@@ -868,9 +868,15 @@ final class ScopeEscapeAnalysis {
             if (value) {
                 return FlowValue.NONE;
             }
-            String source = receiver.allocator() ? "allocator()." + invoked.getSimpleName() + "(...)"
-                    : qualifiedCall(invoked);
-            return FlowValue.origin(source);
+            boolean carriesMemory = scopedTypes.isMemory(result) || scopedTypes.mentionsMemory(result);
+            if (receiver.allocator() && !carriesMemory) {
+                return FlowValue.EXTERNAL; // the allocator's own state (a checkpoint, its statistics), not memory
+            }
+            if (carriesMemory || scopedTypes.canKeep(result)) {
+                return FlowValue.origin(receiver.allocator() ? "allocator()." + invoked.getSimpleName() + "(...)"
+                        : qualifiedCall(invoked)); // allocated on the allocator, or built from it
+            }
+            return FlowValue.EXTERNAL;
         }
         if (onThis || invoked.getModifiers().contains(Modifier.STATIC)) {
             Summary summary = summary(invoked);
