@@ -395,6 +395,18 @@ class AllocatorValidationErrorsTest {
     }
 
     @Test
+    void anAllocatorUsingAStructWhoseNameIsTakenReportsNothingMore() {
+        Compilation compilation = compile(toolchain, source("bad.Point", "package bad;",
+                        "import io.nebula.memory.annotation.*;", "@Struct record Point(int x) {}"),
+                source("bad.PointStruct", "package bad;", "class PointStruct {}"),
+                handler("@Allocator(kind = AllocatorKind.BUMP, size = 64)",
+                        "abstract class Handler { @Alloc abstract PointStruct.View p(); }"));
+        assertThat(compilation).failed();
+        assertEquals(1L, compilation.errors().stream().filter(e -> e.getMessage(null).contains("nebula/")).count());
+        assertThat(compilation).hadErrorContaining("[nebula/NameClash] The class bad.PointStruct already exists");
+    }
+
+    @Test
     void aHandWrittenClassWithTheGeneratedNameIsANameClash() {
         Compilation compilation = compile(toolchain, source("bad.Point", "package bad;",
                 "import io.nebula.memory.annotation.*;",

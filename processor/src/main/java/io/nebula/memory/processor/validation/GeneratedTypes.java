@@ -99,16 +99,24 @@ public final class GeneratedTypes {
         if (other.isPresent()) {
             reporter.error(Message.TYPE_NAME_CLASH, source, source.getQualifiedName(), other.get().getQualifiedName(),
                     name.canonicalName());
+            refuse(kind, source);
             return false;
         }
         TypeElement existing = elements.getTypeElement(name.canonicalName());
         if (existing != null && !written.contains(name.canonicalName()) && !isGeneratedFor(kind, existing, source)) {
-            claims.remove(name.canonicalName());
             reporter.error(Message.GENERATED_NAME_TAKEN, source, name.canonicalName(), source.getQualifiedName());
+            refuse(kind, source);
             return false;
         }
         written.add(name.canonicalName());
         return true;
+    }
+
+    /** A struct whose class is not written counts as invalid, so that allocators using it are skipped too. */
+    private void refuse(GeneratedKind kind, TypeElement source) {
+        if (kind == GeneratedKind.STRUCT_CLASS) {
+            structs.put(source.getQualifiedName().toString(), new Resolution.Invalid());
+        }
     }
 
     /** Whether an existing class is what this processor generates for the source: an earlier build's output. */
