@@ -26,8 +26,9 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * Processes {@code @Allocator} with its {@code @Alloc} and {@code @MemoryScope} methods: resolves each annotated
- * class into a model, then writes its subclass. A class that refers to a struct class not generated yet waits
- * for the next round; a class with errors is skipped on its own while the others still generate.
+ * class into a model, then writes its subclass. Structs of this compilation are read from their models, so a class
+ * generates in the round its structs do; only a class that refers to a type nobody has generated yet waits for the
+ * next round. A class with errors is skipped on its own while the others still generate.
  */
 final class AllocatorStep implements ProcessingStep {
     private static final String ALLOCATOR = Allocator.class.getCanonicalName();
@@ -41,7 +42,6 @@ final class AllocatorStep implements ProcessingStep {
     private final Set<String> written = new HashSet<>();
 
     private final ScopeEscapeCheck escapes;
-
     private final GeneratedTypes generated;
 
     AllocatorStep(ProcessingEnvironment environment, ErrorReporter reporter, GeneratedTypes generated) {

@@ -27,8 +27,8 @@ import javax.lang.model.element.TypeElement;
  *
  * <p>The work is split into {@link ProcessingStep}s, one per annotation family; this class only collects each
  * round's elements for them and carries deferred types from round to round: {@link StructStep} for {@code @Struct} and
- * {@code @Array}, then {@link AllocatorStep} for {@code @Allocator}, {@code @Alloc} and {@code @MemoryScope},
- * whose classes wait a round for the struct classes they use.
+ * {@code @Array}, then {@link AllocatorStep} for {@code @Allocator}, {@code @Alloc} and {@code @MemoryScope}, which
+ * reads the structs it uses from the models the first step recorded in {@link GeneratedTypes}.
  */
 @AutoService(Processor.class)
 public final class NebulaProcessor extends AbstractProcessor {

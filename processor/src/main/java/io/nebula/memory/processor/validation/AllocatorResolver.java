@@ -45,9 +45,12 @@ import javax.lang.model.util.Types;
  * Resolves {@code @Allocator} classes, with their {@code @Alloc} and {@code @MemoryScope} methods, into
  * {@link AllocatorModel}s, reporting every problem on the element and annotation value at fault.
  *
- * <p>Resolution runs in two passes. A signature or annotation value that refers to a type not generated yet
- * (the struct classes of this round) defers the class to the next round before anything is reported. Then every
- * rule is checked and every problem reported; the class is valid only if none was.
+ * <p>Resolution runs in two passes. First the types the class refers to: a struct of this compilation is read
+ * from its model through {@link GeneratedTypes} (so the class generates in the round its structs do, even while
+ * their classes do not exist yet), an invalid struct makes the class invalid without a word (the struct's own error
+ * says why), and a type nobody has generated yet defers the class to the next round. Then every rule is checked and
+ * every problem reported; the class is valid only if none was. The lifetime check of its scopes reports without
+ * invalidating it.
  */
 public final class AllocatorResolver {
     private static final String ALLOCATOR = Allocator.class.getCanonicalName();
