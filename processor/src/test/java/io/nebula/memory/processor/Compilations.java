@@ -45,7 +45,13 @@ final class Compilations {
     private static Path createSourceRoot() {
         try {
             Path root = Files.createTempDirectory("nebula-processor-sources");
-            root.toFile().deleteOnExit();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+                } catch (IOException e) {
+                    // a temporary folder left behind: nothing to report at exit
+                }
+            }));
             return root;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

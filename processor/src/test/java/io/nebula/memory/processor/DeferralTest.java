@@ -75,6 +75,26 @@ class DeferralTest {
     }
 
     @Test
+    void anAllocatorUsingADeferredStructWaitsWithItAndGeneratesInTheSameRound() {
+        Compilation compilation = (toolchain == Toolchain.JAVAC
+                ? javac().withOptions("--release", "25", "-Xlint:all,-processing", "-Werror")
+                : Compilations.compiler(toolchain))
+                .withProcessors(new VecGenerator(), new NebulaProcessor())
+                .compile(source("app.Body", "package app;", "import io.nebula.memory.annotation.*;",
+                                "@Struct public record Body(Vec position) {}"),
+                        source("app.Bodies", "package app;", "import io.nebula.memory.annotation.*;",
+                                "@Allocator(kind = AllocatorKind.BUMP, size = 256)",
+                                "public abstract class Bodies {",
+                                "    @Alloc protected abstract BodyStruct.View body();",
+                                "    @MemoryScope public float x() { return body().position().x(); }",
+                                "}"));
+
+        assertThat(compilation).succeeded();
+        assertThat(compilation).generatedSourceFile("app.Bodies_Memory");
+        assertThat(compilation).generatedSourceFile("app.BodyStruct");
+    }
+
+    @Test
     void aStructReferringToATypeThatNeverAppearsIsReportedAfterTheLastRound() {
         JavaFileObject file = source("app.Body", "package app;", "import io.nebula.memory.annotation.*;",
                 "@Struct public record Body(int id, missing.Thing thing) {}");
