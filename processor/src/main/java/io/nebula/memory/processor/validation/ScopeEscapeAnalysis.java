@@ -739,6 +739,9 @@ final class ScopeEscapeAnalysis {
             return value;
         }
         if (element != null && element.getKind() == ElementKind.FIELD) {
+            if (declaredInCall(element)) {
+                return value; // a field of a lambda's, local or anonymous class's own object: followed by capture
+            }
             FlowValue receiver = variable instanceof MemberSelectTree select
                     ? expression(new TreePath(target, select.getExpression()), state) : FlowValue.EXTERNAL;
             String where = element.getModifiers().contains(Modifier.STATIC) ? "the static field "
@@ -748,6 +751,13 @@ final class ScopeEscapeAnalysis {
             return value;
         }
         return value;
+    }
+
+    /** Whether a field belongs to a local or anonymous class, whose objects the analysis follows as values. */
+    private static boolean declaredInCall(Element field) {
+        return field.getEnclosingElement() instanceof TypeElement declaring
+                && (declaring.getNestingKind() == NestingKind.LOCAL
+                        || declaring.getNestingKind() == NestingKind.ANONYMOUS);
     }
 
     /** Stores a value into an object: kept inside when the object was created in the call, a sink otherwise. */
@@ -1134,10 +1144,10 @@ final class ScopeEscapeAnalysis {
             public Void visitVariable(VariableTree node, Void unused) {
                 Element element = trees.getElement(getCurrentPath());
                 if (element != null && element.getKind() == ElementKind.FIELD && node.getInitializer() != null) {
+                    // The class's own field: what it holds escapes with its objects, which capture follows.
                     ScopeEscapeAnalysis inner = child(nestedMode, visible);
-                    FlowValue value = inner.expression(new TreePath(getCurrentPath(), node.getInitializer()),
+                    inner.expression(new TreePath(getCurrentPath(), node.getInitializer()),
                             new FlowState(new HashMap<>(visible)));
-                    inner.sink(node.getInitializer(), value, "it is stored in the field " + node.getName());
                     inner.mergeInto(ScopeEscapeAnalysis.this);
                     return null;
                 }
