@@ -58,6 +58,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -432,7 +433,7 @@ final class ScopeEscapeAnalysis {
     }
 
     /** A loop: iterates the body from the join of the entry and the back edges until nothing changes. */
-    private FlowState loop(TreePath path, FlowState in, java.util.function.Consumer<FlowState> bind, ExpressionTree condition,
+    private FlowState loop(TreePath path, FlowState in, Consumer<FlowState> bind, ExpressionTree condition,
             List<TreePath> updates, StatementTree body, boolean bodyFirst) {
         Target target = new Target(path.getLeaf(), labelOf(path), true, false);
         targets.push(target);
@@ -561,7 +562,8 @@ final class ScopeEscapeAnalysis {
         for (CatchTree catchTree : tryTree.getCatches()) {
             TreePath catchPath = new TreePath(path, catchTree);
             FlowState entry = anywhere == null ? in.copy() : anywhere.copy();
-            entry.variables.put(trees.getElement(new TreePath(catchPath, catchTree.getParameter())), FlowValue.EXTERNAL);
+            entry.variables.put(trees.getElement(new TreePath(catchPath, catchTree.getParameter())),
+                    FlowValue.EXTERNAL);
             out = FlowState.join(out, statement(new TreePath(catchPath, catchTree.getBlock()), entry));
         }
         if (tryTree.getFinallyBlock() != null) {
@@ -1016,8 +1018,8 @@ final class ScopeEscapeAnalysis {
         return result;
     }
 
-    private FlowValue summarised(MethodInvocationTree call, ExecutableElement invoked, Summary summary, List<FlowValue> arguments,
-            boolean value) {
+    private FlowValue summarised(MethodInvocationTree call, ExecutableElement invoked, Summary summary,
+            List<FlowValue> arguments, boolean value) {
         String name = invoked.getSimpleName() + "()";
         for (Map.Entry<Integer, String> stored : summary.storedParameters().entrySet()) {
             int index = Math.min(stored.getKey(), arguments.size() - 1);
@@ -1033,8 +1035,8 @@ final class ScopeEscapeAnalysis {
         if (value) {
             return FlowValue.NONE;
         }
-        FlowValue result = new FlowValue(summary.returnedOrigins().isEmpty() ? Set.of() : Set.of(name), Set.of(), Set.of(), true,
-                false, null);
+        FlowValue result = new FlowValue(summary.returnedOrigins().isEmpty() ? Set.of() : Set.of(name), Set.of(),
+                Set.of(), true, false, null);
         for (Integer parameter : summary.returnedParameters()) {
             if (parameter < arguments.size()) {
                 FlowValue reached = reachAll(arguments.get(parameter));
