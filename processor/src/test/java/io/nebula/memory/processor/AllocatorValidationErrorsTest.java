@@ -417,6 +417,13 @@ class AllocatorValidationErrorsTest {
     }
 
     @Test
+    void aScopedAllocatorAccessorIsOneError() {
+        assertOneError(bump("@MemoryScope public io.nebula.memory.bump.BumpAllocator allocator() { return null; }"),
+                "[nebula/AllocatorAccessor] Handler declares allocator(), which the generated Handler_Memory"
+                        + " implements to return its BumpAllocator", "allocator()");
+    }
+
+    @Test
     void aScopedCloseIsANameClashNotAnErrorInGeneratedCode() {
         assertOneError(bump("@MemoryScope public void close() {}"),
                 "[nebula/NameClash] Handler declares @MemoryScope close(), which the generated subclass declares"

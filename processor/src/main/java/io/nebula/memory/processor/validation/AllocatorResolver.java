@@ -548,14 +548,14 @@ public final class AllocatorResolver {
         // ------------------------------------------------------------------------------------- @MemoryScope
 
         private boolean scope(ExecutableElement method, AnnotationMirror scope) {
-            if (method.getParameters().isEmpty() && (method.getSimpleName().contentEquals("close")
-                    || method.getSimpleName().contentEquals("allocator"))) {
+            if (method.getParameters().isEmpty() && method.getSimpleName().contentEquals("close")) {
                 reporter.error(Message.MEMBER_NAME_CLASH, method, scope, null, type.getSimpleName(),
-                        "@MemoryScope " + method.getSimpleName() + "()", method.getSimpleName().contentEquals("close")
-                                ? "its close() frees the allocator, and a scope around that would restore memory"
-                                        + " already freed"
-                                : "its allocator() returns the allocator it owns");
+                        "@MemoryScope close()", "its close() frees the allocator, and a scope around that would"
+                                + " restore memory already freed");
                 return false;
+            }
+            if (method.getParameters().isEmpty() && method.getSimpleName().contentEquals("allocator")) {
+                return false; // reported as an allocator() the subclass cannot implement
             }
             Set<Modifier> modifiers = method.getModifiers();
             for (Modifier modifier : List.of(Modifier.STATIC, Modifier.PRIVATE, Modifier.FINAL, Modifier.ABSTRACT)) {
