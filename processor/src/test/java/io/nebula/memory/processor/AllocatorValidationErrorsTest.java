@@ -417,6 +417,13 @@ class AllocatorValidationErrorsTest {
     }
 
     @Test
+    void aScopeOnAnAllocMethodIsOneError() {
+        assertOneError(bump("@Alloc @MemoryScope abstract PointStruct.View p();"),
+                "[nebula/ScopeOnAlloc] @MemoryScope method p() is also an @Alloc method, whose memory belongs to its"
+                        + " caller", "PointStruct.View p()");
+    }
+
+    @Test
     void aScopedAllocatorAccessorIsOneError() {
         assertOneError(bump("@MemoryScope public io.nebula.memory.bump.BumpAllocator allocator() { return null; }"),
                 "[nebula/AllocatorAccessor] Handler declares allocator(), which the generated Handler_Memory"

@@ -156,6 +156,10 @@ public enum Message {
     SCOPE_NOT_OVERRIDABLE("ScopeNotOverridable",
             "@MemoryScope method %s is %s, so the generated subclass cannot override it to open and close the"
                     + " scope. %s"),
+    /** {@code @MemoryScope} and {@code @Alloc} on one method. Args: method. */
+    SCOPE_ON_ALLOC("ScopeOnAlloc",
+            "@MemoryScope method %s is also an @Alloc method, whose memory belongs to its caller: a scope around it"
+                    + " would free that memory as it returns it. Remove @MemoryScope"),
     /** Scoped memory reaching a place that outlives the call. Args: method, what escapes, how. */
     SCOPE_ESCAPE("ScopeEscape",
             "@MemoryScope method %s lets %s escape: %s. The scope frees that memory when the method returns, so a"

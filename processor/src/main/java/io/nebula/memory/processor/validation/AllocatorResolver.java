@@ -246,7 +246,7 @@ public final class AllocatorResolver {
                     }
                 });
                 Optional<AnnotationMirror> alloc = Annotations.find(method, ALLOC);
-                if (alloc.isPresent() && settings.isPresent()) {
+                if (alloc.isPresent() && settings.isPresent() && Annotations.find(method, MEMORY_SCOPE).isEmpty()) {
                     alloc(method, alloc.get(), settings.get()).ifPresent(allocs::add);
                 }
             }
@@ -548,6 +548,10 @@ public final class AllocatorResolver {
         // ------------------------------------------------------------------------------------- @MemoryScope
 
         private boolean scope(ExecutableElement method, AnnotationMirror scope) {
+            if (Annotations.find(method, ALLOC).isPresent()) {
+                reporter.error(Message.SCOPE_ON_ALLOC, method, scope, null, signature(method));
+                return false;
+            }
             if (method.getParameters().isEmpty() && method.getSimpleName().contentEquals("close")) {
                 reporter.error(Message.MEMBER_NAME_CLASH, method, scope, null, type.getSimpleName(),
                         "@MemoryScope close()", "its close() frees the allocator, and a scope around that would"
