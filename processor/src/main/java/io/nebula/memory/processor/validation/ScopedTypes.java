@@ -10,6 +10,7 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
@@ -63,7 +64,7 @@ final class ScopedTypes {
     boolean isMemory(TypeMirror type) {
         if (type.getKind() == TypeKind.ERROR) {
             return generated != null && generated.resolve(type.toString(), null)
-                    .filter(w -> w.view() || w.claim().kind() == GeneratedKind.STRUCT_CLASS).isPresent();
+                    .filter(GeneratedTypes.Written::view).isPresent();
         }
         if (type.getKind() != TypeKind.DECLARED) {
             return type.getKind() == TypeKind.TYPEVAR && isMemory(((TypeVariable) type).getUpperBound());
@@ -77,6 +78,9 @@ final class ScopedTypes {
      * whose view, named by {@link GeneratedKind}, is this very class.
      */
     Optional<TypeElement> viewedRecord(TypeElement candidate) {
+        if (candidate.getNestingKind() != NestingKind.MEMBER) {
+            return Optional.empty(); // a view is a member class of its struct class
+        }
         for (ExecutableElement method : ElementFilter.methodsIn(candidate.getEnclosedElements())) {
             if (!method.getSimpleName().contentEquals("toRecord") || !method.getParameters().isEmpty()
                     || method.getReturnType().getKind() != TypeKind.DECLARED) {
