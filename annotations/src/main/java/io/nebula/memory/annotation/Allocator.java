@@ -35,7 +35,10 @@ import java.lang.annotation.Target;
  *   <li>has one static factory {@code create(...)} per non-private constructor, with the same parameters, type
  *       parameters and exceptions; each creates a fresh allocator, then the object, and closes the allocator
  *       again if the constructor throws. The allocator is in place before the superclass constructor runs, so
- *       the constructor may already call {@code @Alloc} methods;</li>
+ *       the constructor may already call {@code @Alloc} methods. javac's {@code -Xlint:this-escape} reports such a
+ *       call in the constructor of a public class, since the method is overridable; the only override is the
+ *       generated one, which is ready by then, so {@code @SuppressWarnings("this-escape")} on that constructor
+ *       is safe;</li>
  *   <li>owns its allocator and exposes it as {@code allocator()}, typed {@code BumpAllocator},
  *       {@code PoolAllocator} or {@code StackAllocator}. To reach it from the class itself, declare
  *       {@code protected abstract BumpAllocator allocator();} (or any supertype of it, such as

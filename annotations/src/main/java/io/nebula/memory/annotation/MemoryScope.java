@@ -22,9 +22,13 @@ import java.lang.annotation.Target;
  * the outer call does. Generic, varargs, {@code void} and primitive-returning methods are all supported.
  *
  * <p>The method must be overridable: not {@code static}, {@code private}, {@code final} or {@code abstract}, in
- * a class annotated with {@code @Allocator}. Memory allocated in a scope is gone after it: a scoped method that
- * returns a struct view or a {@link java.lang.foreign.MemorySegment} is an error (return the record value, for
- * example {@code view.toRecord()}, instead). Each error carries a tag such as {@code [nebula/ScopeEscape]}.
+ * a class annotated with {@code @Allocator}. Memory allocated in a scope is gone after it, so under javac the
+ * processor checks the method's body: memory from {@code @Alloc} methods, from the allocator, or derived from them
+ * (views, segments, slices, nested views) that is returned, thrown, stored in a field or in an array or collection
+ * the call did not create, or captured by a lambda or class that is, is an error on that expression, tagged
+ * {@code [nebula/ScopeEscape]}. Copy out what you need instead (for example {@code view.toRecord()}). Passing
+ * memory to a method during the call, and memory that came in as a parameter, are fine. Under a compiler without
+ * javac's tree API (ECJ) only the return type is checked. docs/DIAGNOSTICS.md lists the rules and their limits.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

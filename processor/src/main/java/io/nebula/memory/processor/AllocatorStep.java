@@ -9,9 +9,12 @@ import io.nebula.memory.processor.diagnostics.Message;
 import io.nebula.memory.processor.generation.GeneratedAnnotation;
 import io.nebula.memory.processor.generation.AllocatorWriter;
 import io.nebula.memory.processor.model.AllocatorModel;
+import io.nebula.memory.processor.model.GeneratedKind;
 import io.nebula.memory.processor.validation.AllocatorResolution;
 import io.nebula.memory.processor.validation.AllocatorResolver;
 import io.nebula.memory.processor.validation.Annotations;
+import io.nebula.memory.processor.validation.GeneratedTypes;
+import io.nebula.memory.processor.validation.ScopeEscapeCheck;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -23,8 +26,9 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * Processes {@code @Allocator} with its {@code @Alloc} and {@code @MemoryScope} methods: resolves each annotated
- * class into a model, then writes its subclass. A class that refers to a struct class not generated yet waits
- * for the next round; a class with errors is skipped on its own while the others still generate.
+ * class into a model, then writes its subclass. Structs of this compilation are read from their models, so a class
+ * generates in the round its structs do; only a class that refers to a type nobody has generated yet waits for the
+ * next round. A class with errors is skipped on its own while the others still generate.
  */
 final class AllocatorStep implements ProcessingStep {
     private static final String ALLOCATOR = Allocator.class.getCanonicalName();
@@ -37,9 +41,14 @@ final class AllocatorStep implements ProcessingStep {
     /** Classes whose subclass has been written, so that a class seen again is written once. */
     private final Set<String> written = new HashSet<>();
 
-    AllocatorStep(ProcessingEnvironment environment, ErrorReporter reporter) {
+    private final ScopeEscapeCheck escapes;
+    private final GeneratedTypes generated;
+
+    AllocatorStep(ProcessingEnvironment environment, ErrorReporter reporter, GeneratedTypes generated) {
         this.environment = environment;
         this.reporter = reporter;
+        this.generated = generated;
+        this.escapes = ScopeEscapeCheck.forEnvironment(environment, reporter, generated);
         this.writer = new AllocatorWriter(GeneratedAnnotation.of(environment.getElementUtils()));
     }
 
@@ -87,14 +96,17 @@ final class AllocatorStep implements ProcessingStep {
     }
 
     private AllocatorResolver resolver() {
-        return new AllocatorResolver(environment.getElementUtils(), environment.getTypeUtils(), reporter);
+        return new AllocatorResolver(environment.getElementUtils(), environment.getTypeUtils(), reporter, escapes,
+                generated);
     }
 
     private void write(AllocatorModel model) {
         String name = model.generatedType().canonicalName();
-        if (!written.add(model.element().getQualifiedName().toString())) {
+        if (written.contains(model.element().getQualifiedName().toString())
+                || !generated.claimable(GeneratedKind.ALLOCATOR_SUBCLASS, model.element(), reporter)) {
             return;
         }
+        written.add(model.element().getQualifiedName().toString());
         JavaFile file = writer.write(model);
         try {
             file.writeTo(environment.getFiler());

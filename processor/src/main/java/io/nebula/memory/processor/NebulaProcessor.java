@@ -4,6 +4,8 @@ import com.google.auto.service.AutoService;
 import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.generation.GeneratedAnnotation;
 import io.nebula.memory.processor.validation.Annotations;
+import io.nebula.memory.processor.validation.GeneratedTypes;
+import io.nebula.memory.processor.validation.Placements;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,8 +27,8 @@ import javax.lang.model.element.TypeElement;
  *
  * <p>The work is split into {@link ProcessingStep}s, one per annotation family; this class only collects each
  * round's elements for them and carries deferred types from round to round: {@link StructStep} for {@code @Struct} and
- * {@code @Array}, then {@link AllocatorStep} for {@code @Allocator}, {@code @Alloc} and {@code @MemoryScope},
- * whose classes wait a round for the struct classes they use.
+ * {@code @Array}, then {@link AllocatorStep} for {@code @Allocator}, {@code @Alloc} and {@code @MemoryScope}, which
+ * reads the structs it uses from the models the first step recorded in {@link GeneratedTypes}.
  */
 @AutoService(Processor.class)
 public final class NebulaProcessor extends AbstractProcessor {
@@ -40,9 +42,10 @@ public final class NebulaProcessor extends AbstractProcessor {
     @Override
     public synchronized void init(ProcessingEnvironment environment) {
         super.init(environment);
-        ErrorReporter reporter = new ErrorReporter(environment.getMessager());
-        steps.add(new StructStep(environment, reporter));
-        steps.add(new AllocatorStep(environment, reporter));
+        ErrorReporter reporter = new ErrorReporter(environment.getMessager(), Placements.forEnvironment(environment));
+        GeneratedTypes generated = new GeneratedTypes(environment);
+        steps.add(new StructStep(environment, reporter, generated));
+        steps.add(new AllocatorStep(environment, reporter, generated));
         for (ProcessingStep step : steps) {
             deferred.put(step, new LinkedHashSet<>());
         }

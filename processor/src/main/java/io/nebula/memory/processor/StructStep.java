@@ -7,8 +7,10 @@ import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.diagnostics.Message;
 import io.nebula.memory.processor.generation.GeneratedAnnotation;
 import io.nebula.memory.processor.generation.StructWriter;
+import io.nebula.memory.processor.model.GeneratedKind;
 import io.nebula.memory.processor.model.StructModel;
 import io.nebula.memory.processor.validation.Annotations;
+import io.nebula.memory.processor.validation.GeneratedTypes;
 import io.nebula.memory.processor.validation.Resolution;
 import io.nebula.memory.processor.validation.StructResolver;
 import java.io.IOException;
@@ -30,15 +32,17 @@ final class StructStep implements ProcessingStep {
 
     private final ProcessingEnvironment environment;
     private final ErrorReporter reporter;
+    private final GeneratedTypes generated;
     private final StructWriter writer;
     /** Structs found invalid in any round so far; their errors are reported once. */
     private final Set<String> invalid = new HashSet<>();
-    /** Structs whose class has been written, so that a struct deferred and seen again is written once. */
+    /** Records whose struct class has been written, so that a record deferred and seen again is written once. */
     private final Set<String> written = new HashSet<>();
 
-    StructStep(ProcessingEnvironment environment, ErrorReporter reporter) {
+    StructStep(ProcessingEnvironment environment, ErrorReporter reporter, GeneratedTypes generated) {
         this.environment = environment;
         this.reporter = reporter;
+        this.generated = generated;
         this.writer = new StructWriter(GeneratedAnnotation.of(environment.getElementUtils()));
     }
 
@@ -50,7 +54,7 @@ final class StructStep implements ProcessingStep {
     @Override
     public Set<TypeElement> process(Map<String, Set<Element>> elementsByAnnotation) {
         StructResolver resolver = new StructResolver(environment.getElementUtils(), environment.getTypeUtils(),
-                reporter, invalid);
+                reporter, invalid, generated);
         Set<TypeElement> deferred = new LinkedHashSet<>();
         for (Element element : elementsByAnnotation.getOrDefault(STRUCT, Set.of())) {
             if (!(element instanceof TypeElement type)) {
@@ -81,7 +85,7 @@ final class StructStep implements ProcessingStep {
     @Override
     public void reportUnprocessed(TypeElement type) {
         StructResolver resolver = new StructResolver(environment.getElementUtils(), environment.getTypeUtils(),
-                reporter, invalid);
+                reporter, invalid, generated);
         if (resolver.resolve(type) instanceof Resolution.Deferred(String component, String unresolved)) {
             reporter.error(Message.UNRESOLVED_TYPE, type, type.getQualifiedName(), component, unresolved);
         }
@@ -89,9 +93,11 @@ final class StructStep implements ProcessingStep {
 
     private void write(StructModel model) {
         String name = model.generatedType().canonicalName();
-        if (!written.add(name)) {
+        String record = model.element().getQualifiedName().toString();
+        if (written.contains(record) || !generated.claimable(GeneratedKind.STRUCT_CLASS, model.element(), reporter)) {
             return;
         }
+        written.add(record);
         JavaFile file = writer.write(model);
         try {
             file.writeTo(environment.getFiler());

@@ -13,16 +13,25 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import javax.tools.JavaFileObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.nebula.memory.processor.Compilations.Toolchain;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The generated subclasses, loaded and run against real allocators of every kind: what a scope allocates is
  * released on return and on throw, in nested and recursive calls, and across a million calls.
  */
+@ParameterizedClass
+@EnumSource(Toolchain.class)
 class AllocatorBehaviourTest {
+    @Parameter
+    Toolchain toolchain;
+
     private static Compilations.Loaded loaded;
 
     private static final List<String> KINDS = List.of(
@@ -74,9 +83,9 @@ class AllocatorBehaviourTest {
                 "}");
     }
 
-    @BeforeAll
-    static void compile() {
-        Compilation compilation = Compilations.compile(
+    @BeforeParameterizedClassInvocation
+    static void compile(Toolchain toolchain) {
+        Compilation compilation = Compilations.compile(toolchain, 
                 Compilations.source("probe.Point", "package probe;", "import io.nebula.memory.annotation.*;",
                         "@Struct public record Point(int x, int y) {}"),
                 Compilations.source("probe.Sample", "package probe;", "import io.nebula.memory.annotation.*;",

@@ -9,13 +9,22 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
+import io.nebula.memory.processor.Compilations.Toolchain;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The generated {@code @Allocator} subclasses, compared with golden files under
  * {@code src/test/resources/goldens/}. The compilations run with {@code -Xlint:all -Werror}, so a pass also means
  * the generated code is warning-free.
  */
+@ParameterizedClass
+@EnumSource(Toolchain.class)
 class AllocatorGoldenSourcesTest {
+    @Parameter
+    Toolchain toolchain;
+
 
     static final JavaFileObject POINT = source("app.Point",
             "package app;",
@@ -65,7 +74,7 @@ class AllocatorGoldenSourcesTest {
 
     @Test
     void aBumpAllocatorClassGetsFactoriesAnAccessorCloseAllocationsAndScopes() {
-        Compilation compilation = compile(POINT, REQUEST_HANDLER);
+        Compilation compilation = compile(toolchain, POINT, REQUEST_HANDLER);
 
         assertThat(compilation).succeededWithoutWarnings();
         assertThat(compilation).generatedSourceFile("app.RequestHandler_Memory")
@@ -77,7 +86,7 @@ class AllocatorGoldenSourcesTest {
 
     @Test
     void aPoolAllocatorClassRecordsBlocksInABlockLogAndImplementsTheDeclaredAccessorAndClose() {
-        Compilation compilation = compile(POINT, PARTICLES);
+        Compilation compilation = compile(toolchain, POINT, PARTICLES);
 
         assertThat(compilation).succeededWithoutWarnings();
         assertThat(compilation).generatedSourceFile("app.Particles_Memory")
@@ -86,7 +95,7 @@ class AllocatorGoldenSourcesTest {
 
     @Test
     void threadSafetyCheckedModeStatisticsAndAFillPatternBecomeConfigurationWithers() {
-        Compilation compilation = compile(POINT, source("app.Shared",
+        Compilation compilation = compile(toolchain, POINT, source("app.Shared",
                 "package app;",
                 "import io.nebula.memory.annotation.*;",
                 "@Allocator(kind = AllocatorKind.STACK, size = 512, threadSafe = true, checked = true,",
@@ -101,7 +110,7 @@ class AllocatorGoldenSourcesTest {
 
     @Test
     void aStackAllocatorClassTakesAndReleasesAMarker() {
-        Compilation compilation = compile(POINT, source("app.Parser",
+        Compilation compilation = compile(toolchain, POINT, source("app.Parser",
                 "package app;",
                 "import io.nebula.memory.annotation.*;",
                 "@Allocator(kind = AllocatorKind.STACK, size = 1024, fillPattern = 0xAA)",

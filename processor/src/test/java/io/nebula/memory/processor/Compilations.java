@@ -3,10 +3,17 @@ package io.nebula.memory.processor;
 import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jdt.internal.compiler.tool.EclipseCompiler;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -19,19 +26,98 @@ final class Compilations {
     private Compilations() {
     }
 
-    /**
-     * A source file from its lines.
-     */
-    static JavaFileObject source(String qualifiedName, String... lines) {
-        return JavaFileObjects.forSourceLines(qualifiedName, lines);
+    private static final Path SOURCES = createSourceRoot();
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    /** The compilers the processor is tested under. */
+    enum Toolchain {
+        /** The JDK's compiler, with its tree API: the full lifetime check. */
+        JAVAC,
+        /** The Eclipse compiler (ECJ): no tree API, so scopes are checked by their return types. */
+        ECJ;
+
+        /** Whether the compiler offers the {@code com.sun.source} tree API to processors. */
+        boolean hasTreeApi() {
+            return this == JAVAC;
+        }
     }
 
-    /** Compiles with the processor and the flags the project's own code compiles with. */
+    private static Path createSourceRoot() {
+        try {
+            Path root = Files.createTempDirectory("nebula-processor-sources");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+                } catch (IOException e) {
+                    // a temporary folder left behind: nothing to report at exit
+                }
+            }));
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A source file from its lines, written to disk: ECJ reads sources only from files, and one file object serves
+     * both compilers, so that assertions name the same file under each.
+     */
+    static JavaFileObject source(String qualifiedName, String... lines) {
+        Path file = SOURCES.resolve(Integer.toString(NEXT.incrementAndGet()))
+                .resolve(qualifiedName.replace('.', '/') + ".java");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+            return JavaFileObjects.forResource(file.toUri().toURL());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Compiles under javac with the processor and the flags the project's own code compiles with. */
     static Compilation compile(JavaFileObject... sources) {
-        return javac()
-                .withProcessors(new NebulaProcessor())
-                .withOptions("--release", "25", "-Xlint:all", "-Werror")
-                .compile(sources);
+        return compile(Toolchain.JAVAC, sources);
+    }
+
+    /**
+     * Compiles with the processor, warnings as errors: under javac with {@code -Xlint:all -Werror}, under ECJ with
+     * its default warnings and {@code -failOnWarning}. ECJ reads sources from disk only: {@link #source} writes
+     * them there for both compilers.
+     */
+    static Compilation compile(Toolchain toolchain, JavaFileObject... sources) {
+        return compiler(toolchain).withProcessors(new NebulaProcessor()).compile(List.of(sources));
+    }
+
+    /** The compiler with warnings as errors, without processors. */
+    static Compiler compiler(Toolchain toolchain) {
+        return switch (toolchain) {
+            case JAVAC -> javac().withOptions("--release", "25", "-Xlint:all", "-Werror");
+            // -warn:-warningToken: test sources carry javac's @SuppressWarnings("this-escape"), a token ECJ lacks.
+            case ECJ -> Compiler.compiler(new EclipseCompiler()).withOptions("--release", "25", "-proc:full",
+                    "-failOnWarning", "-warn:-warningToken", "-classpath", System.getProperty("java.class.path"));
+        };
+    }
+
+    /**
+     * Asserts an error with the text, on the line, under javac. Under ECJ, whose messager places nothing on a
+     * record or its components, an error about a record lands on the nearest enclosing type, or has no position
+     * for a top-level record: there the error must be in the file when it has a position at all.
+     */
+    static void assertErrorAt(Toolchain toolchain, Compilation compilation, String text, JavaFileObject file,
+            String line) {
+        if (toolchain == Toolchain.JAVAC) {
+            com.google.testing.compile.CompilationSubject.assertThat(compilation).hadErrorContaining(text)
+                    .inFile(file).onLineContaining(line);
+            return;
+        }
+        com.google.testing.compile.CompilationSubject.assertThat(compilation).hadErrorContaining(text);
+        for (javax.tools.Diagnostic<? extends JavaFileObject> error : compilation.errors()) {
+            if (error.getMessage(null).contains(text) && error.getSource() != null) {
+                if (!error.getSource().toUri().getPath().equals(file.toUri().getPath())) {
+                    throw new AssertionError("error in " + error.getSource().toUri() + ", not " + file.toUri());
+                }
+            }
+        }
     }
 
     /** The generated source of a type, as UTF-8 text. */
@@ -127,6 +213,23 @@ final class Compilations {
                         throw new AssertionError(e.getCause());
                     } catch (IllegalAccessException e) {
                         throw new AssertionError(e);
+                    }
+                }
+            }
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                for (Method m : c.getDeclaredMethods()) { // package-private generated code
+                    if (m.getName().equals(method) && m.getParameterCount() == args.length && accepts(m, args)) {
+                        try {
+                            m.setAccessible(true);
+                            return m.invoke(receiver, args);
+                        } catch (InvocationTargetException e) {
+                            if (e.getCause() instanceof RuntimeException runtime) {
+                                throw runtime;
+                            }
+                            throw new AssertionError(e.getCause());
+                        } catch (IllegalAccessException e) {
+                            throw new AssertionError(e);
+                        }
                     }
                 }
             }

@@ -15,10 +15,19 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
+import io.nebula.memory.processor.Compilations.Toolchain;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Structs that refer to types another processor generates are deferred to the round where those exist. */
+@ParameterizedClass
+@EnumSource(Toolchain.class)
 class DeferralTest {
+    @Parameter
+    Toolchain toolchain;
+
 
     /** Generates the {@code @Struct} record {@code app.Vec} in its first round, as another processor might. */
     private static final class VecGenerator extends AbstractProcessor {
@@ -51,10 +60,11 @@ class DeferralTest {
 
     @Test
     void aStructNestingAGeneratedStructIsGeneratedInALaterRound() {
-        Compilation compilation = javac()
+        Compilation compilation = (toolchain == Toolchain.JAVAC
+                ? javac().withOptions("--release", "25", "-Xlint:all,-processing", "-Werror")
+                : Compilations.compiler(toolchain))
                 // The generator runs first: NebulaProcessor claims @Struct, after which a "*" processor is not called.
                 .withProcessors(new VecGenerator(), new NebulaProcessor())
-                .withOptions("--release", "25", "-Xlint:all,-processing", "-Werror")
                 .compile(source("app.Body", "package app;", "import io.nebula.memory.annotation.*;",
                         "@Struct public record Body(Vec position, @Array(length = 2) Vec[] corners) {}"));
 
@@ -65,15 +75,34 @@ class DeferralTest {
     }
 
     @Test
+    void anAllocatorUsingADeferredStructWaitsWithItAndGeneratesInTheSameRound() {
+        Compilation compilation = (toolchain == Toolchain.JAVAC
+                ? javac().withOptions("--release", "25", "-Xlint:all,-processing", "-Werror")
+                : Compilations.compiler(toolchain))
+                .withProcessors(new VecGenerator(), new NebulaProcessor())
+                .compile(source("app.Body", "package app;", "import io.nebula.memory.annotation.*;",
+                                "@Struct public record Body(Vec position) {}"),
+                        source("app.Bodies", "package app;", "import io.nebula.memory.annotation.*;",
+                                "@Allocator(kind = AllocatorKind.BUMP, size = 256)",
+                                "public abstract class Bodies {",
+                                "    @Alloc protected abstract BodyStruct.View body();",
+                                "    @MemoryScope public float x() { return body().position().x(); }",
+                                "}"));
+
+        assertThat(compilation).succeeded();
+        assertThat(compilation).generatedSourceFile("app.Bodies_Memory");
+        assertThat(compilation).generatedSourceFile("app.BodyStruct");
+    }
+
+    @Test
     void aStructReferringToATypeThatNeverAppearsIsReportedAfterTheLastRound() {
         JavaFileObject file = source("app.Body", "package app;", "import io.nebula.memory.annotation.*;",
                 "@Struct public record Body(int id, missing.Thing thing) {}");
-        Compilation compilation = javac().withProcessors(new NebulaProcessor()).compile(file);
+        Compilation compilation = Compilations.compiler(toolchain).withProcessors(new NebulaProcessor()).compile(file);
 
         assertThat(compilation).failed();
-        assertThat(compilation).hadErrorContaining("[nebula/UnresolvedType] Did not generate the struct code of"
-                + " app.Body: component Body.thing has the type missing.Thing")
-                .inFile(file).onLineContaining("record Body");
+        Compilations.assertErrorAt(toolchain, compilation, "[nebula/UnresolvedType] Did not generate the struct code"
+                + " of app.Body: component Body.thing has the type missing.Thing", file, "record Body");
         assertThat(compilation.errors().stream().filter(e -> e.getMessage(null).contains("nebula/")).count())
                 .isEqualTo(1L);
     }

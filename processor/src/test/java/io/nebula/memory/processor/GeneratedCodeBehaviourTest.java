@@ -14,18 +14,27 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.reflect.Method;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.nebula.memory.processor.Compilations.Toolchain;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The generated code, loaded and run against real memory. */
+@ParameterizedClass
+@EnumSource(Toolchain.class)
 class GeneratedCodeBehaviourTest {
+    @Parameter
+    Toolchain toolchain;
+
     private static final String POINT = "geo.PointStruct";
     private static final String BODY = "geo.BodyStruct";
     private static Compilations.Loaded loaded;
 
-    @BeforeAll
-    static void compile() {
-        Compilation compilation = Compilations.compile(
+    @BeforeParameterizedClassInvocation
+    static void compile(Toolchain toolchain) {
+        Compilation compilation = Compilations.compile(toolchain, 
                 Compilations.source("geo.Point", "package geo;", "import io.nebula.memory.annotation.*;",
                         "@Struct public record Point(int x, int y) {}"),
                 Compilations.source("geo.Body", "package geo;", "import io.nebula.memory.annotation.*;",

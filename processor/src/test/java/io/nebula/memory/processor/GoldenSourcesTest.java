@@ -8,16 +8,25 @@ import static io.nebula.memory.processor.Compilations.source;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import org.junit.jupiter.api.Test;
+import io.nebula.memory.processor.Compilations.Toolchain;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The generated sources, compared with golden files under {@code src/test/resources/goldens/}. The
  * compilations run with {@code -Xlint:all -Werror}, so a pass also means the generated code is warning-free.
  */
+@ParameterizedClass
+@EnumSource(Toolchain.class)
 class GoldenSourcesTest {
+    @Parameter
+    Toolchain toolchain;
+
 
     @Test
     void aSmallStructGeneratesConstantsStaticAccessorsConversionsAllocationAndAView() {
-        Compilation compilation = compile(source("geo.Point",
+        Compilation compilation = compile(toolchain, source("geo.Point",
                 "package geo;",
                 "import io.nebula.memory.annotation.Struct;",
                 "@Struct public record Point(int x, int y) {}"));
@@ -33,7 +42,7 @@ class GoldenSourcesTest {
 
     @Test
     void aNestedPackedBigEndianStructWithArraysUsesUnalignedOrderedLayoutsAndNestedViews() {
-        Compilation compilation = compile(
+        Compilation compilation = compile(toolchain, 
                 source("net.Protocol",
                         "package net;",
                         "import io.nebula.memory.annotation.*;",
@@ -55,7 +64,7 @@ class GoldenSourcesTest {
 
     @Test
     void aPackagePrivateRecordGetsAPackagePrivateStructClass() {
-        Compilation compilation = compile(source("geo.Local",
+        Compilation compilation = compile(toolchain, source("geo.Local",
                 "package geo;",
                 "import io.nebula.memory.annotation.Struct;",
                 "@Struct record Local(long id) {}"));

@@ -22,20 +22,29 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.ByteOrder;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.nebula.memory.processor.Compilations.Toolchain;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Layout truth: for every shape, the generated layout, size, alignment and offsets equal a hand-built
  * {@link MemoryLayout#structLayout}, and values cross between generated accessors and hand-written FFM access
  * in both directions.
  */
+@ParameterizedClass
+@EnumSource(Toolchain.class)
 class LayoutTruthTest {
+    @Parameter
+    Toolchain toolchain;
+
     private static Compilations.Loaded loaded;
 
-    @BeforeAll
-    static void compileShapes() {
-        Compilation compilation = Compilations.compile(Compilations.source("shapes.Shapes",
+    @BeforeParameterizedClassInvocation
+    static void compileShapes(Toolchain toolchain) {
+        Compilation compilation = Compilations.compile(toolchain, Compilations.source("shapes.Shapes",
                 "package shapes;",
                 "import io.nebula.memory.annotation.*;",
                 "public final class Shapes {",

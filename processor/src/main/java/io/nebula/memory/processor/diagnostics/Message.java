@@ -49,9 +49,9 @@ public enum Message {
     SIZE_OVERFLOW("SizeOverflow",
             "Struct %s is too large: its size in bytes overflows a long at component %s. Reduce the array"
                     + " lengths"),
-    /** An explicit alignment that is not a power of two. Args: alignment, lower power, higher power. */
+    /** An explicit alignment that is not a power of two. Args: parameter, alignment, lower power, higher power. */
     ALIGNMENT_NOT_POWER_OF_TWO("Alignment",
-            "alignment = %d is not a power of two. Use a power of two, for example %d or %d"),
+            "%s = %d is not a power of two. Use a power of two, for example %d or %d"),
     /** An explicit alignment below the natural one. Args: alignment, type, natural, field. */
     ALIGNMENT_BELOW_NATURAL("Alignment",
             "alignment = %d is below the natural alignment of %s, which is %d (field %s). Use %3$d or a larger"
@@ -67,12 +67,33 @@ public enum Message {
     PACKED_NESTED("PackedNested",
             "Packed struct %s cannot hold %s at an unaligned offset: %s has alignment %d. Declare %3$s with"
                     + " @Struct(packed = true), or remove packed from %1$s"),
+    /** A component named like the layout's padding. Args: component, prefix. */
+    RESERVED_PADDING_NAME("ReservedName",
+            "Component %s has a name of the form %s<n>, which the struct layout gives its padding. Rename the"
+                    + " component"),
     /** A component named like a method of the generated view. Args: component, view method. */
     RESERVED_NAME("ReservedName",
             "Component %s has the name of the generated method View.%s(). Rename the component"),
     /** Two components whose generated names collide. Args: component, other component, generated name. */
     NAME_CLASH("NameClash",
             "Components %s and %s both generate the member %s. Rename one of them"),
+    /** Two annotated types whose generated types have one name. Args: type, other type, generated name. */
+    TYPE_NAME_CLASH("NameClash",
+            "%s and %s both map to the generated name %s, so %1$s is not generated. Rename one of them (a nested"
+                    + " type's generated name joins its simple names with _)"),
+    /** A class outside the processor's output that has the generated name. Args: generated name, type. */
+    GENERATED_NAME_TAKEN("NameClash",
+            "The class %s already exists, but it is the name of the code generated for %s. Rename or delete that"
+                    + " class (if it is an old copy of generated code, delete it), or rename %2$s"),
+    /** A member the generated class declares that the user's class already declares. Args: type, member, what. */
+    MEMBER_NAME_CLASH("NameClash",
+            "%s declares %s, which the generated subclass declares too: %s. Rename it"),
+    /** An annotated type in an auxiliary class. Args: type, file, generated class, top-level class. */
+    AUXILIARY_CLASS("AuxiliaryClass",
+            "%s is declared in %s, a file named after another class, so javac's [auxiliaryclass] lint (part of"
+                    + " -Xlint:all) warns on every use of it in the generated %s, and no @SuppressWarnings can"
+                    + " silence warnings on signatures. Move %4$s into a file of its own, %4$s.java, or nest it in a"
+                    + " public class"),
     /** A struct still referring to an unresolved type after the last round. Args: type, component, type. */
     UNRESOLVED_TYPE("UnresolvedType",
             "Did not generate the struct code of %s: component %s has the type %s, which could not be resolved."
@@ -135,25 +156,40 @@ public enum Message {
     SCOPE_NOT_OVERRIDABLE("ScopeNotOverridable",
             "@MemoryScope method %s is %s, so the generated subclass cannot override it to open and close the"
                     + " scope. %s"),
-    /** A scoped method returning memory the scope frees. Args: method, type. */
+    /** {@code @MemoryScope} and {@code @Alloc} on one method. Args: method. */
+    SCOPE_ON_ALLOC("ScopeOnAlloc",
+            "@MemoryScope method %s is also an @Alloc method, whose memory belongs to its caller: a scope around it"
+                    + " would free that memory as it returns it. Remove @MemoryScope"),
+    /** Scoped memory reaching a place that outlives the call. Args: method, what escapes, how. */
     SCOPE_ESCAPE("ScopeEscape",
-            "@MemoryScope method %s returns %s, memory that the scope frees when the method returns. Return the"
-                    + " record value instead (for a view, view.toRecord()), or allocate outside the scope"),
+            "@MemoryScope method %s lets %s escape: %s. The scope frees that memory when the method returns, so a"
+                    + " later use would read or overwrite other data. Copy out the values you need (view.toRecord(),"
+                    + " segment.toArray(...)), or allocate outside the scope"),
+    /** A scoped method whose return type carries native memory (the return-type check). Args: method, type. */
+    SCOPE_ESCAPE_BY_TYPE("ScopeEscape",
+            "@MemoryScope method %s returns %s, a type that carries native memory, which the scope frees when the"
+                    + " method returns. Return values instead (for a view, view.toRecord()), or allocate outside the"
+                    + " scope"),
+    /** The note that only return types are checked. No args. */
+    SCOPE_CHECK_BY_TYPE("ScopeCheck",
+            "This compiler offers no tree API (com.sun.source), so @MemoryScope methods are checked by their return"
+                    + " types only; memory stored in fields or collections, or returned as Object, is not detected."
+                    + " Compile with javac for the full lifetime check"),
     /** {@code @Alloc} on a concrete method. Args: method. */
     ALLOC_NOT_ABSTRACT("AllocNotAbstract",
             "@Alloc method %s has a body, but the generated subclass implements @Alloc methods. Declare it"
                     + " abstract, without a body"),
-    /** {@code @Alloc} on a static or private method, or a generic one. Args: method, what, fix. */
+    /** {@code @Alloc} on a static, private, final or generic method. Args: method, what, fix. */
     ALLOC_UNSUPPORTED_METHOD("AllocMethod",
             "@Alloc method %s is %s, so the generated subclass cannot implement it. %s"),
-    /** An unsupported {@code @Alloc} return type. Args: method, type. */
+    /** An unsupported {@code @Alloc} return type. Args: method, type, view, record. */
     ALLOC_RETURN_TYPE("AllocReturnType",
-            "@Alloc method %s returns %s. Return the View of a @Struct record (PointStruct.View), or a"
-                    + " MemorySegment with @Alloc(struct = Point.class) or @Alloc(bytes = N)"),
-    /** A {@code MemorySegment} allocation with neither or both of struct and bytes. Args: method. */
+            "@Alloc method %s returns %s. Return the View of a @Struct record (%s), or a MemorySegment with"
+                    + " @Alloc(struct = %s.class) or @Alloc(bytes = N)"),
+    /** A {@code MemorySegment} allocation with neither or both of struct and bytes. Args: method, record, which. */
     ALLOC_SEGMENT_SHAPE("AllocSegmentShape",
             "@Alloc method %s returns a MemorySegment, so it needs the layout to allocate: give exactly one of"
-                    + " struct = Point.class or bytes = N"),
+                    + " struct = %s.class or bytes = N (%s)"),
     /** {@code struct} or {@code bytes} on a view allocation. Args: parameter, method, view. */
     ALLOC_PARAMETER_UNUSED("AllocParameter",
             "%s has no meaning for @Alloc method %s, which returns %s and so allocates that struct. Remove it"),

@@ -16,34 +16,26 @@ import io.nebula.memory.processor.model.AllocMethod;
 import io.nebula.memory.processor.model.AllocMethod.Allocation;
 import io.nebula.memory.processor.model.AllocMethod.Initialiser;
 import io.nebula.memory.processor.model.AllocatorModel;
+import io.nebula.memory.processor.model.MethodSignature;
+import io.nebula.memory.processor.model.RuntimeTypes;
 import io.nebula.memory.processor.model.StructRef;
-import io.nebula.memory.processor.validation.AllocatorResolver;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
-import javax.lang.model.element.TypeParameterElement;
-import javax.lang.model.element.VariableElement;
-import javax.lang.model.type.ArrayType;
-import javax.lang.model.type.TypeKind;
-import javax.lang.model.type.TypeMirror;
 
 /**
  * Generates the subclass of an {@link AllocatorModel}: the owned allocator, one factory per constructor, the
  * allocator accessor, {@code close()}, the {@code @Alloc} implementations and the {@code @MemoryScope} overrides.
  *
- * <p>A scope is the hand-written pattern and nothing more: take a bump scope, a stack marker or a block-log mark
- * before calling the superclass method, give it back in {@code finally}.
+ * <p>A scope is the hand-written pattern and nothing more: take a checkpoint, a stack marker or a block-log mark
+ * before calling the superclass method, give it back in {@code finally}. Everything a scope emits, per kind, is in
+ * {@link ScopeCode}, the one place to change when the runtime's vocabulary for scopes changes.
  */
 public final class AllocatorWriter {
-    private static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");
-    private static final ClassName BLOCK_LOG = ClassName.get("io.nebula.memory.dsl", "BlockLog");
     private static final ClassName THREAD_LOCAL = ClassName.get(ThreadLocal.class);
-    private static final ClassName CHECKPOINT = ClassName.get("io.nebula.memory.bump", "Checkpoint");
-    private static final ClassName STACK_MARKER = ClassName.get("io.nebula.memory.stack", "StackMarker");
 
     private final GeneratedAnnotation generated;
 
@@ -69,31 +61,112 @@ public final class AllocatorWriter {
                 .build();
     }
 
+    /**
+     * What the scopes of one kind emit: the fields and constructor statements that support them, what
+     * {@code @Alloc} methods allocate through, the statements that open and close a scope, and the class javadoc's
+     * sentence about them. The only code that names the runtime's scope types.
+     */
+    private static final class ScopeCode {
+        private static final ClassName BLOCK_LOG = RuntimeTypes.BLOCK_LOG;
+        private static final ClassName CHECKPOINT = RuntimeTypes.CHECKPOINT;
+        private static final ClassName STACK_MARKER = RuntimeTypes.STACK_MARKER;
+
+        private final AllocatorKind kind;
+        private final boolean perThreadLog;
+
+        ScopeCode(AllocatorModel.Settings settings) {
+            this.kind = settings.kind();
+            // A thread-safe pool's scopes keep one block log per thread: each thread's scopes give back its own.
+            this.perThreadLog = kind == AllocatorKind.POOL && settings.threadSafe();
+        }
+
+        void fields(TypeSpec.Builder type) {
+            if (kind == AllocatorKind.POOL) {
+                type.addField(perThreadLog ? ParameterizedTypeName.get(THREAD_LOCAL, BLOCK_LOG) : BLOCK_LOG,
+                        "blocks", Modifier.PRIVATE, Modifier.FINAL);
+            }
+        }
+
+        void construct(MethodSpec.Builder constructor, String allocator) {
+            if (perThreadLog) {
+                constructor.addStatement("this.blocks = $T.withInitial(() -> $T.of($L))", THREAD_LOCAL, BLOCK_LOG,
+                        allocator);
+            } else if (kind == AllocatorKind.POOL) {
+                constructor.addStatement("this.blocks = $T.of($L)", BLOCK_LOG, allocator);
+            }
+        }
+
+        /** What {@code @Alloc} methods allocate through, in a method with the given local names. */
+        String allocationSource(Names names) {
+            return kind == AllocatorKind.POOL ? names.field("blocks") + (perThreadLog ? ".get()" : "")
+                    : names.field("allocator");
+        }
+
+        CodeBlock javadoc() {
+            return switch (kind) {
+                case BUMP -> CodeBlock.of("A {@code @MemoryScope} method takes a {@link $T} on entry and"
+                        + " restores it\non exit, releasing what the call allocated.\n", CHECKPOINT);
+                case STACK -> CodeBlock.of("A {@code @MemoryScope} method takes a {@link $T} on entry and"
+                        + " releases it\non exit, popping what the call allocated.\n", STACK_MARKER);
+                case POOL -> CodeBlock.of("A {@code @MemoryScope} method opens a scope of a {@link $T}$L on"
+                        + " entry and closes it\non exit, giving back the blocks the call took.\n", BLOCK_LOG,
+                        perThreadLog ? " (one per thread)" : "");
+            };
+        }
+
+        /** Opens the scope; returns the expression that closes it, given as the {@code finally} statement. */
+        CodeBlock open(MethodSpec.Builder method, Names names) {
+            String scope = names.free(switch (kind) {
+                case BUMP -> "checkpoint";
+                case STACK -> "marker";
+                case POOL -> "mark";
+            });
+            String owner = names.field(kind == AllocatorKind.POOL ? "blocks" : "allocator");
+            if (perThreadLog) {
+                String log = names.free("log");
+                method.addStatement("$T $L = $L.get()", BLOCK_LOG, log, owner);
+                owner = log;
+            }
+            return switch (kind) {
+                case BUMP -> {
+                    method.addStatement("$T $L = $L.checkpoint()", CHECKPOINT, scope, owner);
+                    yield CodeBlock.of("$L.restore($L)", owner, scope);
+                }
+                case STACK -> {
+                    method.addStatement("$T $L = $L.marker()", STACK_MARKER, scope, owner);
+                    yield CodeBlock.of("$L.release($L)", owner, scope);
+                }
+                case POOL -> {
+                    method.addStatement("int $L = $L.open()", scope, owner);
+                    yield CodeBlock.of("$L.close($L)", owner, scope);
+                }
+            };
+        }
+    }
+
     /** The generation of one subclass. */
     private final class Generation {
         private final AllocatorModel model;
         private final AllocatorModel.Settings settings;
         private final ClassName allocatorClass;
         private final ClassName self;
-        private final List<TypeVariableName> typeVariables = new ArrayList<>();
+        private final List<TypeVariableName> typeVariables;
         private final TypeName selfType;
         private final TypeName superType;
-        /** What {@code @Alloc} methods allocate through: the allocator, or the block log of a pool. */
-        private final String source;
+        private final ScopeCode scopes;
 
         Generation(AllocatorModel model) {
             this.model = model;
             this.settings = model.settings();
-            this.allocatorClass = AllocatorResolver.allocatorClass(settings.kind());
+            this.allocatorClass = RuntimeTypes.allocatorClass(settings.kind());
             this.self = model.generatedType();
-            for (TypeParameterElement parameter : model.element().getTypeParameters()) {
-                typeVariables.add(TypeVariableName.get(parameter));
-            }
-            ClassName superClass = ClassName.get(model.element());
-            TypeName[] arguments = typeVariables.toArray(TypeName[]::new);
+            this.typeVariables = model.typeVariables();
+            TypeName[] arguments = typeVariables.stream().map(v -> TypeVariableName.get(v.name()))
+                    .toArray(TypeName[]::new);
             this.selfType = typeVariables.isEmpty() ? self : ParameterizedTypeName.get(self, arguments);
-            this.superType = typeVariables.isEmpty() ? superClass : ParameterizedTypeName.get(superClass, arguments);
-            this.source = settings.kind() == AllocatorKind.POOL ? "blocks" : "allocator";
+            this.superType = typeVariables.isEmpty() ? model.annotatedType()
+                    : ParameterizedTypeName.get(model.annotatedType(), arguments);
+            this.scopes = new ScopeCode(settings);
         }
 
         TypeSpec type() {
@@ -104,16 +177,15 @@ public final class AllocatorWriter {
                     .superclass(superType)
                     .addSuperinterface(AutoCloseable.class)
                     .addJavadoc(classJavadoc());
+            type.avoidClashesWithNestedClasses(model.element());
+            type.alwaysQualify(model.qualifiedNames().toArray(String[]::new));
             generated.addTo(type);
             type.addField(allocatorClass, "allocator", Modifier.PRIVATE, Modifier.FINAL);
-            if (settings.kind() == AllocatorKind.POOL) {
-                type.addField(perThreadLog() ? ParameterizedTypeName.get(THREAD_LOCAL, BLOCK_LOG) : BLOCK_LOG,
-                        "blocks", Modifier.PRIVATE, Modifier.FINAL);
-            }
-            for (ExecutableElement constructor : model.constructors()) {
+            scopes.fields(type);
+            for (MethodSignature constructor : model.constructors()) {
                 type.addMethod(constructor(constructor));
             }
-            for (ExecutableElement constructor : model.constructors()) {
+            for (MethodSignature constructor : model.constructors()) {
                 type.addMethod(factory(constructor));
             }
             type.addMethod(newAllocator());
@@ -122,15 +194,10 @@ public final class AllocatorWriter {
             for (AllocMethod alloc : model.allocs()) {
                 type.addMethod(alloc(alloc));
             }
-            for (ExecutableElement scope : model.scopes()) {
+            for (MethodSignature scope : model.scopes()) {
                 type.addMethod(scope(scope));
             }
             return type.build();
-        }
-
-        /** A thread-safe pool's scopes keep one block log per thread: each thread's scopes give back its own. */
-        private boolean perThreadLog() {
-            return settings.kind() == AllocatorKind.POOL && settings.threadSafe();
         }
 
         private Modifier[] modifiers(Modifier... more) {
@@ -144,19 +211,11 @@ public final class AllocatorWriter {
 
         private CodeBlock classJavadoc() {
             CodeBlock.Builder doc = CodeBlock.builder()
-                    .add("{@link $T} with its own {@link $T}: $L.\n\n", ClassName.get(model.element()),
-                            allocatorClass, describeAllocator())
+                    .add("{@link $T} with its own {@link $T}: $L.\n\n", model.annotatedType(), allocatorClass,
+                            describeAllocator())
                     .add("<p>Create it with {@code create(...)}, one per constructor of {@code $L}, and close it"
-                            + " to free\nthe native memory. ", model.element().getSimpleName());
-            doc.add(switch (settings.kind()) {
-                case BUMP -> CodeBlock.of("A {@code @MemoryScope} method takes a {@link $T} on entry and"
-                        + " restores it\non exit, releasing what the call allocated.\n", CHECKPOINT);
-                case STACK -> CodeBlock.of("A {@code @MemoryScope} method takes a {@link $T} on entry and"
-                        + " releases it\non exit, popping what the call allocated.\n", STACK_MARKER);
-                case POOL -> CodeBlock.of("A {@code @MemoryScope} method opens a scope of a {@link $T}$L on"
-                        + " entry and closes it\non exit, giving back the blocks the call took.\n", BLOCK_LOG,
-                        perThreadLog() ? " (one per thread)" : "");
-            });
+                            + " to free\nthe native memory. ", model.annotatedType().simpleName());
+            doc.add(scopes.javadoc());
             if (!settings.threadSafe()) {
                 return doc.add("\n<p>Confined to the thread that created it.\n").build();
             }
@@ -172,58 +231,52 @@ public final class AllocatorWriter {
             return switch (settings.kind()) {
                 case BUMP, STACK -> settings.size() + " bytes";
                 case POOL -> settings.blockCount() + " blocks of " + settings.blockSize() + " bytes"
-                        + settings.block().map(b -> " (one " + b.record().getSimpleName() + " each)").orElse("");
+                        + settings.block().map(b -> " (one " + b.recordType().simpleName() + " each)").orElse("");
             };
         }
 
         // ------------------------------------------------------------------------------------- construction
 
-        private MethodSpec constructor(ExecutableElement constructor) {
+        private MethodSpec constructor(MethodSignature constructor) {
             Names names = new Names(constructor);
             MethodSpec.Builder method = MethodSpec.constructorBuilder()
                     .addModifiers(Modifier.PRIVATE)
-                    .addTypeVariables(typeVariables(constructor))
+                    .addTypeVariables(constructor.typeVariables())
                     .addParameter(allocatorClass, names.allocator)
-                    .addParameters(parameters(constructor))
-                    .varargs(constructor.isVarArgs())
-                    .addExceptions(thrown(constructor))
+                    .addParameters(constructor.parameters())
+                    .varargs(constructor.varargs())
+                    .addExceptions(constructor.thrown())
                     .addStatement("this.allocator = $L", names.allocator);
-            if (perThreadLog()) {
-                method.addStatement("this.blocks = $T.withInitial(() -> $T.of($L))", THREAD_LOCAL, BLOCK_LOG,
-                        names.allocator);
-            } else if (settings.kind() == AllocatorKind.POOL) {
-                method.addStatement("this.blocks = $T.of($L)", BLOCK_LOG, names.allocator);
-            }
-            return method.addStatement("super($L)", arguments(constructor)).build();
+            scopes.construct(method, names.allocator);
+            return method.addStatement("super($L)", constructor.arguments()).build();
         }
 
-        private MethodSpec factory(ExecutableElement constructor) {
+        private MethodSpec factory(MethodSignature constructor) {
             Names names = new Names(constructor);
-            Set<Modifier> declared = constructor.getModifiers();
             MethodSpec.Builder method = MethodSpec.methodBuilder("create");
-            if (model.isPublic() && (declared.contains(Modifier.PUBLIC) || declared.contains(Modifier.PROTECTED))) {
+            if (model.isPublic() && (constructor.isPublic() || constructor.isProtected())) {
                 method.addModifiers(Modifier.PUBLIC);
             }
             method.addModifiers(Modifier.STATIC)
                     .addJavadoc("Creates a new allocator of $L, then the object through\n", describeAllocator())
                     .addJavadoc("{@link $T#$L($L)};\ncloses the allocator again if the constructor throws.\n\n",
-                            ClassName.get(model.element()), model.element().getSimpleName(), javadocParameters(
-                                    constructor))
+                            model.annotatedType(), model.annotatedType().simpleName(),
+                            javadocParameters(constructor))
                     .addTypeVariables(typeVariables)
-                    .addTypeVariables(typeVariables(constructor))
+                    .addTypeVariables(constructor.typeVariables())
                     .returns(selfType)
-                    .addParameters(parameters(constructor))
-                    .varargs(constructor.isVarArgs())
-                    .addExceptions(thrown(constructor));
-            for (VariableElement parameter : constructor.getParameters()) {
-                method.addJavadoc("@param $L as for the constructor\n", parameter.getSimpleName());
+                    .addParameters(constructor.parameters())
+                    .varargs(constructor.varargs())
+                    .addExceptions(constructor.thrown());
+            for (ParameterSpec parameter : constructor.parameters()) {
+                method.addJavadoc("@param $L as for the constructor\n", parameter.name());
             }
             method.addJavadoc("@return the new object, owning its allocator; close it to free the native memory\n");
-            String separator = constructor.getParameters().isEmpty() ? "" : ", ";
-            return method.addStatement("$T $L = newAllocator()", allocatorClass, names.allocator)
+            String separator = constructor.parameters().isEmpty() ? "" : ", ";
+            return method.addStatement("$T $L = $L()", allocatorClass, names.allocator, model.allocatorFactory())
                     .beginControlFlow("try")
                     .addStatement("return new $T$L($L$L$L)", self, typeVariables.isEmpty() ? "" : "<>",
-                            names.allocator, separator, arguments(constructor))
+                            names.allocator, separator, constructor.arguments())
                     .nextControlFlow("catch ($T $L)", Throwable.class, names.failure)
                     .addStatement("$L.close()", names.allocator)
                     .addStatement("throw $L", names.failure)
@@ -241,7 +294,7 @@ public final class AllocatorWriter {
                         .orElseGet(() -> CodeBlock.of("$T.create($LL, $LL, $L$L)", allocatorClass,
                                 settings.blockSize(), settings.blockAlignment(), settings.blockCount(), config));
             };
-            return MethodSpec.methodBuilder("newAllocator")
+            return MethodSpec.methodBuilder(model.allocatorFactory())
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .returns(allocatorClass)
                     .addStatement("return $L", create)
@@ -250,13 +303,8 @@ public final class AllocatorWriter {
 
         /** The configuration argument, with a leading comma, or nothing for the defaults. */
         private CodeBlock config() {
-            String configClass = switch (settings.kind()) {
-                case BUMP -> "BumpConfig";
-                case POOL -> "PoolConfig";
-                case STACK -> "StackConfig";
-            };
             CodeBlock.Builder config = CodeBlock.builder().add(", $T.defaults()",
-                    ClassName.get(allocatorClass.packageName(), configClass));
+                    RuntimeTypes.configClass(settings.kind()));
             boolean any = false;
             if (settings.threadSafe()) {
                 config.add(".withThreadSafe(true)");
@@ -301,10 +349,9 @@ public final class AllocatorWriter {
                         .addStatement("allocator.close()")
                         .build();
             }
-            ExecutableElement superClose = model.superClose().get();
             return method.addJavadoc("Runs {@link $T#close()}, then frees the allocator's native memory whatever it"
-                                    + " throws.\n", ClassName.get(model.element()))
-                    .addExceptions(thrown(superClose))
+                                    + " throws.\n", model.annotatedType())
+                    .addExceptions(model.superClose().get())
                     .beginControlFlow("try")
                     .addStatement("super.close()")
                     .nextControlFlow("finally")
@@ -316,8 +363,8 @@ public final class AllocatorWriter {
         // ------------------------------------------------------------------------------------------- @Alloc
 
         private MethodSpec alloc(AllocMethod alloc) {
-            ExecutableElement declared = alloc.method();
-            String source = new Names(declared).field(this.source) + (perThreadLog() ? ".get()" : "");
+            MethodSignature declared = alloc.signature();
+            String source = scopes.allocationSource(new Names(declared));
             CodeBlock body = switch (alloc.allocation()) {
                 case Allocation.StructView(StructRef struct, int count) when count > 1 ->
                         CodeBlock.of("$T.view($T.allocateArray($L, $LL))", struct.structClass(), struct.structClass(),
@@ -350,92 +397,53 @@ public final class AllocatorWriter {
 
         // ------------------------------------------------------------------------------------- @MemoryScope
 
-        private MethodSpec scope(ExecutableElement declared) {
+        private MethodSpec scope(MethodSignature declared) {
             Names names = new Names(declared);
-            String scope = names.free(switch (settings.kind()) {
-                case BUMP -> "checkpoint";
-                case STACK -> "marker";
-                case POOL -> "mark";
-            });
-            String owner = names.field(settings.kind() == AllocatorKind.POOL ? "blocks" : "allocator");
             MethodSpec.Builder method = overriding(declared);
-            if (perThreadLog()) {
-                String log = names.free("log");
-                method.addStatement("$T $L = $L.get()", BLOCK_LOG, log, owner);
-                owner = log;
-            }
-            if (hasGenericVarargs(declared)) {
+            if (declared.hasGenericVarargs()) {
                 // The override passes the varargs array on untouched, so it cannot pollute the heap.
                 method.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
                         .addMember("value", "$S", "unchecked").build());
             }
-            CodeBlock call = CodeBlock.of("super.$L($L)", declared.getSimpleName(), arguments(declared));
-            switch (settings.kind()) {
-                case BUMP -> method.addStatement("$T $L = $L.checkpoint()", CHECKPOINT, scope, owner);
-                case STACK -> method.addStatement("$T $L = $L.marker()", STACK_MARKER, scope, owner);
-                case POOL -> method.addStatement("int $L = $L.open()", scope, owner);
-            }
+            CodeBlock call = CodeBlock.of("super.$L($L)", declared.name(), declared.arguments());
+            CodeBlock close = scopes.open(method, names);
             method.beginControlFlow("try");
-            if (declared.getReturnType().getKind() == TypeKind.VOID) {
+            if (declared.returnType().equals(TypeName.VOID)) {
                 method.addStatement("$L", call);
             } else {
                 method.addStatement("return $L", call);
             }
-            method.nextControlFlow("finally");
-            switch (settings.kind()) {
-                case BUMP -> method.addStatement("$L.restore($L)", owner, scope);
-                case STACK -> method.addStatement("$L.release($L)", owner, scope);
-                case POOL -> method.addStatement("$L.close($L)", owner, scope);
-            }
-            return method.endControlFlow().build();
+            return method.nextControlFlow("finally")
+                    .addStatement("$L", close)
+                    .endControlFlow()
+                    .build();
         }
 
         // ---------------------------------------------------------------------------------------- signatures
 
         /** An override of a method: its access, type variables, parameters, exceptions and return type. */
-        private MethodSpec.Builder overriding(ExecutableElement declared) {
-            MethodSpec.Builder method = MethodSpec.methodBuilder(declared.getSimpleName().toString())
+        private MethodSpec.Builder overriding(MethodSignature declared) {
+            MethodSpec.Builder method = MethodSpec.methodBuilder(declared.name())
                     .addAnnotation(Override.class);
-            for (Modifier modifier : declared.getModifiers()) {
-                if (modifier == Modifier.PUBLIC || modifier == Modifier.PROTECTED) {
-                    method.addModifiers(modifier);
-                }
+            if (declared.isPublic()) {
+                method.addModifiers(Modifier.PUBLIC);
+            } else if (declared.isProtected()) {
+                method.addModifiers(Modifier.PROTECTED);
             }
-            return method.addTypeVariables(typeVariables(declared))
-                    .returns(TypeName.get(declared.getReturnType()))
-                    .addParameters(parameters(declared))
-                    .varargs(declared.isVarArgs())
-                    .addExceptions(thrown(declared));
+            return method.addTypeVariables(declared.typeVariables())
+                    .returns(declared.returnType())
+                    .addParameters(declared.parameters())
+                    .varargs(declared.varargs())
+                    .addExceptions(declared.thrown());
         }
 
-        private static List<TypeVariableName> typeVariables(ExecutableElement executable) {
-            return executable.getTypeParameters().stream().map(TypeVariableName::get).toList();
+        private static String javadocParameters(MethodSignature executable) {
+            return String.join(", ", executable.parameters().stream().map(p -> javadocType(p.type())).toList());
         }
 
-        private static List<ParameterSpec> parameters(ExecutableElement executable) {
-            return executable.getParameters().stream()
-                    .map(p -> ParameterSpec.builder(TypeName.get(p.asType()), p.getSimpleName().toString()).build())
-                    .toList();
-        }
-
-        private static List<TypeName> thrown(ExecutableElement executable) {
-            return executable.getThrownTypes().stream().map(TypeName::get).toList();
-        }
-
-        private static String arguments(ExecutableElement executable) {
-            return String.join(", ", executable.getParameters().stream()
-                    .map(p -> p.getSimpleName().toString()).toList());
-        }
-
-        private static String javadocParameters(ExecutableElement executable) {
-            return String.join(", ", executable.getParameters().stream()
-                    .map(p -> javadocType(p.asType())).toList());
-        }
-
-        private static String javadocType(TypeMirror type) {
-            TypeName name = TypeName.get(type);
+        private static String javadocType(TypeName name) {
             if (name instanceof ArrayTypeName array) {
-                return javadocType(((ArrayType) type).getComponentType()) + "[]";
+                return javadocType(array.componentType()) + "[]";
             }
             if (name instanceof ParameterizedTypeName parameterized) {
                 return parameterized.rawType().canonicalName();
@@ -445,15 +453,6 @@ public final class AllocatorWriter {
             }
             return name instanceof ClassName className ? className.canonicalName() : name.toString();
         }
-
-        private static boolean hasGenericVarargs(ExecutableElement method) {
-            if (!method.isVarArgs()) {
-                return false;
-            }
-            TypeMirror last = method.getParameters().getLast().asType();
-            TypeName element = ((ArrayTypeName) TypeName.get(last)).componentType();
-            return element instanceof TypeVariableName || element instanceof ParameterizedTypeName;
-        }
     }
 
     /** Local names for generated code that cannot clash with the parameters of the method they appear in. */
@@ -462,9 +461,9 @@ public final class AllocatorWriter {
         final String allocator;
         final String failure;
 
-        Names(ExecutableElement executable) {
-            for (VariableElement parameter : executable.getParameters()) {
-                taken.add(parameter.getSimpleName().toString());
+        Names(MethodSignature executable) {
+            for (ParameterSpec parameter : executable.parameters()) {
+                taken.add(parameter.name());
             }
             this.allocator = free("allocator");
             this.failure = free("failure");

@@ -85,6 +85,7 @@ public final class StructWriter {
                     .addOriginatingElement(model.element())
                     .addModifiers(modifiers(Modifier.FINAL))
                     .addJavadoc(classJavadoc());
+            type.alwaysQualify(model.qualifiedNames().toArray(String[]::new));
             generated.addTo(type);
             byteOrderConstants(type);
             constants(type);

@@ -1,16 +1,15 @@
 package io.nebula.memory.processor.model;
 
 import java.util.List;
-import javax.lang.model.element.ExecutableElement;
 
 /**
  * A validated {@code @Alloc} method: what it allocates and how it initialises it.
  *
- * @param method the abstract method the generated subclass implements
+ * @param signature the abstract method the generated subclass implements
  * @param allocation what one call allocates
  * @param initialiser how the parameters initialise it
  */
-public record AllocMethod(ExecutableElement method, Allocation allocation, Initialiser initialiser) {
+public record AllocMethod(MethodSignature signature, Allocation allocation, Initialiser initialiser) {
 
     /** What one call of an {@code @Alloc} method allocates. */
     public sealed interface Allocation {

@@ -1,17 +1,21 @@
 package io.nebula.memory.processor.model;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeVariableName;
 import io.nebula.memory.annotation.AllocatorKind;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import javax.lang.model.element.ExecutableElement;
+import java.util.Set;
 import javax.lang.model.element.TypeElement;
 
 /**
  * A validated {@code @Allocator} class: everything the generator needs to write its subclass.
  *
  * @param element the annotated class, the originating element of the generated file
+ * @param annotatedType the annotated class
+ * @param typeVariables the type parameters of the annotated class, which the subclass repeats
  * @param generatedType the generated subclass
  * @param isPublic whether the generated subclass is public
  * @param settings the allocator the subclass creates
@@ -20,24 +24,34 @@ import javax.lang.model.element.TypeElement;
  * @param scopes the {@code @MemoryScope} methods it overrides
  * @param implementsAccessor whether the class declares an abstract {@code allocator()} for the subclass to
  *     implement
- * @param superClose the concrete {@code close()} the subclass's {@code close()} calls first, if any
+ * @param superClose the exceptions of the concrete {@code close()} the subclass's {@code close()} calls first, if
+ *     the class has one
+ * @param allocatorFactory the name of the subclass's private factory of its allocator, free of the user's names
+ * @param qualifiedNames simple names the generated code must write qualified, because a type of its package
+ *     shadows the {@code java.lang} type of that name
  */
 public record AllocatorModel(
         TypeElement element,
+        ClassName annotatedType,
+        List<TypeVariableName> typeVariables,
         ClassName generatedType,
         boolean isPublic,
         Settings settings,
-        List<ExecutableElement> constructors,
+        List<MethodSignature> constructors,
         List<AllocMethod> allocs,
-        List<ExecutableElement> scopes,
+        List<MethodSignature> scopes,
         boolean implementsAccessor,
-        Optional<ExecutableElement> superClose) {
+        Optional<List<TypeName>> superClose,
+        String allocatorFactory,
+        Set<String> qualifiedNames) {
 
     /** Copies the lists. */
     public AllocatorModel {
+        typeVariables = List.copyOf(typeVariables);
         constructors = List.copyOf(constructors);
         allocs = List.copyOf(allocs);
         scopes = List.copyOf(scopes);
+        qualifiedNames = Set.copyOf(qualifiedNames);
     }
 
     /**
@@ -57,17 +71,5 @@ public record AllocatorModel(
     public record Settings(AllocatorKind kind, long size, long blockSize, long blockAlignment,
             Optional<StructRef> block, int blockCount, boolean threadSafe, boolean trackStats,
             OptionalInt fillPattern, boolean checked) {
-    }
-
-    /**
-     * The subclass generated for a class: its simple names joined by {@code _}, then {@code _Memory}, in the
-     * class's package. {@code RequestHandler} gives {@code RequestHandler_Memory}, {@code Outer.Handler} gives
-     * {@code Outer_Handler_Memory}.
-     *
-     * @param type the annotated class
-     * @return the generated subclass
-     */
-    public static ClassName generatedTypeOf(ClassName type) {
-        return ClassName.get(type.packageName(), String.join("_", type.simpleNames()) + "_Memory");
     }
 }

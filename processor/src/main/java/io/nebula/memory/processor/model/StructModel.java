@@ -3,6 +3,7 @@ package io.nebula.memory.processor.model;
 import com.palantir.javapoet.ClassName;
 import io.nebula.memory.annotation.Endianness;
 import java.util.List;
+import java.util.Set;
 import javax.lang.model.element.TypeElement;
 
 /**
@@ -18,6 +19,8 @@ import javax.lang.model.element.TypeElement;
  * @param size the size in bytes, a multiple of the alignment
  * @param alignment the alignment in bytes, a power of two
  * @param naturalAlignment the alignment the struct has without an explicit one
+ * @param qualifiedNames simple names the generated code must write qualified, because a type of its package
+ *     shadows the {@code java.lang} type of that name
  */
 public record StructModel(
         TypeElement element,
@@ -29,11 +32,13 @@ public record StructModel(
         List<Member> members,
         long size,
         long alignment,
-        long naturalAlignment) {
+        long naturalAlignment,
+        Set<String> qualifiedNames) {
 
-    /** Copies the member list. */
+    /** Copies the collections. */
     public StructModel {
         members = List.copyOf(members);
+        qualifiedNames = Set.copyOf(qualifiedNames);
     }
 
     /**
@@ -43,17 +48,5 @@ public record StructModel(
      */
     public List<Field> fields() {
         return members.stream().filter(Field.class::isInstance).map(Field.class::cast).toList();
-    }
-
-    /**
-     * The generated class for a record: its simple names joined by {@code _}, then {@code Struct}, in the
-     * record's package. {@code Point} gives {@code PointStruct}, {@code Outer.Point} gives
-     * {@code Outer_PointStruct}.
-     *
-     * @param recordType the record
-     * @return the generated class
-     */
-    public static ClassName generatedTypeOf(ClassName recordType) {
-        return ClassName.get(recordType.packageName(), String.join("_", recordType.simpleNames()) + "Struct");
     }
 }

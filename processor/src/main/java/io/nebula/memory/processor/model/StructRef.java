@@ -1,18 +1,17 @@
 package io.nebula.memory.processor.model;
 
 import com.palantir.javapoet.ClassName;
-import javax.lang.model.element.TypeElement;
 
 /**
- * A {@code @Struct} record as the allocator code sees it: through its generated struct class, whose
- * {@code SIZE} and {@code ALIGNMENT} constants it reads.
+ * A {@code @Struct} record as the allocator code sees it: its generated struct class, whose {@code SIZE} and
+ * {@code ALIGNMENT} constants the generated code reads, and the size and alignment the checks use.
  *
- * @param record the record
+ * @param recordType the record
  * @param structClass the generated struct class, such as {@code PointStruct}
  * @param size the struct's size in bytes
  * @param alignment the struct's alignment in bytes
  */
-public record StructRef(TypeElement record, ClassName structClass, long size, long alignment) {
+public record StructRef(ClassName recordType, ClassName structClass, long size, long alignment) {
 
     /**
      * The view class generated inside the struct class.
@@ -20,6 +19,6 @@ public record StructRef(TypeElement record, ClassName structClass, long size, lo
      * @return {@code PointStruct.View} for {@code Point}
      */
     public ClassName viewClass() {
-        return structClass.nestedClass("View");
+        return GeneratedKind.viewOf(structClass);
     }
 }

@@ -1,6 +1,7 @@
 package io.nebula.memory.processor.validation;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeVariableName;
 import io.nebula.memory.annotation.Alloc;
 import io.nebula.memory.annotation.Allocator;
 import io.nebula.memory.annotation.AllocatorKind;
@@ -11,6 +12,9 @@ import io.nebula.memory.processor.model.AllocMethod;
 import io.nebula.memory.processor.model.AllocMethod.Allocation;
 import io.nebula.memory.processor.model.AllocMethod.Initialiser;
 import io.nebula.memory.processor.model.AllocatorModel;
+import io.nebula.memory.processor.model.GeneratedKind;
+import io.nebula.memory.processor.model.RuntimeTypes;
+import io.nebula.memory.processor.model.MethodSignature;
 import io.nebula.memory.processor.model.StructRef;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -41,9 +45,12 @@ import javax.lang.model.util.Types;
  * Resolves {@code @Allocator} classes, with their {@code @Alloc} and {@code @MemoryScope} methods, into
  * {@link AllocatorModel}s, reporting every problem on the element and annotation value at fault.
  *
- * <p>Resolution runs in two passes. A signature or annotation value that refers to a type not generated yet
- * (the struct classes of this round) defers the class to the next round before anything is reported. Then every
- * rule is checked and every problem reported; the class is valid only if none was.
+ * <p>Resolution runs in two passes. First the types the class refers to: a struct of this compilation is read
+ * from its model through {@link GeneratedTypes} (so the class generates in the round its structs do, even while
+ * their classes do not exist yet), an invalid struct makes the class invalid without a word (the struct's own error
+ * says why), and a type nobody has generated yet defers the class to the next round. Then every rule is checked and
+ * every problem reported; the class is valid only if none was. The lifetime check of its scopes reports without
+ * invalidating it.
  */
 public final class AllocatorResolver {
     private static final String ALLOCATOR = Allocator.class.getCanonicalName();
@@ -57,6 +64,9 @@ public final class AllocatorResolver {
     private final Types types;
     private final ErrorReporter reporter;
     private final StructRefs structs;
+    private final ScopeEscapeCheck escapes;
+    private final Signatures signatures;
+    private final GeneratedTypes generated;
 
     /**
      * Creates a resolver.
@@ -64,26 +74,18 @@ public final class AllocatorResolver {
      * @param elements the element utilities
      * @param types the type utilities
      * @param reporter where errors go
+     * @param escapes the lifetime check of scoped methods
+     * @param generated the types this compilation generates
      */
-    public AllocatorResolver(Elements elements, Types types, ErrorReporter reporter) {
+    public AllocatorResolver(Elements elements, Types types, ErrorReporter reporter, ScopeEscapeCheck escapes,
+            GeneratedTypes generated) {
         this.elements = elements;
         this.types = types;
         this.reporter = reporter;
-        this.structs = new StructRefs(elements);
-    }
-
-    /**
-     * The runtime class an allocator of a kind is, as generated code names it.
-     *
-     * @param kind the kind
-     * @return {@code BumpAllocator}, {@code PoolAllocator} or {@code StackAllocator}
-     */
-    public static ClassName allocatorClass(AllocatorKind kind) {
-        return switch (kind) {
-            case BUMP -> ClassName.get("io.nebula.memory.bump", "BumpAllocator");
-            case POOL -> ClassName.get("io.nebula.memory.pool", "PoolAllocator");
-            case STACK -> ClassName.get("io.nebula.memory.stack", "StackAllocator");
-        };
+        this.structs = new StructRefs(elements, new ScopedTypes(elements, types), generated);
+        this.escapes = escapes;
+        this.signatures = new Signatures(generated);
+        this.generated = generated;
     }
 
     /**
@@ -99,7 +101,9 @@ public final class AllocatorResolver {
                     kindName(type));
             return new AllocatorResolution.Invalid();
         }
-        Optional<AllocatorResolution.Deferred> unresolved = unresolved(type, annotation);
+        generated.reportAuxiliary(GeneratedKind.ALLOCATOR_SUBCLASS, type, annotation, reporter);
+        generated.register(GeneratedKind.ALLOCATOR_SUBCLASS, type);
+        Optional<AllocatorResolution> unresolved = unresolved(type, annotation);
         if (unresolved.isPresent()) {
             return unresolved.get();
         }
@@ -108,12 +112,22 @@ public final class AllocatorResolver {
 
     // ------------------------------------------------------------------------------------------------ deferral
 
-    /** The first reference to a type that does not exist yet, if any. */
-    private Optional<AllocatorResolution.Deferred> unresolved(TypeElement type, AnnotationMirror annotation) {
-        Optional<AllocatorResolution.Deferred> block = unresolvedStruct(type.getSimpleName() + " @Allocator(block)",
+    /**
+     * What the class refers to that is not ready: a type nobody has generated yet (wait a round), or a struct that
+     * is invalid (whose own errors say why, so this class reports nothing more and is skipped).
+     */
+    private Optional<AllocatorResolution> unresolved(TypeElement type, AnnotationMirror annotation) {
+        Optional<AllocatorResolution> block = unresolvedStruct(type.getSimpleName() + " @Allocator(block)",
                 Annotations.explicitValue(annotation, "block"));
         if (block.isPresent()) {
             return block;
+        }
+        for (ExecutableElement constructor : ElementFilter.constructorsIn(type.getEnclosedElements())) {
+            if (!constructor.getModifiers().contains(Modifier.PRIVATE)
+                    && signatures.of(constructor, type).isEmpty()) {
+                return Optional.of(new AllocatorResolution.Deferred(type.getSimpleName() + "(...)",
+                        firstError(constructor)));
+            }
         }
         for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
             boolean alloc = Annotations.find(method, ALLOC).isPresent();
@@ -121,20 +135,25 @@ public final class AllocatorResolver {
                 continue;
             }
             String where = type.getSimpleName() + "." + method.getSimpleName() + "()";
-            if (method.getReturnType().getKind() == TypeKind.ERROR) {
-                return Optional.of(new AllocatorResolution.Deferred(where, method.getReturnType().toString()));
-            }
-            for (VariableElement parameter : method.getParameters()) {
-                if (parameter.asType().getKind() == TypeKind.ERROR) {
-                    return Optional.of(new AllocatorResolution.Deferred(where, parameter.asType().toString()));
-                }
+            if (signatures.of(method, type).isEmpty()) {
+                return Optional.of(new AllocatorResolution.Deferred(where, firstError(method)));
             }
             if (alloc) {
-                Optional<TypeElement> record = structs.recordOfView(method.getReturnType());
-                if (record.isPresent() && structs.ofRecord(record.get()).isEmpty()) {
-                    return Optional.of(new AllocatorResolution.Deferred(where, method.getReturnType().toString()));
+                Optional<TypeElement> record = structs.recordOfView(method.getReturnType(), type);
+                if (record.isPresent()) {
+                    switch (structs.ofRecord(record.get())) {
+                        case StructRefs.Lookup.Broken b -> {
+                            return Optional.of(new AllocatorResolution.Invalid());
+                        }
+                        case StructRefs.Lookup.Pending p -> {
+                            return Optional.of(new AllocatorResolution.Deferred(where,
+                                    method.getReturnType().toString()));
+                        }
+                        case StructRefs.Lookup.Found f -> {
+                        }
+                    }
                 }
-                Optional<AllocatorResolution.Deferred> struct = unresolvedStruct(where,
+                Optional<AllocatorResolution> struct = unresolvedStruct(where,
                         Annotations.explicitValue(Annotations.find(method, ALLOC).orElseThrow(), "struct"));
                 if (struct.isPresent()) {
                     return struct;
@@ -144,7 +163,17 @@ public final class AllocatorResolver {
         return Optional.empty();
     }
 
-    private Optional<AllocatorResolution.Deferred> unresolvedStruct(String where, Optional<AnnotationValue> value) {
+    private static String firstError(ExecutableElement method) {
+        List<TypeMirror> mentioned = new ArrayList<>();
+        mentioned.add(method.getReturnType());
+        method.getParameters().forEach(p -> mentioned.add(p.asType()));
+        mentioned.addAll(method.getThrownTypes());
+        method.getTypeParameters().forEach(p -> mentioned.addAll(p.getBounds()));
+        return mentioned.stream().filter(Signatures::hasErrors).map(TypeMirror::toString).findFirst()
+                .orElse("a type");
+    }
+
+    private Optional<AllocatorResolution> unresolvedStruct(String where, Optional<AnnotationValue> value) {
         if (value.isEmpty() || !(value.get().getValue() instanceof TypeMirror mirror)) {
             return Optional.empty(); // not given, or not a class literal: javac reports the latter itself
         }
@@ -152,10 +181,13 @@ public final class AllocatorResolver {
             return Optional.of(new AllocatorResolution.Deferred(where, mirror.toString()));
         }
         if (mirror.getKind() == TypeKind.DECLARED
-                && ((DeclaredType) mirror).asElement() instanceof TypeElement record && StructRefs.isStruct(record)
-                && structs.ofRecord(record).isEmpty()) {
-            return Optional.of(new AllocatorResolution.Deferred(where,
-                    record.getSimpleName() + "'s struct class"));
+                && ((DeclaredType) mirror).asElement() instanceof TypeElement record && StructRefs.isStruct(record)) {
+            return switch (structs.ofRecord(record)) {
+                case StructRefs.Lookup.Broken b -> Optional.of(new AllocatorResolution.Invalid());
+                case StructRefs.Lookup.Pending p -> Optional.of(new AllocatorResolution.Deferred(where,
+                        record.getSimpleName() + "'s struct class"));
+                case StructRefs.Lookup.Found f -> Optional.empty();
+            };
         }
         return Optional.empty();
     }
@@ -176,15 +208,17 @@ public final class AllocatorResolver {
         }
 
         AllocatorResolution run() {
-            ClassName generatedType = AllocatorModel.generatedTypeOf(ClassName.get(type));
+            ClassName generatedType = GeneratedKind.ALLOCATOR_SUBCLASS.nameFor(ClassName.get(type));
             if (type.getModifiers().contains(Modifier.FINAL)) {
                 reporter.error(Message.ALLOCATOR_FINAL, type, annotation, null, type.getQualifiedName());
             }
-            inaccessibility().ifPresent(why -> reporter.error(Message.ALLOCATOR_INACCESSIBLE, type, annotation,
+            Optional<String> inaccessible = inaccessibility();
+            inaccessible.ifPresent(why -> reporter.error(Message.ALLOCATOR_INACCESSIBLE, type, annotation,
                     null, type.getQualifiedName(), why));
             List<ExecutableElement> constructors = ElementFilter.constructorsIn(type.getEnclosedElements()).stream()
                     .filter(c -> !c.getModifiers().contains(Modifier.PRIVATE)).toList();
-            if (constructors.isEmpty()) {
+            // A private class's implicit constructor is private too: that follows from the first error.
+            if (constructors.isEmpty() && inaccessible.isEmpty()) {
                 reporter.error(Message.ALLOCATOR_NO_CONSTRUCTOR, type, annotation, null, type.getQualifiedName());
             }
             Optional<AnnotationValue> kindValue = Annotations.explicitValue(annotation, "kind");
@@ -198,6 +232,7 @@ public final class AllocatorResolver {
                     return new AllocatorResolution.Invalid();
                 }
             }
+            factoryClashes(constructors);
             Optional<AllocatorModel.Settings> settings = settings();
             boolean implementsAccessor = accessor(generatedType);
             Optional<ExecutableElement> superClose = superClose(generatedType);
@@ -211,24 +246,97 @@ public final class AllocatorResolver {
                     }
                 });
                 Optional<AnnotationMirror> alloc = Annotations.find(method, ALLOC);
-                if (alloc.isPresent() && settings.isPresent()) {
+                if (alloc.isPresent() && settings.isPresent() && Annotations.find(method, MEMORY_SCOPE).isEmpty()) {
                     alloc(method, alloc.get(), settings.get()).ifPresent(allocs::add);
                 }
             }
             if (reporter.errorCount() > errorsBefore || settings.isEmpty()) {
                 return new AllocatorResolution.Invalid();
             }
-            return new AllocatorResolution.Valid(new AllocatorModel(type, generatedType,
-                    type.getModifiers().contains(Modifier.PUBLIC), settings.get(), constructors, allocs, scopes,
-                    implementsAccessor, superClose));
+            for (ExecutableElement scope : scopes) {
+                escapes.check(type, scope); // its findings leave the class valid: the subclass does not depend on them
+            }
+            List<TypeVariableName> typeVariables = type.getTypeParameters().stream()
+                    .map(p -> signatures.typeVariable(p, type).orElseThrow()).toList();
+            return new AllocatorResolution.Valid(new AllocatorModel(type, ClassName.get(type), typeVariables,
+                    generatedType, effectivelyPublic(type), settings.get(),
+                    constructors.stream().map(this::methodSignature).toList(), allocs,
+                    scopes.stream().map(this::methodSignature).toList(), implementsAccessor,
+                    superClose.map(close -> methodSignature(close).thrown()), allocatorFactory(),
+                    generated.javaLangShadowedIn(generatedType.packageName())));
+        }
+
+        /**
+         * A struct to name in an example: one the class already uses (its pool block, or the view an {@code @Alloc}
+         * method returns), or {@code Point} when it uses none.
+         */
+        private String structHint() {
+            Optional<AnnotationValue> block = Annotations.explicitValue(annotation, "block");
+            if (block.isPresent() && block.get().getValue() instanceof DeclaredType declared) {
+                return declared.asElement().getSimpleName().toString();
+            }
+            for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+                Optional<TypeElement> record = structs.recordOfView(method.getReturnType(), type);
+                if (record.isPresent()) {
+                    return record.get().getSimpleName().toString();
+                }
+            }
+            return "Point";
+        }
+
+        /**
+         * Reports a method of the class hierarchy that the static factory {@code create(...)} of a constructor would
+         * hide or clash with: a method named {@code create} with the constructor's parameter types.
+         */
+        private void factoryClashes(List<ExecutableElement> constructors) {
+            for (ExecutableElement method : ElementFilter.methodsIn(elements.getAllMembers(type))) {
+                if (!method.getSimpleName().contentEquals("create")
+                        || method.getModifiers().contains(Modifier.PRIVATE)) {
+                    continue;
+                }
+                for (ExecutableElement constructor : constructors) {
+                    if (sameErasures(method.getParameters(), constructor.getParameters())) {
+                        reporter.error(Message.MEMBER_NAME_CLASH, owned(method), type.getSimpleName(),
+                                signature(method), "its static factory " + signature(constructor).replaceFirst(
+                                        "^<init>", "create") + " for the constructor with these parameters");
+                        return;
+                    }
+                }
+            }
+        }
+
+        private boolean sameErasures(List<? extends VariableElement> a, List<? extends VariableElement> b) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!types.isSameType(types.erasure(a.get(i).asType()), types.erasure(b.get(i).asType()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The signature of a method whose types deferral has checked. */
+        private MethodSignature methodSignature(ExecutableElement method) {
+            return signatures.of(method, type).orElseThrow();
+        }
+
+        /** A name for the subclass's allocator factory that no member of the class hierarchy has. */
+        private String allocatorFactory() {
+            String name = "newAllocator";
+            while (hasMember(name)) {
+                name = name + "_";
+            }
+            return name;
+        }
+
+        private boolean hasMember(String name) {
+            return elements.getAllMembers(type).stream().anyMatch(m -> m.getSimpleName().contentEquals(name));
         }
 
         private List<ClassName> runtimeClasses() {
-            List<ClassName> classes = new ArrayList<>(List.of(allocatorClass(kind)));
-            if (kind == AllocatorKind.POOL) {
-                classes.add(ClassName.get("io.nebula.memory.dsl", "BlockLog"));
-            }
-            return classes;
+            return RuntimeTypes.requiredBy(kind);
         }
 
         // ------------------------------------------------------------------------------------------ settings
@@ -281,7 +389,8 @@ public final class AllocatorResolver {
                 } else {
                     reporter.error(Message.ALLOCATOR_PARAMETER_MISSING, type, annotation, null, kind,
                             "blockSize or block, and blockCount",
-                            "@Allocator(kind = AllocatorKind.POOL, block = Point.class, blockCount = 1024)");
+                            "@Allocator(kind = AllocatorKind.POOL, block = " + structHint() + ".class, blockCount"
+                                    + " = 1024)");
                 }
                 Optional<AnnotationValue> countValue = Annotations.explicitValue(annotation, "blockCount");
                 if (countValue.isPresent()) {
@@ -333,7 +442,7 @@ public final class AllocatorResolver {
             long alignment = ((Number) value.getValue()).longValue();
             if (alignment < 1 || Long.bitCount(alignment) != 1) {
                 long lower = alignment < 1 ? 1 : Long.highestOneBit(alignment);
-                reporter.error(Message.ALIGNMENT_NOT_POWER_OF_TWO, type, annotation, value, alignment, lower,
+                reporter.error(Message.ALIGNMENT_NOT_POWER_OF_TWO, type, annotation, value, name, alignment, lower,
                         lower * 2);
             }
             return alignment;
@@ -345,7 +454,8 @@ public final class AllocatorResolver {
             TypeMirror named = (TypeMirror) value.getValue();
             if (named.getKind() == TypeKind.DECLARED && ((DeclaredType) named).asElement() instanceof TypeElement record
                     && StructRefs.isStruct(record)) {
-                return structs.ofRecord(record); // present: deferral waited for it
+                return structs.ofRecord(record) instanceof StructRefs.Lookup.Found(StructRef struct)
+                        ? Optional.of(struct) : Optional.empty(); // found: deferral waited for it
             }
             reporter.error(Message.NOT_A_STRUCT, element, mirror, value, name, named);
             return Optional.empty();
@@ -371,7 +481,8 @@ public final class AllocatorResolver {
 
         /** Whether the class declares an abstract {@code allocator()} to implement; reports one it cannot. */
         private boolean accessor(ClassName generatedType) {
-            TypeMirror allocatorType = elements.getTypeElement(allocatorClass(kind).canonicalName()).asType();
+            TypeMirror allocatorType = elements.getTypeElement(RuntimeTypes.allocatorClass(kind).canonicalName())
+                    .asType();
             boolean implementsAccessor = false;
             for (ExecutableElement method : ElementFilter.methodsIn(elements.getAllMembers(type))) {
                 if (!method.getSimpleName().contentEquals("allocator") || !method.getParameters().isEmpty()) {
@@ -384,7 +495,7 @@ public final class AllocatorResolver {
                     implementsAccessor = true;
                 } else {
                     reporter.error(Message.ALLOCATOR_ACCESSOR, owned(method), type.getSimpleName(),
-                            generatedType.simpleName(), allocatorClass(kind).simpleName());
+                            generatedType.simpleName(), RuntimeTypes.allocatorClass(kind).simpleName());
                 }
             }
             return implementsAccessor;
@@ -437,6 +548,19 @@ public final class AllocatorResolver {
         // ------------------------------------------------------------------------------------- @MemoryScope
 
         private boolean scope(ExecutableElement method, AnnotationMirror scope) {
+            if (Annotations.find(method, ALLOC).isPresent()) {
+                reporter.error(Message.SCOPE_ON_ALLOC, method, scope, null, signature(method));
+                return false;
+            }
+            if (method.getParameters().isEmpty() && method.getSimpleName().contentEquals("close")) {
+                reporter.error(Message.MEMBER_NAME_CLASH, method, scope, null, type.getSimpleName(),
+                        "@MemoryScope close()", "its close() frees the allocator, and a scope around that would"
+                                + " restore memory already freed");
+                return false;
+            }
+            if (method.getParameters().isEmpty() && method.getSimpleName().contentEquals("allocator")) {
+                return false; // reported as an allocator() the subclass cannot implement
+            }
             Set<Modifier> modifiers = method.getModifiers();
             for (Modifier modifier : List.of(Modifier.STATIC, Modifier.PRIVATE, Modifier.FINAL, Modifier.ABSTRACT)) {
                 if (modifiers.contains(modifier)) {
@@ -450,11 +574,6 @@ public final class AllocatorResolver {
                     return false;
                 }
             }
-            TypeMirror returned = method.getReturnType();
-            if (isMemorySegment(returned) || structs.recordOfView(returned).isPresent()) {
-                reporter.error(Message.SCOPE_ESCAPE, method, scope, null, signature(method), returned);
-                return false;
-            }
             return true;
         }
 
@@ -463,6 +582,17 @@ public final class AllocatorResolver {
         private Optional<AllocMethod> alloc(ExecutableElement method, AnnotationMirror alloc,
                 AllocatorModel.Settings settings) {
             int before = reporter.errorCount();
+            for (Modifier modifier : List.of(Modifier.STATIC, Modifier.PRIVATE, Modifier.FINAL)) {
+                if (method.getModifiers().contains(modifier)) {
+                    reporter.error(Message.ALLOC_UNSUPPORTED_METHOD, method, alloc, null, signature(method),
+                            modifier.toString(), switch (modifier) {
+                                case STATIC -> "Make it an abstract instance method, without a body";
+                                case PRIVATE -> "Make it abstract and at least package-private, without a body";
+                                default -> "Remove final and make it abstract, without a body";
+                            });
+                    return Optional.empty();
+                }
+            }
             if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
                 reporter.error(Message.ALLOC_NOT_ABSTRACT, method, alloc, null, signature(method));
                 return Optional.empty();
@@ -484,7 +614,7 @@ public final class AllocatorResolver {
                 }
             }
             TypeMirror returned = method.getReturnType();
-            Optional<TypeElement> viewed = structs.recordOfView(returned);
+            Optional<TypeElement> viewed = structs.recordOfView(returned, type);
             Allocation allocation;
             Initialiser initialiser = new Initialiser.None();
             if (viewed.isPresent()) {
@@ -493,12 +623,15 @@ public final class AllocatorResolver {
                             Message.ALLOC_PARAMETER_UNUSED, method, alloc, value, name, signature(method),
                             returned));
                 }
-                StructRef struct = structs.ofRecord(viewed.get()).orElseThrow();
+                StructRef struct = ((StructRefs.Lookup.Found) structs.ofRecord(viewed.get())).struct();
                 allocation = new Allocation.StructView(struct, count);
                 initialiser = initialiser(method, viewed.get(), count);
             } else if (isMemorySegment(returned)) {
                 if (structValue.isPresent() == bytesValue.isPresent()) {
-                    reporter.error(Message.ALLOC_SEGMENT_SHAPE, method, alloc, null, signature(method));
+                    String struct = structValue.map(v -> v.getValue() instanceof DeclaredType d
+                            ? d.asElement().getSimpleName().toString() : structHint()).orElseGet(this::structHint);
+                    reporter.error(Message.ALLOC_SEGMENT_SHAPE, method, alloc, null, signature(method), struct,
+                            structValue.isPresent() ? "both are given" : "neither is given");
                     return Optional.empty();
                 }
                 if (!method.getParameters().isEmpty()) {
@@ -526,7 +659,8 @@ public final class AllocatorResolver {
                         long a = ((Number) value.getValue()).longValue();
                         if (a < 1 || Long.bitCount(a) != 1) {
                             long lower = a < 1 ? 1 : Long.highestOneBit(a);
-                            reporter.error(Message.ALIGNMENT_NOT_POWER_OF_TWO, method, alloc, value, a, lower,
+                            reporter.error(Message.ALIGNMENT_NOT_POWER_OF_TWO, method, alloc, value, "alignment", a,
+                                    lower,
                                     lower * 2);
                         }
                         return a;
@@ -534,7 +668,15 @@ public final class AllocatorResolver {
                     allocation = new Allocation.Bytes(bytes, alignment);
                 }
             } else {
-                reporter.error(Message.ALLOC_RETURN_TYPE, method, alloc, null, signature(method), returned);
+                String view = returned.getKind() == TypeKind.DECLARED
+                        && ((DeclaredType) returned).asElement() instanceof TypeElement record
+                        && StructRefs.isStruct(record)
+                        ? GeneratedKind.viewOf(GeneratedKind.STRUCT_CLASS.nameFor(ClassName.get(record)))
+                                .simpleNames().stream().collect(Collectors.joining("."))
+                        : GeneratedKind.viewOf(ClassName.get("", structHint() + "Struct")).simpleNames().stream()
+                                .collect(Collectors.joining("."));
+                reporter.error(Message.ALLOC_RETURN_TYPE, method, alloc, null, signature(method), returned, view,
+                        view.substring(0, view.length() - ".View".length()).replaceFirst("Struct$", ""));
                 return Optional.empty();
             }
             if (reporter.errorCount() > before) {
@@ -543,7 +685,7 @@ public final class AllocatorResolver {
             if (!fits(method, alloc, countValue.orElse(null), allocation, settings)) {
                 return Optional.empty();
             }
-            return Optional.of(new AllocMethod(method, allocation, initialiser));
+            return Optional.of(new AllocMethod(methodSignature(method), allocation, initialiser));
         }
 
         private Initialiser initialiser(ExecutableElement method, TypeElement record, int count) {
@@ -560,6 +702,15 @@ public final class AllocatorResolver {
             }
             if (parameters.size() == 1 && types.isSameType(parameters.getFirst().asType(), record.asType())) {
                 return new Initialiser.Value(parameters.getFirst().getSimpleName().toString());
+            }
+            for (VariableElement parameter : parameters) {
+                if (types.isSameType(parameter.asType(), record.asType())) {
+                    reporter.error(Message.UNSUPPORTED_INITIALISER, parameter, parameter.getSimpleName(),
+                            "a parameter of type " + record.getSimpleName() + " sets every field, so it must be"
+                                    + " the only parameter. Remove the others, or take one parameter per component"
+                                    + " instead");
+                    return new Initialiser.None();
+                }
             }
             List<? extends RecordComponentElement> components = record.getRecordComponents();
             List<String> names = new ArrayList<>();
@@ -605,7 +756,7 @@ public final class AllocatorResolver {
                 int count = allocation instanceof Allocation.StructView view ? view.count()
                         : ((Allocation.StructSegment) allocation).count();
                 reporter.error(Message.ALLOC_SIZE_OVERFLOW, method, alloc, countValue, signature(method), count,
-                        struct.record().getSimpleName(), struct.size());
+                        struct.recordType().simpleName(), struct.size());
                 return false;
             }
             String what = size + " bytes" + (allocation.alignment() > 1 ? " aligned to " + allocation.alignment()
@@ -642,12 +793,23 @@ public final class AllocatorResolver {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
+    /** Whether a type and every type enclosing it is public, so that its generated type is public too. */
+    static boolean effectivelyPublic(TypeElement type) {
+        for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+            if (!t.getModifiers().contains(Modifier.PUBLIC)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isMemorySegment(TypeMirror mirror) {
         return mirror.getKind() == TypeKind.DECLARED && ((TypeElement) ((DeclaredType) mirror).asElement())
                 .getQualifiedName().contentEquals(MEMORY_SEGMENT);
     }
 
-    private static String signature(ExecutableElement method) {
+    /** A method as messages name it: {@code name(int, java.lang.String)}. */
+    static String signature(ExecutableElement method) {
         return method.getSimpleName() + method.getParameters().stream()
                 .map(p -> p.asType().toString()).collect(Collectors.joining(", ", "(", ")"));
     }

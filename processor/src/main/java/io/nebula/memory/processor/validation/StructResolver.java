@@ -8,7 +8,9 @@ import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.diagnostics.Message;
 import io.nebula.memory.processor.model.Field;
 import io.nebula.memory.processor.model.FieldType;
+import io.nebula.memory.processor.model.GeneratedKind;
 import io.nebula.memory.processor.model.LayoutCalculator;
+import io.nebula.memory.processor.model.Member;
 import io.nebula.memory.processor.model.Names;
 import io.nebula.memory.processor.model.Primitive;
 import io.nebula.memory.processor.model.StructModel;
@@ -58,6 +60,7 @@ public final class StructResolver {
     private final Types types;
     private final ErrorReporter reporter;
     private final Set<String> invalidInEarlierRounds;
+    private final GeneratedTypes generated;
     private final Map<String, Resolution> resolved = new HashMap<>();
     private final List<Frame> stack = new ArrayList<>();
     private final Set<String> cyclic = new HashSet<>();
@@ -80,12 +83,15 @@ public final class StructResolver {
      * @param reporter where errors go
      * @param invalidInEarlierRounds the names of structs found invalid in earlier rounds, whose errors have been
      *     reported already; the resolver adds the structs it finds invalid
+     * @param generated where every resolution is recorded, for the allocators that use the structs
      */
-    public StructResolver(Elements elements, Types types, ErrorReporter reporter, Set<String> invalidInEarlierRounds) {
+    public StructResolver(Elements elements, Types types, ErrorReporter reporter, Set<String> invalidInEarlierRounds,
+            GeneratedTypes generated) {
         this.elements = elements;
         this.types = types;
         this.reporter = reporter;
         this.invalidInEarlierRounds = invalidInEarlierRounds;
+        this.generated = generated;
     }
 
     /**
@@ -111,6 +117,7 @@ public final class StructResolver {
             return known;
         }
         if (invalidInEarlierRounds.contains(name)) {
+            generated.struct(type, new Resolution.Invalid());
             return new Resolution.Invalid();
         }
         Frame frame = new Frame(type);
@@ -128,6 +135,7 @@ public final class StructResolver {
             invalidInEarlierRounds.add(name);
         }
         resolved.put(name, result);
+        generated.struct(type, result);
         return result;
     }
 
@@ -157,11 +165,14 @@ public final class StructResolver {
     }
 
     private Resolution validate(TypeElement type, List<? extends RecordComponentElement> components) {
+        // Reported, but no reason not to generate: the code is right, only javac's lint objects to it.
+        generated.reportAuxiliary(GeneratedKind.STRUCT_CLASS, type, Annotations.find(type, STRUCT).orElseThrow(),
+                reporter);
         int errorsBefore = reporter.errorCount();
         boolean nestedInvalid = false;
         AnnotationMirror struct = Annotations.find(type, STRUCT).orElseThrow();
         ClassName recordType = ClassName.get(type);
-        ClassName generatedType = StructModel.generatedTypeOf(recordType);
+        ClassName generatedType = GeneratedKind.STRUCT_CLASS.nameFor(recordType);
 
         if (!type.getTypeParameters().isEmpty()) {
             reporter.error(Message.STRUCT_GENERIC, type, type.getQualifiedName(),
@@ -185,7 +196,8 @@ public final class StructResolver {
             alignmentValid = false;
             long lower = alignment < 1 ? 1 : Long.highestOneBit(alignment);
             reporter.error(Message.ALIGNMENT_NOT_POWER_OF_TWO, type, struct,
-                    Annotations.explicitValue(struct, "alignment").orElse(null), alignment, lower, lower * 2);
+                    Annotations.explicitValue(struct, "alignment").orElse(null), "alignment", alignment, lower,
+                    lower * 2);
         }
 
         List<LayoutCalculator.Input> inputs = new ArrayList<>();
@@ -227,8 +239,8 @@ public final class StructResolver {
             return new Resolution.Invalid();
         }
         return new Resolution.Valid(new StructModel(type, recordType, generatedType,
-                type.getModifiers().contains(Modifier.PUBLIC), packed, byteOrder, layout.members(), layout.size(),
-                layout.alignment(), layout.naturalAlignment()));
+                AllocatorResolver.effectivelyPublic(type), packed, byteOrder, layout.members(), layout.size(),
+                layout.alignment(), layout.naturalAlignment(), generated.javaLangShadowedIn(recordType.packageName())));
     }
 
     /** The field of a component, or empty after reporting why not (or silently, for an invalid nested struct). */
@@ -321,6 +333,10 @@ public final class StructResolver {
         String name = component.getSimpleName().toString();
         if (RESERVED_NAMES.contains(name)) {
             reporter.error(Message.RESERVED_NAME, component, name, name);
+            return;
+        }
+        if (name.matches(java.util.regex.Pattern.quote(Member.Padding.NAME_PREFIX) + "[0-9]+")) {
+            reporter.error(Message.RESERVED_PADDING_NAME, component, name, Member.Padding.NAME_PREFIX);
             return;
         }
         for (String generated : List.of(Names.offsetConstant(name), Names.getter(name))) {

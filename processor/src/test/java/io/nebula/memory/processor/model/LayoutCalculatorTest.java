@@ -53,7 +53,7 @@ class LayoutCalculatorTest {
     @Test
     void aSizeBeyondALongNamesTheFieldWhereItOverflowed() {
         StructModel huge = new StructModel(null, ClassName.get("p", "Huge"), ClassName.get("p", "HugeStruct"), true,
-                false, Endianness.NATIVE, List.of(), 1L << 62, 8, 8);
+                false, Endianness.NATIVE, List.of(), 1L << 62, 8, 8, java.util.Set.of());
         LayoutCalculator.OverflowException overflow = assertThrows(LayoutCalculator.OverflowException.class,
                 () -> LayoutCalculator.compute(List.of(field("tag", Primitive.BYTE),
                         new LayoutCalculator.Input("hugeOnes", new FieldType.OfStruct(huge), 4)), false, -1));
