@@ -2,7 +2,6 @@ package io.nebula.memory.compression;
 
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.bump.BumpConfig;
-import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.MemorySegment;
 import java.util.zip.CRC32C;

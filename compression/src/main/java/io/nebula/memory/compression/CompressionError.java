@@ -18,7 +18,7 @@ public enum CompressionError {
     UNSUPPORTED_FORMAT("Unsupported format"),
     /** The codec's native library cannot be used in this JVM (see {@link CodecImplementation#NATIVE}). */
     CODEC_UNAVAILABLE("Codec unavailable"),
-    /** The input is larger than one block can hold ({@link BlockFormat#MAX_RAW_BYTES}). */
+    /** The input is larger than one block can hold (1 GiB), or the store holds its most blocks (2<sup>28</sup>). */
     TOO_LARGE("Input too large"),
     /** The destination segment is read-only or smaller than the data. */
     INVALID_DESTINATION("Invalid destination"),

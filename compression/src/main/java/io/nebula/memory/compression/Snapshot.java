@@ -36,7 +36,8 @@ import java.util.zip.CRC32C;
  * have changed in between. A damaged snapshot is a {@link CompressionException}, never a wrong restore.
  *
  * <p>The arena must be a fixed (non-growable) arena outside checked mode: in checked mode allocations do not live
- * in {@code segment()}. At most 1 GiB of used bytes per snapshot.
+ * in {@code segment()}. At most 1 GiB of used bytes per snapshot. Take a snapshot of a thread-safe arena while no
+ * thread allocates from it or writes to it, as you would copy any memory that others are changing.
  */
 public final class Snapshot {
 

@@ -13,8 +13,10 @@ import java.util.zip.CRC32C;
  * exactly the data that was written; any other exception, a crash or a hang is a finding.
  *
  * <p>{@code mvn verify} replays the committed inputs in {@code src/test/resources/.../BlockFuzzTestInputs/} as
- * regression tests. To fuzz: {@code JAZZER_FUZZ=1 mvn -pl compression -am test -Dtest=BlockFuzzTest#snapshotFrom}
- * (one target at a time); Jazzer adds what it finds to the inputs folder, where a failing input stays as a test.
+ * regression tests. To fuzz one target for its {@code maxDuration}: {@code JAZZER_FUZZ=1 mvn -pl compression -am test
+ * -Dtest=BlockFuzzTest#snapshotFrom -Dsurefire.failIfNoSpecifiedTests=false}; a failing input is written to the
+ * inputs folder, where it stays as a regression test once committed. The fuzzer's working corpus goes to
+ * {@code .cifuzz-corpus/} (ignored by git). {@code junit-platform.properties} has aircompressor instrumented too.
  */
 class BlockFuzzTest {
 
