@@ -13,6 +13,8 @@ import io.nebula.memory.compression.StoreConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -45,6 +47,13 @@ import java.util.zip.CRC32C;
  *       {@code storeGet} that integrity costs.</li>
  * </ul>
  * The data are the compression tests' own data sets ({@code DataSets}): English text and 32-byte order records.
+ *
+ * <p>Each comparison is a JMH group of two threads that run at the same time, one calling aircompressor and one the
+ * store, each on state of its own ({@code compress}: {@code directCompress} beside {@code storePutFree};
+ * {@code decompress}: {@code directDecompress} beside {@code storeGet}). On a shared machine whose load changes from
+ * minute to minute, benchmarks run one after the other are measured under different loads, and their ratio says
+ * more about the load than about the code; two threads side by side see the same load. Both threads share the
+ * machine's cores, so the absolute times are those of a loaded machine: read the ratios.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -120,6 +129,8 @@ public class CompressionBenchmark {
      * @return the compressed length
      */
     @Benchmark
+    @Group("compress")
+    @GroupThreads(1)
     public int directCompress() {
         return compressor.compress(input, output);
     }
@@ -130,6 +141,8 @@ public class CompressionBenchmark {
      * @return the handle
      */
     @Benchmark
+    @Group("compress")
+    @GroupThreads(1)
     public long storePutFree() {
         long h = store.put(input);
         store.free(h);
@@ -142,6 +155,8 @@ public class CompressionBenchmark {
      * @return the decompressed length
      */
     @Benchmark
+    @Group("decompress")
+    @GroupThreads(1)
     public int directDecompress() {
         return decompressor.decompress(compressed, decompressed);
     }
@@ -152,6 +167,8 @@ public class CompressionBenchmark {
      * @return the decompressed length
      */
     @Benchmark
+    @Group("decompress")
+    @GroupThreads(1)
     public long storeGet() {
         return store.get(handle, decompressed);
     }

@@ -13,10 +13,15 @@ import java.util.zip.CRC32C;
  * exactly the data that was written; any other exception, a crash or a hang is a finding.
  *
  * <p>{@code mvn verify} replays the committed inputs in {@code src/test/resources/.../BlockFuzzTestInputs/} as
- * regression tests. To fuzz one target for its {@code maxDuration}: {@code JAZZER_FUZZ=1 mvn -pl compression -am test
- * -Dtest=BlockFuzzTest#snapshotFrom -Dsurefire.failIfNoSpecifiedTests=false}; a failing input is written to the
- * inputs folder, where it stays as a regression test once committed. The fuzzer's working corpus goes to
- * {@code .cifuzz-corpus/} (ignored by git). {@code junit-platform.properties} has aircompressor instrumented too.
+ * regression tests. To fuzz one target for its {@code maxDuration}:
+ * <pre>{@code
+ * JAZZER_FUZZ=1 JAZZER_INSTRUMENT='io.nebula.memory.**,io.airlift.compress.**' mvn -pl compression -am test \
+ *     -Dtest=BlockFuzzTest#snapshotFrom -Dsurefire.failIfNoSpecifiedTests=false
+ * }</pre>
+ * {@code JAZZER_INSTRUMENT} adds aircompressor's classes to the coverage Jazzer steers by (by default it instruments
+ * only the project's own class directories), so that it explores the decoders. A failing input is written to the
+ * inputs folder, where it stays as a regression test once committed; the working corpus goes to
+ * {@code .cifuzz-corpus/}, ignored by git.
  */
 class BlockFuzzTest {
 
