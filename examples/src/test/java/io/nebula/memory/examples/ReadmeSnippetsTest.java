@@ -50,6 +50,7 @@ class ReadmeSnippetsTest {
             import io.nebula.memory.*;
             import io.nebula.memory.annotation.*;
             import io.nebula.memory.bump.*;
+            import io.nebula.memory.compression.*;
             import io.nebula.memory.management.*;
             import io.nebula.memory.pool.*;
             import io.nebula.memory.simd.*;
