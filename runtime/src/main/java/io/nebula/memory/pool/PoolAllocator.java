@@ -85,8 +85,8 @@ import java.util.Optional;
  * scopes give back exactly the blocks that thread took. Costs: the first scope creates one {@code long} of tags per
  * block; each block taken inside a scope costs an append to the thread's log (doubling when full) and a store of its
  * tag; each block given back by hand while a scope is open, a store of its tag; closing a scope, a tag check per
- * block it took. Thread-safe: opening and closing a scope also cost two atomic adds (the open-scope count and the
- * scope ids) and a {@link ThreadLocal} lookup; while any scope is open on any thread, every allocation looks up its
+ * block it took. Thread-safe: opening and closing a scope also cost an atomic add each on the pool's count of open
+ * scopes and a {@link ThreadLocal} lookup; while any scope is open on any thread, every allocation looks up its
  * thread's log and tags change by compare-and-set. A pool that never opened a scope, or has none open, pays one
  * predictable branch per call.
  *

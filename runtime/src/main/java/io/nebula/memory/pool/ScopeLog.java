@@ -31,6 +31,9 @@ final class ScopeLog {
     private int depth;
     /** Thread-safe pools: the pool's reset count when this log was last valid; see {@link SharedPool}. */
     int epoch;
+    /** Thread-safe pools: the next scope id this log may hand out, and the end of its reserved range. */
+    private long nextId;
+    private long idLimit;
 
     ScopeLog(int epoch) {
         this.epoch = epoch;
@@ -44,6 +47,17 @@ final class ScopeLog {
     /** The id of the innermost open scope; only while {@link #depth()} is positive. */
     long innermostId() {
         return ids[depth - 1];
+    }
+
+    /** Thread-safe pools: the next id of this log's reserved range, or 0 when the range is used up. */
+    long takeId() {
+        return nextId < idLimit ? nextId++ : 0;
+    }
+
+    /** Thread-safe pools: reserves the ids from {@code first} (inclusive) to {@code limit} (exclusive). */
+    void reserveIds(long first, long limit) {
+        nextId = first;
+        idLimit = limit;
     }
 
     /** Opens a scope nested in the open ones and returns it. */

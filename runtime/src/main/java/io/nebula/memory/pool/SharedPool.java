@@ -23,7 +23,8 @@ import java.util.Objects;
  *
  * <p>Scopes: each thread's open scopes and the blocks it took in them are in its own {@link ScopeLog}, held by
  * {@link #logs}. {@link #openScopes} counts the open scopes of every thread; the allocation paths consult a log only
- * while it is not zero, so a pool that never opens a scope reads one field more per call. A block's scope tag is
+ * while it is not zero, so a pool that never opens a scope reads one field more per call. Scope ids come from
+ * ranges each log reserves from {@link #lastScopeId}, so they are unique without a shared counter per scope. A block's scope tag is
  * changed by compare-and-set: a scope's close claims each of its blocks by changing the tag from its own id to
  * {@link #RELEASING}, frees it, then sets the tag to 0 before the block goes back on the free list; a hand
  * deallocation claims by changing a non-zero tag to 0, and gets {@link io.nebula.memory.ErrorCode#DOUBLE_FREE} if it
@@ -40,6 +41,8 @@ final class SharedPool extends PoolAllocator {
     private static final long VERSION_ONE = 1L << 32;
     /** The scope tag of a block that its scope is giving back; no scope has this id. */
     private static final long RELEASING = -1;
+    /** How many scope ids a thread reserves at once, so that opening a scope rarely touches the shared counter. */
+    private static final long IDS_PER_RESERVATION = 1 << 16;
 
     private static final VarHandle HEAD;
     private static final VarHandle FRESH;
@@ -83,7 +86,10 @@ final class SharedPool extends PoolAllocator {
     private long fresh;
     /** The scopes open on every thread; written through {@link #OPEN_SCOPES}. */
     private volatile int openScopes;
-    /** Through {@link #SCOPE_IDS}: the id of the last scope opened; ids are never reused. */
+    /**
+     * Through {@link #SCOPE_IDS}: the last scope id reserved by any thread. Each thread's log reserves ids
+     * {@link #IDS_PER_RESERVATION} at a time, so ids are unique over the pool's life and never 0.
+     */
     private long lastScopeId;
     /** How many times the pool was reset: a log of an older epoch was discarded. Written under the lock. */
     private volatile int epoch;
@@ -346,7 +352,13 @@ final class SharedPool extends PoolAllocator {
         } else if (log.epoch != current) {
             log.discard(current);
         }
-        PoolScope scope = log.open(this, (long) SCOPE_IDS.getAndAdd(this, 1L) + 1);
+        long id = log.takeId();
+        if (id == 0) {
+            long first = (long) SCOPE_IDS.getAndAdd(this, IDS_PER_RESERVATION) + 1;
+            log.reserveIds(first, first + IDS_PER_RESERVATION);
+            id = log.takeId();
+        }
+        PoolScope scope = log.open(this, id);
         OPEN_SCOPES.getAndAdd(this, 1);
         return scope;
     }

@@ -359,6 +359,25 @@ class PoolScopeTest {
     }
 
     @Test
+    void scopeIdsOfAThreadSafePoolAreUniqueAcrossThreadsAndReservations() throws Exception {
+        try (PoolAllocator pool = pool(true, 16, 4)) {
+            java.util.Set<Long> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Runnable open = () -> {
+                for (int i = 0; i < 70_000; i++) {              // more than one reservation of ids
+                    try (Scope scope = pool.scope()) {
+                        assertTrue(ids.add(((PoolScope) scope).id), "a scope id was handed out twice");
+                    }
+                }
+            };
+            onAnotherThread(open);
+            open.run();
+            onAnotherThread(open);
+            assertEquals(210_000, ids.size());
+            assertFalse(ids.contains(0L), "0 means no scope");
+        }
+    }
+
+    @Test
     void theScopeIsThePoolsOwnType() {
         try (PoolAllocator pool = pool(false, 16, 4); Scope scope = pool.scope()) {
             PoolScope poolScope = assertInstanceOf(PoolScope.class, scope);
