@@ -213,12 +213,20 @@ final class ConfinedPool extends PoolAllocator {
     }
 
     @Override
-    void closeScope(PoolScope scope) {
+    void closeScope(ScopeLog log, int depth, long id) {
         life.checkOwner(this);
-        ScopeLog log = scope.log;
-        log.checkInnermost(this, scope);
+        log.checkInnermost(this, depth, id);
+        giveBackInnermost(log, id);
+        log.pop();
+        openScopes--;
+    }
+
+    /**
+     * Gives back, newest first, the blocks of the log's innermost scope that still carry its tag. A method of its own,
+     * so that {@link #closeScope} stays small.
+     */
+    private void giveBackInnermost(ScopeLog log, long id) {
         ChunkTable table = chunks;
-        long id = scope.id;
         for (int i = log.end() - 2; i >= log.innermostMark(); i -= 2) {
             long handle = log.handleAt(i);
             int chunk = Handles.chunk(handle);
@@ -239,9 +247,6 @@ final class ConfinedPool extends PoolAllocator {
                 throw e;
             }
         }
-        log.pop();
-        openScopes--;
-        scope.closed = true;
     }
 
     @Override

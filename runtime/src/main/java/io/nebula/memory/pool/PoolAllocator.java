@@ -432,8 +432,11 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     @Override
     public abstract void reset();
 
-    /** Closes a scope of this pool, or throws and leaves it open; see {@link PoolScope#close()}. */
-    abstract void closeScope(PoolScope scope);
+    /**
+     * Closes the scope of {@code id}, opened at {@code depth} in {@code log}, or throws and leaves it open; see
+     * {@link PoolScope#close()}.
+     */
+    abstract void closeScope(ScopeLog log, int depth, long id);
 
     /** The chunks: the latest table. */
     abstract ChunkTable table();

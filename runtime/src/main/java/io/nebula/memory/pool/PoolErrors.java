@@ -246,34 +246,34 @@ final class PoolErrors {
     // ---- scopes ------------------------------------------------------------------------------------------------
 
     /** A scope closed while scopes opened inside it are still open. */
-    static AllocationException scopeNotInnermost(PoolAllocator pool, PoolScope scope, int openScopes) {
-        int inner = openScopes - scope.depth - 1;
+    static AllocationException scopeNotInnermost(PoolAllocator pool, int depth, int openScopes) {
+        int inner = openScopes - depth - 1;
         return Failure.of(ErrorCode.INVALID_CHECKPOINT)
                 .allocator(pool.toString())
                 .memory(pool.availableBytes(), pool.usedBytes())
-                .details("the scope at depth " + scope.depth + " cannot close while " + inner + " scope(s) opened"
+                .details("the scope at depth " + depth + " cannot close while " + inner + " scope(s) opened"
                         + " inside it on this thread are still open; it stays open and nothing was given back")
                 .suggest("Close scopes innermost first, as try-with-resources does; then close this one again.")
                 .build();
     }
 
     /** A scope that a reset discarded. */
-    static AllocationException scopeDiscarded(PoolAllocator pool, PoolScope scope) {
+    static AllocationException scopeDiscarded(PoolAllocator pool, int depth) {
         return Failure.of(ErrorCode.INVALID_CHECKPOINT)
                 .allocator(pool.toString())
                 .memory(pool.availableBytes(), pool.usedBytes())
-                .details("the scope at depth " + scope.depth + " was discarded by reset(), which gave back every"
+                .details("the scope at depth " + depth + " was discarded by reset(), which gave back every"
                         + " block and discarded every open scope")
                 .suggest("Do not reset a pool while scopes are open on it; close them first.")
                 .build();
     }
 
     /** A scope of a thread-safe pool closed from a thread other than the one that opened it. */
-    static AllocationException scopeOfAnotherThread(PoolAllocator pool, PoolScope scope) {
+    static AllocationException scopeOfAnotherThread(PoolAllocator pool, int depth) {
         return Failure.of(ErrorCode.WRONG_THREAD)
                 .allocator(pool.toString())
                 .memory(pool.availableBytes(), pool.usedBytes())
-                .details("the scope at depth " + scope.depth + " was opened by another thread: a scope gives back"
+                .details("the scope at depth " + depth + " was opened by another thread: a scope gives back"
                         + " the blocks its own thread took, and only that thread may close it (Thread "
                         + Thread.currentThread().getName() + " tried)")
                 .suggest("Close each scope on the thread that opened it, with try-with-resources.")

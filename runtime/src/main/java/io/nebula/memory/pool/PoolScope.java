@@ -24,7 +24,8 @@ import io.nebula.memory.Scope;
  * closes, so a view kept past the scope throws {@link IllegalStateException} on its next access.
  *
  * <p>A scope belongs to the thread that opened it; only that thread may close it. Plain fields, no
- * synchronisation: {@link #isClosed()} is exact on that thread.
+ * synchronisation: {@link #isClosed()} is exact on that thread. The scope passes only its fields to the pool, never
+ * itself, so that the JIT can remove the object when {@code scope()} and {@code close()} inline into the caller.
  */
 final class PoolScope implements Scope {
 
@@ -35,8 +36,8 @@ final class PoolScope implements Scope {
     final long id;
     /** How many scopes of the same thread were open around it. */
     final int depth;
-    /** Set by the pool once the close succeeded. */
-    boolean closed;
+    /** Set once the close succeeded. */
+    private boolean closed;
 
     PoolScope(PoolAllocator pool, ScopeLog log, long id, int depth) {
         this.pool = pool;
@@ -56,7 +57,8 @@ final class PoolScope implements Scope {
     @Override
     public void close() {
         if (!closed) {
-            pool.closeScope(this);
+            pool.closeScope(log, depth, id);   // throws, and leaves the scope open, when it cannot close
+            closed = true;
         }
     }
 

@@ -17,8 +17,8 @@ import java.util.Arrays;
  * block's tag (see {@link PoolScope}).
  *
  * <p>Holds no reference to its pool, so that the thread-local map of a thread-safe pool does not keep a closed pool
- * reachable. Not thread-safe: only its thread touches it. Allocates only when it grows, doubling, so a steady
- * workload stops allocating after warm-up.
+ * reachable (it holds its own thread, which that map belongs to anyway). Not thread-safe: only its thread touches
+ * it. Allocates only when it grows, doubling, so a steady workload stops allocating after warm-up.
  */
 final class ScopeLog {
 
@@ -29,6 +29,8 @@ final class ScopeLog {
     private long[] ids = new long[4];
     private int[] marks = new int[4];
     private int depth;
+    /** The thread whose scopes these are: only it may close them. */
+    final Thread owner = Thread.currentThread();
     /** Thread-safe pools: the pool's reset count when this log was last valid; see {@link SharedPool}. */
     int epoch;
     /** Thread-safe pools: the next scope id this log may hand out, and the end of its reserved range. */
@@ -82,17 +84,18 @@ final class ScopeLog {
     }
 
     /**
-     * Throws unless {@code scope} is this log's innermost open scope; changes nothing.
+     * Throws unless the scope of {@code id}, opened at {@code scopeDepth}, is this log's innermost open scope;
+     * changes nothing.
      *
      * @throws AllocationException {@link ErrorCode#INVALID_CHECKPOINT} when the scope was discarded by a reset, or
      *     scopes opened inside it are still open
      */
-    void checkInnermost(PoolAllocator pool, PoolScope scope) {
-        if (scope.depth >= depth || ids[scope.depth] != scope.id) {
-            throw Events.allocationError(PoolErrors.scopeDiscarded(pool, scope));
+    void checkInnermost(PoolAllocator pool, int scopeDepth, long id) {
+        if (scopeDepth >= depth || ids[scopeDepth] != id) {
+            throw Events.allocationError(PoolErrors.scopeDiscarded(pool, scopeDepth));
         }
-        if (scope.depth != depth - 1) {
-            throw Events.allocationError(PoolErrors.scopeNotInnermost(pool, scope, depth));
+        if (scopeDepth != depth - 1) {
+            throw Events.allocationError(PoolErrors.scopeNotInnermost(pool, scopeDepth, depth));
         }
     }
 

@@ -24,11 +24,12 @@ import java.util.Objects;
  * <p>Scopes: each thread's open scopes and the blocks it took in them are in its own {@link ScopeLog}, held by
  * {@link #logs}. {@link #openScopes} counts the open scopes of every thread; the allocation paths consult a log only
  * while it is not zero, so a pool that never opens a scope reads one field more per call. Scope ids come from
- * ranges each log reserves from {@link #lastScopeId}, so they are unique without a shared counter per scope. A block's scope tag is
- * changed by compare-and-set: a scope's close claims each of its blocks by changing the tag from its own id to
- * {@link #RELEASING}, frees it, then sets the tag to 0 before the block goes back on the free list; a hand
- * deallocation claims by changing a non-zero tag to 0, and gets {@link io.nebula.memory.ErrorCode#DOUBLE_FREE} if it
- * finds {@link #RELEASING}. So exactly one of them gives the block back. {@link #reset()} discards every thread's
+ * ranges each log reserves from {@link #lastScopeId}, so they are unique without a shared counter per scope. A
+ * block's scope tag is changed by compare-and-set: a scope's close claims each of its blocks by changing the tag
+ * from its own id to {@link #RELEASING}, frees it, then sets the tag to 0 before the block goes back on the free
+ * list; a hand deallocation claims by changing a non-zero tag to 0, and gets
+ * {@link io.nebula.memory.ErrorCode#DOUBLE_FREE} if it finds {@link #RELEASING}. So exactly one of them gives the
+ * block back. {@link #reset()} discards every thread's
  * log by moving {@link #epoch} on; each log notices at its thread's next use.
  */
 final class SharedPool extends PoolAllocator {
@@ -374,19 +375,27 @@ final class SharedPool extends PoolAllocator {
     }
 
     @Override
-    void closeScope(PoolScope scope) {
+    void closeScope(ScopeLog log, int depth, long id) {
         life.checkNotClosed(this);
-        ScopeLog log = scope.log;
-        if (logs.get() != log) {
-            throw Events.allocationError(PoolErrors.scopeOfAnotherThread(this, scope));
+        if (log.owner != Thread.currentThread()) {
+            throw Events.allocationError(PoolErrors.scopeOfAnotherThread(this, depth));
         }
         int current = epoch;
         if (log.epoch != current) {
             log.discard(current);
         }
-        log.checkInnermost(this, scope);
+        log.checkInnermost(this, depth, id);
+        giveBackInnermost(log, id);
+        log.pop();
+        OPEN_SCOPES.getAndAdd(this, -1);
+    }
+
+    /**
+     * Gives back, newest first, the blocks of the log's innermost scope whose tag it can claim. A method of its own,
+     * so that {@link #closeScope} stays small.
+     */
+    private void giveBackInnermost(ScopeLog log, long id) {
         ChunkTable table = table();
-        long id = scope.id;
         for (int i = log.end() - 2; i >= log.innermostMark(); i -= 2) {
             long handle = log.handleAt(i);
             int chunk = Handles.chunk(handle);
@@ -408,9 +417,6 @@ final class SharedPool extends PoolAllocator {
             LONGS.setRelease(tags, index, 0L);   // before the block is on the free list again
             recycle(table, chunk, offset, log.byteSizeAt(i));
         }
-        log.pop();
-        OPEN_SCOPES.getAndAdd(this, -1);
-        scope.closed = true;
     }
 
     @Override

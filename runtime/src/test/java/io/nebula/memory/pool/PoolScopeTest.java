@@ -359,6 +359,43 @@ class PoolScopeTest {
     }
 
     @Test
+    void resetDiscardsTheScopesOfEveryThreadOfAThreadSafePool() throws Exception {
+        try (PoolAllocator pool = pool(true, 16, 4)) {
+            java.util.concurrent.CyclicBarrier step = new java.util.concurrent.CyclicBarrier(2);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread other = new Thread(() -> {
+                try {
+                    Scope scope = pool.scope();
+                    pool.allocateHandle();
+                    step.await();                              // the main thread resets the pool
+                    step.await();
+                    AllocationException e = assertThrows(AllocationException.class, scope::close);
+                    assertEquals(ErrorCode.INVALID_CHECKPOINT, e.code());
+                    assertContains(e.details(), "was discarded by reset()");
+                    try (Scope _ = pool.scope()) {
+                        pool.allocateHandle();
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            other.start();
+            step.await();
+            assertContains(pool.toString(), "1 open scope(s)");
+            pool.reset();
+            assertFalse(pool.toString().contains("open scope"), pool::toString);
+            long mine = pool.allocateHandle();                  // not in the other thread's discarded scope
+            step.await();
+            other.join();
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            assertEquals(pool.stride(), pool.usedBytes(), "the other thread's new scope gave back its block");
+            pool.deallocateHandle(mine);
+        }
+    }
+
+    @Test
     void scopeIdsOfAThreadSafePoolAreUniqueAcrossThreadsAndReservations() throws Exception {
         try (PoolAllocator pool = pool(true, 16, 4)) {
             java.util.Set<Long> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
