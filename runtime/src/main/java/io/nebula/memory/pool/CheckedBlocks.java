@@ -1,6 +1,9 @@
 package io.nebula.memory.pool;
 
+import io.nebula.memory.AllocationException;
 import io.nebula.memory.internal.CheckedMode;
+import io.nebula.memory.internal.Events;
+import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,9 +14,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Checked mode's record of the blocks a pool has handed out: where each was allocated, and for a block handed out
- * as a segment, the JDK arena that backs that segment. Closing the arena when the block comes back makes every copy
- * of the segment throw on access, instead of aliasing the block's next owner.
+ * Checked mode: the record of the blocks a pool has handed out (where each was allocated, and for a block handed out
+ * as a segment, the JDK arena that backs that segment), and the pool's checked allocation and deallocation paths.
+ * Closing the arena when the block comes back makes every copy of the segment throw on access, instead of aliasing
+ * the block's next owner. The pool's accounting is unchanged: these paths take and give back blocks through the
+ * pool's own {@code release}, {@code untag} and {@code free}.
  *
  * <p>Safe for concurrent use when built for a thread-safe pool: concurrent maps, and shared arenas, which any thread
  * may access and close.
@@ -30,16 +35,80 @@ final class CheckedBlocks {
      */
     record Entry(long handle, long address, Arena arena, StackTraceElement[] site) { }
 
-    private final boolean shared;
+    private final PoolAllocator pool;
+    private final boolean threadSafe;
     /** Every block handed out, by handle. */
     private final Map<Long, Entry> byHandle;
     /** The blocks handed out as segments, by segment address. */
     private final Map<Long, Entry> byAddress;
 
-    CheckedBlocks(boolean shared) {
-        this.shared = shared;
-        this.byHandle = shared ? new ConcurrentHashMap<>() : new HashMap<>();
-        this.byAddress = shared ? new ConcurrentHashMap<>() : new HashMap<>();
+    CheckedBlocks(PoolAllocator pool, boolean threadSafe) {
+        this.pool = pool;
+        this.threadSafe = threadSafe;
+        this.byHandle = threadSafe ? new ConcurrentHashMap<>() : new HashMap<>();
+        this.byAddress = threadSafe ? new ConcurrentHashMap<>() : new HashMap<>();
+    }
+
+    /** Backs the block just taken with a segment of its own arena, or gives the block back and throws. */
+    MemorySegment segment(long handle, long byteSize) {
+        MemorySegment segment;
+        try {
+            segment = segmentFor(handle, byteSize, pool.blockAlignment);
+        } catch (OutOfMemoryError e) {
+            pool.release(pool.table(), Handles.chunk(handle), Handles.offset(handle), byteSize, null);
+            pool.failed();
+            throw Events.allocationError(PoolErrors.checkedSegmentFailure(pool, byteSize, e));
+        }
+        if (pool.fill) {
+            MemoryKernels.fill(segment, 0, segment.byteSize(), pool.pattern);
+        }
+        return segment;
+    }
+
+    /**
+     * Gives back a segment backed by an arena of its own, closing that arena, or else a slice of a chunk (a block
+     * handed out by handle).
+     */
+    void deallocate(MemorySegment segment) {
+        if (!segment.scope().isAlive()) {
+            throw Events.allocationError(PoolErrors.useAfterFree(pool, segment));
+        }
+        ChunkTable table = pool.table();
+        Entry entry = find(segment);
+        if (entry != null) {
+            int chunk = Handles.chunk(entry.handle());
+            long offset = Handles.offset(entry.handle());
+            pool.untag(table, chunk, offset, segment);
+            if (!remove(entry)) {
+                throw Events.allocationError(PoolErrors.useAfterFree(pool, segment));   // another thread was first
+            }
+            entry.arena().close();
+            pool.free(table, chunk, offset, segment.byteSize(), segment);
+            return;
+        }
+        int chunk = table.chunkContaining(segment.address());
+        if (chunk < 0 || !segment.isNative() || segment.byteSize() > pool.blockSize) {
+            throw Events.allocationError(PoolErrors.foreignSegment(pool, table, segment, chunk));
+        }
+        release(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
+    }
+
+    /** Gives back a block of a chunk (by handle or slice), and forgets where it was allocated. */
+    void release(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
+        long handle = Handles.of(chunk, offset);
+        Entry entry = byHandle.remove(handle);
+        if (entry != null && entry.arena() != null) {
+            byHandle.put(handle, entry);
+            throw Events.allocationError(PoolErrors.handedOutAsCheckedSegment(pool, handle, segment));
+        }
+        try {
+            pool.release(table, chunk, offset, byteSize, segment);
+        } catch (AllocationException e) {
+            if (entry != null) {
+                byHandle.put(handle, entry);
+            }
+            throw e;
+        }
     }
 
     /** Records a block handed out by handle. */
@@ -52,8 +121,8 @@ final class CheckedBlocks {
      *
      * @throws OutOfMemoryError when the system refuses the memory; nothing is recorded then
      */
-    MemorySegment segmentFor(long handle, long byteSize, long byteAlignment) {
-        Arena arena = shared ? Arena.ofShared() : Arena.ofConfined();
+    private MemorySegment segmentFor(long handle, long byteSize, long byteAlignment) {
+        Arena arena = threadSafe ? Arena.ofShared() : Arena.ofConfined();
         MemorySegment segment;
         try {
             segment = arena.allocate(byteSize, byteAlignment);
@@ -74,7 +143,7 @@ final class CheckedBlocks {
     }
 
     /** Forgets a segment's block; {@code false} when another thread gave it back first. */
-    boolean remove(Entry entry) {
+    private boolean remove(Entry entry) {
         if (!byAddress.remove(entry.address(), entry)) {
             return false;
         }
@@ -82,14 +151,21 @@ final class CheckedBlocks {
         return true;
     }
 
-    /** Forgets a block given back by handle; returns what was recorded for it, or {@code null}. */
-    Entry forget(long handle) {
-        return byHandle.remove(handle);
-    }
-
-    /** Records again an entry that {@link #forget(long)} removed, when giving the block back failed. */
-    void restore(Entry entry) {
-        byHandle.put(entry.handle(), entry);
+    /**
+     * Forgets a block that its scope gives back, and closes the arena of its segment when it was handed out as one.
+     * The caller has claimed the block (its scope tag), so no other thread gives it back at the same time. When the
+     * arena cannot be closed, nothing is forgotten and the exception propagates.
+     */
+    void releaseForScope(long handle) {
+        Entry entry = byHandle.get(handle);
+        if (entry == null) {
+            return;
+        }
+        if (entry.arena() != null) {
+            entry.arena().close();
+            byAddress.remove(entry.address(), entry);
+        }
+        byHandle.remove(handle, entry);
     }
 
     /** Closes the arena of every segment handed out and forgets every block: for reset and close. */

@@ -14,8 +14,13 @@ import java.util.Arrays;
  * fresh copies of the sorted arrays. Adding a chunk therefore costs O(1) amortised when chunk addresses ascend, as
  * the system usually hands them out, and O(chunks) otherwise.
  *
- * <p>The allocated bits (one per granule of {@code 1 << granuleShift} bytes, set for each block start in use) are
- * the only state that changes in place; the pool updates them, atomically when thread-safe.
+ * <p>The allocated bits (one per granule of {@code 1 << granuleShift} bytes, set for each block start in use) and
+ * the scope tags are the only state that changes in place; the pool updates them, atomically when thread-safe.
+ *
+ * <p>Scope tags (one {@code long} per block, by index in its chunk) exist once the pool has opened a scope
+ * ({@link #withTags(long)}); before that {@link #tags} is {@code null}, and a pool that never opens a scope never
+ * pays for them. A tag holds the id of the open scope that took the block, or 0 (see {@link PoolScope}). Once
+ * created, a chunk's tag array is the same object in every later table.
  */
 final class ChunkTable {
 
@@ -30,19 +35,22 @@ final class ChunkTable {
     /** Chunk addresses in ascending order, and the chunk index of each. */
     final long[] sortedBases;
     final int[] sortedChunks;
+    /** Each chunk's scope tags, one per block; {@code null} until the pool opens its first scope. */
+    final long[][] tags;
     /** The number of chunks. */
     final int count;
     /** The blocks in all chunks. */
     final long totalBlocks;
 
     private ChunkTable(MemorySegment[] segments, long[] bases, long[] limits, long[][] allocated, long[] sortedBases,
-                       int[] sortedChunks, int count, long totalBlocks) {
+                       int[] sortedChunks, long[][] tags, int count, long totalBlocks) {
         this.segments = segments;
         this.bases = bases;
         this.limits = limits;
         this.allocated = allocated;
         this.sortedBases = sortedBases;
         this.sortedChunks = sortedChunks;
+        this.tags = tags;
         this.count = count;
         this.totalBlocks = totalBlocks;
     }
@@ -50,7 +58,7 @@ final class ChunkTable {
     /** A table of one chunk. */
     static ChunkTable of(MemorySegment first, long blocks, int granuleShift) {
         return new ChunkTable(new MemorySegment[4], new long[4], new long[4], new long[4][], new long[4], new int[4],
-                0, 0).with(first, blocks, granuleShift);
+                null, 0, 0).with(first, blocks, granuleShift);
     }
 
     /** Returns a table with {@code chunk}, of {@code blocks} blocks, added as the last chunk index. */
@@ -62,6 +70,7 @@ final class ChunkTable {
         long[][] newAllocated = allocated;
         long[] newSortedBases = sortedBases;
         int[] newSortedChunks = sortedChunks;
+        long[][] newTags = tags;
         if (index == segments.length) {
             int length = index * 2;
             newSegments = Arrays.copyOf(segments, length);
@@ -70,6 +79,7 @@ final class ChunkTable {
             newAllocated = Arrays.copyOf(allocated, length);
             newSortedBases = Arrays.copyOf(sortedBases, length);
             newSortedChunks = Arrays.copyOf(sortedChunks, length);
+            newTags = tags == null ? null : Arrays.copyOf(tags, length);
         }
         long address = chunk.address();
         long bytes = chunk.byteSize();
@@ -77,6 +87,9 @@ final class ChunkTable {
         newBases[index] = address;
         newLimits[index] = bytes;
         newAllocated[index] = new long[(int) (((bytes >>> granuleShift) + 63) >>> 6)];
+        if (newTags != null) {
+            newTags[index] = new long[(int) blocks];
+        }
         int at = index;
         if (at > 0 && newSortedBases[at - 1] > address) {
             if (newSortedBases == sortedBases) {
@@ -92,7 +105,24 @@ final class ChunkTable {
         newSortedBases[at] = address;
         newSortedChunks[at] = index;
         return new ChunkTable(newSegments, newBases, newLimits, newAllocated, newSortedBases, newSortedChunks,
-                index + 1, totalBlocks + blocks);
+                newTags, index + 1, totalBlocks + blocks);
+    }
+
+    /**
+     * Returns this table with a zeroed tag array for every chunk, or this table when it has them already.
+     *
+     * @param stride the pool's stride, to count each chunk's blocks
+     */
+    ChunkTable withTags(long stride) {
+        if (tags != null) {
+            return this;
+        }
+        long[][] newTags = new long[segments.length][];
+        for (int chunk = 0; chunk < count; chunk++) {
+            newTags[chunk] = new long[(int) (limits[chunk] / stride)];
+        }
+        return new ChunkTable(segments, bases, limits, allocated, sortedBases, sortedChunks, newTags, count,
+                totalBlocks);
     }
 
     /** Returns the index of the chunk whose memory holds {@code address}, or -1. */

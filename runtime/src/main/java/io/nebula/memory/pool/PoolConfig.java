@@ -13,17 +13,19 @@ import java.util.OptionalInt;
  *
  * <p>There is no zero-on-allocate switch: {@code withFillPattern((byte) 0)} hands out every block zeroed.
  *
- * @param threadSafe  share the pool between threads: allocation and deallocation become lock-free
+ * @param threadSafe  let several threads use the pool: allocation and deallocation become lock-free
  *                    compare-and-sets on a version-tagged free list, and the chunks belong to a shared
- *                    {@link java.lang.foreign.Arena} (see {@link PoolAllocator})
+ *                    {@link java.lang.foreign.Arena} (see {@link PoolAllocator}); confined to the creating thread
+ *                    otherwise
  * @param trackStats  count allocations, deallocations, resets and growths ({@link PoolAllocator#statistics()});
  *                    costs a few increments per call (striped counters when thread-safe)
  * @param fillPattern a byte written over every block handed out, to make use of uninitialised memory visible in
  *                    a debugger or a test; empty for none (the default). Costs one {@code fill} of the block
  *                    size per allocation
- * @param zeroOnReset write zeros over the blocks handed out since the last reset when {@link PoolAllocator#reset()}
- *                    runs, so that the next user of each of those blocks sees zeros; makes a reset cost
- *                    O(bytes handed out) instead of O(blocks / 64)
+ * @param zeroOnRelease make the blocks that {@link PoolAllocator#reset()} releases read as zero when they are handed
+ *                    out again: a reset writes zeros over the blocks handed out since the last reset, and costs
+ *                    O(bytes handed out) instead of O(blocks / 64). Blocks given back one by one
+ *                    ({@code deallocate}, {@code deallocateHandle}, a scope's close) are not zeroed
  * @param allowGrowth when every block is in use, reserve another chunk of the creation-time block count instead
  *                    of failing with {@code OUT_OF_MEMORY}; off by default
  * @param maxBlocks   the most blocks the pool may ever hold, over all its chunks; growth stops there (the last
@@ -34,7 +36,7 @@ import java.util.OptionalInt;
  *                    handed out (see {@link PoolAllocator}). Also forced on by {@code -Dnebula.memory.checked=true}
  * @param leakPolicy  what {@code close()} does when blocks are still handed out
  */
-public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnReset,
+public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
                          boolean allowGrowth, long maxBlocks, boolean checked, LeakPolicy leakPolicy) {
 
     private static final PoolConfig DEFAULTS = new PoolConfig(false, false, OptionalInt.empty(), false, false,
@@ -75,7 +77,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public PoolConfig withThreadSafe(boolean on) {
-        return new PoolConfig(on, trackStats, fillPattern, zeroOnReset, allowGrowth, maxBlocks, checked, leakPolicy);
+        return new PoolConfig(on, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked, leakPolicy);
     }
 
     /**
@@ -85,7 +87,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public PoolConfig withTrackStats(boolean on) {
-        return new PoolConfig(threadSafe, on, fillPattern, zeroOnReset, allowGrowth, maxBlocks, checked, leakPolicy);
+        return new PoolConfig(threadSafe, on, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked, leakPolicy);
     }
 
     /**
@@ -95,7 +97,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public PoolConfig withFillPattern(byte pattern) {
-        return new PoolConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnReset, allowGrowth,
+        return new PoolConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnRelease, allowGrowth,
                 maxBlocks, checked, leakPolicy);
     }
 
@@ -105,17 +107,17 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public PoolConfig withoutFillPattern() {
-        return new PoolConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnReset, allowGrowth, maxBlocks,
+        return new PoolConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnRelease, allowGrowth, maxBlocks,
                 checked, leakPolicy);
     }
 
     /**
-     * Returns a copy with zero-on-reset on or off.
+     * Returns a copy with zero-on-release on or off.
      *
-     * @param on whether {@code reset()} zeroes the blocks it releases
+     * @param on whether the blocks {@code reset()} releases read as zero when handed out again
      * @return the new configuration
      */
-    public PoolConfig withZeroOnReset(boolean on) {
+    public PoolConfig withZeroOnRelease(boolean on) {
         return new PoolConfig(threadSafe, trackStats, fillPattern, on, allowGrowth, maxBlocks, checked, leakPolicy);
     }
 
@@ -126,7 +128,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public PoolConfig withAllowGrowth(boolean on) {
-        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnReset, on, maxBlocks, checked, leakPolicy);
+        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, maxBlocks, checked, leakPolicy);
     }
 
     /**
@@ -137,7 +139,8 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @throws IllegalArgumentException when {@code max < 1}
      */
     public PoolConfig withMaxBlocks(long max) {
-        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnReset, allowGrowth, max, checked, leakPolicy);
+        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, max, checked,
+                leakPolicy);
     }
 
     /**
@@ -147,7 +150,8 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public PoolConfig withChecked(boolean on) {
-        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnReset, allowGrowth, maxBlocks, on, leakPolicy);
+        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, on,
+                leakPolicy);
     }
 
     /**
@@ -157,7 +161,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public PoolConfig withLeakPolicy(LeakPolicy policy) {
-        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnReset, allowGrowth, maxBlocks, checked,
+        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked,
                 policy);
     }
 }

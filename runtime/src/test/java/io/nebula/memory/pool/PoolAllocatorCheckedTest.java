@@ -68,8 +68,8 @@ class PoolAllocatorCheckedTest {
             PoolState before = PoolState.of(pool);
             AllocationException e = assertThrows(AllocationException.class, () -> pool.deallocate(block));
             assertEquals(ErrorCode.USE_AFTER_FREE, e.code());
-            assertTrue(e.details().contains("was already given back to this pool, or released by reset(): its memory"
-                    + " is closed"), e::getMessage);
+            assertTrue(e.details().contains("was already given back to this pool, by hand, by the close of the scope"
+                    + " it was allocated in, or by reset(): its memory is closed"), e::getMessage);
             assertEquals(before, PoolState.of(pool));
             pool.deallocate(other);
             assertEquals(4, pool.freeBlocks());

@@ -289,10 +289,10 @@ class PoolAllocatorConcurrencyTest {
     /** The handle of a block handed out as a segment: its chunk, found by address, and its offset there. */
     private static long handleOf(PoolAllocator pool, MemorySegment segment) {
         for (int chunk = 0; chunk < pool.chunkCount(); chunk++) {
-            MemorySegment candidate = pool.segmentOf((long) chunk << PoolAllocator.CHUNK_SHIFT);
+            MemorySegment candidate = pool.segmentOf((long) chunk << Handles.CHUNK_SHIFT);
             long offset = segment.address() - candidate.address();
             if (offset >= 0 && offset < candidate.byteSize()) {
-                return (long) chunk << PoolAllocator.CHUNK_SHIFT | offset;
+                return (long) chunk << Handles.CHUNK_SHIFT | offset;
             }
         }
         throw new AssertionError("the segment is in no chunk: " + segment);

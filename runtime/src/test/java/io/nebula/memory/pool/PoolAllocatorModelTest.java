@@ -4,8 +4,11 @@ import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakPolicy;
-import org.junit.jupiter.api.Test;
+import io.nebula.memory.Scope;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,74 +20,92 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Random operations on a pool, checked step by step against a plain model: which blocks are live, where the chunks
- * are, how many blocks there are. Every region must lie in a chunk, at a block start, aligned as asked, and
- * overlap no live block; the counts must equal the model's; the stamp written into each live block must be intact
- * when it is given back. Seeded: rerun a failure with {@code -Dnebula.test.seed=<seed>}.
+ * Random operations on a pool, checked step by step against a plain model: which blocks are live, which open scope
+ * took each, where the chunks are, how many blocks there are. Every region must lie in a chunk, at a block start,
+ * aligned as asked, and overlap no live block; the counts must equal the model's; the stamp written into each live
+ * block must be intact when it is given back, by hand or by its scope; a failed call must change nothing. Runs over
+ * both implementations (confined and thread-safe, the latter from one thread), checked and unchecked, fixed and
+ * growing. Seeded: rerun a failure with {@code -Dnebula.test.seed=<seed>}.
  */
 class PoolAllocatorModelTest {
 
-    @Test
-    void aFixedPool() {
-        new Run("fixed", 40, 8, 64, PoolConfig.defaults()).steps(400_000);
+    static Stream<Arguments> pools() {
+        PoolConfig growing = PoolConfig.defaults().withAllowGrowth(true).withLeakPolicy(LeakPolicy.IGNORE);
+        PoolConfig threadSafe = growing.withThreadSafe(true);
+        return Stream.of(
+                Arguments.of("confined, fixed", 40, 8, 64, PoolConfig.defaults(), 400_000),
+                Arguments.of("confined, growing up to maxBlocks", 24, 8, 16, growing.withMaxBlocks(100), 400_000),
+                Arguments.of("confined, tracked, filled, over-aligned, growing", 100, 32, 8,
+                        growing.withTrackStats(true).withFillPattern((byte) 0x5A), 250_000),
+                Arguments.of("thread-safe, fixed", 40, 8, 64, PoolConfig.defaults().withThreadSafe(true), 250_000),
+                Arguments.of("thread-safe, tracked, growing up to maxBlocks", 24, 8, 16,
+                        threadSafe.withMaxBlocks(90).withTrackStats(true), 250_000),
+                Arguments.of("thread-safe, one block per chunk", 16, 16, 1, threadSafe.withMaxBlocks(40), 100_000),
+                Arguments.of("confined, checked, tracked, growing", 24, 8, 8,
+                        growing.withChecked(true).withTrackStats(true).withMaxBlocks(60), 60_000),
+                Arguments.of("thread-safe, checked, filled, growing", 32, 16, 8,
+                        threadSafe.withChecked(true).withFillPattern((byte) 0x11).withMaxBlocks(40), 30_000));
     }
 
-    @Test
-    void aPoolGrowingUpToMaxBlocks() {
-        new Run("bounded growth", 24, 8, 16, PoolConfig.defaults().withAllowGrowth(true).withMaxBlocks(100))
-                .steps(400_000);
-    }
-
-    @Test
-    void aTrackedFilledGrowingPoolOfOverAlignedBlocks() {
-        PoolConfig config = PoolConfig.defaults().withAllowGrowth(true).withTrackStats(true)
-                .withFillPattern((byte) 0x5A);
-        new Run("tracked growth", 100, 32, 8, config).steps(250_000);
-    }
-
-    @Test
-    void aThreadSafePoolUsedFromOneThreadBehavesAsAConfinedOne() {
-        PoolConfig config = PoolConfig.defaults().withThreadSafe(true).withAllowGrowth(true).withMaxBlocks(90)
-                .withTrackStats(true).withLeakPolicy(LeakPolicy.IGNORE);
-        new Run("thread-safe growth", 24, 8, 16, config).steps(250_000);
-    }
-
-    @Test
-    void aThreadSafePoolOfOneBlockPerChunk() {
-        PoolConfig config = PoolConfig.defaults().withThreadSafe(true).withAllowGrowth(true).withMaxBlocks(40)
-                .withLeakPolicy(LeakPolicy.IGNORE);
-        new Run("thread-safe, one block per chunk", 16, 16, 1, config).steps(100_000);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pools")
+    void randomOperationsAgreeWithAModel(String name, long blockSize, long blockAlignment, int blockCount,
+                                         PoolConfig config, int steps) {
+        new Run(name, blockSize, blockAlignment, blockCount, config).steps(steps);
     }
 
     /** A chunk as the model knows it. */
     private record Chunk(int index, long base, long size, MemorySegment segment) { }
 
-    /** A live block: where it is, how it was handed out, and the stamp written into it. */
+    /** An open scope as the model knows it. */
+    private static final class OpenScope {
+        final Scope scope;
+        final List<Live> blocks = new ArrayList<>();
+
+        OpenScope(Scope scope) {
+            this.scope = scope;
+        }
+    }
+
+    /** A live block: where it is, how it was handed out, the scope that took it, and the stamp written into it. */
     private static final class Live {
         final Chunk chunk;
         final long offset;
         final long handle;
         final MemorySegment segment;
         final long stamp;
+        final OpenScope scope;
         int slot;
 
-        Live(Chunk chunk, long offset, long handle, MemorySegment segment, long stamp) {
+        Live(Chunk chunk, long offset, long handle, MemorySegment segment, long stamp, OpenScope scope) {
             this.chunk = chunk;
             this.offset = offset;
             this.handle = handle;
             this.segment = segment;
             this.stamp = stamp;
+            this.scope = scope;
         }
 
         long address() {
             return chunk.base + offset;
+        }
+
+        long handleOfBlock() {
+            return Handles.of(chunk.index, offset);
+        }
+
+        /** A segment handed out by a checked pool: its own memory, not the chunk's. */
+        boolean isCheckedSegment() {
+            return segment != null && segment.address() != address();
         }
     }
 
@@ -105,12 +126,15 @@ class PoolAllocatorModelTest {
         private final TreeMap<Long, Live> live = new TreeMap<>();
         private final List<Live> liveList = new ArrayList<>();
         private final List<Live> freed = new ArrayList<>();
+        private final List<OpenScope> scopes = new ArrayList<>();
+        private final List<Scope> discarded = new ArrayList<>();
         private long totalBlocks;
 
         private long allocations;
         private long deallocations;
         private long failedAllocations;
         private long resets;
+        private long scopesClosed;
         private long step;
 
         Run(String name, long blockSize, long blockAlignment, int blockCount, PoolConfig config) {
@@ -125,6 +149,7 @@ class PoolAllocatorModelTest {
             byte[] bytes = new byte[(int) blockSize];
             java.util.Arrays.fill(bytes, (byte) config.fillPattern().orElse(0));
             this.pattern = MemorySegment.ofArray(bytes);
+            assertEquals(config.threadSafe() ? SharedPool.class : ConfinedPool.class, pool.getClass());
             addChunk();
         }
 
@@ -133,8 +158,8 @@ class PoolAllocatorModelTest {
         }
 
         private Supplier<String> where(Supplier<String> what) {
-            return () -> what.get() + " [" + name + ", seed=" + seed + " (rerun with -Dnebula.test.seed=" + seed + "), step="
-                    + step + ", " + pool + "]";
+            return () -> what.get() + " [" + name + ", seed=" + seed + " (rerun with -Dnebula.test.seed=" + seed
+                    + "), step=" + step + ", " + pool + "]";
         }
 
         void steps(int count) {
@@ -143,19 +168,26 @@ class PoolAllocatorModelTest {
                 int allocateBelow = 0;
                 for (step = 0; step < count; step++) {
                     if (step % 4096 == 0) {
-                        allocateBelow = 100 + 3_000 + 1_000 * random.nextInt(5);   // fill, drain or hover
+                        allocateBelow = 300 + 3_000 + 1_000 * random.nextInt(5);   // fill, drain or hover
                     }
                     int r = random.nextInt(10_000);
                     if (r < 3) {
                         reset();
                     } else if (r < 100) {
                         misuse(stranger);
+                    } else if (r < 200) {
+                        openScope();
+                    } else if (r < 300) {
+                        closeScope();
                     } else if (r < allocateBelow) {
                         allocate();
                     } else {
                         free();
                     }
                     checkCounts();
+                }
+                while (!scopes.isEmpty()) {
+                    closeScope();
                 }
                 while (!liveList.isEmpty()) {
                     free();
@@ -171,10 +203,15 @@ class PoolAllocatorModelTest {
         }
 
         private void allocate() {
-            int kind = random.nextInt(3);
-            long size = kind == 1 ? random.nextLong(blockSize + 1) : blockSize;
+            int kind = random.nextInt(4);
+            long size = switch (kind) {
+                case 1 -> random.nextLong(blockSize + 1);
+                case 3 -> 4;
+                default -> blockSize;
+            };
             long alignment = kind == 1 ? 1L << random.nextInt(Long.numberOfTrailingZeros(blockAlignment) + 1)
-                    : blockAlignment;
+                    : kind == 3 ? 4 : blockAlignment;
+            int value = random.nextInt();
             if (!canAllocate()) {
                 if (random.nextInt(16) != 0) {
                     free();                                 // a full pool fails rarely: exceptions are slow
@@ -183,38 +220,41 @@ class PoolAllocatorModelTest {
                 AllocationException e = fails(ErrorCode.OUT_OF_MEMORY, switch (kind) {
                     case 0 -> pool::allocateHandle;
                     case 1 -> () -> pool.allocate(size, alignment);
-                    default -> pool::allocate;
+                    case 2 -> pool::allocate;
+                    default -> () -> pool.allocateFrom(ValueLayout.JAVA_INT, value);
                 });
                 assertTrue(e.details().contains("all " + totalBlocks + " blocks"), where(e.getMessage()));
                 failedAllocations++;
                 return;
             }
             boolean mustGrow = liveList.size() == totalBlocks;
-            Chunk chunk;
-            long offset;
             long handle = -1;
             MemorySegment segment = null;
             if (kind == 0) {
                 handle = pool.allocateHandle();
-                growIf(mustGrow);
-                chunk = chunks.get((int) (handle >>> PoolAllocator.CHUNK_SHIFT));
-                offset = PoolAllocator.offsetOf(handle);
-                assertTrue(offset < chunk.size, where(() -> "the handle is inside its chunk"));
-                assertEquals(chunk.segment, pool.segmentOf(handle), where("segmentOf names the handle's chunk"));
             } else {
-                segment = kind == 1 ? pool.allocate(size, alignment) : pool.allocate();
-                growIf(mustGrow);
+                segment = switch (kind) {
+                    case 1 -> pool.allocate(size, alignment);
+                    case 2 -> pool.allocate();
+                    default -> pool.allocateFrom(ValueLayout.JAVA_INT, value);
+                };
                 assertEquals(size, segment.byteSize(), where("the segment has the size asked for"));
-                Map.Entry<Long, Chunk> entry = chunksByBase.floorEntry(segment.address());
-                assertNotNull(entry, where("the segment lies in a chunk"));
-                chunk = entry.getValue();
-                offset = segment.address() - chunk.base;
-                assertTrue(offset + size <= chunk.size, where("the segment lies in a chunk"));
+                assertEquals(0, segment.address() % alignment, where(() -> "the segment is aligned to " + alignment));
+                if (kind == 3) {
+                    assertEquals(value, segment.get(ValueLayout.JAVA_INT, 0), where("allocateFrom wrote the value"));
+                }
+            }
+            growIf(mustGrow);
+            long blockHandle = handle >= 0 ? handle : handleOf(segment);
+            Chunk chunk = chunks.get(Handles.chunk(blockHandle));
+            long offset = PoolAllocator.offsetOf(blockHandle);
+            assertTrue(offset + stride <= chunk.size, where("the block is inside its chunk"));
+            if (handle >= 0) {
+                assertEquals(chunk.segment, pool.segmentOf(handle), where("segmentOf names the handle's chunk"));
             }
             allocations++;
             long address = chunk.base + offset;
-            assertEquals(0, offset % stride, where("the region starts at a block"));
-            assertEquals(0, address % alignment, where(() -> "the region is aligned to " + alignment));
+            assertEquals(0, offset % stride, where("the block starts at a block boundary"));
             Long below = live.floorKey(address);
             Long above = live.ceilingKey(address);
             assertTrue(below == null || below + stride <= address,
@@ -222,15 +262,32 @@ class PoolAllocatorModelTest {
             assertTrue(above == null || above >= address + stride,
                     where(() -> "the block overlaps the live block at 0x" + Long.toHexString(above)));
             if (config.fillPattern().isPresent()) {
-                assertEquals(-1, chunk.segment.asSlice(offset, blockSize).mismatch(pattern),
-                        where("the block is filled with the pattern"));
+                long written = kind == 3 && !pool.isChecked() ? 4 : 0;   // allocateFrom wrote into the block
+                assertEquals(-1, chunk.segment.asSlice(offset + written, blockSize - written)
+                        .mismatch(pattern.asSlice(written)), where("the block is filled with the pattern"));
             }
             long stamp = random.nextLong();
             chunk.segment.set(ValueLayout.JAVA_LONG, offset, stamp);
-            Live block = new Live(chunk, offset, handle, segment, stamp);
+            OpenScope owner = scopes.isEmpty() ? null : scopes.getLast();
+            Live block = new Live(chunk, offset, handle, segment, stamp, owner);
+            if (owner != null) {
+                owner.blocks.add(block);
+            }
             block.slot = liveList.size();
             liveList.add(block);
             live.put(address, block);
+        }
+
+        /** The handle of the block behind a segment: by address, or from checked mode's records. */
+        private long handleOf(MemorySegment segment) {
+            if (pool.isChecked()) {
+                CheckedBlocks.Entry entry = pool.checkedBlocks.find(segment);
+                assertNotNull(entry, where("checked mode records every segment handed out"));
+                return entry.handle();
+            }
+            Map.Entry<Long, Chunk> entry = chunksByBase.floorEntry(segment.address());
+            assertNotNull(entry, where("the segment lies in a chunk"));
+            return Handles.of(entry.getValue().index, segment.address() - entry.getKey());
         }
 
         private void growIf(boolean mustGrow) {
@@ -243,7 +300,7 @@ class PoolAllocatorModelTest {
 
         private void addChunk() {
             int index = chunks.size();
-            MemorySegment segment = pool.segmentOf((long) index << PoolAllocator.CHUNK_SHIFT);
+            MemorySegment segment = pool.segmentOf(Handles.of(index, 0));
             Chunk chunk = new Chunk(index, segment.address(), segment.byteSize(), segment);
             Map.Entry<Long, Chunk> below = chunksByBase.floorEntry(chunk.base);
             Map.Entry<Long, Chunk> above = chunksByBase.ceilingEntry(chunk.base);
@@ -257,33 +314,34 @@ class PoolAllocatorModelTest {
             if (liveList.isEmpty()) {
                 return;
             }
-            Live block = removeLive(random.nextInt(liveList.size()));
-            assertEquals(block.stamp, block.chunk.segment.get(ValueLayout.JAVA_LONG, block.offset),
-                    where(() -> "the stamp of the block at 0x" + Long.toHexString(block.address()) + " is intact"));
-            boolean byHandle = random.nextBoolean();
-            if (byHandle) {
-                pool.deallocateHandle(block.handle >= 0 ? block.handle
-                        : (long) block.chunk.index << PoolAllocator.CHUNK_SHIFT | block.offset);
+            Live block = removeLive(liveList.get(random.nextInt(liveList.size())));
+            checkStamp(block);
+            if (block.isCheckedSegment()) {
+                pool.deallocate(block.segment);         // the only way back for a checked segment
+            } else if (random.nextBoolean()) {
+                pool.deallocateHandle(block.handleOfBlock());
             } else {
                 pool.deallocate(block.segment != null ? block.segment
                         : block.chunk.segment.asSlice(block.offset, random.nextLong(blockSize + 1)));
             }
             deallocations++;
-            remember(block);
+            checkGivenBack(block);
         }
 
-        private Live removeLive(int slot) {
-            Live block = liveList.get(slot);
-            Live last = liveList.removeLast();
-            if (last != block) {
-                last.slot = slot;
-                liveList.set(slot, last);
+        private void checkStamp(Live block) {
+            assertEquals(block.stamp, block.chunk.segment.get(ValueLayout.JAVA_LONG, block.offset),
+                    where(() -> "the stamp of the block at 0x" + Long.toHexString(block.address()) + " is intact"));
+        }
+
+        /** Forgets a block given back; in checked mode, its segment must be closed. */
+        private void checkGivenBack(Live block) {
+            if (block.isCheckedSegment()) {
+                assertFalse(block.segment.scope().isAlive(), where("a checked segment given back is closed"));
+                if (block.segment.byteSize() > 0) {
+                    assertThrows(IllegalStateException.class, () -> block.segment.get(ValueLayout.JAVA_BYTE, 0),
+                            where("a checked segment given back throws on access"));
+                }
             }
-            live.remove(block.address());
-            return block;
-        }
-
-        private void remember(Live block) {
             if (freed.size() < 64) {
                 freed.add(block);
             } else {
@@ -291,8 +349,59 @@ class PoolAllocatorModelTest {
             }
         }
 
+        private Live removeLive(Live block) {
+            Live last = liveList.removeLast();
+            if (last != block) {
+                last.slot = block.slot;
+                liveList.set(block.slot, last);
+            }
+            live.remove(block.address());
+            if (block.scope != null) {
+                block.scope.blocks.remove(block);
+            }
+            return block;
+        }
+
+        private void openScope() {
+            if (scopes.size() < 6) {
+                scopes.add(new OpenScope(pool.scope()));
+            }
+        }
+
+        private void closeScope() {
+            if (!discarded.isEmpty() && random.nextInt(4) == 0) {
+                Scope stale = discarded.removeLast();
+                fails(ErrorCode.INVALID_CHECKPOINT, stale::close);
+                assertFalse(stale.isClosed(), where("a scope that fails to close stays open"));
+                return;
+            }
+            if (scopes.isEmpty()) {
+                return;
+            }
+            if (scopes.size() > 1 && random.nextInt(8) == 0) {
+                Scope outer = scopes.get(random.nextInt(scopes.size() - 1)).scope;
+                fails(ErrorCode.INVALID_CHECKPOINT, outer::close);
+                assertFalse(outer.isClosed(), where("an outer scope stays open"));
+                return;
+            }
+            OpenScope innermost = scopes.removeLast();
+            List<Live> blocks = new ArrayList<>(innermost.blocks);
+            for (Live block : blocks) {
+                checkStamp(block);
+            }
+            innermost.scope.close();
+            assertTrue(innermost.scope.isClosed(), where("a scope closes"));
+            innermost.scope.close();                    // closing again does nothing
+            scopesClosed++;
+            for (Live block : blocks) {
+                removeLive(block);
+                deallocations++;
+                checkGivenBack(block);
+            }
+        }
+
         private void misuse(MemorySegment stranger) {
-            switch (random.nextInt(6)) {
+            switch (random.nextInt(pool.isChecked() ? 8 : 6)) {
                 case 0 -> {
                     Live block = freed.isEmpty() ? null : freed.get(random.nextInt(freed.size()));
                     if (block == null || live.containsKey(block.address())) {
@@ -300,8 +409,7 @@ class PoolAllocatorModelTest {
                     }
                     fails(ErrorCode.DOUBLE_FREE, random.nextBoolean()
                             ? () -> pool.deallocate(block.chunk.segment.asSlice(block.offset, blockSize))
-                            : () -> pool.deallocateHandle((long) block.chunk.index << PoolAllocator.CHUNK_SHIFT
-                                    | block.offset));
+                            : () -> pool.deallocateHandle(block.handleOfBlock()));
                 }
                 case 1 -> {
                     if (liveList.isEmpty()) {
@@ -311,8 +419,7 @@ class PoolAllocatorModelTest {
                     long inside = block.offset + 1 + random.nextLong(stride - 1);
                     fails(ErrorCode.FOREIGN_SEGMENT, random.nextBoolean()
                             ? () -> pool.deallocate(block.chunk.segment.asSlice(inside, 0))
-                            : () -> pool.deallocateHandle((long) block.chunk.index << PoolAllocator.CHUNK_SHIFT
-                                    | inside));
+                            : () -> pool.deallocateHandle(Handles.of(block.chunk.index, inside)));
                 }
                 case 2 -> fails(ErrorCode.FOREIGN_SEGMENT, () -> pool.deallocate(stranger));
                 case 3 -> {
@@ -323,20 +430,37 @@ class PoolAllocatorModelTest {
                     fails(ErrorCode.INVALID_ALIGNMENT, () -> pool.allocate(1, blockAlignment << 1));
                     failedAllocations++;
                 }
-                default -> fails(ErrorCode.FOREIGN_SEGMENT,
-                        () -> pool.deallocateHandle((long) chunks.size() << PoolAllocator.CHUNK_SHIFT));
+                case 5 -> fails(ErrorCode.FOREIGN_SEGMENT, () -> pool.deallocateHandle(Handles.of(chunks.size(), 0)));
+                case 6 -> {
+                    Live block = freed.isEmpty() ? null : freed.get(random.nextInt(freed.size()));
+                    if (block != null && block.isCheckedSegment()) {
+                        fails(ErrorCode.USE_AFTER_FREE, () -> pool.deallocate(block.segment));
+                    }
+                }
+                default -> {
+                    Live block = liveList.isEmpty() ? null : liveList.get(random.nextInt(liveList.size()));
+                    if (block != null && block.isCheckedSegment()) {
+                        fails(ErrorCode.FOREIGN_SEGMENT, () -> pool.deallocateHandle(block.handleOfBlock()));
+                    }
+                }
             }
         }
 
         private void reset() {
             for (Live block : liveList) {
-                assertEquals(block.stamp, block.chunk.segment.get(ValueLayout.JAVA_LONG, block.offset),
-                        where(() -> "the stamp of the block at 0x" + Long.toHexString(block.address()) + " is intact"));
-                remember(block);
+                checkStamp(block);
             }
+            List<Live> all = new ArrayList<>(liveList);
             liveList.clear();
             live.clear();
+            for (OpenScope scope : scopes) {
+                discarded.add(scope.scope);
+            }
+            scopes.clear();
             pool.reset();
+            for (Live block : all) {
+                checkGivenBack(block);
+            }
             resets++;
         }
 
@@ -354,9 +478,11 @@ class PoolAllocatorModelTest {
             assertEquals((totalBlocks - inUse) * stride, pool.availableBytes(), where("available bytes"));
             assertEquals(totalBlocks, pool.blockCount(), where("block count"));
             assertEquals(totalBlocks - inUse, pool.freeBlocks(), where("free blocks"));
+            assertEquals(scopes.size(), pool.openScopes(), where("open scopes"));
         }
 
         private void checkStatistics() {
+            assertTrue(scopesClosed > 0, where("scopes were exercised"));
             if (!config.trackStats()) {
                 return;
             }

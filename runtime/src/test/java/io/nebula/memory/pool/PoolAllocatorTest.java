@@ -454,7 +454,8 @@ class PoolAllocatorTest {
                 assertEquals("the handle 0x20 is block 1 of chunk 0, which is already free: it was given back before",
                         e.details());
                 assertEquals(List.of("Give each block back exactly once; clear your reference to it when you do.",
-                        "Blocks handed out before reset() were all given back by it; do not give them back again."),
+                        "Blocks handed out before reset() were all given back by it, and blocks taken inside a scope"
+                                + " are given back by its close; do not give them back again."),
                         e.suggestions());
                 assertEquals(handle, pool.allocateHandle(), "the free list is intact");
             }
@@ -620,8 +621,8 @@ class PoolAllocatorTest {
         }
 
         @Test
-        void zeroOnResetZeroesTheBlocksHandedOut() {
-            PoolConfig config = PoolConfig.defaults().withZeroOnReset(true).withAllowGrowth(true);
+        void zeroOnReleaseZeroesTheBlocksResetReleases() {
+            PoolConfig config = PoolConfig.defaults().withZeroOnRelease(true).withAllowGrowth(true);
             try (PoolAllocator pool = PoolAllocator.create(16, 8, 2, config)) {
                 for (int i = 0; i < 3; i++) {
                     pool.allocate().fill((byte) 9);

@@ -21,7 +21,7 @@ class PoolConfigTest {
         assertFalse(config.threadSafe());
         assertFalse(config.trackStats());
         assertEquals(NONE, config.fillPattern());
-        assertFalse(config.zeroOnReset());
+        assertFalse(config.zeroOnRelease());
         assertFalse(config.allowGrowth());
         assertEquals(UNBOUNDED, config.maxBlocks());
         assertFalse(config.checked());
@@ -39,7 +39,7 @@ class PoolConfigTest {
                 LeakPolicy.WARN), base.withFillPattern((byte) 0xAA));
         assertEquals(base, base.withFillPattern((byte) 1).withoutFillPattern());
         assertEquals(new PoolConfig(false, false, NONE, true, false, UNBOUNDED, false, LeakPolicy.WARN),
-                base.withZeroOnReset(true));
+                base.withZeroOnRelease(true));
         assertEquals(new PoolConfig(false, false, NONE, false, true, UNBOUNDED, false, LeakPolicy.WARN),
                 base.withAllowGrowth(true));
         assertEquals(new PoolConfig(false, false, NONE, false, false, 100, false, LeakPolicy.WARN),
@@ -53,14 +53,14 @@ class PoolConfigTest {
     @Test
     void withersChainWithoutLosingEarlierChanges() {
         PoolConfig config = PoolConfig.defaults().withThreadSafe(true).withTrackStats(true).withAllowGrowth(true)
-                .withMaxBlocks(64).withFillPattern((byte) -1).withZeroOnReset(true).withChecked(true)
+                .withMaxBlocks(64).withFillPattern((byte) -1).withZeroOnRelease(true).withChecked(true)
                 .withLeakPolicy(LeakPolicy.IGNORE);
         assertTrue(config.threadSafe());
         assertTrue(config.trackStats());
         assertTrue(config.allowGrowth());
         assertEquals(64, config.maxBlocks());
         assertEquals(OptionalInt.of(0xFF), config.fillPattern());
-        assertTrue(config.zeroOnReset());
+        assertTrue(config.zeroOnRelease());
         assertTrue(config.checked());
         assertEquals(LeakPolicy.IGNORE, config.leakPolicy());
     }

@@ -3,6 +3,7 @@ package io.nebula.memory.stress;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.Scope;
 import io.nebula.memory.pool.PoolAllocator;
 import io.nebula.memory.pool.PoolConfig;
 import org.openjdk.jcstress.annotations.Actor;
@@ -11,6 +12,7 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
+import org.openjdk.jcstress.infra.results.II_Result;
 import org.openjdk.jcstress.infra.results.JJJ_Result;
 
 import java.util.stream.LongStream;
@@ -18,7 +20,10 @@ import java.util.stream.LongStream;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-/** jcstress tests of the thread-safe pool: its frontier, its version-tagged free list and its allocated bits. */
+/**
+ * jcstress tests of the thread-safe pool: its frontier, its version-tagged free list, its allocated bits, and the
+ * scope tags that decide whether a scope's close or a hand deallocation gives a block back.
+ */
 public final class PoolStress {
 
     private static final long BLOCK = 64;
@@ -274,6 +279,122 @@ public final class PoolStress {
         @Arbiter
         public void after(JJJ_Result r) {
             r.r3 = pool.chunkCount();
+            pool.close();
+        }
+    }
+
+    /**
+     * A scope closes while another thread gives back, by hand, a block the scope took, then takes a block itself.
+     * Exactly one of the two gives the block back; the scope never frees the other thread's new block, even when it
+     * is the same block handed out again. Reported: whether the scope closed cleanly (1), what the hand
+     * deallocation saw (1 it gave the block back, 0 DOUBLE_FREE because the scope was first, 2 the block was not
+     * published yet), and the free blocks once the other thread's block is given back too (2).
+     */
+    @JCStressTest
+    @Outcome(id = {"1, 0, 2", "1, 1, 2", "1, 2, 2"}, expect = ACCEPTABLE, desc = "one of them gave the block back")
+    @Outcome(expect = FORBIDDEN, desc = "a block given back twice, or the other thread's block freed by the scope")
+    @State
+    public static class ScopeCloseRacingHandDeallocation {
+        private final PoolAllocator pool = sharedPool(2, PoolConfig.defaults());
+        private volatile long published = -1;
+        private long taken = -1;
+
+        /**
+         * Takes a block inside a scope, publishes it, and closes the scope.
+         *
+         * @param r result
+         */
+        @Actor
+        public void scope(III_Result r) {
+            try {
+                Scope scope = pool.scope();
+                published = pool.allocateHandle();
+                scope.close();
+                r.r1 = 1;
+            } catch (AllocationException e) {
+                r.r1 = -1;
+            }
+        }
+
+        /**
+         * Gives the published block back by hand, then takes a block outside any scope.
+         *
+         * @param r result
+         */
+        @Actor
+        public void byHand(III_Result r) {
+            long block = published;
+            if (block < 0) {
+                r.r2 = 2;
+            } else {
+                try {
+                    pool.deallocateHandle(block);
+                    r.r2 = 1;
+                } catch (AllocationException e) {
+                    r.r2 = e.code() == ErrorCode.DOUBLE_FREE ? 0 : -1;
+                }
+            }
+            taken = pool.allocateHandle();
+        }
+
+        /**
+         * After both: the block taken by hand must still be in use.
+         *
+         * @param r result
+         */
+        @Arbiter
+        public void after(III_Result r) {
+            try {
+                pool.deallocateHandle(taken);
+                r.r3 = (int) pool.freeBlocks();
+            } catch (AllocationException e) {
+                r.r3 = -1;
+            }
+            pool.close();
+        }
+    }
+
+    /**
+     * A thread takes a block outside any scope while another thread's scope is open and takes one too: the scope
+     * gives back its own thread's block only. Reported: the free blocks after the scope closed (1), and whether the
+     * unscoped block was still in use then (1).
+     */
+    @JCStressTest
+    @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "each scope gives back its own thread's blocks")
+    @Outcome(expect = FORBIDDEN, desc = "a scope gave back another thread's block, or kept its own")
+    @State
+    public static class ScopeOfOneThreadIgnoresAnothersBlocks {
+        private final PoolAllocator pool = sharedPool(4, PoolConfig.defaults());
+        private long unscoped = -1;
+
+        /** Opens a scope, takes a block in it, and closes it. */
+        @Actor
+        public void scoped() {
+            try (Scope _ = pool.scope()) {
+                pool.allocateHandle();
+            }
+        }
+
+        /** Takes a block outside any scope. */
+        @Actor
+        public void unscoped() {
+            unscoped = pool.allocateHandle();
+        }
+
+        /**
+         * After both.
+         *
+         * @param r result
+         */
+        @Arbiter
+        public void after(II_Result r) {
+            r.r1 = (int) (pool.blockCount() - pool.freeBlocks());
+            try {
+                pool.deallocateHandle(unscoped);
+                r.r2 = 1;
+            } catch (AllocationException e) {
+                r.r2 = 0;
+            }
             pool.close();
         }
     }

@@ -1,0 +1,298 @@
+package io.nebula.memory.pool;
+
+import io.nebula.memory.Scope;
+import io.nebula.memory.internal.Events;
+import io.nebula.memory.internal.Lifecycle;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+
+/**
+ * A pool confined to the thread that created it: plain fields, no atomics, no lock.
+ *
+ * <p>The free list links blocks by <em>handle</em>: {@link #freeHead} is the handle of the first free block, or
+ * {@link #NO_BLOCK}, and each free block holds the handle of the next in its first 8 bytes. Blocks never handed out
+ * since creation or the last reset lie past a frontier ({@link #frontierChunk}, {@link #frontier}) and are handed
+ * out in address order; creating the pool or adding a chunk writes no links.
+ *
+ * <p>Invariants, between calls: a block is free exactly when its allocated bit is clear; {@link #liveBlocks} counts
+ * the set bits; every block on the free list lies before the frontier; chunks before {@link #frontierChunk} have no
+ * never-used blocks. Every call checks the owner thread first ({@link Lifecycle.Confined#checkOwner}, which also
+ * covers a closed pool), then validates, then mutates.
+ *
+ * <p>Scopes: one {@link ScopeLog}, created by the first {@link #scope()}; {@link #openScopes} mirrors its depth so
+ * that the hot paths test one int field.
+ */
+final class ConfinedPool extends PoolAllocator {
+
+    /** The free-list link that ends the list. */
+    private static final long NO_BLOCK = -1;
+
+    private final Lifecycle.Confined life;
+
+    private ChunkTable chunks;
+    /** Blocks in use. */
+    private long liveBlocks;
+    /** The handle of the first free block, or {@link #NO_BLOCK}. Each free block holds the next. */
+    private long freeHead = NO_BLOCK;
+    /** The chunk whose never-used blocks are handed out next; earlier chunks have none left. */
+    private int frontierChunk;
+    /** The handle of the next never-used block, and the handle past the frontier chunk's end. */
+    private long frontier;
+    private long frontierEnd;
+
+    /** The scopes open, innermost last; {@code null} until the first scope. */
+    private ScopeLog scopes;
+    /** {@code scopes.depth()}, or 0 when no scope was ever opened. */
+    private int openScopes;
+    /** The id of the last scope opened; ids are never reused. */
+    private long lastScopeId;
+
+    ConfinedPool(PoolShape shape, PoolConfig config) {
+        Lifecycle.Confined life = Lifecycle.confined(config.trackStats(), config.leakPolicy());
+        super(shape, config, life, Handles.MAX_CHUNKS);
+        this.life = life;
+        this.chunks = PoolChunks.first(this);
+        enterChunk(0);
+        life.startTracking(this);
+    }
+
+    @Override
+    public long allocateHandle() {
+        life.checkOwner(this);
+        long handle = take(blockSize);
+        if (checked) {
+            checkedBlocks.handedOut(handle);
+        }
+        if (openScopes != 0) {
+            inScope(handle, blockSize);
+        }
+        return handle;
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        life.checkOwner(this);
+        if (!fits(byteSize, byteAlignment)) {
+            throw invalidRequest(byteSize, byteAlignment);
+        }
+        long handle = take(byteSize);
+        MemorySegment segment = checked ? checkedBlocks.segment(handle, byteSize)
+                : chunks.segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+        if (openScopes != 0) {
+            inScope(handle, byteSize);
+        }
+        return segment;
+    }
+
+    /** Hands out a block: the free list's first, or the frontier's, or the first of a chunk added now. */
+    private long take(long byteSize) {
+        long handle = freeHead;
+        if (handle >= 0) {
+            freeHead = chunks.segments[Handles.chunk(handle)].get(ValueLayout.JAVA_LONG, Handles.offset(handle));
+        } else if (frontier < frontierEnd) {
+            handle = frontier;
+            frontier = handle + stride;
+        } else {
+            handle = takeFromNextChunk(byteSize);
+        }
+        ChunkTable table = chunks;
+        int chunk = Handles.chunk(handle);
+        long offset = Handles.offset(handle);
+        long granule = offset >>> granuleShift;
+        table.allocated[chunk][(int) (granule >>> 6)] |= 1L << granule;
+        liveBlocks++;
+        if (fill) {
+            fillBlock(table.segments[chunk], offset);
+        }
+        if (stats != null) {
+            stats.allocated(byteSize, liveBlocks * stride);
+        }
+        return handle;
+    }
+
+    /** Moves the frontier to the next chunk, adding one if growth allows, and takes its first block. */
+    private long takeFromNextChunk(long byteSize) {
+        if (frontierChunk + 1 == chunks.count) {
+            ChunkTable before = chunks;
+            chunks = PoolChunks.grow(this, before, byteSize, blockAlignment);
+            PoolChunks.grew(this, before, chunks);
+        }
+        enterChunk(frontierChunk + 1);
+        long handle = frontier;
+        frontier = handle + stride;
+        return handle;
+    }
+
+    private void enterChunk(int chunk) {
+        frontierChunk = chunk;
+        frontier = Handles.of(chunk, 0);
+        frontierEnd = frontier + chunks.limits[chunk];
+    }
+
+    /** Records a block just taken in the innermost scope. */
+    private void inScope(long handle, long byteSize) {
+        chunks.tags[Handles.chunk(handle)][indexOf(Handles.offset(handle))] = scopes.innermostId();
+        scopes.add(handle, byteSize);
+    }
+
+    @Override
+    public void deallocateHandle(long handle) {
+        life.checkOwner(this);
+        ChunkTable table = chunks;
+        if (Handles.chunkOf(handle) >= table.count) {
+            throw Events.allocationError(PoolErrors.unknownChunk(this, table, handle));
+        }
+        if (checked) {
+            checkedBlocks.release(table, Handles.chunk(handle), Handles.offset(handle), blockSize, null);
+            return;
+        }
+        release(table, Handles.chunk(handle), Handles.offset(handle), blockSize, null);
+    }
+
+    @Override
+    public void deallocate(MemorySegment segment) {
+        Objects.requireNonNull(segment, "segment");
+        life.checkOwner(this);
+        if (checked) {
+            checkedBlocks.deallocate(segment);
+            return;
+        }
+        ChunkTable table = chunks;
+        int chunk = table.chunkContaining(segment.address());
+        if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
+            throw Events.allocationError(PoolErrors.foreignSegment(this, table, segment, chunk));
+        }
+        release(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
+    }
+
+    @Override
+    void release(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
+        long granule = offset >>> granuleShift;
+        if (offset >= table.limits[chunk] || (offset & ((1L << granuleShift) - 1)) != 0
+                || (table.allocated[chunk][(int) (granule >>> 6)] & (1L << granule)) == 0) {
+            throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
+                    handedOutSinceReset(chunk, offset)));
+        }
+        if (openScopes != 0) {
+            untag(table, chunk, offset, segment);
+        }
+        free(table, chunk, offset, byteSize, segment);
+    }
+
+    @Override
+    void untag(ChunkTable table, int chunk, long offset, MemorySegment segment) {
+        if (table.tags != null) {
+            table.tags[chunk][indexOf(offset)] = 0;
+        }
+    }
+
+    @Override
+    void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
+        long granule = offset >>> granuleShift;
+        table.allocated[chunk][(int) (granule >>> 6)] &= ~(1L << granule);
+        table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, freeHead);
+        freeHead = Handles.of(chunk, offset);
+        liveBlocks--;
+        if (stats != null) {
+            stats.deallocated(byteSize);
+        }
+    }
+
+    @Override
+    public Scope scope() {
+        life.checkOwner(this);
+        if (scopes == null) {
+            chunks = chunks.withTags(stride);
+            scopes = new ScopeLog(0);
+        }
+        PoolScope scope = scopes.open(this, ++lastScopeId);
+        openScopes++;
+        return scope;
+    }
+
+    @Override
+    void closeScope(ScopeLog log, int depth, long id) {
+        life.checkOwner(this);
+        log.checkInnermost(this, depth, id);
+        giveBackInnermost(log, id);
+        log.pop();
+        openScopes--;
+    }
+
+    /**
+     * Gives back, newest first, the blocks of the log's innermost scope that still carry its tag. A method of its own,
+     * so that {@link #closeScope} stays small.
+     */
+    private void giveBackInnermost(ScopeLog log, long id) {
+        ChunkTable table = chunks;
+        for (int i = log.end() - 2; i >= log.innermostMark(); i -= 2) {
+            long handle = log.handleAt(i);
+            int chunk = Handles.chunk(handle);
+            long offset = Handles.offset(handle);
+            long[] tags = table.tags[chunk];
+            int index = indexOf(offset);
+            if (tags[index] != id) {
+                continue;   // given back by hand since, and maybe handed out again
+            }
+            tags[index] = 0;
+            try {
+                if (checked) {
+                    checkedBlocks.releaseForScope(handle);
+                }
+                free(table, chunk, offset, log.byteSizeAt(i), null);
+            } catch (RuntimeException | Error e) {
+                tags[index] = id;   // the scope stays open and still holds the block
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void reset() {
+        life.checkOwner(this);
+        if (checked) {
+            checkedBlocks.releaseAll();
+        }
+        ChunkTable table = chunks;
+        long released = liveBlocks * stride;
+        for (int chunk = 0; chunk <= frontierChunk; chunk++) {
+            long touched = chunk < frontierChunk ? table.limits[chunk] : frontier - Handles.of(chunk, 0);
+            PoolChunks.clear(this, table, chunk, touched);
+        }
+        freeHead = NO_BLOCK;
+        liveBlocks = 0;
+        enterChunk(0);
+        if (scopes != null) {
+            scopes.discard(0);
+            openScopes = 0;
+        }
+        PoolChunks.wasReset(this, released);
+    }
+
+    @Override
+    ChunkTable table() {
+        return chunks;
+    }
+
+    @Override
+    long live() {
+        return liveBlocks;
+    }
+
+    @Override
+    long openScopes() {
+        return openScopes;
+    }
+
+    @Override
+    boolean handedOutSinceReset(int chunk, long offset) {
+        return chunk < frontierChunk || (chunk == frontierChunk && Handles.of(chunk, offset) < frontier);
+    }
+
+    @Override
+    String chunkLimitNote() {
+        return "";
+    }
+}

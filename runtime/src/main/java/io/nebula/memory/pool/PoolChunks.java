@@ -1,0 +1,72 @@
+package io.nebula.memory.pool;
+
+import io.nebula.memory.ErrorCode;
+import io.nebula.memory.internal.Events;
+import io.nebula.memory.internal.NativeMemory;
+import io.nebula.memory.simd.MemoryKernels;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * How a pool gets, adds and clears its chunks, the same for both implementations: the first chunk, a chunk added by
+ * growth under the pool's configuration (or the {@link ErrorCode#OUT_OF_MEMORY} that explains why not), the
+ * statistics and flight-recorder events of growth and reset, and the clearing a reset does. The caller serialises
+ * growth and reset (a thread-safe pool holds its lock) and publishes the table returned.
+ */
+final class PoolChunks {
+
+    private PoolChunks() {
+    }
+
+    /** Reserves the first chunk, or closes the pool's arena and throws {@link ErrorCode#OUT_OF_MEMORY}. */
+    static ChunkTable first(PoolAllocator pool) {
+        MemorySegment first = NativeMemory.reserve(pool.arena, pool.stride * pool.chunkBlocks, pool.chunkAlignment,
+                "PoolAllocator");
+        return ChunkTable.of(first, pool.chunkBlocks, pool.granuleShift);
+    }
+
+    /** Returns {@code table} with one more chunk, or throws {@link ErrorCode#OUT_OF_MEMORY}. */
+    static ChunkTable grow(PoolAllocator pool, ChunkTable table, long byteSize, long byteAlignment) {
+        PoolConfig config = pool.config;
+        if (!config.allowGrowth() || table.totalBlocks >= config.maxBlocks() || table.count == pool.maxChunks) {
+            pool.failed();
+            throw Events.allocationError(PoolErrors.outOfMemory(pool, table, byteSize, byteAlignment, null));
+        }
+        int blocks = (int) Math.min(pool.chunkBlocks, config.maxBlocks() - table.totalBlocks);
+        MemorySegment chunk;
+        try {
+            chunk = pool.arena.allocate(blocks * pool.stride, pool.chunkAlignment);
+        } catch (OutOfMemoryError | IllegalArgumentException e) {
+            pool.failed();
+            throw Events.allocationError(PoolErrors.outOfMemory(pool, table, byteSize, byteAlignment,
+                    "the system could not reserve " + blocks * pool.stride + " bytes of native memory for a new"
+                            + " chunk of " + blocks + " blocks: " + e.getMessage()));
+        }
+        return table.with(chunk, blocks, pool.granuleShift);
+    }
+
+    /** Records a growth in the statistics and the flight recorder. */
+    static void grew(PoolAllocator pool, ChunkTable before, ChunkTable after) {
+        if (pool.stats != null) {
+            pool.stats.grew(pool.usedBytes());
+        }
+        Events.growth(pool, (after.totalBlocks - before.totalBlocks) * pool.stride, after.totalBlocks * pool.stride);
+    }
+
+    /** Clears the allocated bits of the first {@code touched} bytes of a chunk, zeroing them if configured. */
+    static void clear(PoolAllocator pool, ChunkTable table, int chunk, long touched) {
+        if (pool.config.zeroOnRelease() && touched > 0) {
+            MemoryKernels.fill(table.segments[chunk], 0, touched, (byte) 0);
+        }
+        Arrays.fill(table.allocated[chunk], 0, (int) (((touched >>> pool.granuleShift) + 63) >>> 6), 0L);
+    }
+
+    /** Records a reset of {@code released} bytes in the statistics and the flight recorder. */
+    static void wasReset(PoolAllocator pool, long released) {
+        if (pool.stats != null) {
+            pool.stats.released(released);
+        }
+        Events.release(pool, "reset", released);
+    }
+}
