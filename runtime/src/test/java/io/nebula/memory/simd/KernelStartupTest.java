@@ -91,12 +91,33 @@ class KernelStartupTest {
     private record Result(String stdout, String stderr) {
     }
 
+    /**
+     * The runtime, the probe and their dependencies on one class path: the tests themselves may run on the module
+     * path, with the runtime and the test classes patched into it, where {@code java.class.path} holds only the
+     * test libraries.
+     */
+    private static String childClassPath() {
+        List<String> entries = new ArrayList<>();
+        try {
+            entries.add(Path.of(Probe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
+            String value = System.getProperty(property, "");
+            if (!value.isEmpty()) {
+                entries.add(value);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
     private static Result run(String... jvmOptions) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(childClassPath());
         command.add(Probe.class.getName());
         Process process = new ProcessBuilder(command).start();
         try {
