@@ -1,7 +1,9 @@
 package io.nebula.memory.stack;
 
 import io.nebula.memory.AllocationStatistics;
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.Scope;
 import io.nebula.memory.internal.Requests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -25,16 +27,16 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Runs long random sequences of operations against a {@link StackAllocator} and a plain reference model: a list of
  * live regions and a top. Every region must lie inside the backing block, be aligned as asked, start at or after
  * the end of every live region below it and keep the stamp written into it until it is popped; used and available
- * bytes, the depth and (when tracked) the statistics must equal the model's. Markers are modelled independently of
- * the allocator's serial numbers: a marker is discarded the moment the model pops below its depth.
+ * bytes, the depth and (when tracked) the statistics must equal the model's. Checkpoints and scopes are modelled
+ * independently of the allocator's serial numbers: one is discarded the moment the model pops below its depth.
  *
  * <p>The seed is random per run and printed on failure; rerun one with {@code -Dnebula.test.seed=<seed>}.
  */
 class StackAllocatorModelTest {
 
     private static final long CAPACITY = 64 * 1024;
-    private static final int MAX_MARKERS = 16;
-    private static final int MAX_FRAMES = 16;
+    private static final int MAX_CHECKPOINTS = 16;
+    private static final int MAX_SCOPES = 16;
 
     @Test
     void defaultConfigurationFollowsTheModelForAMillionOperations() {
@@ -76,21 +78,21 @@ class StackAllocatorModelTest {
         }
     }
 
-    /** A marker in the model: discarded once the model pops below its depth. */
+    /** A checkpoint or scope in the model: discarded once the model pops below its depth. */
     private static final class ModelMarker {
-        final StackMarker marker;
+        final Checkpoint marker;
         final int depth;
         final long top;
         boolean discarded;
 
-        ModelMarker(StackMarker marker, int depth, long top) {
+        ModelMarker(Checkpoint marker, int depth, long top) {
             this.marker = marker;
             this.depth = depth;
             this.top = top;
         }
     }
 
-    private record ModelFrame(StackFrame frame, ModelMarker marker) { }
+    private record ModelFrame(Scope frame, ModelMarker marker) { }
 
     private static final class Run implements AutoCloseable {
         final StackAllocator stack;
@@ -274,12 +276,12 @@ class StackAllocatorModelTest {
         }
 
         private void takeMarker() {
-            operation = () -> "marker()";
-            ModelMarker marker = new ModelMarker(stack.marker(), live.size(), top);
+            operation = () -> "checkpoint()";
+            ModelMarker marker = new ModelMarker(stack.checkpoint(), live.size(), top);
             assertEquals(live.size(), marker.marker.depth());
-            assertEquals(top, marker.marker.offset());
-            if (markers.size() == MAX_MARKERS) {
-                markers.set(random.nextInt(MAX_MARKERS), marker);
+            assertEquals(top, marker.marker.usedBytes());
+            if (markers.size() == MAX_CHECKPOINTS) {
+                markers.set(random.nextInt(MAX_CHECKPOINTS), marker);
             } else {
                 markers.add(marker);
             }
@@ -291,22 +293,22 @@ class StackAllocatorModelTest {
             }
             int index = random.nextInt(markers.size());
             ModelMarker marker = markers.get(index);
-            operation = () -> "release(" + marker.marker + (marker.discarded ? ", discarded)" : ")");
+            operation = () -> "restore(" + marker.marker + (marker.discarded ? ", discarded)" : ")");
             if (marker.discarded) {
-                expectFailure(ErrorCode.INVALID_CHECKPOINT, () -> stack.release(marker.marker), "marker");
+                expectFailure(ErrorCode.INVALID_CHECKPOINT, () -> stack.restore(marker.marker), "checkpoint");
                 markers.remove(index);
                 return;
             }
-            popAbove(marker, () -> stack.release(marker.marker));
+            popAbove(marker, () -> stack.restore(marker.marker));
         }
 
         private void openFrame() {
-            if (frames.size() == MAX_FRAMES) {
+            if (frames.size() == MAX_SCOPES) {
                 return;
             }
-            operation = () -> "frame()";
-            StackFrame frame = stack.frame();
-            frames.add(new ModelFrame(frame, new ModelMarker(frame.marker(), live.size(), top)));
+            operation = () -> "scope()";
+            Scope frame = stack.scope();
+            frames.add(new ModelFrame(frame, new ModelMarker(null, live.size(), top)));
         }
 
         private void closeFrame() {
@@ -317,7 +319,7 @@ class StackAllocatorModelTest {
             ModelFrame frame = frames.remove(index);
             operation = () -> "close " + frame.frame();
             if (frame.marker().discarded) {
-                expectFailure(ErrorCode.INVALID_CHECKPOINT, frame.frame()::close, "marker");
+                expectFailure(ErrorCode.INVALID_CHECKPOINT, frame.frame()::close, "scope");
                 assertFalse(frame.frame().isClosed());
                 return;
             }
