@@ -3,6 +3,7 @@ package io.nebula.memory.stack;
 import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakPolicy;
 import io.nebula.memory.Scope;
 import io.nebula.memory.internal.Requests;
 import org.junit.jupiter.api.Test;
@@ -25,31 +26,71 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs long random sequences of operations against a {@link StackAllocator} and a plain reference model: a list of
- * live regions and a top. Every region must lie inside the backing block, be aligned as asked, start at or after
- * the end of every live region below it and keep the stamp written into it until it is popped; used and available
- * bytes, the depth and (when tracked) the statistics must equal the model's. Checkpoints and scopes are modelled
- * independently of the allocator's serial numbers: one is discarded the moment the model pops below its depth.
+ * live regions and a top. Every operation is exercised (push on both paths, pop on every path, checkpoint,
+ * restore, scope open and close, reset, and each kind of refused call), on both implementations, confined and
+ * thread-safe (driven by one thread: the model checks the semantics, the concurrency tests the threads), unchecked
+ * and checked. Every region must lie inside the backing block (in checked mode, a segment of its own, of the size
+ * and alignment asked), be aligned as asked, start at or after the end of every live region below it and keep the
+ * stamp written into it until it is popped; used and available bytes, the depth and (when tracked) the statistics
+ * must equal the model's. Checkpoints and scopes are modelled independently of the allocator's serial numbers: one
+ * is discarded the moment the model pops below its depth. In checked mode every popped segment must be dead, and
+ * giving one back is {@link ErrorCode#USE_AFTER_FREE}.
  *
  * <p>The seed is random per run and printed on failure; rerun one with {@code -Dnebula.test.seed=<seed>}.
  */
 class StackAllocatorModelTest {
 
-    private static final long CAPACITY = 64 * 1024;
     private static final int MAX_CHECKPOINTS = 16;
     private static final int MAX_SCOPES = 16;
 
     @Test
-    void defaultConfigurationFollowsTheModelForAMillionOperations() {
-        check(StackConfig.defaults(), 1_000_000, seed(0));
+    void confinedStackFollowsTheModelForAMillionOperations() {
+        check(StackConfig.defaults(), 64 * 1024, 1_000_000, seed(0));
     }
 
     @Test
-    void debugConfigurationFollowsTheModel() {
+    void confinedStackWithStatisticsFillAndZeroingFollowsTheModel() {
         StackConfig config = StackConfig.defaults()
                 .withTrackStats(true)
                 .withFillPattern((byte) 0xA5)
                 .withZeroOnRelease(true);
-        check(config, 200_000, seed(1));
+        check(config, 64 * 1024, 200_000, seed(1));
+    }
+
+    @Test
+    void threadSafeStackFollowsTheModel() {
+        check(StackConfig.defaults().withThreadSafe(true), 64 * 1024, 300_000, seed(2));
+    }
+
+    @Test
+    void threadSafeStackWithStatisticsFillAndZeroingFollowsTheModel() {
+        StackConfig config = StackConfig.defaults()
+                .withThreadSafe(true)
+                .withTrackStats(true)
+                .withFillPattern((byte) 0x3C)
+                .withZeroOnRelease(true);
+        check(config, 64 * 1024, 100_000, seed(3));
+    }
+
+    @Test
+    void checkedConfinedStackFollowsTheModel() {
+        StackConfig config = StackConfig.defaults()
+                .withChecked(true)
+                .withTrackStats(true)
+                .withFillPattern((byte) 0x5A)
+                .withLeakPolicy(LeakPolicy.IGNORE);
+        check(config, 16 * 1024, 100_000, seed(4));
+    }
+
+    @Test
+    void checkedThreadSafeStackFollowsTheModel() {
+        StackConfig config = StackConfig.defaults()
+                .withChecked(true)
+                .withThreadSafe(true)
+                .withTrackStats(true)
+                .withZeroOnRelease(true)
+                .withLeakPolicy(LeakPolicy.IGNORE);
+        check(config, 16 * 1024, 20_000, seed(5));
     }
 
     private static long seed(int test) {
@@ -57,8 +98,8 @@ class StackAllocatorModelTest {
         return fixed != null ? fixed : new SplittableRandom().nextLong() + test;
     }
 
-    private static void check(StackConfig config, int operations, long seed) {
-        try (Run run = new Run(config, seed)) {
+    private static void check(StackConfig config, long capacity, int operations, long seed) {
+        try (Run run = new Run(config, capacity, seed)) {
             try {
                 run.execute(operations);
             } catch (AssertionError | RuntimeException e) {
@@ -70,7 +111,10 @@ class StackAllocatorModelTest {
         }
     }
 
-    /** A live allocation in the model. */
+    /**
+     * A live allocation in the model: where it starts in the block, its size, the top before it, the segment handed
+     * out ({@code null} on the offset path) and the byte stamped over it.
+     */
     private record Region(long start, long size, long previousTop, MemorySegment segment, byte stamp) {
 
         long end() {
@@ -78,36 +122,44 @@ class StackAllocatorModelTest {
         }
     }
 
-    /** A checkpoint or scope in the model: discarded once the model pops below its depth. */
-    private static final class ModelMarker {
-        final Checkpoint marker;
+    /** A saved position in the model, of a checkpoint or a scope: discarded once the model pops below its depth. */
+    private static final class Saved {
         final int depth;
         final long top;
         boolean discarded;
 
-        ModelMarker(Checkpoint marker, int depth, long top) {
-            this.marker = marker;
+        Saved(int depth, long top) {
             this.depth = depth;
             this.top = top;
         }
     }
 
-    private record ModelFrame(Scope frame, ModelMarker marker) { }
+    private record ModelCheckpoint(Checkpoint checkpoint, Saved saved) { }
+
+    private record ModelScope(Scope scope, Saved saved) { }
+
+    /** A {@link Checkpoint} that no stack created. */
+    private record ForeignCheckpoint(long usedBytes, int depth) implements Checkpoint { }
 
     private static final class Run implements AutoCloseable {
         final StackAllocator stack;
+        final StackAllocator other;
         final MemorySegment memory;
         final long base;
+        final long capacity;
         final SplittableRandom random;
         final boolean fill;
         final byte pattern;
         final boolean zeroOnRelease;
         final boolean trackStats;
+        final boolean checked;
 
         final List<Region> live = new ArrayList<>();
         long top;
-        final List<ModelMarker> markers = new ArrayList<>();
-        final List<ModelFrame> frames = new ArrayList<>();
+        final List<ModelCheckpoint> checkpoints = new ArrayList<>();
+        final List<ModelScope> scopes = new ArrayList<>();
+        /** Checked mode: segments handed out and popped since, the most recent last. */
+        final List<MemorySegment> popped = new ArrayList<>();
         int stamps;
 
         long allocations;
@@ -123,15 +175,19 @@ class StackAllocatorModelTest {
         /** Describes the operation under way; only called when it fails. */
         Supplier<String> operation = () -> "none";
 
-        Run(StackConfig config, long seed) {
-            this.stack = StackAllocator.create(CAPACITY, config);
+        Run(StackConfig config, long capacity, long seed) {
+            this.stack = StackAllocator.create(capacity, config);
+            this.other = StackAllocator.create(64, config);
             this.memory = stack.segment();
             this.base = memory.address();
+            this.capacity = capacity;
             this.random = new SplittableRandom(seed);
             this.fill = config.fillPattern().isPresent();
             this.pattern = (byte) config.fillPattern().orElse(0);
             this.zeroOnRelease = config.zeroOnRelease();
             this.trackStats = config.trackStats();
+            this.checked = config.checked();
+            assertEquals(checked, stack.isChecked());
         }
 
         void execute(int operations) {
@@ -148,31 +204,39 @@ class StackAllocatorModelTest {
                 } else if (choice < 755) {
                     deallocateWhatIsNotLive();
                 } else if (choice < 785) {
-                    takeMarker();
+                    takeCheckpoint();
                 } else if (choice < 800) {
-                    releaseMarker();
+                    restoreCheckpoint();
                 } else if (choice < 830) {
-                    openFrame();
+                    openScope();
                 } else if (choice < 850) {
-                    closeFrame();
+                    closeScope();
                 } else if (choice < 851) {
                     reset();
                 } else if (choice < 855) {
                     invalidRequest();
+                } else if (choice < 857) {
+                    restoreForeignCheckpoint();
+                } else if (choice < 860) {
+                    deallocatePopped();
                 } else {
                     allocate(random.nextBoolean());
                 }
                 assertEquals(top, stack.usedBytes(), "used bytes");
-                assertEquals(CAPACITY - top, stack.availableBytes(), "available bytes");
+                assertEquals(capacity - top, stack.availableBytes(), "available bytes");
                 assertEquals(live.size(), stack.depth(), "depth");
                 if ((step & 0x3FFF) == 0) {
                     verifyEverything();
                 }
             }
             verifyEverything();
-            for (ErrorCode code : List.of(ErrorCode.OUT_OF_MEMORY, ErrorCode.INVALID_SIZE,
+            List<ErrorCode> expected = new ArrayList<>(List.of(ErrorCode.OUT_OF_MEMORY, ErrorCode.INVALID_SIZE,
                     ErrorCode.INVALID_ALIGNMENT, ErrorCode.OUT_OF_ORDER, ErrorCode.FOREIGN_SEGMENT,
-                    ErrorCode.INVALID_CHECKPOINT)) {
+                    ErrorCode.INVALID_CHECKPOINT));
+            if (checked) {
+                expected.add(ErrorCode.USE_AFTER_FREE);
+            }
+            for (ErrorCode code : expected) {
                 assertTrue(errors.getOrDefault(code, 0) > 0, "the run never provoked " + code + ": " + errors);
             }
         }
@@ -182,7 +246,7 @@ class StackAllocatorModelTest {
             long alignment = randomAlignment();
             operation = () -> (viaSegment ? "allocate(" : "allocateOffset(") + size + ", " + alignment + ")";
             long start = Requests.alignUp(base + top, alignment) - base;
-            if (size > CAPACITY - start) {
+            if (size > capacity - start) {
                 expectFailure(ErrorCode.OUT_OF_MEMORY, () -> {
                     if (viaSegment) {
                         stack.allocate(size, alignment);
@@ -198,21 +262,23 @@ class StackAllocatorModelTest {
             if (viaSegment) {
                 segment = stack.allocate(size, alignment);
                 assertEquals(size, segment.byteSize(), "segment size");
-                offset = segment.address() - base;
+                assertEquals(0, segment.address() % alignment, "misaligned segment");
+                assertTrue(stack.owns(segment), "the stack owns what it hands out");
+                offset = checked ? start : segment.address() - base;
             } else {
                 offset = stack.allocateOffset(size, alignment);
             }
             assertEquals(start, offset, "the allocation starts at the aligned top");
             long endOfLive = live.isEmpty() ? 0 : live.getLast().end();
             assertTrue(offset >= endOfLive, "overlaps the live region below it");
-            assertTrue(offset >= 0 && offset + size <= CAPACITY, "outside the block");
+            assertTrue(offset >= 0 && offset + size <= capacity, "outside the block");
             assertEquals(0, (base + offset) % alignment, "misaligned");
+            Region region = new Region(offset, size, top, segment, (byte) (stamps++ % 251 + 1));
             if (fill) {
-                assertBytes(offset, size, pattern, "fill pattern of a new allocation");
+                assertBytes(bytesOf(region), size, pattern, "fill pattern of a new allocation");
             }
-            byte stamp = (byte) (stamps++ % 251 + 1);
-            memory.asSlice(offset, size).fill(stamp);
-            live.add(new Region(offset, size, top, segment, stamp));
+            bytesOf(region).fill(region.stamp());
+            live.add(region);
             top = offset + size;
             allocations++;
             bytesAllocated += size;
@@ -230,14 +296,15 @@ class StackAllocatorModelTest {
             int path = random.nextInt(3);
             if (path == 0 && region.segment() != null) {
                 stack.deallocate(region.segment());
-            } else if (path == 1) {
+            } else if (path == 1 && !isOwnSegment(region)) {
                 stack.deallocate(memory.asSlice(region.start(), region.size()));
             } else {
                 stack.deallocateOffset(region.start());
             }
             long oldTop = top;
             live.removeLast();
-            discardMarkersAbove(live.size());
+            wasPopped(region);
+            discardAbove(live.size());
             top = region.previousTop();
             deallocations++;
             bytesFreed += region.size();
@@ -253,7 +320,11 @@ class StackAllocatorModelTest {
             Region topRegion = live.getLast();
             Region region = live.get(random.nextInt(live.size() - 1));
             boolean viaOffset = random.nextBoolean();
-            if (region.start() == topRegion.start() && (viaOffset || region.size() == topRegion.size())) {
+            MemorySegment given = isOwnSegment(region) ? region.segment()
+                    : memory.asSlice(region.start(), region.size());
+            boolean sameStart = region.start() == topRegion.start();
+            if (viaOffset ? sameStart : sameStart && !isOwnSegment(region) && !isOwnSegment(topRegion)
+                    && region.size() == topRegion.size()) {
                 return;
             }
             operation = () -> "deallocate below the top " + region;
@@ -261,11 +332,11 @@ class StackAllocatorModelTest {
                     + topRegion.start() + ", " + topRegion.size() + " bytes), but was given the allocation at index ";
             expectFailure(ErrorCode.OUT_OF_ORDER, viaOffset
                     ? () -> stack.deallocateOffset(region.start())
-                    : () -> stack.deallocate(memory.asSlice(region.start(), region.size())), expected);
+                    : () -> stack.deallocate(given), expected);
         }
 
         private void deallocateWhatIsNotLive() {
-            long offset = random.nextLong(-8, CAPACITY + 8);
+            long offset = random.nextLong(-8, capacity + 8);
             for (Region region : live) {
                 if (region.start() == offset) {
                     return;
@@ -275,61 +346,86 @@ class StackAllocatorModelTest {
             expectFailure(ErrorCode.FOREIGN_SEGMENT, () -> stack.deallocateOffset(offset));
         }
 
-        private void takeMarker() {
+        private void takeCheckpoint() {
             operation = () -> "checkpoint()";
-            ModelMarker marker = new ModelMarker(stack.checkpoint(), live.size(), top);
-            assertEquals(live.size(), marker.marker.depth());
-            assertEquals(top, marker.marker.usedBytes());
-            if (markers.size() == MAX_CHECKPOINTS) {
-                markers.set(random.nextInt(MAX_CHECKPOINTS), marker);
+            ModelCheckpoint checkpoint = new ModelCheckpoint(stack.checkpoint(), new Saved(live.size(), top));
+            assertEquals(live.size(), checkpoint.checkpoint().depth());
+            assertEquals(top, checkpoint.checkpoint().usedBytes());
+            if (checkpoints.size() == MAX_CHECKPOINTS) {
+                checkpoints.set(random.nextInt(MAX_CHECKPOINTS), checkpoint);
             } else {
-                markers.add(marker);
+                checkpoints.add(checkpoint);
             }
         }
 
-        private void releaseMarker() {
-            if (markers.isEmpty()) {
+        private void restoreCheckpoint() {
+            if (checkpoints.isEmpty()) {
                 return;
             }
-            int index = random.nextInt(markers.size());
-            ModelMarker marker = markers.get(index);
-            operation = () -> "restore(" + marker.marker + (marker.discarded ? ", discarded)" : ")");
-            if (marker.discarded) {
-                expectFailure(ErrorCode.INVALID_CHECKPOINT, () -> stack.restore(marker.marker), "checkpoint");
-                markers.remove(index);
+            int index = random.nextInt(checkpoints.size());
+            ModelCheckpoint checkpoint = checkpoints.get(index);
+            operation = () -> "restore(" + checkpoint.checkpoint()
+                    + (checkpoint.saved().discarded ? ", discarded)" : ")");
+            if (checkpoint.saved().discarded) {
+                expectFailure(ErrorCode.INVALID_CHECKPOINT, () -> stack.restore(checkpoint.checkpoint()),
+                        checkpoint.checkpoint() + " cannot be restored", "the checkpoint was");
+                checkpoints.remove(index);
                 return;
             }
-            popAbove(marker, () -> stack.restore(marker.marker));
+            popAbove(checkpoint.saved(), () -> stack.restore(checkpoint.checkpoint()));
         }
 
-        private void openFrame() {
-            if (frames.size() == MAX_SCOPES) {
+        private void restoreForeignCheckpoint() {
+            boolean anotherStack = random.nextBoolean();
+            Checkpoint foreign = anotherStack ? other.checkpoint() : new ForeignCheckpoint(top, live.size());
+            operation = () -> "restore(" + foreign + ")";
+            expectFailure(ErrorCode.INVALID_CHECKPOINT, () -> stack.restore(foreign),
+                    anotherStack ? "the checkpoint was taken on another stack" : "so it was not taken by a"
+                            + " StackAllocator");
+        }
+
+        private void openScope() {
+            if (scopes.size() == MAX_SCOPES) {
                 return;
             }
             operation = () -> "scope()";
-            Scope frame = stack.scope();
-            frames.add(new ModelFrame(frame, new ModelMarker(null, live.size(), top)));
+            scopes.add(new ModelScope(stack.scope(), new Saved(live.size(), top)));
         }
 
-        private void closeFrame() {
-            if (frames.isEmpty()) {
+        private void closeScope() {
+            if (scopes.isEmpty()) {
                 return;
             }
-            int index = random.nextInt(5) == 0 ? random.nextInt(frames.size()) : frames.size() - 1;
-            ModelFrame frame = frames.remove(index);
-            operation = () -> "close " + frame.frame();
-            if (frame.marker().discarded) {
-                expectFailure(ErrorCode.INVALID_CHECKPOINT, frame.frame()::close, "scope");
-                assertFalse(frame.frame().isClosed());
+            int index = random.nextInt(5) == 0 ? random.nextInt(scopes.size()) : scopes.size() - 1;
+            ModelScope scope = scopes.remove(index);
+            operation = () -> "close " + scope.scope();
+            if (scope.saved().discarded) {
+                expectFailure(ErrorCode.INVALID_CHECKPOINT, scope.scope()::close, scope.scope() + " cannot be"
+                        + " closed", "the scope was");
+                assertFalse(scope.scope().isClosed(), "a scope whose close failed stays open");
+                if (random.nextInt(4) == 0) {
+                    scopes.add(scope);
+                }
                 return;
             }
-            popAbove(frame.marker(), frame.frame()::close);
-            assertTrue(frame.frame().isClosed());
+            popAbove(scope.saved(), scope.scope()::close);
+            assertTrue(scope.scope().isClosed());
             if (random.nextInt(4) == 0) {
                 long used = stack.usedBytes();
-                frame.frame().close();
+                scope.scope().close();
                 assertEquals(used, stack.usedBytes(), "a second close is a no-op");
             }
+        }
+
+        /** Checked mode: gives back a segment that was popped already. */
+        private void deallocatePopped() {
+            if (popped.isEmpty()) {
+                return;
+            }
+            MemorySegment stale = popped.get(random.nextInt(popped.size()));
+            operation = () -> "deallocate a popped segment " + stale;
+            assertFalse(stale.scope().isAlive(), "a popped segment is dead");
+            expectFailure(ErrorCode.USE_AFTER_FREE, () -> stack.deallocate(stale), "is no longer alive");
         }
 
         private void reset() {
@@ -353,10 +449,10 @@ class StackAllocatorModelTest {
             failed++;
         }
 
-        private void popAbove(ModelMarker marker, Runnable release) {
-            long expectedTop = marker.depth == 0 ? 0 : live.get(marker.depth - 1).end();
-            assertEquals(expectedTop, marker.top, "a valid marker's top is the end of the allocation below it");
-            popTo(marker.depth, marker.top, release);
+        private void popAbove(Saved saved, Runnable release) {
+            long expectedTop = saved.depth == 0 ? 0 : live.get(saved.depth - 1).end();
+            assertEquals(expectedTop, saved.top, "a valid checkpoint's top is the end of the allocation below it");
+            popTo(saved.depth, saved.top, release);
         }
 
         /** A bulk release: verifies the stamps of what it pops, runs it, then updates the model. */
@@ -366,8 +462,10 @@ class StackAllocatorModelTest {
             }
             release.run();
             long oldTop = top;
-            live.subList(depth, live.size()).clear();
-            discardMarkersAbove(depth);
+            List<Region> above = live.subList(depth, live.size());
+            above.forEach(this::wasPopped);
+            above.clear();
+            discardAbove(depth);
             top = newTop;
             resets++;
             bytesFreed += oldTop - newTop;
@@ -377,22 +475,43 @@ class StackAllocatorModelTest {
         }
 
         /**
-         * Marks every marker and frame above {@code depth} discarded. Most are then forgotten, as a program would
+         * Marks every checkpoint and scope above {@code depth} discarded. Most are then forgotten, as a program would
          * forget them; the few kept exercise the error path.
          */
-        private void discardMarkersAbove(int depth) {
-            for (ModelMarker marker : markers) {
-                if (marker.depth > depth) {
-                    marker.discarded = true;
+        private void discardAbove(int depth) {
+            for (ModelCheckpoint checkpoint : checkpoints) {
+                if (checkpoint.saved().depth > depth) {
+                    checkpoint.saved().discarded = true;
                 }
             }
-            for (ModelFrame frame : frames) {
-                if (frame.marker().depth > depth) {
-                    frame.marker().discarded = true;
+            for (ModelScope scope : scopes) {
+                if (scope.saved().depth > depth) {
+                    scope.saved().discarded = true;
                 }
             }
-            markers.removeIf(marker -> marker.discarded && random.nextInt(8) != 0);
-            frames.removeIf(frame -> frame.marker().discarded && random.nextInt(8) != 0);
+            checkpoints.removeIf(checkpoint -> checkpoint.saved().discarded && random.nextInt(8) != 0);
+            scopes.removeIf(scope -> scope.saved().discarded && random.nextInt(8) != 0);
+        }
+
+        /** In checked mode, a popped segment is dead; a few are kept to be given back again. */
+        private void wasPopped(Region region) {
+            if (isOwnSegment(region)) {
+                assertFalse(region.segment().scope().isAlive(), "checked mode closes a popped segment's arena");
+                if (popped.size() == 8) {
+                    popped.removeFirst();
+                }
+                popped.add(region.segment());
+            }
+        }
+
+        /** Tells whether the region's segment has an arena of its own (checked mode, segment path). */
+        private boolean isOwnSegment(Region region) {
+            return checked && region.segment() != null;
+        }
+
+        /** The bytes of a live region: its own segment in checked mode, else its slice of the block. */
+        private MemorySegment bytesOf(Region region) {
+            return isOwnSegment(region) ? region.segment() : memory.asSlice(region.start(), region.size());
         }
 
         private void expectFailure(ErrorCode code, Executable call,
@@ -417,20 +536,24 @@ class StackAllocatorModelTest {
         }
 
         private void verifyStamp(Region region) {
-            assertBytes(region.start(), region.size(), region.stamp(), "stamp of live region " + region);
+            assertBytes(bytesOf(region), region.size(), region.stamp(), "stamp of live region " + region);
         }
 
         private void assertBytes(long offset, long length, byte value, String what) {
+            assertBytes(memory.asSlice(offset, length), length, value, what + " (block offset " + offset + ")");
+        }
+
+        private static void assertBytes(MemorySegment bytes, long length, byte value, String what) {
             long pattern8 = (value & 0xFFL) * 0x0101010101010101L;
             long i = 0;
             for (; i + 8 <= length; i += 8) {
-                if (memory.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + i) != pattern8) {
-                    fail(what + ": bytes at offset " + (offset + i) + " are not all " + value);
+                if (bytes.get(ValueLayout.JAVA_LONG_UNALIGNED, i) != pattern8) {
+                    fail(what + ": bytes at " + i + " are not all " + value);
                 }
             }
             for (; i < length; i++) {
-                if (memory.get(ValueLayout.JAVA_BYTE, offset + i) != value) {
-                    fail(what + ": byte at offset " + (offset + i) + " is not " + value);
+                if (bytes.get(ValueLayout.JAVA_BYTE, i) != value) {
+                    fail(what + ": byte at " + i + " is not " + value);
                 }
             }
         }
@@ -443,7 +566,7 @@ class StackAllocatorModelTest {
             if (kind < 98) {
                 return random.nextInt(65, 1025);
             }
-            return random.nextInt(1025, (int) CAPACITY / 2);
+            return random.nextInt(1025, (int) capacity / 2);
         }
 
         private long randomAlignment() {
@@ -453,6 +576,7 @@ class StackAllocatorModelTest {
         @Override
         public void close() {
             stack.close();
+            other.close();
         }
     }
 }
