@@ -11,10 +11,18 @@ import java.util.Objects;
  * The stack confined to the thread that created it: every call checks that thread (one comparison, which also
  * covers "closed") and then works on plain fields, with no lock and no fence. The operations themselves are
  * {@link StackAllocator}'s; this class is the confined contract around them.
+ *
+ * <p>The lifecycle decides who may use the stack. This class keeps a copy of its owner, {@code null} once closed, so
+ * the check every call makes reads a field of the stack itself; any mismatch goes to the lifecycle, which throws
+ * {@code CLOSED} or {@code WRONG_THREAD}. Measured in alternating JMH runs against the stack before the split, a
+ * push and pop on the offset path took 1.08 times as long reading the owner through the lifecycle, 0.99 with the
+ * copy (medians of 6 paired runs).
  */
 final class ConfinedStack extends StackAllocator {
 
     private final Lifecycle.Confined life;
+    /** The lifecycle's owner while the stack is open, {@code null} once it is closed; written by the owner only. */
+    private Thread owner;
 
     ConfinedStack(long capacity, StackConfig config) {
         this(capacity, config, Lifecycle.confined(config.trackStats(), config.leakPolicy()));
@@ -23,18 +31,19 @@ final class ConfinedStack extends StackAllocator {
     private ConfinedStack(long capacity, StackConfig config, Lifecycle.Confined life) {
         super(capacity, config, life);
         this.life = life;
+        this.owner = Thread.currentThread();
         life.startTracking(this);
     }
 
     @Override
     public long allocateOffset(long byteSize, long byteAlignment) {
-        life.checkOwner(this);
+        checkOwner();
         return pushOffset(byteSize, byteAlignment);
     }
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        life.checkOwner(this);
+        checkOwner();
         if (isChecked()) {
             return pushChecked(byteSize, byteAlignment);
         }
@@ -44,44 +53,44 @@ final class ConfinedStack extends StackAllocator {
     @Override
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
-        life.checkOwner(this);
+        checkOwner();
         pop(segment);
     }
 
     @Override
     public void deallocateOffset(long offset) {
-        life.checkOwner(this);
+        checkOwner();
         pop(offset);
     }
 
     @Override
     public Checkpoint checkpoint() {
-        life.checkOwner(this);
+        checkOwner();
         return saveCheckpoint();
     }
 
     @Override
     public void restore(Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
-        life.checkOwner(this);
+        checkOwner();
         restoreCheckpoint(checkpoint);
     }
 
     @Override
     public Scope scope() {
-        life.checkOwner(this);
+        checkOwner();
         return openScope();
     }
 
     @Override
     void closeScope(StackScope scope) {
-        life.checkOwner(this);
+        checkOwner();
         closeOpenScope(scope);
     }
 
     @Override
     public void reset() {
-        life.checkOwner(this);
+        checkOwner();
         popAll();
     }
 
@@ -93,6 +102,18 @@ final class ConfinedStack extends StackAllocator {
     @Override
     public long usedBytes() {
         return top();
+    }
+
+    /** One comparison on every call; the lifecycle decides, and names the error, when it fails. */
+    private void checkOwner() {
+        if (owner != Thread.currentThread()) {
+            life.checkOwner(this);
+        }
+    }
+
+    @Override
+    void closing() {
+        owner = null;
     }
 
     @Override

@@ -150,6 +150,11 @@ final class SharedStack extends StackAllocator {
         }
     }
 
+    /** Nothing to forget: every call checks the lifecycle under the lock. */
+    @Override
+    void closing() {
+    }
+
     @Override
     Lifecycle lifecycle() {
         return life;

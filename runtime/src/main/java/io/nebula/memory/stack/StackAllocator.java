@@ -357,7 +357,13 @@ public abstract sealed class StackAllocator extends StackEntries
      */
     @Override
     public final void close() {
-        lifecycle().close(this, this::leakReport, this::closeCheckedArenas);
+        lifecycle().close(this, this::leakReport, this::releaseResources);
+    }
+
+    /** Called once by the close sequence, after the report and after the lifecycle is marked closed. */
+    private void releaseResources() {
+        closing();
+        closeCheckedArenas();
     }
 
     // ---- What the two implementations supply, and the operations they run under their guard -----------------
@@ -367,6 +373,9 @@ public abstract sealed class StackAllocator extends StackEntries
 
     /** Checked mode: tells, under the guard, whether {@code segment} belongs to a live allocation's own arena. */
     abstract boolean isLiveChecked(MemorySegment segment);
+
+    /** Forgets what the hot paths cache of the lifecycle; called once, first, when the stack closes. */
+    abstract void closing();
 
     /** Closes {@code scope}: checks the guard, then {@link #closeOpenScope(StackScope)}. */
     abstract void closeScope(StackScope scope);
