@@ -1,29 +1,31 @@
 package io.nebula.memory.stack;
 
 import io.nebula.memory.AllocationException;
+import io.nebula.memory.AllocationStatistics;
+import io.nebula.memory.Allocator;
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakReport;
-import io.nebula.memory.internal.AllocatorBase;
+import io.nebula.memory.MemoryUsage;
+import io.nebula.memory.Resettable;
+import io.nebula.memory.Scope;
+import io.nebula.memory.StatisticsProvider;
 import io.nebula.memory.internal.CheckedMode;
-import io.nebula.memory.internal.Failure;
 import io.nebula.memory.internal.Events;
-import io.nebula.memory.internal.Leaks;
+import io.nebula.memory.internal.Lifecycle;
 import io.nebula.memory.internal.NativeMemory;
-import io.nebula.memory.internal.Ownership;
-import io.nebula.memory.internal.Requests;
+import io.nebula.memory.internal.StatisticsRecorder;
 import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Optional;
 
 /**
  * A LIFO allocator: allocation pushes onto one block of native memory, deallocation pops the most recent
- * allocation, and a {@link StackMarker} or {@link StackFrame} pops everything allocated after it at once.
+ * allocation, and restoring a {@link Checkpoint} or closing a {@link Scope} pops everything allocated after it at
+ * once.
  *
  * <p>Best for scratch memory whose lifetime follows the call stack: recursive descent, tree walks, temporary
  * buffers of a computation that nests.
@@ -32,8 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *     MemorySegment a = stack.allocate(ValueLayout.JAVA_LONG, 4);
  *     MemorySegment b = stack.allocate(256);
  *     stack.deallocate(b);                                 // the top: fine
- *     try (StackFrame frame = stack.frame()) {
- *         MemorySegment scratch = stack.allocate(4096);    // popped when the frame closes
+ *     try (Scope _ = stack.scope()) {
+ *         MemorySegment scratch = stack.allocate(4096);    // popped when the scope closes
  *     }
  *     stack.deallocate(a);
  * }                                                        // native memory freed
@@ -41,6 +43,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Only the top allocation can be deallocated: giving back any other one throws {@link ErrorCode#OUT_OF_ORDER},
  * naming the allocation expected and the one given, and changes nothing.
+ *
+ * <h2>Checkpoints and scopes</h2>
+ * {@link #checkpoint()} saves the depth and the top; {@link #restore(Checkpoint)} pops every allocation made after
+ * it. A checkpoint stays valid for as long as every allocation that was live when it was taken is still live; it
+ * survives being restored to, so it can be restored again. Once one of those allocations is popped (by a
+ * deallocation, the restore of an older checkpoint, the close of an enclosing scope, or a reset) the checkpoint is
+ * discarded for good, even if the stack later grows past its depth again. A checkpoint taken on an empty stack
+ * covers no allocation and so stays valid until the stack is closed, across resets: restoring it empties the stack.
+ * A checkpoint of another allocator, or a {@code Checkpoint} the stack did not create, cannot be restored.
+ *
+ * <p>{@link #scope()} opens a checkpoint that restores itself when closed. Scopes nest; close them in reverse order,
+ * as try-with-resources does. A scope whose close fails (because an enclosing scope was closed first, for example)
+ * stays open and the stack is unchanged.
  *
  * <h2>Costs</h2>
  * <ul>
@@ -54,10 +69,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       shrunk. It is not counted in {@link #usedBytes()}, which reports native memory only.</li>
  *   <li>{@link #deallocate(MemorySegment)}, {@link #deallocateOffset(long)}: a comparison with the top entry and
  *       two stores. The error path walks the live allocations to name the one given.</li>
- *   <li>{@link #marker()}, {@link #frame()}: one small heap object each.</li>
- *   <li>{@link #release(StackMarker)}, {@link #reset()}: O(1), however many allocations they pop.</li>
+ *   <li>{@link #checkpoint()}, {@link #scope()}: one small heap object each.</li>
+ *   <li>{@link #restore(Checkpoint)}, closing a scope, {@link #reset()}: O(1), however many allocations they
+ *       pop.</li>
  *   <li>With {@link StackConfig#fillPattern()}: every allocation also costs a fill of its bytes. With
- *       {@link StackConfig#zeroOnRelease()}: every release also costs a fill of the bytes it pops.</li>
+ *       {@link StackConfig#zeroOnRelease()}: every pop also costs a fill of the bytes it pops.</li>
  * </ul>
  *
  * <h2>Lifetimes</h2>
@@ -73,97 +89,59 @@ import java.util.concurrent.locks.ReentrantLock;
  * no lock.
  *
  * <p>With {@link StackConfig#threadSafe()} any thread may call any method: every call that reads or changes the
- * stack takes one {@link ReentrantLock}, so each call is atomic, and the native memory belongs to a shared arena
- * created once and closed once. A shared stack still has <em>one</em> LIFO order, not one per thread: the top is
- * the most recent allocation of any thread, so deallocating anything but that global top throws
- * {@link ErrorCode#OUT_OF_ORDER}, whichever thread allocated it. Markers and frames are global too: releasing a
- * marker pops what <em>every</em> thread allocated after it, and {@link #reset()} pops everything. Pushes and pops
- * of several threads interleave correctly only when the threads agree on an order, for example by holding a lock
- * of their own around each push-use-pop sequence. For recursion on several threads, give each thread a confined
- * stack of its own: cheaper, and each thread keeps its own LIFO order.
+ * stack takes one lock, so each call is atomic, and the native memory belongs to a shared arena created once and
+ * closed once. A thread-safe stack still has <em>one</em> LIFO order, not one per thread: the top is the most
+ * recent allocation of any thread, so deallocating anything but that global top throws
+ * {@link ErrorCode#OUT_OF_ORDER}, whichever thread allocated it. Checkpoints and scopes are global too: restoring a
+ * checkpoint pops what <em>every</em> thread allocated after it, and {@link #reset()} pops everything. Pushes and
+ * pops of several threads interleave correctly only when the threads agree on an order, for example by holding a
+ * lock of their own around each push-use-pop sequence. For recursion on several threads, give each thread a
+ * confined stack of its own: cheaper, and each thread keeps its own LIFO order.
  *
  * <h2>Checked mode</h2>
  * With {@link StackConfig#checked()} (or {@code -Dnebula.memory.checked=true}), every segment returned by
  * {@link #allocate(long, long)} comes from a JDK arena of its own ({@link Arena#ofConfined()}, or
  * {@link Arena#ofShared()} when thread-safe) that is closed when the allocation is popped, by a deallocation, a
- * marker release, a frame close, a reset or {@link #close()}: a stale segment throws {@link IllegalStateException}
- * on its next access instead of reading newer data, and giving it back throws {@link ErrorCode#USE_AFTER_FREE}.
- * The stack's accounting (top, depth, entries) is exactly as unchecked, so out-of-memory and out-of-order errors
- * happen exactly where they would unchecked. It costs a JDK arena and a zeroed native allocation per allocation, a
- * captured stack trace per allocation (for leak reports), and an arena close per pop; a shared arena's close costs
- * tens of microseconds: a debugging mode. Offsets from {@link #allocateOffset(long, long)} index {@link #segment()},
- * which lives until {@link #close()}: checked mode cannot check them.
+ * checkpoint restore, a scope close, a reset or {@link #close()}: a stale segment throws
+ * {@link IllegalStateException} on its next access instead of reading newer data, and giving it back throws
+ * {@link ErrorCode#USE_AFTER_FREE}. The stack's accounting (top, depth, entries) is exactly as unchecked, so
+ * out-of-memory and out-of-order errors happen exactly where they would unchecked. It costs a JDK arena and a zeroed
+ * native allocation per allocation, a captured stack trace per allocation (for leak reports), and an arena close per
+ * pop; a shared arena's close costs tens of microseconds: a debugging mode. Offsets from
+ * {@link #allocateOffset(long, long)} index {@link #segment()}, which lives until {@link #close()}: checked mode
+ * cannot check them.
  *
  * <h2>Leaks</h2>
  * Closing a stack that still holds allocations reports them under the config's {@link io.nebula.memory.LeakPolicy}:
- * their count (the depth) and bytes (the top, padding included), the frames opened and never closed, and in checked
+ * their count (the depth) and bytes (the top, padding included), the number of scopes still open, and in checked
  * mode where each allocation was made. The native memory is freed whatever the policy.
  *
  * <h2>Statistics</h2>
- * With {@link StackConfig#trackStats()}, deallocations count pops; marker releases, frame closes and resets count
- * as bulk releases ({@code resets}), with the bytes they popped, padding included, in {@code bytesFreed}.
+ * With {@link StackConfig#trackStats()}, deallocations count pops; checkpoint restores, scope closes and resets
+ * count as bulk releases ({@code resets}), with the bytes they popped, padding included, in {@code bytesFreed}.
  */
-public final class StackAllocator extends AllocatorBase {
+public abstract sealed class StackAllocator extends StackEntries
+        implements Allocator, MemoryUsage, Resettable, StatisticsProvider permits ConfinedStack, SharedStack {
 
     /** Alignment of the backing block: one cache line. */
     private static final long BLOCK_ALIGNMENT = 64;
 
-    /** The largest array length every JVM supports. */
-    private static final int MAX_DEPTH = Integer.MAX_VALUE - 8;
-
-    private final MemorySegment memory;
-    private final long base;
-    private final long capacity;
     private final StackConfig config;
-    private final boolean checked;
-    /** {@code shared || checked}: the hot paths branch once on it to leave the confined unchecked path as it was. */
-    private final boolean guarded;
     private final boolean fill;
     private final byte pattern;
-    private final boolean zeroOnRelease;
-    /** Bytes in use, padding included: the offset where the next allocation's padding starts. */
-    private long top;
+    /** The lifecycle's recorder, or {@code null}: kept here so the hot paths read it without an indirection. */
+    private final StatisticsRecorder stats;
+    /** Scopes opened and not yet closed successfully; changed only under the implementation's guard. */
+    private int openScopes;
 
-    /*
-     * One entry per live allocation, bottom first, in parallel arrays: where it starts, where the top was before
-     * it (so popping it restores the top, padding included), and a serial number unique over the stack's life,
-     * which tells a marker whether the allocation below it is still the one it saw. An allocation's end is the
-     * next entry's previous top, or the top for the top entry.
-     */
-    private long[] starts = new long[16];
-    private long[] previousTops = new long[16];
-    private long[] serials = new long[16];
-    private int depth;
-    private long nextSerial = 1;
-    /** Checked mode only: per entry, its own arena and segment (none for offsets) and its allocation site. */
-    private CheckedEntry[] checkedEntries;
-    /** Frames opened and not yet closed. */
-    private int openFrames;
-
-    /**
-     * What checked mode keeps per live allocation.
-     *
-     * @param arena   the arena that owns {@code segment}, closed when the allocation is popped; {@code null} for an
-     *                allocation made by {@link #allocateOffset(long, long)}
-     * @param segment the segment handed out, or {@code null} for an offset
-     * @param site    where the allocation was made
-     */
-    private record CheckedEntry(Arena arena, MemorySegment segment, StackTraceElement[] site) {
-    }
-
-    private StackAllocator(long capacity, StackConfig config) {
-        super(config.threadSafe(), config.trackStats(), config.leakPolicy());
-        this.capacity = capacity;
+    /** Reserves the block in {@code life}'s arena, which owns it. */
+    StackAllocator(long capacity, StackConfig config, Lifecycle life) {
+        MemorySegment block = NativeMemory.reserve(life.arena(), capacity, BLOCK_ALIGNMENT, "StackAllocator");
+        super(block, config.zeroOnRelease(), CheckedMode.effective(config.checked()));
         this.config = config;
-        this.checked = CheckedMode.effective(config.checked());
-        this.guarded = shared || checked;
-        this.memory = NativeMemory.reserve(arena, capacity, BLOCK_ALIGNMENT, "StackAllocator");
-        this.base = memory.address();
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
-        this.zeroOnRelease = config.zeroOnRelease();
-        this.checkedEntries = checked ? new CheckedEntry[starts.length] : null;
-        trackStatistics();
+        this.stats = life.stats();
     }
 
     /**
@@ -190,14 +168,9 @@ public final class StackAllocator extends AllocatorBase {
     public static StackAllocator create(long capacity, StackConfig config) {
         Objects.requireNonNull(config, "config");
         if (capacity < 1) {
-            throw Events.allocationError(Failure.of(ErrorCode.INVALID_SIZE)
-                    .allocator("StackAllocator")
-                    .request(capacity, BLOCK_ALIGNMENT)
-                    .details("the capacity must be at least 1 byte, was " + capacity)
-                    .suggest("Pass the most bytes the stack must hold at its deepest, for example 64 * 1024.")
-                    .build());
+            throw Events.allocationError(StackErrors.invalidCapacity(capacity, BLOCK_ALIGNMENT));
         }
-        return new StackAllocator(capacity, config);
+        return config.threadSafe() ? new SharedStack(capacity, config) : new ConfinedStack(capacity, config);
     }
 
     /**
@@ -205,7 +178,7 @@ public final class StackAllocator extends AllocatorBase {
      *
      * @return the configuration
      */
-    public StackConfig config() {
+    public final StackConfig config() {
         return config;
     }
 
@@ -214,8 +187,8 @@ public final class StackAllocator extends AllocatorBase {
      *
      * @return {@code true} in checked mode
      */
-    public boolean isChecked() {
-        return checked;
+    public final boolean isChecked() {
+        return checkedMode();
     }
 
     /**
@@ -224,8 +197,8 @@ public final class StackAllocator extends AllocatorBase {
      *
      * @return the backing segment, {@link #capacityBytes()} bytes long
      */
-    public MemorySegment segment() {
-        return memory;
+    public final MemorySegment segment() {
+        return block();
     }
 
     /**
@@ -244,39 +217,7 @@ public final class StackAllocator extends AllocatorBase {
      * @return the offset of the allocation in {@link #segment()}
      * @throws AllocationException as {@link #allocate(long, long)}
      */
-    public long allocateOffset(long byteSize, long byteAlignment) {
-        if (guarded) {
-            return allocateOffsetGuarded(byteSize, byteAlignment);
-        }
-        checkOwner();
-        long start = push(byteSize, byteAlignment);
-        if (fill) {
-            MemoryKernels.fill(memory, start, byteSize, pattern);
-        }
-        if (stats != null) {
-            stats.allocated(byteSize, top);
-        }
-        return start;
-    }
-
-    private long allocateOffsetGuarded(long byteSize, long byteAlignment) {
-        enter();
-        try {
-            long start = push(byteSize, byteAlignment);
-            if (checked) {
-                checkedEntries[depth - 1] = new CheckedEntry(null, null, CheckedMode.captureSite());
-            }
-            if (fill) {
-                MemoryKernels.fill(memory, start, byteSize, pattern);
-            }
-            if (stats != null) {
-                stats.allocated(byteSize, top);
-            }
-            return start;
-        } finally {
-            exit();
-        }
-    }
+    public abstract long allocateOffset(long byteSize, long byteAlignment);
 
     /**
      * {@inheritDoc}
@@ -285,59 +226,7 @@ public final class StackAllocator extends AllocatorBase {
      * in checked mode, a JDK arena and its allocation.
      */
     @Override
-    public MemorySegment allocate(long byteSize, long byteAlignment) {
-        if (checked) {
-            return allocateChecked(byteSize, byteAlignment);
-        }
-        return memory.asSlice(allocateOffset(byteSize, byteAlignment), byteSize);
-    }
-
-    private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
-        enter();
-        try {
-            push(byteSize, byteAlignment);
-            int n = depth - 1;
-            Arena own = newArena();
-            MemorySegment segment;
-            try {
-                segment = own.allocate(byteSize, byteAlignment);
-            } catch (RuntimeException | OutOfMemoryError e) {
-                own.close();
-                top = previousTops[n];
-                depth = n;
-                throw e;
-            }
-            checkedEntries[n] = new CheckedEntry(own, segment, CheckedMode.captureSite());
-            if (fill) {
-                MemoryKernels.fill(segment, 0, segment.byteSize(), pattern);
-            }
-            if (stats != null) {
-                stats.allocated(byteSize, top);
-            }
-            return segment;
-        } finally {
-            exit();
-        }
-    }
-
-    /** Pushes an entry for a new allocation and moves the top past it; writes nothing into the memory. */
-    private long push(long byteSize, long byteAlignment) {
-        long current = top;
-        long start = Requests.alignUp(base + current, byteAlignment) - base;
-        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
-            throw Events.allocationError(allocationFailure(byteSize, byteAlignment));
-        }
-        int n = depth;
-        if (n == starts.length) {
-            grow(byteSize, byteAlignment);
-        }
-        starts[n] = start;
-        previousTops[n] = current;
-        serials[n] = nextSerial++;
-        depth = n + 1;
-        top = start + byteSize;
-        return start;
-    }
+    public abstract MemorySegment allocate(long byteSize, long byteAlignment);
 
     /**
      * Pops the top allocation, which must be {@code segment}: the segment exactly as {@link #allocate(long, long)}
@@ -351,44 +240,7 @@ public final class StackAllocator extends AllocatorBase {
      *     {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
      */
     @Override
-    public void deallocate(MemorySegment segment) {
-        Objects.requireNonNull(segment, "segment");
-        if (guarded) {
-            deallocateGuarded(segment);
-            return;
-        }
-        checkOwner();
-        int n = depth - 1;
-        long offset = segment.address() - base;
-        if (n < 0 || offset != starts[n] || segment.byteSize() != top - offset || !segment.isNative()) {
-            throw Events.allocationError(deallocationFailure(segment));
-        }
-        pop(n);
-    }
-
-    private void deallocateGuarded(MemorySegment segment) {
-        enter();
-        try {
-            int n = depth - 1;
-            if (n < 0 || !isEntry(n, segment)) {
-                throw Events.allocationError(deallocationFailure(segment));
-            }
-            popGuarded(n);
-        } finally {
-            exit();
-        }
-    }
-
-    /** Tells whether {@code segment} is live allocation {@code i} exactly as it was handed out. */
-    private boolean isEntry(int i, MemorySegment segment) {
-        CheckedEntry entry = checked ? checkedEntries[i] : null;
-        if (entry != null && entry.segment() != null) {
-            MemorySegment handedOut = entry.segment();
-            return segment.scope().equals(handedOut.scope()) && segment.address() == handedOut.address()
-                    && segment.byteSize() == handedOut.byteSize();
-        }
-        return segment.isNative() && segment.address() - base == starts[i] && segment.byteSize() == sizeOf(i);
-    }
+    public abstract void deallocate(MemorySegment segment);
 
     /**
      * Pops the top allocation, which must start at {@code offset}: the counterpart of
@@ -400,194 +252,71 @@ public final class StackAllocator extends AllocatorBase {
      *     others above it, {@link ErrorCode#FOREIGN_SEGMENT} when it starts no live allocation,
      *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
      */
-    public void deallocateOffset(long offset) {
-        if (guarded) {
-            deallocateOffsetGuarded(offset);
-            return;
-        }
-        checkOwner();
-        int n = depth - 1;
-        if (n < 0 || offset != starts[n]) {
-            throw Events.allocationError(deallocationFailure(offset));
-        }
-        pop(n);
-    }
-
-    private void deallocateOffsetGuarded(long offset) {
-        enter();
-        try {
-            int n = depth - 1;
-            if (n < 0 || offset != starts[n]) {
-                throw Events.allocationError(deallocationFailure(offset));
-            }
-            popGuarded(n);
-        } finally {
-            exit();
-        }
-    }
-
-    private void pop(int n) {
-        long start = starts[n];
-        long end = top;
-        long previous = previousTops[n];
-        if (zeroOnRelease && end > previous) {
-            MemoryKernels.fill(memory, previous, end - previous, (byte) 0);
-        }
-        depth = n;
-        top = previous;
-        if (stats != null) {
-            stats.deallocated(end - start);
-        }
-    }
-
-    private void popGuarded(int n) {
-        if (checked) {
-            closeEntries(n, n + 1);
-        }
-        pop(n);
-    }
-
-    /** Checked mode: closes the arenas of entries {@code from} (inclusive) to {@code to} (exclusive). */
-    private void closeEntries(int from, int to) {
-        for (int i = to - 1; i >= from; i--) {
-            CheckedEntry entry = checkedEntries[i];
-            if (entry != null && entry.arena() != null) {
-                entry.arena().close();
-            }
-            checkedEntries[i] = null;
-        }
-    }
+    public abstract void deallocateOffset(long offset);
 
     /**
-     * Saves the current state. Pair it with {@link #release(StackMarker)}, or use {@link #frame()}. On a
-     * thread-safe stack the marker covers what every thread allocated before it.
+     * Saves the current depth and top. Pair it with {@link #restore(Checkpoint)}, or use {@link #scope()}. On a
+     * thread-safe stack the checkpoint covers what every thread allocated before it.
      *
-     * @return a marker at the current depth and top
+     * @return a checkpoint at the current depth and top
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
-    public StackMarker marker() {
-        enter();
-        try {
-            return newMarker();
-        } finally {
-            exit();
-        }
-    }
-
-    private StackMarker newMarker() {
-        int n = depth;
-        return new StackMarker(this, n, n == 0 ? 0 : serials[n - 1], top);
-    }
+    public abstract Checkpoint checkpoint();
 
     /**
-     * Pops every allocation made after {@code marker} was taken, by any thread. The marker stays valid and may be
-     * released again; markers taken after it are discarded once an allocation they covered is popped.
+     * Pops every allocation made after {@code checkpoint} was taken, by any thread. The checkpoint stays valid and
+     * may be restored again; checkpoints taken after it are discarded once an allocation they covered is popped.
      *
-     * @param marker a valid marker of this stack: every allocation that was live when it was taken is still live
-     * @throws AllocationException {@link ErrorCode#INVALID_CHECKPOINT} when the marker belongs to another stack or
-     *     was discarded because an allocation it covered was popped; {@link ErrorCode#CLOSED} or
-     *     {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
+     * @param checkpoint a valid checkpoint of this stack: every allocation that was live when it was taken is
+     *                   still live
+     * @throws AllocationException {@link ErrorCode#INVALID_CHECKPOINT} when the checkpoint was taken by another
+     *     allocator, or was discarded because an allocation it covered was popped;
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
      */
-    public void release(StackMarker marker) {
-        Objects.requireNonNull(marker, "marker");
-        enter();
-        try {
-            releaseMarker(marker);
-        } finally {
-            exit();
-        }
-    }
-
-    private void releaseMarker(StackMarker marker) {
-        int d = marker.depth;
-        if (marker.owner != this || d > depth || (d > 0 && serials[d - 1] != marker.below)) {
-            throw Events.allocationError(invalidMarker(marker));
-        }
-        releaseTo(d, marker.offset, "release");
-    }
+    public abstract void restore(Checkpoint checkpoint);
 
     /**
-     * Opens a frame: a marker released when the frame closes. A frame belongs to the thread that opens it.
+     * Opens a scope: a checkpoint restored when the scope closes. A scope belongs to the thread that opens it;
+     * closing it fails, and leaves it open, when an allocation that was live when it opened has been popped since.
      *
-     * @return the frame, to use in try-with-resources
+     * @return the scope, to use in try-with-resources
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
-    public StackFrame frame() {
-        enter();
-        try {
-            StackFrame frame = new StackFrame(this, newMarker());
-            openFrames++;
-            return frame;
-        } finally {
-            exit();
-        }
-    }
-
-    /** Releases a frame's marker and marks the frame closed, atomically; does nothing for a closed frame. */
-    void closeFrame(StackFrame frame) {
-        enter();
-        try {
-            if (!frame.closed) {
-                releaseMarker(frame.marker());
-                frame.closed = true;
-                openFrames--;
-            }
-        } finally {
-            exit();
-        }
-    }
+    public abstract Scope scope();
 
     /**
-     * Pops every allocation, of every thread. Discards every marker taken on a non-empty stack. O(1), or O(bytes
-     * used) with {@link StackConfig#zeroOnRelease()}.
-     *
-     * <p>Unlike {@code BumpAllocator.reset()}, which discards every checkpoint, a marker taken on the empty stack
-     * survives a reset: it covers no allocation, so nothing it depends on was popped, and releasing it later empties
-     * the stack exactly as a reset does. The same holds for a frame opened on the empty stack.
+     * Pops every allocation, of every thread. Discards every checkpoint and scope of a non-empty stack; unlike
+     * {@code BumpAllocator.reset()}, a checkpoint taken (or a scope opened) on the empty stack survives, as the class
+     * documentation says. O(1), or O(bytes used) with {@link StackConfig#zeroOnRelease()}.
      *
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
     @Override
-    public void reset() {
-        enter();
-        try {
-            releaseTo(0, 0, "reset");
-        } finally {
-            exit();
-        }
-    }
-
-    private void releaseTo(int newDepth, long offset, String kind) {
-        long released = top - offset;
-        if (zeroOnRelease && released > 0) {
-            MemoryKernels.fill(memory, offset, released, (byte) 0);
-        }
-        if (checked) {
-            closeEntries(newDepth, depth);
-        }
-        depth = newDepth;
-        top = offset;
-        if (stats != null) {
-            stats.released(released);
-        }
-        Events.release(this, kind, released);
-    }
+    public abstract void reset();
 
     /**
      * Returns the number of live allocations.
      *
      * @return the depth of the stack, 0 when empty
      */
-    public int depth() {
-        if (shared) {
-            lock.lock();
-            try {
-                return depth;
-            } finally {
-                lock.unlock();
-            }
-        }
-        return depth;
+    public abstract int depth();
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>For a stack: the top offset, alignment padding between allocations included.
+     */
+    @Override
+    public abstract long usedBytes();
+
+    @Override
+    public final long availableBytes() {
+        return capacityBytes() - usedBytes();
+    }
+
+    @Override
+    public final long capacityBytes() {
+        return block().byteSize();
     }
 
     /**
@@ -597,321 +326,180 @@ public final class StackAllocator extends AllocatorBase {
      * {@link #allocate(long, long)}, and their slices.
      */
     @Override
-    public boolean owns(MemorySegment segment) {
+    public final boolean owns(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
         if (isClosed() || !segment.isNative()) {
             return false;
         }
-        long offset = segment.address() - base;
-        if (offset >= 0 && offset <= capacity && segment.byteSize() <= capacity - offset) {
-            return true;
-        }
-        return checked && liveEntryOf(segment) >= 0;
+        return inBlock(segment) || isChecked() && isLiveChecked(segment);
     }
 
-    /** Checked mode: the index of the live allocation whose arena {@code segment} belongs to, or -1. */
-    private int liveEntryOf(MemorySegment segment) {
-        if (shared) {
-            lock.lock();
-        }
-        try {
-            for (int i = depth - 1; i >= 0; i--) {
-                CheckedEntry entry = checkedEntries[i];
-                if (entry != null && entry.arena() != null && segment.scope().equals(entry.arena().scope())) {
-                    return i;
-                }
-            }
-            return -1;
-        } finally {
-            if (shared) {
-                lock.unlock();
-            }
-        }
+    @Override
+    public final boolean isClosed() {
+        return lifecycle().isClosed();
+    }
+
+    @Override
+    public final Optional<AllocationStatistics> statistics() {
+        return lifecycle().statistics(usedBytes());
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>For a stack: the top offset, alignment padding between allocations included.
-     */
-    @Override
-    public long usedBytes() {
-        if (shared) {
-            lock.lock();
-            try {
-                return top;
-            } finally {
-                lock.unlock();
-            }
-        }
-        return top;
-    }
-
-    @Override
-    public long availableBytes() {
-        return capacity - usedBytes();
-    }
-
-    @Override
-    public long capacityBytes() {
-        return capacity;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>For a stack: the live allocations and the bytes they hold, padding included, frames never closed, and in
+     * <p>For a stack: the live allocations and the bytes they hold, padding included, the scopes still open, and in
      * checked mode where each allocation was made. {@link #depth()} and {@link #usedBytes()} keep reporting what
-     * was live at the close.
+     * was live at the close. A thread-safe stack may be closed by any thread, once the others are done with it.
+     *
+     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined stack's owner,
+     *     or {@link ErrorCode#LEAK} when allocations are live and the leak policy is {@code FAIL} (the memory is
+     *     freed all the same)
      */
     @Override
-    protected LeakReport leakReport() {
-        List<StackTraceElement[]> sites = new ArrayList<>();
-        if (checked) {
-            for (int i = 0; i < depth && sites.size() < LeakReport.MAX_SITES; i++) {
-                CheckedEntry entry = checkedEntries[i];
-                if (entry != null) {
-                    sites.add(entry.site());
-                }
-            }
+    public final void close() {
+        lifecycle().close(this, this::leakReport, this::releaseResources);
+    }
+
+    /** Called once by the close sequence, after the report and after the lifecycle is marked closed. */
+    private void releaseResources() {
+        closing();
+        closeCheckedArenas();
+    }
+
+    // ---- What the two implementations supply, and the operations they run under their guard -----------------
+
+    /** The implementation's lifecycle: the slow paths' view of it (the hot paths use the exact type). */
+    abstract Lifecycle lifecycle();
+
+    /** Checked mode: tells, under the guard, whether {@code segment} belongs to a live allocation's own arena. */
+    abstract boolean isLiveChecked(MemorySegment segment);
+
+    /** Forgets what the hot paths cache of the lifecycle; called once, first, when the stack closes. */
+    abstract void closing();
+
+    /** Closes {@code scope}: checks the guard, then {@link #closeOpenScope(StackScope)}. */
+    abstract void closeScope(StackScope scope);
+
+    /** Pushes an allocation for the offset path: the entry, checked mode's record, the fill and the statistics. */
+    final long pushOffset(long byteSize, long byteAlignment) {
+        long start = pushEntry(byteSize, byteAlignment);
+        if (start < 0) {
+            throw Events.allocationError(refused(byteSize, byteAlignment));
         }
-        String allocator = describe(openFrames > 0 ? ", frames never closed=" + openFrames : "");
-        return new LeakReport(allocator, depth, top, sites);
-    }
-
-    @Override
-    protected void releaseCheckedArenas() {
-        if (checked) {
-            closeEntries(0, depth);
+        if (checkedMode()) {
+            recordSite();
         }
-    }
-
-    @Override
-    public String toString() {
-        if (shared) {
-            lock.lock();
-            try {
-                return describe("");
-            } finally {
-                lock.unlock();
-            }
+        if (fill) {
+            MemoryKernels.fill(block(), start, byteSize, pattern);
         }
-        return describe("");
-    }
-
-    private String describe(String extra) {
-        return "StackAllocator[capacity=" + capacity + ", used=" + top + ", depth=" + depth + extra
-                + (shared ? ", thread-safe" : "") + (checked ? ", checked" : "") + (isClosed() ? ", closed" : "")
-                + "]";
-    }
-
-    /**
-     * Starts a call that reads or changes the stack: takes the lock of a thread-safe stack and checks that it is
-     * open, or checks that a confined stack is used by its owner. Pair with {@link #exit()} in a finally block.
-     */
-    private void enter() {
-        if (shared) {
-            lock.lock();
-            if (isClosed()) {
-                lock.unlock();
-                throw Events.allocationError(Ownership.closed(toString()));
-            }
-        } else {
-            checkOwner();
+        if (stats != null) {
+            stats.allocated(byteSize, top());
         }
+        return start;
     }
 
-    /** Ends a call started by {@link #enter()}. */
-    private void exit() {
-        if (shared) {
-            lock.unlock();
+    /** Checked mode: pushes an allocation whose segment comes from an arena of its own. */
+    final MemorySegment pushChecked(long byteSize, long byteAlignment) {
+        MemorySegment segment = pushCheckedEntry(byteSize, byteAlignment, lifecycle());
+        if (segment == null) {
+            throw Events.allocationError(refused(byteSize, byteAlignment));
         }
-    }
-
-    private void grow(long byteSize, long byteAlignment) {
-        int length = starts.length;
-        if (length >= MAX_DEPTH) {
-            if (stats != null) {
-                stats.failed();
-            }
-            throw Events.allocationError(Failure.of(ErrorCode.OUT_OF_MEMORY)
-                    .allocator(toString())
-                    .request(byteSize, byteAlignment)
-                    .memory(availableBytes(), usedBytes())
-                    .details("the stack already holds " + depth + " live allocations, the most it can track")
-                    .suggest("Pop allocations, or release a marker, before allocating more.")
-                    .build());
+        if (fill) {
+            MemoryKernels.fill(segment, 0, byteSize, pattern);
         }
-        int newLength = (int) Math.min(2L * length, MAX_DEPTH);
-        long[] newStarts = Arrays.copyOf(starts, newLength);
-        long[] newPreviousTops = Arrays.copyOf(previousTops, newLength);
-        long[] newSerials = Arrays.copyOf(serials, newLength);
-        CheckedEntry[] newCheckedEntries = checked ? Arrays.copyOf(checkedEntries, newLength) : null;
-        starts = newStarts;
-        previousTops = newPreviousTops;
-        serials = newSerials;
-        checkedEntries = newCheckedEntries;
+        if (stats != null) {
+            stats.allocated(byteSize, top());
+        }
+        return segment;
     }
 
-    /** The size of live allocation {@code i}: up to the next entry's previous top, or to the top. */
-    private long sizeOf(int i) {
-        return (i == depth - 1 ? top : previousTops[i + 1]) - starts[i];
-    }
-
-    private String describe(int i) {
-        return "index " + i + " (offset " + starts[i] + ", " + sizeOf(i) + " bytes)";
-    }
-
-    private String expected() {
-        return depth == 0 ? "the stack is empty, so nothing can be deallocated"
-                : "expected the top allocation, " + describe(depth - 1);
-    }
-
-    private AllocationException allocationFailure(long byteSize, long byteAlignment) {
+    private AllocationException refused(long byteSize, long byteAlignment) {
         if (stats != null) {
             stats.failed();
         }
-        AllocationException invalid = Requests.invalidRequest(toString(), byteSize, byteAlignment,
-                availableBytes(), usedBytes());
-        if (invalid != null) {
-            return invalid;
-        }
-        long start = Requests.alignUp(base + top, byteAlignment) - base;
-        long padding = start - top;
-        Failure error = Failure.of(ErrorCode.OUT_OF_MEMORY)
-                .allocator(toString())
-                .request(byteSize, byteAlignment)
-                .memory(availableBytes(), usedBytes())
-                .details("the request needs " + byteSize + " bytes" + (padding > 0 ? " plus " + padding
-                        + " bytes of alignment padding" : "") + " at offset " + top + " but only "
-                        + availableBytes() + " bytes remain above the " + depth + " live allocation"
-                        + (depth == 1 ? "" : "s"));
-        if (byteSize > capacity) {
-            error.suggest("The request is larger than the whole stack (" + capacity + " bytes): create the stack"
-                    + " with a capacity of at least " + byteSize + " bytes (StackAllocator.create(" + byteSize
-                    + ")), or allocate this object elsewhere.");
-        } else {
-            long needed = start + byteSize;
-            error.suggest("Increase the capacity to at least " + needed + " bytes (StackAllocator.create("
-                    + needed + ")), or more if the stack can get deeper than it is now.");
-            error.suggest("Close frames, release markers and deallocate temporaries as soon as their work is done,"
-                    + " so that their memory is popped before the next allocation.");
-        }
-        error.suggest("Allocate large or long-lived buffers from a BumpAllocator or PoolAllocator, and keep the"
-                + " stack for short-lived scratch memory.");
-        return error.build();
+        return StackErrors.refused(this, byteSize, byteAlignment);
     }
 
-    private AllocationException deallocationFailure(MemorySegment segment) {
-        long offset = segment.address() - base;
-        long size = segment.byteSize();
-        String given = "the segment (" + size + " bytes at address 0x" + Long.toHexString(segment.address())
-                + (segment.isNative() ? "" : ", on the heap") + ")";
-        if (checked && !segment.scope().isAlive()) {
-            return useAfterFree(size, given);
+    /** Pops the top allocation, which must be {@code segment}. */
+    final void pop(MemorySegment segment) {
+        if (!isTop(segment)) {
+            throw Events.allocationError(StackErrors.deallocation(this, segment));
         }
-        if (!owns(segment)) {
-            return foreign(size, given + " is not inside this stack's block [0x" + Long.toHexString(base) + ", 0x"
-                    + Long.toHexString(base + capacity) + ")" + (checked ? " nor a live allocation of this stack" : "")
-                    + "; " + expected());
-        }
-        for (int i = depth - 2; i >= 0; i--) {
-            if (isEntry(i, segment)) {
-                return outOfOrder(size, i);
-            }
-        }
-        int part = checked ? liveEntryOf(segment) : -1;
-        if (part >= 0) {
-            return foreign(size, given + " lies inside the live allocation at " + describe(part)
-                    + " but is not that allocation as it was handed out (a slice of it?); " + expected());
-        }
-        return foreign(size, notLive(given + ", at offset " + offset + " of this stack's block,", offset));
+        popTop();
     }
 
-    private AllocationException useAfterFree(long size, String given) {
-        return Failure.of(ErrorCode.USE_AFTER_FREE)
-                .allocator(toString())
-                .request(size, 1)
-                .memory(availableBytes(), usedBytes())
-                .details(given + " is no longer alive: its allocation was already popped (by a deallocation, a"
-                        + " marker release, a frame close or a reset), which closed its arena; " + expected())
-                .suggest("Do not keep a segment past the deallocation, frame close, marker release or reset that"
-                        + " pops it.")
-                .suggest("Give back each allocation once.")
-                .build();
-    }
-
-    private AllocationException deallocationFailure(long offset) {
-        if (offset < 0 || offset > capacity) {
-            return foreign(-1, "the offset " + offset + " is not inside this stack's block of " + capacity
-                    + " bytes; " + expected());
+    /** Pops the top allocation, which must start at {@code offset}. */
+    final void pop(long offset) {
+        if (!isTopOffset(offset)) {
+            throw Events.allocationError(StackErrors.deallocation(this, offset));
         }
-        for (int i = depth - 2; i >= 0; i--) {
-            if (starts[i] == offset) {
-                return outOfOrder(-1, i);
-            }
+        popTop();
+    }
+
+    private void popTop() {
+        long size = popEntry();
+        if (stats != null) {
+            stats.deallocated(size);
         }
-        return foreign(-1, notLive("the offset " + offset, offset));
     }
 
-    private String notLive(String given, long offset) {
-        String why = offset >= top
-                ? " is at or above the top (" + top + " bytes used), so it was already popped or never handed out"
-                : " does not start a live allocation (it may have been a slice, or popped and overwritten)";
-        return given + why + "; " + expected();
+    /** A checkpoint at the current depth and top. */
+    final StackCheckpoint saveCheckpoint() {
+        return new StackCheckpoint(this, liveDepth(), serialBelowTop(), top());
     }
 
-    private AllocationException outOfOrder(long size, int index) {
-        int above = depth - 1 - index;
-        int topIndex = depth - 1;
-        return Failure.of(ErrorCode.OUT_OF_ORDER)
-                .allocator(toString())
-                .request(size >= 0 ? size : sizeOf(index), 1)
-                .memory(availableBytes(), usedBytes())
-                .details(expected() + ", but was given the allocation at " + describe(index) + ", which has "
-                        + above + " live allocation" + (above == 1 ? "" : "s") + " above it")
-                .suggest("Deallocate in reverse order of allocation: give back index " + topIndex + " (offset "
-                        + starts[topIndex] + ") first.")
-                .suggest("To pop several allocations at once, take a marker (or open a frame) before them and"
-                        + " release it.")
-                .build();
-    }
-
-    private AllocationException foreign(long size, String details) {
-        Failure error = Failure.of(ErrorCode.FOREIGN_SEGMENT)
-                .allocator(toString());
-        if (size >= 0) {
-            error.request(size, 1);
+    /** Pops every allocation made after {@code checkpoint}, which must be a valid checkpoint of this stack. */
+    final void restoreCheckpoint(Checkpoint checkpoint) {
+        if (!(checkpoint instanceof StackCheckpoint saved) || saved.owner != this
+                || !covers(saved.depth, saved.below)) {
+            throw Events.allocationError(StackErrors.invalidCheckpoint(this, checkpoint));
         }
-        return error.memory(availableBytes(), usedBytes())
-                .details(details)
-                .suggest("Give back each allocation exactly as this stack returned it (not a slice of it), to the"
-                        + " stack that returned it.")
-                .suggest("Give back each allocation once: a deallocation, marker release, frame close or reset"
-                        + " that popped it already gave it back.")
-                .build();
+        popTo(saved.depth, saved.usedBytes, "restore");
     }
 
-    private AllocationException invalidMarker(StackMarker marker) {
-        String why;
-        if (marker.owner != this) {
-            why = "the marker was taken on another stack, " + marker.owner;
-        } else if (marker.depth > depth) {
-            why = "the marker was taken at depth " + marker.depth + " but only " + depth + " allocation"
-                    + (depth == 1 ? " is" : "s are") + " live now: allocations it covered were popped since (by a"
-                    + " deallocation, the release of an older marker or frame, or reset), which discarded it";
-        } else {
-            why = "the allocation at index " + (marker.depth - 1) + " just below the marker was popped since (by a"
-                    + " deallocation, the release of an older marker or frame, or reset) and index "
-                    + (marker.depth - 1) + " now holds a newer allocation, so the marker was discarded";
+    /** A scope at the current depth and top, counted as open. */
+    final StackScope openScope() {
+        StackScope scope = new StackScope(this, liveDepth(), serialBelowTop(), top());
+        openScopes++;
+        return scope;
+    }
+
+    /** Pops what {@code scope} holds and marks it closed, or leaves it open when it was discarded. */
+    final void closeOpenScope(StackScope scope) {
+        if (scope.isClosed()) {
+            return;
         }
-        return Failure.of(ErrorCode.INVALID_CHECKPOINT)
-                .allocator(toString())
-                .memory(availableBytes(), usedBytes())
-                .details(marker + " cannot be released: " + why)
-                .suggest("Release markers in reverse order of creation (close nested frames before outer ones),"
-                        + " and do not deallocate allocations older than a marker that is still in use.")
-                .suggest("Take a new marker after the allocations below the old one were popped, or after reset().")
-                .build();
+        if (!covers(scope.depth, scope.below)) {
+            throw Events.allocationError(StackErrors.invalidScope(this, scope));
+        }
+        popTo(scope.depth, scope.usedBytes, "restore");
+        scope.markClosed();
+        openScopes--;
+    }
+
+    /** Pops every allocation. */
+    final void popAll() {
+        popTo(0, 0, "reset");
+    }
+
+    private void popTo(int depth, long usedBytes, String kind) {
+        long released = truncate(depth, usedBytes);
+        if (stats != null) {
+            stats.released(released);
+        }
+        Events.release(this, kind, released);
+    }
+
+    /** Describes the stack (under the guard when thread-safe); {@code extra} goes after the depth. */
+    final String describe(String extra) {
+        return "StackAllocator[capacity=" + capacityBytes() + ", used=" + top() + ", depth=" + liveDepth()
+                + extra + (config.threadSafe() ? ", thread-safe" : "") + (isChecked() ? ", checked" : "")
+                + (isClosed() ? ", closed" : "") + "]";
+    }
+
+    /** Called once by the close sequence, under the guard, before anything is freed. */
+    private LeakReport leakReport() {
+        String allocator = describe(openScopes > 0 ? ", open scopes=" + openScopes : "");
+        return new LeakReport(allocator, liveDepth(), top(), sites(LeakReport.MAX_SITES));
     }
 }

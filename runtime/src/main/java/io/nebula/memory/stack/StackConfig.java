@@ -18,10 +18,10 @@ import java.util.OptionalInt;
  *                      costs a few increments per call (striped counters when thread-safe)
  * @param fillPattern   a byte written over every new allocation, to make use of uninitialised memory visible in a
  *                      debugger or a test; empty for none (the default)
- * @param zeroOnRelease write zeros over every byte that is popped, by a deallocation, a marker release, a frame
- *                      close or a reset, so that the next user of those bytes sees zeros; makes each release cost
- *                      O(bytes released) instead of O(1)
- * @param checked       checked mode: a segment obtained before a pop, marker release, frame close or reset and used
+ * @param zeroOnRelease write zeros over every byte that is popped, by a deallocation, a checkpoint restore, a
+ *                      scope close or a reset, so that the next user of those bytes sees zeros; makes each pop cost
+ *                      O(bytes popped) instead of O(1)
+ * @param checked       checked mode: a segment obtained before a pop, checkpoint restore, scope close or reset and used
  *                      after it throws instead of reading newer data; costs a JDK arena per allocation (see
  *                      {@link StackAllocator}). Also forced on by {@code -Dnebula.memory.checked=true}
  * @param leakPolicy    what {@code close()} does when allocations are still live
@@ -109,7 +109,7 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
     /**
      * Returns a copy with checked mode on or off.
      *
-     * @param on whether to detect use after a pop, release or reset
+     * @param on whether to detect use after a pop, restore, scope close or reset
      * @return the new configuration
      */
     public StackConfig withChecked(boolean on) {

@@ -1,8 +1,10 @@
 package io.nebula.memory.stack;
 
 import io.nebula.memory.AllocationException;
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -49,28 +51,28 @@ class StackAllocatorCheckedTest {
     }
 
     @Test
-    void aSegmentUsedAfterAMarkerReleaseThrowsWhileOlderOnesStayValid() {
+    void aSegmentUsedAfterACheckpointRestoreThrowsWhileOlderOnesStayValid() {
         try (StackAllocator stack = checked()) {
             MemorySegment before = stack.allocate(8);
-            StackMarker marker = stack.marker();
+            Checkpoint checkpoint = stack.checkpoint();
             MemorySegment first = stack.allocate(8);
             MemorySegment second = stack.allocate(16);
-            stack.release(marker);
+            stack.restore(checkpoint);
             assertReleased(first);
             assertReleased(second);
             before.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
             MemorySegment again = stack.allocate(8);
-            stack.release(marker);
+            stack.restore(checkpoint);
             assertReleased(again);
             assertEquals(1, before.get(ValueLayout.JAVA_BYTE, 0));
         }
     }
 
     @Test
-    void aSegmentUsedAfterItsFrameClosedThrows() {
+    void aSegmentUsedAfterItsScopeClosedThrows() {
         try (StackAllocator stack = checked()) {
             MemorySegment stale;
-            try (StackFrame _ = stack.frame()) {
+            try (Scope _ = stack.scope()) {
                 stale = stack.allocate(ValueLayout.JAVA_INT);
                 stale.set(ValueLayout.JAVA_INT, 0, 7);
             }
@@ -169,13 +171,13 @@ class StackAllocatorCheckedTest {
     @Test
     void sharedCheckedStacksCloseTheArenasOfOtherThreadsAllocations() throws Exception {
         try (StackAllocator stack = StackAllocator.create(4096, CHECKED.withThreadSafe(true))) {
-            StackMarker marker = stack.marker();
+            Checkpoint checkpoint = stack.checkpoint();
             MemorySegment[] fromOtherThread = new MemorySegment[1];
             Thread thread = new Thread(() -> fromOtherThread[0] = stack.allocate(32));
             thread.start();
             thread.join();
             fromOtherThread[0].set(ValueLayout.JAVA_INT, 0, 7);
-            stack.release(marker);
+            stack.restore(checkpoint);
             assertReleased(fromOtherThread[0]);
         }
     }

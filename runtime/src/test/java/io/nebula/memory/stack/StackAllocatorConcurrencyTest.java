@@ -2,8 +2,10 @@ package io.nebula.memory.stack;
 
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,7 +47,7 @@ class StackAllocatorConcurrencyTest {
 
     /**
      * Each thread, holding a lock of its own around the sequence, pushes one to four allocations, stamps them,
-     * checks every stamp, then pops them in reverse order (by segment, by offset, or by closing a frame). The
+     * checks every stamp, then pops them in reverse order (by segment, by offset, or by closing a scope). The
      * allocator's lock is contended meanwhile by threads reading its state.
      */
     @ParameterizedTest(name = "{0} threads")
@@ -55,7 +57,7 @@ class StackAllocatorConcurrencyTest {
         ReentrantLock order = new ReentrantLock();
         long[] pushes = new long[threadCount];
         long[] pops = new long[threadCount];
-        long[] frames = new long[threadCount];
+        long[] scopes = new long[threadCount];
         long[] bytes = new long[threadCount];
         AtomicLong operations = new AtomicLong();
         try (StackAllocator stack = StackAllocator.create(4096, SHARED)) {
@@ -66,10 +68,10 @@ class StackAllocatorConcurrencyTest {
                 long sequence = 0;
                 while (operations.get() < OPERATIONS) {
                     int k = 1 + random.nextInt(4);
-                    boolean useFrame = random.nextInt(8) == 0;
+                    boolean useScope = random.nextInt(8) == 0;
                     order.lock();
                     try {
-                        StackFrame frame = useFrame ? stack.frame() : null;
+                        Scope scope = useScope ? stack.scope() : null;
                         for (int i = 0; i < k; i++) {
                             int size = 8 * (1 + random.nextInt(8));
                             live[i] = (i & 1) == 0 ? stack.allocate(size, 8)
@@ -88,9 +90,9 @@ class StackAllocatorConcurrencyTest {
                                         + " was overwritten: " + first + ", " + last);
                             }
                         }
-                        if (frame != null) {
-                            frame.close();
-                            frames[id]++;
+                        if (scope != null) {
+                            scope.close();
+                            scopes[id]++;
                         } else {
                             for (int i = k - 1; i >= 0; i--) {
                                 if ((i & 1) == 0) {
@@ -119,7 +121,7 @@ class StackAllocatorConcurrencyTest {
             assertTrue(2 * Arrays.stream(pushes).sum() >= OPERATIONS, "each push is popped once; " + context);
             assertEquals(Arrays.stream(pushes).sum(), stats.allocations(), context);
             assertEquals(Arrays.stream(pops).sum(), stats.deallocations(), context);
-            assertEquals(Arrays.stream(frames).sum(), stats.resets(), context);
+            assertEquals(Arrays.stream(scopes).sum(), stats.resets(), context);
             assertEquals(Arrays.stream(bytes).sum(), stats.bytesAllocated(), context);
             assertEquals(stats.bytesAllocated(), stats.bytesFreed(), "sizes are multiples of 8: no padding; "
                     + context);
@@ -131,7 +133,7 @@ class StackAllocatorConcurrencyTest {
 
     /**
      * Every thread pushes at once, with no order of its own: the allocator's lock alone keeps the allocations
-     * apart. After each round one thread checks every stamp and every range, then releases a marker taken before
+     * apart. After each round one thread checks every stamp and every range, then restores a checkpoint taken before
      * the round.
      */
     @ParameterizedTest(name = "{0} threads")
@@ -147,12 +149,12 @@ class StackAllocatorConcurrencyTest {
             MemorySegment block = stack.segment();
             MemorySegment base = stack.allocate(ValueLayout.JAVA_LONG);
             base.set(ValueLayout.JAVA_LONG, 0, -1L);
-            StackMarker marker = stack.marker();
+            Checkpoint checkpoint = stack.checkpoint();
             CyclicBarrier allocated = new CyclicBarrier(threadCount);
             CyclicBarrier released = new CyclicBarrier(threadCount);
             runThreads(threadCount, seed, (id, random) -> {
                 try {
-                    pushRounds(stack, block, marker, id, random, rounds, perRound, offsets, sizes, bytes,
+                    pushRounds(stack, block, checkpoint, id, random, rounds, perRound, offsets, sizes, bytes,
                             allocated, released, seed);
                 } catch (Throwable e) {
                     allocated.reset();
@@ -175,7 +177,7 @@ class StackAllocatorConcurrencyTest {
         }
     }
 
-    private static void pushRounds(StackAllocator stack, MemorySegment block, StackMarker marker, int id,
+    private static void pushRounds(StackAllocator stack, MemorySegment block, Checkpoint checkpoint, int id,
                                    SplittableRandom random, int rounds, int perRound, long[][] offsets,
                                    int[][] sizes, long[] bytes, CyclicBarrier allocated, CyclicBarrier released,
                                    long seed) {
@@ -194,7 +196,7 @@ class StackAllocatorConcurrencyTest {
             if (id == 0) {
                 checkRound(block, offsets, sizes, round, perRound, seed);
                 assertEquals(1 + threadCount * perRound, stack.depth());
-                stack.release(marker);
+                stack.restore(checkpoint);
             }
             await(released);
         }
@@ -231,9 +233,9 @@ class StackAllocatorConcurrencyTest {
         try (StackAllocator stack = StackAllocator.create(1024, SHARED.withLeakPolicy(LeakPolicy.FAIL))) {
             MemorySegment mine = stack.allocate(16);
             MemorySegment[] theirs = new MemorySegment[1];
-            StackMarker[] theirMarker = new StackMarker[1];
+            Checkpoint[] theirCheckpoint = new Checkpoint[1];
             inThread(() -> {
-                theirMarker[0] = stack.marker();
+                theirCheckpoint[0] = stack.checkpoint();
                 theirs[0] = stack.allocate(32);
             });
 
@@ -245,8 +247,8 @@ class StackAllocatorConcurrencyTest {
 
             stack.deallocate(theirs[0]);
             stack.allocate(8);
-            stack.release(theirMarker[0]);
-            assertEquals(1, stack.depth(), "another thread's marker pops this thread's allocation");
+            stack.restore(theirCheckpoint[0]);
+            assertEquals(1, stack.depth(), "another thread's checkpoint pops this thread's allocation");
             inThread(() -> stack.deallocate(mine));
             assertEquals(0, stack.usedBytes());
         }

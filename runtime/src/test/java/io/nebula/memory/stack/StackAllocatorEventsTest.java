@@ -1,6 +1,8 @@
 package io.nebula.memory.stack;
 
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.Scope;
 import io.nebula.memory.jfr.LeakEvent;
 import io.nebula.memory.jfr.ReleaseEvent;
 import io.nebula.memory.jfr.StatisticsEvent;
@@ -34,12 +36,12 @@ class StackAllocatorEventsTest {
             recording.start();
             try (StackAllocator kept = StackAllocator.create(256, config)) {
                 StackAllocator stack = StackAllocator.create(256, config);
-                try (StackFrame _ = stack.frame()) {
+                try (Scope _ = stack.scope()) {
                     stack.allocate(48);
                 }
-                StackMarker marker = stack.marker();
+                Checkpoint checkpoint = stack.checkpoint();
                 stack.allocate(16);
-                stack.release(marker);
+                stack.restore(checkpoint);
                 stack.allocate(100);
                 stack.reset();
                 stack.allocate(8);
@@ -56,7 +58,7 @@ class StackAllocatorEventsTest {
         List<String> releases = named(events, ReleaseEvent.NAME).stream()
                 .map(e -> e.getString("kind") + " " + e.getLong("releasedBytes"))
                 .toList();
-        assertEquals(List.of("release 48", "release 16", "reset 100"), releases);
+        assertEquals(List.of("restore 48", "restore 16", "reset 100"), releases);
 
         List<RecordedEvent> leaks = named(events, LeakEvent.NAME);
         assertEquals(1, leaks.size());

@@ -1,7 +1,9 @@
 package io.nebula.memory.stack;
 
 import io.nebula.memory.AllocationException;
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -24,7 +26,7 @@ class StackAllocatorIntegrationTest {
     private static final int RECURSION_DEPTH = 1000;
 
     @Test
-    void recursionWithAFramePerLevelReturnsToAnEmptyStack() {
+    void recursionWithAScopePerLevelReturnsToAnEmptyStack() {
         try (StackAllocator stack = StackAllocator.create(64 * 1024)) {
             assertEquals(RECURSION_DEPTH * (RECURSION_DEPTH + 1L) / 2, descend(stack, 1));
             assertEquals(0, stack.usedBytes());
@@ -33,12 +35,12 @@ class StackAllocatorIntegrationTest {
         }
     }
 
-    /** Sums 1..RECURSION_DEPTH, keeping each level's partial data in its own frame. */
+    /** Sums 1..RECURSION_DEPTH, keeping each level's partial data in its own scope. */
     private static long descend(StackAllocator stack, int level) {
         long usedOnEntry = stack.usedBytes();
         int depthOnEntry = stack.depth();
         long sum;
-        try (StackFrame frame = stack.frame()) {
+        try (Scope scope = stack.scope()) {
             MemorySegment node = stack.allocate(ValueLayout.JAVA_LONG, 2);
             node.setAtIndex(ValueLayout.JAVA_LONG, 0, level);
             stack.allocate(level % 7, 1 << (level % 4));
@@ -46,7 +48,7 @@ class StackAllocatorIntegrationTest {
             assertEquals(depthOnEntry + 2, stack.depth(), "the deeper levels popped exactly their own allocations");
             assertEquals(level, node.getAtIndex(ValueLayout.JAVA_LONG, 0), "deeper levels left this level's data");
             sum = level + below;
-            assertEquals(usedOnEntry, frame.marker().offset());
+            assertFalse(scope.isClosed(), "the deeper levels closed only their own scopes");
         }
         assertEquals(usedOnEntry, stack.usedBytes());
         assertEquals(depthOnEntry, stack.depth());
@@ -59,7 +61,7 @@ class StackAllocatorIntegrationTest {
         List<MemorySegment> handedOut = new ArrayList<>();
         handedOut.add(stack.allocate(16, 8));
         handedOut.add(stack.allocateFrom(ValueLayout.JAVA_INT, 1, 2, 3));
-        try (StackFrame _ = stack.frame()) {
+        try (Scope _ = stack.scope()) {
             handedOut.add(stack.allocate(ValueLayout.JAVA_LONG));
         }
         handedOut.add(stack.segment().asSlice(stack.allocateOffset(64, 64), 64));
@@ -75,12 +77,12 @@ class StackAllocatorIntegrationTest {
     }
 
     @Test
-    void closedStackFailsWithClosedAndFramesOpenedBeforeCannotRelease() {
+    void closedStackFailsWithClosedAndScopesOpenedBeforeCannotClose() {
         StackAllocator stack = StackAllocator.create(4096);
-        StackFrame frame = stack.frame();
+        Scope scope = stack.scope();
         stack.allocate(8);
         stack.close();
-        AllocationException e = assertThrows(AllocationException.class, frame::close);
+        AllocationException e = assertThrows(AllocationException.class, scope::close);
         assertEquals(ErrorCode.CLOSED, e.code());
         assertThrows(AllocationException.class, () -> stack.allocate(8));
         stack.close();
@@ -91,17 +93,17 @@ class StackAllocatorIntegrationTest {
     void anotherThreadGetsWrongThreadAndLeavesTheStackUnchanged() throws InterruptedException {
         try (StackAllocator stack = StackAllocator.create(4096)) {
             MemorySegment segment = stack.allocate(16, 8);
-            StackMarker marker = stack.marker();
-            StackFrame frame = stack.frame();
+            Checkpoint checkpoint = stack.checkpoint();
+            Scope scope = stack.scope();
             Map<String, Executable> calls = new LinkedHashMap<>();
             calls.put("allocate", () -> stack.allocate(8, 8));
             calls.put("allocateOffset", () -> stack.allocateOffset(8, 8));
             calls.put("deallocate", () -> stack.deallocate(segment));
             calls.put("deallocateOffset", () -> stack.deallocateOffset(0));
-            calls.put("marker", stack::marker);
-            calls.put("frame", stack::frame);
-            calls.put("release", () -> stack.release(marker));
-            calls.put("frame close", frame::close);
+            calls.put("checkpoint", stack::checkpoint);
+            calls.put("scope", stack::scope);
+            calls.put("restore", () -> stack.restore(checkpoint));
+            calls.put("scope close", scope::close);
             calls.put("reset", stack::reset);
             calls.put("close", stack::close);
 
@@ -137,8 +139,8 @@ class StackAllocatorIntegrationTest {
             assertEquals(16, stack.usedBytes());
             assertEquals(1, stack.depth());
             assertFalse(stack.isClosed());
-            assertFalse(frame.isClosed());
-            frame.close();
+            assertFalse(scope.isClosed());
+            scope.close();
             stack.deallocate(segment);
             assertEquals(0, stack.usedBytes());
         }

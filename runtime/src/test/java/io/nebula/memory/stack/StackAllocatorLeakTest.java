@@ -3,6 +3,7 @@ package io.nebula.memory.stack;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.Scope;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,24 +95,24 @@ class StackAllocatorLeakTest {
     void ignorePolicySaysNothing() {
         StackAllocator stack = stack(LeakPolicy.IGNORE);
         stack.allocate(24);
-        stack.frame();
+        stack.scope();
         assertDoesNotThrow(stack::close);
         assertTrue(stack.isClosed());
         assertTrue(logged.isEmpty());
     }
 
     @Test
-    void framesNeverClosedAreNamed() {
+    void openScopesAreNamed() {
         StackAllocator stack = stack(LeakPolicy.FAIL);
         stack.allocate(8);
-        stack.frame();
-        stack.frame();
+        stack.scope();
+        stack.scope();
         stack.allocate(8);
-        try (StackFrame _ = stack.frame()) {
+        try (Scope _ = stack.scope()) {
             stack.allocate(8);
         }
         AllocationException e = assertThrows(AllocationException.class, stack::close);
-        assertTrue(e.getMessage().contains("StackAllocator[capacity=1024, used=16, depth=2, frames never closed=2]"
+        assertTrue(e.getMessage().contains("StackAllocator[capacity=1024, used=16, depth=2, open scopes=2]"
                 + " closed with 2 live allocation(s) holding 16 bytes"), e.getMessage());
     }
 
@@ -152,7 +153,7 @@ class StackAllocatorLeakTest {
         StackAllocator stack = stack(LeakPolicy.FAIL);
         MemorySegment popped = stack.allocate(8);
         stack.deallocate(popped);
-        try (StackFrame _ = stack.frame()) {
+        try (Scope _ = stack.scope()) {
             stack.allocate(100);
         }
         stack.allocate(10);

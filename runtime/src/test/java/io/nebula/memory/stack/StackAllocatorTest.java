@@ -2,10 +2,14 @@ package io.nebula.memory.stack;
 
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,6 +23,7 @@ import static io.nebula.memory.stack.StackAssertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,6 +74,16 @@ class StackAllocatorTest {
             assertEquals(ErrorCode.OUT_OF_MEMORY, e.code());
             assertMessage(e, "could not reserve " + Long.MAX_VALUE + " bytes of native memory",
                     "Ask for a smaller capacity.");
+        }
+
+        @Test
+        void theConfigChoosesTheImplementation() {
+            try (StackAllocator confined = StackAllocator.create(64);
+                 StackAllocator threadSafe = StackAllocator.create(64, StackConfig.defaults().withThreadSafe(true))) {
+                assertInstanceOf(ConfinedStack.class, confined);
+                assertInstanceOf(SharedStack.class, threadSafe);
+                assertEquals("StackAllocator[capacity=64, used=0, depth=0, thread-safe]", threadSafe.toString());
+            }
         }
 
         @Test
@@ -163,7 +178,7 @@ class StackAllocatorTest {
                         "the request needs 100 bytes at offset 200 but only 56 bytes remain above the 1 live"
                                 + " allocation",
                         "1. Increase the capacity to at least 300 bytes (StackAllocator.create(300))",
-                        "2. Close frames, release markers and deallocate temporaries",
+                        "2. Close scopes, restore checkpoints and deallocate temporaries",
                         "3. Allocate large or long-lived buffers from a BumpAllocator or PoolAllocator");
                 assertEquals(3, e.suggestions().size());
                 assertEquals(56, e.availableBytes());
@@ -252,188 +267,6 @@ class StackAllocatorTest {
     }
 
     @Nested
-    class Deallocate {
-
-        @Test
-        void popsTheTopAndRestoresTheTopFromBeforeItsPadding() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                MemorySegment a = stack.allocate(1, 1);
-                MemorySegment b = stack.allocate(8, 8);
-                assertEquals(16, stack.usedBytes());
-                stack.deallocate(b);
-                assertEquals(1, stack.usedBytes());
-                assertEquals(1, stack.depth());
-                stack.deallocate(a);
-                assertEquals(0, stack.usedBytes());
-                assertEquals(0, stack.depth());
-            }
-        }
-
-        @Test
-        void anythingButTheTopIsOutOfOrderNamingTheExpectedAndTheGivenAllocation() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                MemorySegment a = stack.allocate(16, 8);
-                MemorySegment b = stack.allocate(32, 8);
-                MemorySegment c = stack.allocate(8, 8);
-                AllocationException e = assertFails(ErrorCode.OUT_OF_ORDER, stack, () -> stack.deallocate(a),
-                        "Layout:    16 bytes",
-                        "expected the top allocation, index 2 (offset 48, 8 bytes), but was given the allocation"
-                                + " at index 0 (offset 0, 16 bytes), which has 2 live allocations above it",
-                        "1. Deallocate in reverse order of allocation: give back index 2 (offset 48) first.",
-                        "2. To pop several allocations at once, take a marker");
-                assertEquals(2, e.suggestions().size());
-                assertFails(ErrorCode.OUT_OF_ORDER, stack, () -> stack.deallocate(b),
-                        "given the allocation at index 1 (offset 16, 32 bytes), which has 1 live allocation above");
-                stack.deallocate(c);
-                stack.deallocate(b);
-                stack.deallocate(a);
-                assertEquals(0, stack.depth());
-            }
-        }
-
-        @Test
-        void zeroByteAllocationSharingItsStartWithTheTopIsStillOutOfOrder() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                MemorySegment empty = stack.allocate(0, 8);
-                MemorySegment full = stack.allocate(16, 8);
-                assertEquals(empty.address(), full.address());
-                assertFails(ErrorCode.OUT_OF_ORDER, stack, () -> stack.deallocate(empty),
-                        "expected the top allocation, index 1 (offset 0, 16 bytes), but was given the allocation"
-                                + " at index 0 (offset 0, 0 bytes)");
-                stack.deallocate(full);
-                stack.deallocate(empty);
-            }
-        }
-
-        @Test
-        void segmentOutsideTheBlockIsForeign() {
-            try (StackAllocator stack = StackAllocator.create(256); Arena arena = Arena.ofConfined()) {
-                stack.allocate(8, 8);
-                MemorySegment elsewhere = arena.allocate(8, 8);
-                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(elsewhere),
-                        "the segment (8 bytes at address 0x" + Long.toHexString(elsewhere.address())
-                                + ") is not inside this stack's block [0x"
-                                + Long.toHexString(stack.segment().address()) + ", 0x"
-                                + Long.toHexString(stack.segment().address() + 256) + ")",
-                        "expected the top allocation, index 0 (offset 0, 8 bytes)",
-                        "1. Give back each allocation exactly as this stack returned it");
-            }
-        }
-
-        @Test
-        void heapSegmentIsForeign() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                stack.allocate(8, 8);
-                MemorySegment heap = MemorySegment.ofArray(new byte[8]);
-                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(heap),
-                        "8 bytes at address 0x0, on the heap) is not inside this stack's block");
-            }
-        }
-
-        @Test
-        void sliceOfTheTopIsForeignBecauseItIsNotTheAllocation() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                stack.allocate(8, 8);
-                MemorySegment top = stack.allocate(32, 8);
-                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(top.asSlice(0, 16)),
-                        "at offset 8 of this stack's block, does not start a live allocation",
-                        "expected the top allocation, index 1 (offset 8, 32 bytes)");
-                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(top.asSlice(8)),
-                        "at offset 16 of this stack's block, does not start a live allocation");
-            }
-        }
-
-        @Test
-        void segmentAlreadyPoppedIsForeignAndSaysItWasPopped() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                MemorySegment a = stack.allocate(8, 8);
-                MemorySegment b = stack.allocate(8, 8);
-                stack.deallocate(b);
-                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(b),
-                        "at offset 8 of this stack's block, is at or above the top (8 bytes used), so it was"
-                                + " already popped or never handed out",
-                        "expected the top allocation, index 0 (offset 0, 8 bytes)",
-                        "2. Give back each allocation once");
-                stack.deallocate(a);
-                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocate(a),
-                        "the stack is empty, so nothing can be deallocated");
-            }
-        }
-
-        @Test
-        void typedDeallocateChecksTheLayoutFirst() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                MemorySegment value = stack.allocate(ValueLayout.JAVA_LONG);
-                assertFails(ErrorCode.LAYOUT_MISMATCH, stack, () -> stack.deallocate(value, ValueLayout.JAVA_INT),
-                        "does not have the size and alignment of i4");
-                stack.deallocate(value, ValueLayout.JAVA_LONG);
-                assertEquals(0, stack.depth());
-            }
-        }
-
-        @Test
-        void nullSegmentIsRejected() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                assertThrows(NullPointerException.class, () -> stack.deallocate(null));
-            }
-        }
-    }
-
-    @Nested
-    class DeallocateOffset {
-
-        @Test
-        void popsTheTopAllocationStartingAtTheOffset() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                long a = stack.allocateOffset(4, 4);
-                long b = stack.allocateOffset(4, 16);
-                stack.deallocateOffset(b);
-                assertEquals(4, stack.usedBytes());
-                stack.deallocateOffset(a);
-                assertEquals(0, stack.usedBytes());
-            }
-        }
-
-        @Test
-        void offsetOfADeeperAllocationIsOutOfOrder() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                long a = stack.allocateOffset(24, 8);
-                stack.allocateOffset(8, 8);
-                assertFails(ErrorCode.OUT_OF_ORDER, stack, () -> stack.deallocateOffset(a),
-                        "Layout:    24 bytes",
-                        "expected the top allocation, index 1 (offset 24, 8 bytes), but was given the allocation"
-                                + " at index 0 (offset 0, 24 bytes), which has 1 live allocation above it");
-            }
-        }
-
-        @Test
-        void offsetOutsideTheBlockIsForeign() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                stack.allocateOffset(8, 8);
-                for (long offset : new long[] {-1, 257, Long.MAX_VALUE}) {
-                    assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocateOffset(offset),
-                            "the offset " + offset + " is not inside this stack's block of 256 bytes",
-                            "expected the top allocation, index 0 (offset 0, 8 bytes)");
-                }
-            }
-        }
-
-        @Test
-        void offsetThatStartsNoLiveAllocationIsForeign() {
-            try (StackAllocator stack = StackAllocator.create(256)) {
-                stack.allocateOffset(16, 8);
-                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocateOffset(4),
-                        "the offset 4 does not start a live allocation");
-                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocateOffset(16),
-                        "the offset 16 is at or above the top (16 bytes used)");
-                stack.deallocateOffset(0);
-                assertFails(ErrorCode.FOREIGN_SEGMENT, stack, () -> stack.deallocateOffset(0),
-                        "the stack is empty");
-            }
-        }
-    }
-
-    @Nested
     class Reset {
 
         @Test
@@ -502,14 +335,14 @@ class StackAllocatorTest {
         }
 
         @Test
-        void zeroOnReleaseZeroesWhatResetAndMarkerReleasePop() {
+        void zeroOnReleaseZeroesWhatResetAndCheckpointRestorePop() {
             StackConfig config = StackConfig.defaults().withZeroOnRelease(true);
             try (StackAllocator stack = StackAllocator.create(256, config)) {
                 stack.segment().fill((byte) 9);
                 stack.allocate(4, 1);
-                StackMarker marker = stack.marker();
+                Checkpoint checkpoint = stack.checkpoint();
                 stack.allocate(60, 1);
-                stack.release(marker);
+                stack.restore(checkpoint);
                 assertEquals(9, stack.segment().get(ValueLayout.JAVA_BYTE, 3));
                 assertEquals(-1, stack.segment().asSlice(4, 60).mismatch(MemorySegment.ofArray(new byte[60])));
                 stack.reset();
@@ -543,14 +376,14 @@ class StackAllocatorTest {
                 MemorySegment a = stack.allocate(3, 1);
                 MemorySegment b = stack.allocate(8, 8);
                 stack.deallocate(b);
-                StackMarker marker = stack.marker();
+                Checkpoint checkpoint = stack.checkpoint();
                 stack.allocate(16, 16);
                 stack.allocate(100, 1);
                 assertThrows(AllocationException.class, () -> stack.allocate(1000, 1));
                 assertThrows(AllocationException.class, () -> stack.allocate(-1, 1));
                 assertThrows(AllocationException.class, () -> stack.deallocate(a));
                 assertEquals(new AllocationStatistics(4, 1, 127, 8, 132, 132, 2, 0, 0), stats(stack));
-                stack.release(marker);
+                stack.restore(checkpoint);
                 assertEquals(new AllocationStatistics(4, 1, 127, 137, 3, 132, 2, 1, 0), stats(stack));
                 stack.reset();
                 assertEquals(new AllocationStatistics(4, 1, 127, 140, 0, 132, 2, 2, 0), stats(stack));
@@ -604,24 +437,26 @@ class StackAllocatorTest {
             assertEquals(256, stack.capacityBytes());
         }
 
-        @Test
-        void everyMutatingCallOnAClosedStackIsClosed() {
-            StackAllocator stack = StackAllocator.create(256);
+        @ParameterizedTest(name = "thread-safe: {0}")
+        @ValueSource(booleans = {false, true})
+        void everyMutatingCallOnAClosedStackIsClosed(boolean threadSafe) {
+            StackAllocator stack = StackAllocator.create(256, StackConfig.defaults().withThreadSafe(threadSafe));
             MemorySegment segment = stack.allocate(8);
-            StackMarker marker = stack.marker();
-            StackFrame frame = stack.frame();
+            Checkpoint checkpoint = stack.checkpoint();
+            Scope scope = stack.scope();
             stack.close();
             List<Executable> calls = List.of(
                     () -> stack.allocate(8, 8), () -> stack.allocateOffset(8, 8), () -> stack.deallocate(segment),
-                    () -> stack.deallocateOffset(0), stack::marker, stack::frame, () -> stack.release(marker),
-                    frame::close, stack::reset);
+                    () -> stack.deallocateOffset(0), stack::checkpoint, stack::scope, () -> stack.restore(checkpoint),
+                    scope::close, stack::reset);
             for (Executable call : calls) {
                 assertFails(ErrorCode.CLOSED, stack, call,
-                        "Allocator: StackAllocator[capacity=256, used=8, depth=1, closed]",
+                        "Allocator: StackAllocator[capacity=256, used=8, depth=1"
+                                + (threadSafe ? ", thread-safe" : "") + ", closed]",
                         "the allocator was closed and its native memory freed",
                         "1. Do not use an allocator after close()");
             }
-            assertFalse(frame.isClosed(), "a failed frame close leaves the frame open");
+            assertFalse(scope.isClosed(), "a failed scope close leaves the scope open");
         }
     }
 }
