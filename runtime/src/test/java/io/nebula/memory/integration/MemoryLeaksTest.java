@@ -4,8 +4,8 @@ import io.nebula.memory.AllocationException;
 import io.nebula.memory.Allocator;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.Resettable;
+import io.nebula.memory.Scope;
 import io.nebula.memory.bump.BumpAllocator;
-import io.nebula.memory.bump.BumpScope;
 import io.nebula.memory.pool.PoolAllocator;
 import io.nebula.memory.pool.PoolConfig;
 import io.nebula.memory.stack.StackAllocator;
@@ -83,7 +83,7 @@ class MemoryLeaksTest {
     void scopesAndFramesReturnToZero() {
         try (BumpAllocator arena = BumpAllocator.create(MIB); StackAllocator stack = StackAllocator.create(MIB)) {
             for (int i = 0; i < 10_000; i++) {
-                try (BumpScope _ = arena.scope(); StackFrame _ = stack.frame()) {
+                try (Scope _ = arena.scope(); StackFrame _ = stack.frame()) {
                     arena.allocate(64 + i % 100, 8);
                     stack.allocate(64 + i % 100, 8);
                 }
