@@ -209,9 +209,13 @@ final class SharedBump extends BumpAllocator {
 
     /**
      * The error for an invalid request, or for a request that a fixed arena cannot hold; {@code null} when the
-     * request is valid and the arena is growable.
+     * request is valid and the arena is growable. Describes the arena only when there is an error: a growable
+     * arena runs this on every move to another chunk (a thread-safe one on every allocation).
      */
     private AllocationException refusal(long byteSize, long byteAlignment) {
+        if (chain != null && byteSize >= 0 && Requests.isPowerOfTwo(byteAlignment)) {
+            return null;
+        }
         long used = usedBytes();
         AllocationException invalid = BumpErrors.invalidRequest(toString(), byteSize, byteAlignment,
                 capacityBytes() - used, used);
