@@ -181,7 +181,10 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
         if (config.growth().isPresent() && capacity > config.growth().get().limitBytes()) {
             throw Events.allocationError(BumpErrors.capacityOverLimit(capacity, config.growth().get()));
         }
-        return config.threadSafe() ? new SharedBump(capacity, config) : new ConfinedBump(capacity, config);
+        // Through a factory typed BumpAllocator, not `new SharedBump`: verifying this method then loads no SharedBump,
+        // so a program that only creates confined arenas has one implementation loaded and the JIT calls it
+        // without a receiver type check.
+        return config.threadSafe() ? SharedBump.of(capacity, config) : new ConfinedBump(capacity, config);
     }
 
     /**

@@ -44,8 +44,16 @@ final class SharedBump extends BumpAllocator {
     /** A growable arena's current chunk; {@code null} for a fixed arena. */
     private volatile ActiveChunk active;
 
-    SharedBump(long capacity, BumpConfig config) {
+    private SharedBump(long capacity, BumpConfig config) {
         this(Lifecycle.shared(config.trackStats(), config.leakPolicy()), capacity, config);
+    }
+
+    /**
+     * Creates a thread-safe arena. Typed {@link BumpAllocator} so that {@link BumpAllocator#create(long, BumpConfig)}
+     * does not load this class until a thread-safe arena is asked for (see there).
+     */
+    static BumpAllocator of(long capacity, BumpConfig config) {
+        return new SharedBump(capacity, config);
     }
 
     private SharedBump(Lifecycle.Shared life, long capacity, BumpConfig config) {
