@@ -159,8 +159,8 @@ final class ChunkChain {
      * @param byteSize      the request's size, not negative
      * @param byteAlignment the request's alignment, a power of two
      * @param usedInCurrent the bytes used in the current chunk, which the arena leaves
-     * @return the index of the new current chunk, or {@code -1} when the limit leaves no room for the request
-     *     (nothing changed)
+     * @return the index of the new current chunk, or {@code -1} when the limit leaves no room for the request, or
+     *     no room at all (a chunk has at least one byte, so that chunk starts increase strictly; nothing changed)
      * @throws io.nebula.memory.AllocationException {@code OUT_OF_MEMORY} when the system refuses the native memory
      *     (nothing in use changed; spares freed to make room under the limit stay freed)
      */
@@ -175,7 +175,7 @@ final class ChunkChain {
         }
         long planned = plannedChunkBytes(byteSize);
         long room = room();
-        if (byteSize > room) {
+        if (byteSize > room || room < 1) {
             return -1;
         }
         long bytes = Math.min(planned, room);

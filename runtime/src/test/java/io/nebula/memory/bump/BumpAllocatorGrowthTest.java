@@ -229,6 +229,19 @@ class BumpAllocatorGrowthTest {
         }
 
         @Test
+        void aZeroByteRequestPastTheLastChunkAtTheLimitIsOutOfMemoryNotAnEmptyChunk() {
+            try (BumpAllocator arena = growable(100, 100, 200)) {
+                arena.allocate(100, 1);
+                arena.allocate(0, 8);
+                assertEquals(2, arena.chunkCount(), "aligned to 8, even 0 bytes start at 104, past the first chunk");
+                arena.allocate(100, 1);
+                assertEquals(200, arena.capacityBytes(), "the limit is reached exactly");
+                expect(ErrorCode.OUT_OF_MEMORY, () -> arena.allocate(0, 8));
+                assertEquals(2, arena.chunkCount(), "no chunk of zero bytes");
+            }
+        }
+
+        @Test
         void theCapacityMayNotExceedTheLimit() {
             AllocationException e = expect(ErrorCode.INVALID_SIZE,
                     () -> BumpAllocator.create(4096, BumpConfig.defaults().withGrowth(1024, 2048)));

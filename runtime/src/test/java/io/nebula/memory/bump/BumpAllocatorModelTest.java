@@ -243,7 +243,7 @@ class BumpAllocatorModelTest {
             long room = LIMIT - (reserved() - spareBytes());
             if (!fitting.isEmpty()) {
                 outcome = Outcome.IN_SPARE;
-            } else if (size > room) {
+            } else if (size > room || room < 1) {
                 outcome = Outcome.OUT_OF_MEMORY;
             } else {
                 outcome = Outcome.IN_NEW_CHUNK;
