@@ -51,12 +51,13 @@ final class CheckpointStack {
     /**
      * Pushes a checkpoint one level deeper.
      *
-     * @param owner     the allocator, recorded in the checkpoint
-     * @param usedBytes the allocator's used bytes now
-     * @param scope     whether the checkpoint belongs to a scope (a leak if still open at close)
+     * @param owner      the allocator, recorded in the checkpoint
+     * @param chunkStart the allocator's used bytes at the start of its current chunk (0 for a fixed arena)
+     * @param top        the bytes used in the current chunk
+     * @param scope      whether the checkpoint belongs to a scope (a leak if still open at close)
      * @return the checkpoint
      */
-    BumpCheckpoint push(BumpAllocator owner, long usedBytes, boolean scope) {
+    BumpCheckpoint push(BumpAllocator owner, long chunkStart, long top, boolean scope) {
         int d = depth;
         if (d == ids.length) {
             deepen();
@@ -67,10 +68,10 @@ final class CheckpointStack {
         }
         long id = nextId++;
         ids[d] = id;
-        usedAt[d] = usedBytes;
+        usedAt[d] = chunkStart + top;
         scopeAt[d] = scope;
         depth = d + 1;
-        return new BumpCheckpoint(owner, id, d, usedBytes);
+        return new BumpCheckpoint(owner, id, d, chunkStart, top);
     }
 
     private void deepen() {

@@ -171,13 +171,13 @@ final class ConfinedBump extends BumpAllocator {
     @Override
     public Checkpoint checkpoint() {
         life.checkOwner(this);
-        return checkpoints.push(this, usedBefore + top, false);
+        return checkpoints.push(this, usedBefore, top, false);
     }
 
     @Override
     public Scope scope() {
         life.checkOwner(this);
-        return new BumpScope(this, checkpoints.push(this, usedBefore + top, true));
+        return new BumpScope(this, checkpoints.push(this, usedBefore, top, true));
     }
 
     @Override
@@ -186,17 +186,16 @@ final class ConfinedBump extends BumpAllocator {
         life.checkOwner(this);
         BumpCheckpoint mine = live(checkpoint);
         checkpoints.discardFrom(mine.depth);
-        long target = mine.usedBytes;
         long released;
-        if (target >= usedBefore) {
-            long to = target - usedBefore;
+        if (mine.chunkStart == usedBefore) {
+            long to = mine.top;
             released = top - to;
             if (zeroOnRelease && released > 0) {
                 MemoryKernels.fill(memory, to, released, (byte) 0);
             }
             top = to;
         } else {
-            released = rewind(target);
+            released = rewind(mine.usedBytes());
         }
         released(RESTORE, released);
     }

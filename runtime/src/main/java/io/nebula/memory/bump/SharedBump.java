@@ -245,7 +245,7 @@ final class SharedBump extends BumpAllocator {
         life.lock();
         try {
             life.checkNotClosed(this);
-            return checkpoints.push(this, usedBytes(), false);
+            return push(false);
         } finally {
             life.unlock();
         }
@@ -256,10 +256,19 @@ final class SharedBump extends BumpAllocator {
         life.lock();
         try {
             life.checkNotClosed(this);
-            return new BumpScope(this, checkpoints.push(this, usedBytes(), true));
+            return new BumpScope(this, push(true));
         } finally {
             life.unlock();
         }
+    }
+
+    /** Under the lock: pushes a checkpoint at the current position. */
+    private BumpCheckpoint push(boolean scope) {
+        if (chain == null) {
+            return checkpoints.push(this, 0, (long) TOP.getVolatile(this), scope);
+        }
+        ActiveChunk chunk = active;
+        return checkpoints.push(this, chunk.usedBefore, chunk.top(), scope);
     }
 
     @Override
@@ -270,14 +279,14 @@ final class SharedBump extends BumpAllocator {
             life.checkNotClosed(this);
             BumpCheckpoint mine = live(checkpoint);
             checkpoints.discardFrom(mine.depth);
-            long target = mine.usedBytes;
+            long target = mine.usedBytes();
             long released;
             if (chain == null) {
-                released = (long) TOP.getAndSet(this, target) - target;
+                released = (long) TOP.getAndSet(this, mine.top) - mine.top;
             } else {
                 ActiveChunk chunk = active;
-                if (target >= chunk.usedBefore) {
-                    released = chunk.rewind(target - chunk.usedBefore) + chunk.usedBefore - target;
+                if (mine.chunkStart == chunk.usedBefore) {
+                    released = chunk.rewind(mine.top) - mine.top;
                 } else {
                     released = chunk.seal() + chunk.usedBefore - target;
                     int index = chain.find(target);
