@@ -1,134 +1,158 @@
 package io.nebula.memory.bump;
 
 import io.nebula.memory.AllocationException;
+import io.nebula.memory.AllocationStatistics;
+import io.nebula.memory.Allocator;
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakReport;
-import io.nebula.memory.internal.AllocatorBase;
+import io.nebula.memory.MemoryUsage;
+import io.nebula.memory.Resettable;
+import io.nebula.memory.Scope;
+import io.nebula.memory.StatisticsProvider;
 import io.nebula.memory.internal.CheckedMode;
-import io.nebula.memory.internal.Failure;
 import io.nebula.memory.internal.Events;
+import io.nebula.memory.internal.Lifecycle;
 import io.nebula.memory.internal.NativeMemory;
-import io.nebula.memory.internal.Requests;
+import io.nebula.memory.internal.StatisticsRecorder;
 import io.nebula.memory.simd.MemoryKernels;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * An arena: allocation moves a pointer forward through one block of native memory; memory comes back all at once.
+ * An arena: allocation moves a pointer forward through native memory; memory comes back all at once.
  *
  * <p>Best for request handlers, parsers, compilers and any work whose temporary data dies together.
  * <pre>{@code
  * try (BumpAllocator arena = BumpAllocator.create(64 * 1024)) {
  *     MemorySegment header = arena.allocate(ValueLayout.JAVA_LONG, 4);
- *     try (BumpScope scope = arena.scope()) {
+ *     try (Scope _ = arena.scope()) {
  *         MemorySegment scratch = arena.allocate(4096);   // released when the scope closes
  *     }
  *     arena.reset();                                       // O(1): everything released
  * }                                                        // native memory freed
  * }</pre>
  *
+ * <h2>Fixed and growable arenas</h2>
+ * By default an arena is <em>fixed</em>: one block of the capacity given at creation, and
+ * {@link ErrorCode#OUT_OF_MEMORY} when a request does not fit in what is left. With
+ * {@link BumpConfig#withGrowth(long, long)} it is <em>growable</em>: the capacity is the size of its first chunk,
+ * and a request that does not fit in the rest of the current chunk moves the arena to a new chunk, twice the size of
+ * the previous new one up to a maximum chunk size, while the bytes reserved in all chunks stay under a limit (see
+ * {@link BumpConfig.Growth}). For a growable arena:
+ * <ul>
+ *   <li>{@link #usedBytes()} counts the chunks before the current one in full, the tails they left unused
+ *       included (a request that does not fit in the rest of a chunk skips that rest, as alignment padding is
+ *       skipped), plus what is used in the current chunk. {@link #capacityBytes()} is the bytes reserved in all
+ *       chunks, spares included; {@link #availableBytes()} is the difference: the rest of the current chunk and
+ *       the spare chunks.</li>
+ *   <li>Checkpoints, scopes and {@link #restore(Checkpoint)} work across chunks: restoring a checkpoint taken in an
+ *       earlier chunk makes that chunk current again and releases everything after it. The later chunks are kept
+ *       as spares, reused by later growth before anything new is reserved, so a loop that restores does not
+ *       reserve native memory again and again. {@link #reset()} keeps the largest chunk and frees the others, or
+ *       keeps all of them with {@link BumpConfig#withKeepAllChunks(boolean)}.</li>
+ *   <li>There is no offset path: {@link #allocateOffset(long, long)} throws {@link ErrorCode#INVALID_SIZE}. Offsets
+ *       exist to index one backing segment from a hot loop without creating any; a growable arena has no single
+ *       segment, and an offset that also named its chunk (as a pool's handle does) would cost every access a chunk
+ *       look-up and the fixed arena's fast path an extra operation. Use {@link #allocate(long, long)}: a segment
+ *       that does not escape the caller costs no heap allocation.</li>
+ * </ul>
+ *
  * <h2>Costs</h2>
  * <ul>
  *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and a store (a compare-and-set
  *       when thread-safe): no locks, no heap allocation.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
- *       escapes the caller.</li>
+ *       escapes the caller. On a growable arena, moving to another chunk reserves native memory (unless a spare
+ *       chunk holds the request) and, when thread-safe, takes the lock.</li>
  *   <li>{@link #deallocate(MemorySegment)}: an ownership check; memory is not reused until a reset or
  *       restore.</li>
- *   <li>{@link #reset()}, {@link #restore(Checkpoint)}: O(1); O(bytes released) with
- *       {@link BumpConfig#zeroOnReset()}.</li>
+ *   <li>{@link #checkpoint()} and {@link #restore(Checkpoint)}, {@link #scope()} and its close: a few loads and
+ *       stores; a checkpoint or scope that does not escape costs no heap allocation. {@link #reset()}: O(1).
+ *       With {@link BumpConfig#zeroOnRelease()}, O(bytes released). On a growable arena, a restore into an
+ *       earlier chunk is O(chunks) and a reset frees chunks (each a JDK arena close).</li>
  * </ul>
  *
  * <h2>Threads</h2>
  * By default an arena is confined to the thread that created it: a call from any other thread throws
  * {@link ErrorCode#WRONG_THREAD}, and its segments can only be accessed from that thread. With
  * {@link BumpConfig#threadSafe()} any thread may allocate; allocation is a lock-free compare-and-set on the bump
- * offset. Checkpoints, scopes, {@link #restore(Checkpoint)} and {@link #reset()} then act on the arena as a whole:
- * a restore releases what <em>every</em> thread allocated since the checkpoint, atomically with respect to
- * concurrent allocations (each one lands either before the release, and is released, or after it). They take a
- * lock among themselves, never against allocation. Release such memory only when the threads that allocated it
- * are done with it, as with any arena.
+ * offset (a growable arena moves to another chunk under a lock). Checkpoints, scopes, {@link #restore(Checkpoint)}
+ * and {@link #reset()} then act on the arena as a whole: a restore releases what <em>every</em> thread allocated
+ * since the checkpoint, atomically with respect to concurrent allocations (each one lands either before the
+ * release, and is released, or after it). They take a lock among themselves, never against allocation. Release
+ * such memory only when the threads that allocated it are done with it, as with any arena; a reset of a growable
+ * arena may free the chunk such memory is in, and its segments are then closed.
  *
  * <h2>Checked mode</h2>
  * With {@link BumpConfig#checked()} (or {@code -Dnebula.memory.checked=true}), every segment returned by
  * {@link #allocate(long, long)} comes from a JDK arena that lives exactly as long as the checkpoint level it was
  * allocated in: restoring past it, resetting or closing closes that arena, so a stale segment throws
- * {@link IllegalStateException} on its next access instead of reading newer data. Capacity accounting is unchanged,
- * so out-of-memory errors happen exactly where they would unchecked. It costs a JDK arena allocation (zeroed) per
- * allocation and an arena close per release: a debugging mode. Offsets from {@link #allocateOffset(long, long)}
- * index {@link #segment()}, which lives until {@link #close()}: checked mode cannot check them.
+ * {@link IllegalStateException} on its next access instead of reading newer data. Capacity accounting, growth
+ * included, is unchanged, so out-of-memory errors happen exactly where they would unchecked. It costs a JDK arena
+ * allocation (zeroed) per allocation and an arena close per release: a debugging mode. Offsets from
+ * {@link #allocateOffset(long, long)} index {@link #segment()}, which lives until {@link #close()}: checked mode
+ * cannot check them.
+ *
+ * <h2>Leaks</h2>
+ * Closing an arena while scopes opened by {@link #scope()} are still open reports them under the configured
+ * {@link io.nebula.memory.LeakPolicy}: how many, and the bytes allocated since the outermost of them opened (in
+ * checked mode, where each was opened). Plain checkpoints are never leaks.
  */
-public final class BumpAllocator extends AllocatorBase {
+public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Resettable, StatisticsProvider
+        permits ConfinedBump, SharedBump {
 
-    /** Alignment of the backing block: one cache line. */
-    private static final long BLOCK_ALIGNMENT = 64;
+    /** Alignment of the backing block and of every chunk: one cache line. */
+    static final long BLOCK_ALIGNMENT = 64;
+    static final String RESTORE = "restore";
+    static final String RESET = "reset";
 
-    private static final VarHandle TOP;
+    private final Lifecycle lifecycle;
+    final BumpConfig config;
+    final boolean checked;
+    final boolean fill;
+    final byte pattern;
+    /** Zero released bytes when releasing them (confined arenas). */
+    final boolean zeroOnRelease;
+    /** Zero each new allocation instead (thread-safe arenas, where released bytes may still be in use). */
+    final boolean zeroOnAllocate;
+    /** The statistics, or {@code null} when not tracked. */
+    final StatisticsRecorder stats;
+    final CheckpointStack checkpoints;
+    /** A growable arena's chunks; {@code null} for a fixed arena. */
+    final ChunkChain chain;
+    /** A fixed arena's block; {@code null} for a growable arena. */
+    final MemorySegment block;
 
-    static {
-        try {
-            TOP = MethodHandles.lookup().findVarHandle(BumpAllocator.class, "top", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final MemorySegment memory;
-    private final long base;
-    private final long capacity;
-    private final BumpConfig config;
-    private final boolean checked;
-    private final boolean fill;
-    private final byte pattern;
-    private final boolean zeroOnRelease;
-    private final boolean zeroOnAllocate;
-    /** The bump offset; accessed through {@link #TOP} when thread-safe. */
-    private long top;
-
-    /** Ids of the live checkpoints, outermost first. */
-    private long[] checkpointIds = new long[8];
-    /** The offset each live checkpoint saved. */
-    private long[] checkpointOffsets = new long[8];
-    /**
-     * Whether each live checkpoint belongs to an open {@link BumpScope} (a leak if still open at close). Flags, not
-     * the scope objects, so that a scope does not escape and the JIT can remove it.
-     */
-    private boolean[] scopeAt = new boolean[8];
-    /** Checked mode: where each open scope was opened, for leak reports; {@code null} otherwise. */
-    private StackTraceElement[][] scopeSites;
-    private int checkpointDepth;
-    private long nextCheckpointId = 1;
-    /** Checked mode: the arena of each checkpoint level; level {@code d} serves allocations at depth {@code d}. */
-    private Arena[] levels;
-
-    private BumpAllocator(long capacity, BumpConfig config) {
-        super(config.threadSafe(), config.trackStats(), config.leakPolicy());
-        this.capacity = capacity;
+    BumpAllocator(Lifecycle lifecycle, long capacity, BumpConfig config) {
+        this.lifecycle = lifecycle;
         this.config = config;
         this.checked = CheckedMode.effective(config.checked());
-        this.memory = NativeMemory.reserve(arena, capacity, BLOCK_ALIGNMENT, "BumpAllocator");
-        this.base = memory.address();
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
-        this.zeroOnRelease = config.zeroOnReset() && !shared;
-        this.zeroOnAllocate = config.zeroOnReset() && shared && !fill;
-        if (checked) {
-            levels = new Arena[8];
-            levels[0] = newArena();
-            scopeSites = new StackTraceElement[8][];
+        this.zeroOnRelease = config.zeroOnRelease() && !config.threadSafe();
+        this.zeroOnAllocate = config.zeroOnRelease() && config.threadSafe() && !fill;
+        this.stats = lifecycle.stats();
+        Optional<BumpConfig.Growth> growth = config.growth();
+        if (growth.isPresent()) {
+            try {
+                this.chain = new ChunkChain(lifecycle, this, stats, capacity, growth.get());
+            } catch (AllocationException e) {
+                lifecycle.arena().close();
+                throw e;
+            }
+            this.block = null;
+        } else {
+            this.block = NativeMemory.reserve(lifecycle.arena(), capacity, BLOCK_ALIGNMENT, "BumpAllocator");
+            this.chain = null;
         }
-        trackStatistics();
+        this.checkpoints = new CheckpointStack(lifecycle, checked);
     }
 
     /**
-     * Creates a confined bump allocator of {@code capacity} bytes with the default configuration.
+     * Creates a confined, fixed bump allocator of {@code capacity} bytes with the default configuration.
      *
      * @param capacity the bytes to reserve, at least one
      * @return the allocator, confined to the calling thread
@@ -140,25 +164,27 @@ public final class BumpAllocator extends AllocatorBase {
     }
 
     /**
-     * Creates a bump allocator of {@code capacity} bytes.
+     * Creates a bump allocator: a fixed arena of {@code capacity} bytes, or with {@link BumpConfig#growth()} a
+     * growable one whose first chunk has {@code capacity} bytes.
      *
-     * @param capacity the bytes to reserve, at least one
+     * @param capacity the bytes to reserve (the first chunk's, for a growable arena), at least one
      * @param config   the configuration
      * @return the allocator: confined to the calling thread unless {@code config.threadSafe()}
-     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code capacity < 1}, or
-     *     {@link ErrorCode#OUT_OF_MEMORY} when the native memory cannot be reserved
+     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code capacity < 1} or larger than the
+     *     growth limit, or {@link ErrorCode#OUT_OF_MEMORY} when the native memory cannot be reserved
      */
     public static BumpAllocator create(long capacity, BumpConfig config) {
         Objects.requireNonNull(config, "config");
         if (capacity < 1) {
-            throw Events.allocationError(Failure.of(ErrorCode.INVALID_SIZE)
-                    .allocator("BumpAllocator")
-                    .request(capacity, BLOCK_ALIGNMENT)
-                    .details("the capacity must be at least 1 byte, was " + capacity)
-                    .suggest("Pass the total bytes the arena must hold between resets, for example 64 * 1024.")
-                    .build());
+            throw Events.allocationError(BumpErrors.invalidCapacity(capacity));
         }
-        return new BumpAllocator(capacity, config);
+        if (config.growth().isPresent() && capacity > config.growth().get().limitBytes()) {
+            throw Events.allocationError(BumpErrors.capacityOverLimit(capacity, config.growth().get()));
+        }
+        // Through a factory typed BumpAllocator, not `new SharedBump`: verifying this method then loads no SharedBump,
+        // so a program that only creates confined arenas has one implementation loaded and the JIT calls it
+        // without a receiver type check.
+        return config.threadSafe() ? SharedBump.of(capacity, config) : new ConfinedBump(capacity, config);
     }
 
     /**
@@ -166,7 +192,7 @@ public final class BumpAllocator extends AllocatorBase {
      *
      * @return the configuration
      */
-    public BumpConfig config() {
+    public final BumpConfig config() {
         return config;
     }
 
@@ -175,22 +201,30 @@ public final class BumpAllocator extends AllocatorBase {
      *
      * @return {@code true} in checked mode
      */
-    public boolean isChecked() {
+    public final boolean isChecked() {
         return checked;
     }
 
     /**
-     * Returns the whole backing block. Offsets returned by {@link #allocateOffset(long, long)} index into it.
+     * Returns the number of chunks the arena holds, in use or spare: 1 for a fixed arena.
      *
-     * @return the backing segment, {@link #capacityBytes()} bytes long
+     * @return the chunk count
      */
-    public MemorySegment segment() {
-        return memory;
-    }
+    public abstract int chunkCount();
+
+    /**
+     * Returns the backing memory. For a fixed arena, the whole block, {@link #capacityBytes()} bytes long: the
+     * offsets returned by {@link #allocateOffset(long, long)} index it. For a growable arena, the chunk that
+     * allocation bumps through now; it changes when the arena grows, restores into an earlier chunk or resets, and
+     * is freed when a reset frees it.
+     *
+     * @return the block, or the current chunk
+     */
+    public abstract MemorySegment segment();
 
     /**
      * Allocates like {@link #allocate(long, long)} but returns the offset of the new memory in {@link #segment()}
-     * instead of a segment: the zero-garbage path for hot loops.
+     * instead of a segment: the zero-garbage path for hot loops, on fixed arenas.
      * <pre>{@code
      * MemorySegment block = arena.segment();
      * long p = arena.allocateOffset(8, 8);
@@ -200,99 +234,22 @@ public final class BumpAllocator extends AllocatorBase {
      * @param byteSize      the size in bytes, zero or more
      * @param byteAlignment the alignment of the resulting address, a power of two
      * @return the offset of the allocation in {@link #segment()}
-     * @throws AllocationException as {@link #allocate(long, long)}
+     * @throws AllocationException as {@link #allocate(long, long)}, and {@link ErrorCode#INVALID_SIZE} on a
+     *     growable arena, which has no offset path (see the class documentation)
      */
-    public long allocateOffset(long byteSize, long byteAlignment) {
-        long start = reserveRange(byteSize, byteAlignment);
-        prepare(memory, start, byteSize);
-        return start;
-    }
+    public abstract long allocateOffset(long byteSize, long byteAlignment);
 
     /**
      * {@inheritDoc}
      *
-     * <p>Costs one {@link #allocateOffset(long, long)} and one {@code asSlice}; in checked mode, a JDK arena
-     * allocation.
+     * <p>Costs one bump and one {@code asSlice}; in checked mode, a JDK arena allocation. On a growable arena, a
+     * request that does not fit in the current chunk moves to the next chunk.
+     *
+     * @throws AllocationException {@link ErrorCode#OUT_OF_MEMORY} when a fixed arena is full, or a growable arena
+     *     would pass its limit; or any other error of {@link Allocator#allocate(long, long)}
      */
     @Override
-    public MemorySegment allocate(long byteSize, long byteAlignment) {
-        if (checked) {
-            return allocateChecked(byteSize, byteAlignment);
-        }
-        long start = reserveRange(byteSize, byteAlignment);
-        prepare(memory, start, byteSize);
-        return memory.asSlice(start, byteSize);
-    }
-
-    /** Moves the bump offset past a new range and returns the range's start; writes nothing into it. */
-    private long reserveRange(long byteSize, long byteAlignment) {
-        if (shared) {
-            return reserveShared(byteSize, byteAlignment);
-        }
-        checkOwner();
-        long current = top;
-        long start = Requests.alignUp(base + current, byteAlignment) - base;
-        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
-            throw Events.allocationError(allocationFailure(byteSize, byteAlignment, current));
-        }
-        long end = start + byteSize;
-        top = end;
-        if (stats != null) {
-            stats.allocated(byteSize, end);
-        }
-        return start;
-    }
-
-    private long reserveShared(long byteSize, long byteAlignment) {
-        checkNotClosed();
-        long current = (long) TOP.getVolatile(this);
-        while (true) {
-            long start = Requests.alignUp(base + current, byteAlignment) - base;
-            if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
-                throw Events.allocationError(allocationFailure(byteSize, byteAlignment, current));
-            }
-            long end = start + byteSize;
-            long witness = (long) TOP.compareAndExchange(this, current, end);
-            if (witness == current) {
-                if (stats != null) {
-                    stats.allocated(byteSize, end);
-                }
-                return start;
-            }
-            current = witness;
-        }
-    }
-
-    /** Writes the fill pattern, or zeros where the config asks for them, over a new allocation. */
-    private void prepare(MemorySegment target, long offset, long byteSize) {
-        if (fill) {
-            MemoryKernels.fill(target, offset, byteSize, pattern);
-        } else if (zeroOnAllocate) {
-            MemoryKernels.fill(target, offset, byteSize, (byte) 0);
-        }
-    }
-
-    private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
-        if (shared) {
-            lock.lock();
-            try {
-                reserveShared(byteSize, byteAlignment);
-                return levelSegment(byteSize, byteAlignment);
-            } finally {
-                lock.unlock();
-            }
-        }
-        reserveRange(byteSize, byteAlignment);
-        return levelSegment(byteSize, byteAlignment);
-    }
-
-    private MemorySegment levelSegment(long byteSize, long byteAlignment) {
-        MemorySegment segment = levels[checkpointDepth].allocate(byteSize, byteAlignment);
-        if (fill) {
-            MemoryKernels.fill(segment, 0, segment.byteSize(), pattern);
-        }
-        return segment;
-    }
+    public abstract MemorySegment allocate(long byteSize, long byteAlignment);
 
     /**
      * Checks that the segment belongs to this allocator and otherwise does nothing: a bump allocator takes memory
@@ -303,21 +260,17 @@ public final class BumpAllocator extends AllocatorBase {
      *     in checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already released
      */
     @Override
-    public void deallocate(MemorySegment segment) {
+    public final void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
-        checkOpen();
+        checkUsable();
         if (checked && !segment.scope().isAlive()) {
-            throw Events.allocationError(Failure.of(ErrorCode.USE_AFTER_FREE)
-                    .allocator(toString())
-                    .request(segment.byteSize(), 1)
-                    .memory(availableBytes(), usedBytes())
-                    .details("the segment (" + segment.byteSize() + " bytes) was released by an earlier restore or"
-                            + " reset of this arena")
-                    .suggest("Do not keep segments past the scope or checkpoint they were allocated in.")
-                    .build());
+            throw Events.allocationError(BumpErrors.useAfterFree(toString(), segment, availableBytes(), usedBytes()));
         }
         if (!owns(segment)) {
-            throw Events.allocationError(foreign(segment));
+            String where = block != null ? "this arena's block [0x" + Long.toHexString(block.address()) + ", 0x"
+                    + Long.toHexString(block.address() + block.byteSize()) + ")" : "any of this arena's chunks";
+            throw Events.allocationError(BumpErrors.foreignSegment(toString(), segment, availableBytes(),
+                    usedBytes(), where));
         }
     }
 
@@ -327,64 +280,21 @@ public final class BumpAllocator extends AllocatorBase {
      * @return a checkpoint nested inside every live checkpoint
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
-    public Checkpoint checkpoint() {
-        lockIfShared();
-        try {
-            checkOpen();
-            return push();
-        } finally {
-            unlockIfShared();
-        }
-    }
+    public abstract Checkpoint checkpoint();
 
     /**
-     * Opens a scope: a checkpoint restored and discarded when the scope closes.
+     * Opens a scope: a checkpoint restored and discarded when the scope closes. A scope whose close fails (from
+     * the wrong thread, say) stays open and can be closed again.
+     * <pre>{@code
+     * try (Scope _ = arena.scope()) {
+     *     MemorySegment tmp = arena.allocate(1024);
+     * }   // tmp's bytes are released here
+     * }</pre>
      *
      * @return the scope, to use in try-with-resources
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
-    public BumpScope scope() {
-        lockIfShared();
-        try {
-            checkOpen();
-            Checkpoint checkpoint = push();
-            scopeAt[checkpoint.depth] = true;
-            if (checked) {
-                scopeSites[checkpoint.depth] = CheckedMode.captureSite();
-            }
-            return new BumpScope(this, checkpoint);
-        } finally {
-            unlockIfShared();
-        }
-    }
-
-    /** Pushes a plain checkpoint (not a scope's) one level deeper. */
-    private Checkpoint push() {
-        if (checkpointDepth == checkpointIds.length) {
-            int length = checkpointDepth * 2;
-            checkpointIds = Arrays.copyOf(checkpointIds, length);
-            checkpointOffsets = Arrays.copyOf(checkpointOffsets, length);
-            scopeAt = Arrays.copyOf(scopeAt, length);
-            if (checked) {
-                scopeSites = Arrays.copyOf(scopeSites, length);
-            }
-        }
-        int depth = checkpointDepth;
-        long id = nextCheckpointId++;
-        long offset = shared ? (long) TOP.getVolatile(this) : top;
-        Checkpoint checkpoint = new Checkpoint(this, id, depth, offset);
-        if (checked) {
-            if (depth + 1 == levels.length) {
-                levels = Arrays.copyOf(levels, levels.length * 2);
-            }
-            levels[depth + 1] = newArena();
-        }
-        checkpointIds[depth] = id;
-        checkpointOffsets[depth] = offset;
-        scopeAt[depth] = false;
-        checkpointDepth = depth + 1;
-        return checkpoint;
-    }
+    public abstract Scope scope();
 
     /**
      * Releases everything allocated since {@code checkpoint} was taken, and discards the checkpoint together with
@@ -397,226 +307,166 @@ public final class BumpAllocator extends AllocatorBase {
      *     arena.restore(mark);
      * }
      * }</pre>
-     * Costs O(1), or O(bytes released) with {@link BumpConfig#zeroOnReset()}; the checkpoint object does not
+     * Costs O(1), or O(bytes released) with {@link BumpConfig#zeroOnRelease()}; the checkpoint object does not
      * escape, so the JIT can keep the pair above free of heap allocation.
      *
      * @param checkpoint a live checkpoint of this allocator
      * @throws AllocationException {@link ErrorCode#INVALID_CHECKPOINT} when the checkpoint belongs to another
-     *     allocator, or was discarded by an earlier restore (of it or of an enclosing checkpoint), by the close of
-     *     its scope or by a reset
+     *     allocator or is not a bump allocator's, or was discarded by an earlier restore (of it or of an enclosing
+     *     checkpoint), by the close of its scope or by a reset; {@link ErrorCode#CLOSED} or
+     *     {@link ErrorCode#WRONG_THREAD}
      */
-    public void restore(Checkpoint checkpoint) {
-        Objects.requireNonNull(checkpoint, "checkpoint");
-        lockIfShared();
-        try {
-            checkOpen();
-            validate(checkpoint);
-            discardFrom(checkpoint.depth);
-            releaseTo(checkpoint.offset, "restore");
-        } finally {
-            unlockIfShared();
-        }
-    }
-
-    private void validate(Checkpoint checkpoint) {
-        if (checkpoint.owner != this) {
-            throw Events.allocationError(invalidCheckpoint(checkpoint, "it was taken on another allocator, " + checkpoint.owner));
-        }
-        if (checkpoint.depth >= checkpointDepth || checkpointIds[checkpoint.depth] != checkpoint.id) {
-            throw Events.allocationError(invalidCheckpoint(checkpoint, "it was discarded by an earlier restore (of it or of an enclosing"
-                    + " checkpoint), the close of its scope, or reset(); " + checkpointDepth + " checkpoint(s) are live"));
-        }
-    }
-
-    /**
-     * Discards every checkpoint at index {@code depth} or deeper. In checked mode, closes the level arenas of the
-     * allocations made after those checkpoints.
-     */
-    private void discardFrom(int depth) {
-        if (checked) {
-            for (int level = depth + 1; level <= checkpointDepth; level++) {
-                levels[level].close();
-                levels[level] = null;
-            }
-        }
-        if (checked) {
-            Arrays.fill(scopeSites, depth, checkpointDepth, null);
-        }
-        checkpointDepth = depth;
-    }
-
-    /** Checked mode: closes the arena of one level, releasing its allocations, and opens a fresh one. */
-    private void renewLevel(int level) {
-        if (checked) {
-            levels[level].close();
-            levels[level] = newArena();
-        }
-    }
+    public abstract void restore(Checkpoint checkpoint);
 
     /**
      * Releases every allocation and discards every checkpoint. O(1), or O(bytes used) with
-     * {@link BumpConfig#zeroOnReset()}.
+     * {@link BumpConfig#zeroOnRelease()}. A growable arena keeps its largest chunk and frees the others, or keeps
+     * all of them with {@link BumpConfig#withKeepAllChunks(boolean)}.
      *
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
     @Override
-    public void reset() {
-        lockIfShared();
-        try {
-            checkOpen();
-            discardFrom(0);
-            renewLevel(0);
-            releaseTo(0, "reset");
-        } finally {
-            unlockIfShared();
-        }
-    }
-
-    private void releaseTo(long offset, String kind) {
-        long released;
-        if (shared) {
-            released = (long) TOP.getAndSet(this, offset) - offset;
-        } else {
-            released = top - offset;
-            if (zeroOnRelease && released > 0) {
-                MemoryKernels.fill(memory, offset, released, (byte) 0);
-            }
-            top = offset;
-        }
-        if (stats != null) {
-            stats.released(released);
-        }
-        Events.release(this, kind, released);
-    }
+    public abstract void reset();
 
     @Override
-    public boolean owns(MemorySegment segment) {
+    public final boolean owns(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
         if (isClosed() || !segment.isNative()) {
             return false;
         }
-        long offset = segment.address() - base;
-        if (offset >= 0 && offset <= capacity && segment.byteSize() <= capacity - offset) {
-            return true;
-        }
-        if (checked) {
-            Arena[] current = levels;
-            for (int level = 0; level <= checkpointDepth && level < current.length; level++) {
-                Arena arenaOfLevel = current[level];
-                if (arenaOfLevel != null && segment.scope().equals(arenaOfLevel.scope())) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    @Override
-    public long usedBytes() {
-        return shared ? (long) TOP.getVolatile(this) : top;
-    }
-
-    @Override
-    public long availableBytes() {
-        return capacity - usedBytes();
-    }
-
-    @Override
-    public long capacityBytes() {
-        return capacity;
+        return inMemory(segment) || checkpoints.ownsInLevels(segment);
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>For a bump allocator: scopes still open, and the bytes allocated since the outermost of them.
+     * <p>For a growable arena: the bytes of the chunks before the current one, unused tails included, plus the
+     * bytes used in the current chunk (see the class documentation).
      */
     @Override
-    protected LeakReport leakReport() {
-        long openScopes = 0;
-        long outermost = -1;
-        List<StackTraceElement[]> sites = new ArrayList<>();
-        for (int depth = 0; depth < checkpointDepth; depth++) {
-            if (!scopeAt[depth]) {
-                continue;
-            }
-            openScopes++;
-            if (outermost < 0) {
-                outermost = checkpointOffsets[depth];
-            }
-            if (checked && sites.size() < LeakReport.MAX_SITES) {
-                sites.add(scopeSites[depth]);
-            }
-        }
-        long bytes = openScopes == 0 ? 0 : usedBytes() - outermost;
-        return new LeakReport(toString(), openScopes, bytes, sites);
+    public abstract long usedBytes();
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>For a growable arena: the rest of the current chunk plus the spare chunks.
+     */
+    @Override
+    public final long availableBytes() {
+        return capacityBytes() - usedBytes();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>For a growable arena: the bytes reserved in all chunks, in use or spare.
+     */
+    @Override
+    public abstract long capacityBytes();
+
+    @Override
+    public final boolean isClosed() {
+        return lifecycle.isClosed();
     }
 
     @Override
-    protected void releaseCheckedArenas() {
-        discardFrom(0);
-        if (checked) {
-            levels[0].close();
-        }
+    public final Optional<AllocationStatistics> statistics() {
+        return lifecycle.statistics(usedBytes());
+    }
+
+    /**
+     * Frees the native memory: every segment handed out becomes inaccessible. Closing again does nothing. Scopes
+     * still open are reported under the config's {@link io.nebula.memory.LeakPolicy}. A thread-safe allocator may
+     * be closed by any thread, once the others are done with it.
+     *
+     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined allocator's
+     *     owner, or {@link ErrorCode#LEAK} when scopes are open and the leak policy is {@code FAIL} (the memory is
+     *     freed all the same)
+     */
+    @Override
+    public final void close() {
+        lifecycle.close(this, this::leakReport, this::releaseResources);
     }
 
     @Override
-    public String toString() {
-        return "BumpAllocator[capacity=" + capacity + ", used=" + usedBytes() + (shared ? ", thread-safe" : "")
-                + (checked ? ", checked" : "") + (isClosed() ? ", closed" : "") + "]";
+    public final String toString() {
+        return "BumpAllocator[capacity=" + capacityBytes() + ", used=" + usedBytes()
+                + (chain != null ? ", chunks=" + chunkCount() + ", limit=" + chain.limitBytes() : "")
+                + (config.threadSafe() ? ", thread-safe" : "") + (checked ? ", checked" : "")
+                + (isClosed() ? ", closed" : "") + "]";
     }
 
-    private AllocationException allocationFailure(long byteSize, long byteAlignment, long current) {
+    /** Checks that the calling thread may use the allocator: the owner check, or the closed check. */
+    abstract void checkUsable();
+
+    /** Tells whether a native segment lies inside the block or one of the chunks. */
+    abstract boolean inMemory(MemorySegment segment);
+
+    /**
+     * Returns {@code checkpoint} as a live checkpoint of this allocator.
+     *
+     * @throws AllocationException {@link ErrorCode#INVALID_CHECKPOINT} saying why it is not one
+     */
+    final BumpCheckpoint live(Checkpoint checkpoint) {
+        if (checkpoint instanceof BumpCheckpoint mine && mine.owner == this && checkpoints.isLive(mine)) {
+            return mine;
+        }
+        throw Events.allocationError(BumpErrors.invalidCheckpoint(toString(), availableBytes(), usedBytes(),
+                checkpoint, whyNotLive(checkpoint)));
+    }
+
+    private String whyNotLive(Checkpoint checkpoint) {
+        if (!(checkpoint instanceof BumpCheckpoint mine)) {
+            return BumpErrors.anotherKind(checkpoint);
+        }
+        if (mine.owner != this) {
+            return BumpErrors.anotherAllocator(mine.owner);
+        }
+        return BumpErrors.discarded(checkpoints.depth());
+    }
+
+    /** Writes the fill pattern, or zeros where the config asks for them, over a new allocation. */
+    final void prepare(MemorySegment target, long offset, long byteSize) {
+        if (fill) {
+            MemoryKernels.fill(target, offset, byteSize, pattern);
+        } else if (zeroOnAllocate) {
+            MemoryKernels.fill(target, offset, byteSize, (byte) 0);
+        }
+    }
+
+    /** Checked mode: a segment of the current level, the fill pattern written over it. */
+    final MemorySegment levelSegment(long byteSize, long byteAlignment) {
+        MemorySegment segment = checkpoints.allocateInLevel(byteSize, byteAlignment);
+        if (fill) {
+            MemoryKernels.fill(segment, 0, segment.byteSize(), pattern);
+        }
+        return segment;
+    }
+
+    /** Counts a failed allocation and returns its error. */
+    final AllocationException failed(AllocationException error) {
         if (stats != null) {
             stats.failed();
         }
-        AllocationException invalid = Requests.invalidRequest(toString(), byteSize, byteAlignment,
-                capacity - current, current);
-        if (invalid != null) {
-            return invalid;
-        }
-        long start = Requests.alignUp(base + current, byteAlignment) - base;
-        long padding = start - current;
-        Failure error = Failure.of(ErrorCode.OUT_OF_MEMORY)
-                .allocator(toString())
-                .request(byteSize, byteAlignment)
-                .memory(capacity - current, current)
-                .details("the request needs " + byteSize + " bytes" + (padding > 0 ? " plus " + padding
-                        + " bytes of alignment padding" : "") + " at offset " + current + " but only "
-                        + (capacity - current) + " bytes remain");
-        if (byteSize > capacity) {
-            error.suggest("The request is larger than the whole arena (" + capacity + " bytes): create the arena"
-                    + " with a capacity of at least " + byteSize + " bytes, or allocate this object elsewhere.");
-        } else {
-            long needed = start + byteSize;
-            error.suggest("Increase the capacity to at least " + needed + " bytes (BumpAllocator.create("
-                    + needed + ")).");
-            error.suggest("Call reset(), or restore a checkpoint, to reclaim memory that is no longer needed.");
-        }
-        error.suggest("Use a PoolAllocator with allowGrowth when the total is not known in advance.");
-        return error.build();
+        return error;
     }
 
-    private AllocationException foreign(MemorySegment segment) {
-        return Failure.of(ErrorCode.FOREIGN_SEGMENT)
-                .allocator(toString())
-                .request(segment.byteSize(), 1)
-                .memory(availableBytes(), usedBytes())
-                .details("the segment (" + segment.byteSize() + " bytes at address 0x"
-                        + Long.toHexString(segment.address()) + (segment.isNative() ? "" : ", on the heap")
-                        + ") is not inside this arena's block [0x" + Long.toHexString(base) + ", 0x"
-                        + Long.toHexString(base + capacity) + ")")
-                .suggest("Give each segment back to the allocator that returned it.")
-                .build();
+    /** Counts and records a bulk release. */
+    final void released(String kind, long bytes) {
+        if (stats != null) {
+            stats.released(bytes);
+        }
+        Events.release(this, kind, bytes);
     }
 
-    private AllocationException invalidCheckpoint(Checkpoint checkpoint, String why) {
-        return Failure.of(ErrorCode.INVALID_CHECKPOINT)
-                .allocator(toString())
-                .memory(availableBytes(), usedBytes())
-                .details(checkpoint + " cannot be restored: " + why)
-                .suggest("Restore checkpoints in reverse order of creation (close nested scopes before outer ones).")
-                .suggest("Take a new checkpoint after reset(); a reset discards every checkpoint.")
-                .build();
+    private LeakReport leakReport() {
+        return checkpoints.leakReport(toString(), usedBytes());
+    }
+
+    private void releaseResources() {
+        checkpoints.closeAll();
+        if (chain != null) {
+            chain.closeAll();
+        }
     }
 }

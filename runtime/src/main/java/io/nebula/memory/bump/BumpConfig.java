@@ -3,33 +3,77 @@ package io.nebula.memory.bump;
 import io.nebula.memory.LeakPolicy;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * How a {@link BumpAllocator} behaves. Immutable; start from {@link #defaults()} and change what you need:
  * <pre>{@code
  * BumpConfig config = BumpConfig.defaults().withTrackStats(true).withFillPattern((byte) 0xAA);
+ * BumpConfig growing = BumpConfig.defaults().withGrowth(1 << 20, 64L << 20);   // chunks up to 1 MiB, 64 MiB in all
  * }</pre>
  *
- * @param threadSafe  share the arena between threads: allocation becomes a lock-free compare-and-set on the bump
- *                    offset, and the native memory belongs to a shared {@link java.lang.foreign.Arena}
- * @param trackStats  count allocations, bytes and resets ({@link BumpAllocator#statistics()}); costs a few
- *                    increments per allocation (striped counters when thread-safe)
- * @param fillPattern a byte written over every new allocation, to make use of uninitialised memory visible in a
- *                    debugger or a test; empty for none (the default)
- * @param zeroOnReset make every byte released by {@code reset()} or {@code restore()} read as zero when it is
- *                    handed out again; costs O(bytes released) per release (thread-safe arenas zero each new
- *                    allocation instead, since released bytes may already be in another thread's hands)
- * @param checked     checked mode: a segment obtained before a restore or reset and used after it throws instead of
- *                    reading newer data; costs a JDK arena allocation per allocation (see {@link BumpAllocator}).
- *                    Also forced on by {@code -Dnebula.memory.checked=true}
- * @param leakPolicy  what {@code close()} does when scopes are still open
+ * @param threadSafe    share the arena between threads: allocation becomes a lock-free compare-and-set on the bump
+ *                      offset, and the native memory belongs to shared {@link java.lang.foreign.Arena}s
+ * @param trackStats    count allocations, bytes, releases and growths ({@link BumpAllocator#statistics()}); costs a
+ *                      few increments per allocation (striped counters when thread-safe)
+ * @param fillPattern   a byte written over every new allocation, to make use of uninitialised memory visible in a
+ *                      debugger or a test; empty for none (the default)
+ * @param zeroOnRelease make every byte released by {@code reset()}, {@code restore()} or a scope's close read as
+ *                      zero when it is handed out again; costs O(bytes released) per release (thread-safe arenas
+ *                      zero each new allocation instead, since released bytes may already be in another thread's
+ *                      hands)
+ * @param checked       checked mode: a segment obtained before a restore or reset and used after it throws instead
+ *                      of reading newer data; costs a JDK arena allocation per allocation (see
+ *                      {@link BumpAllocator}). Also forced on by {@code -Dnebula.memory.checked=true}
+ * @param leakPolicy    what {@code close()} does when scopes are still open
+ * @param growth        empty for a fixed arena (the default): one block of the capacity given at creation, and
+ *                      {@code OUT_OF_MEMORY} when it is full. Present for a growable arena, which chains a new chunk
+ *                      when the current one is full (see {@link Growth})
  */
-public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnReset,
-                         boolean checked, LeakPolicy leakPolicy) {
+public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
+                         boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth) {
 
     private static final BumpConfig DEFAULTS =
-            new BumpConfig(false, false, OptionalInt.empty(), false, false, LeakPolicy.WARN);
+            new BumpConfig(false, false, OptionalInt.empty(), false, false, LeakPolicy.WARN, Optional.empty());
+
+    /**
+     * How a growable arena grows. The capacity given to {@link BumpAllocator#create(long, BumpConfig)} is the size
+     * of the first chunk; when a request does not fit in the rest of the current chunk, the arena moves to a new
+     * chunk (or to a spare one it kept, see below). New chunks double: the first new chunk is twice the capacity,
+     * each later one twice the previous new one (or more, in powers of two, when the request needs it), never more
+     * than {@code maxChunkBytes}. A request larger than {@code maxChunkBytes} gets a chunk of its own, its size
+     * rounded up to 64 bytes. The bytes reserved in all chunks together never exceed {@code limitBytes}: the last
+     * chunk is cut short to stay within it, and a request that cannot fit in what the limit leaves fails with
+     * {@link io.nebula.memory.ErrorCode#OUT_OF_MEMORY}.
+     *
+     * <p>Chunks released by a {@code restore} or a scope's close stay reserved, as spares that later growth uses
+     * before reserving anything new. {@code reset()} keeps the largest chunk and frees the others, unless
+     * {@code keepAllChunks}.
+     *
+     * @param maxChunkBytes the largest chunk growth reserves for ordinary requests, at least 1
+     * @param limitBytes    the most bytes the arena may reserve in all its chunks together, at least 1;
+     *                      {@link Long#MAX_VALUE} for no limit beyond native memory
+     * @param keepAllChunks make {@code reset()} keep every chunk for reuse instead of freeing all but the largest:
+     *                      no native allocation at all in a steady state, at the price of holding the peak
+     *                      footprint until {@code close()}
+     */
+    public record Growth(long maxChunkBytes, long limitBytes, boolean keepAllChunks) {
+
+        /**
+         * Checks the components.
+         *
+         * @throws IllegalArgumentException when {@code maxChunkBytes < 1} or {@code limitBytes < 1}
+         */
+        public Growth {
+            if (maxChunkBytes < 1) {
+                throw new IllegalArgumentException("maxChunkBytes must be at least 1, was " + maxChunkBytes);
+            }
+            if (limitBytes < 1) {
+                throw new IllegalArgumentException("limitBytes must be at least 1, was " + limitBytes);
+            }
+        }
+    }
 
     /**
      * Checks the components.
@@ -39,6 +83,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
     public BumpConfig {
         Objects.requireNonNull(fillPattern, "fillPattern");
         Objects.requireNonNull(leakPolicy, "leakPolicy");
+        Objects.requireNonNull(growth, "growth");
         if (fillPattern.isPresent() && (fillPattern.getAsInt() < Byte.MIN_VALUE || fillPattern.getAsInt() > 0xFF)) {
             throw new IllegalArgumentException("fillPattern must be a byte value (-128 to 255), was "
                     + fillPattern.getAsInt());
@@ -47,7 +92,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
 
     /**
      * Returns the defaults: confined, no statistics, no fill pattern, no zeroing, unchecked, leaks logged as
-     * warnings.
+     * warnings, a fixed arena.
      *
      * @return the default configuration
      */
@@ -62,7 +107,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withThreadSafe(boolean on) {
-        return new BumpConfig(on, trackStats, fillPattern, zeroOnReset, checked, leakPolicy);
+        return new BumpConfig(on, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth);
     }
 
     /**
@@ -72,7 +117,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withTrackStats(boolean on) {
-        return new BumpConfig(threadSafe, on, fillPattern, zeroOnReset, checked, leakPolicy);
+        return new BumpConfig(threadSafe, on, fillPattern, zeroOnRelease, checked, leakPolicy, growth);
     }
 
     /**
@@ -82,8 +127,8 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withFillPattern(byte pattern) {
-        return new BumpConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnReset, checked,
-                leakPolicy);
+        return new BumpConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnRelease, checked,
+                leakPolicy, growth);
     }
 
     /**
@@ -92,17 +137,18 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withoutFillPattern() {
-        return new BumpConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnReset, checked, leakPolicy);
+        return new BumpConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnRelease, checked, leakPolicy,
+                growth);
     }
 
     /**
-     * Returns a copy with zero-on-reset on or off.
+     * Returns a copy with zero-on-release on or off.
      *
-     * @param on whether to zero released memory
+     * @param on whether released memory reads as zero when handed out again
      * @return the new configuration
      */
-    public BumpConfig withZeroOnReset(boolean on) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy);
+    public BumpConfig withZeroOnRelease(boolean on) {
+        return new BumpConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy, growth);
     }
 
     /**
@@ -112,7 +158,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withChecked(boolean on) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnReset, on, leakPolicy);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, leakPolicy, growth);
     }
 
     /**
@@ -122,6 +168,56 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withLeakPolicy(LeakPolicy policy) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnReset, checked, policy);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy, growth);
+    }
+
+    /**
+     * Returns a copy for a growable arena: chunks of at most {@code maxChunkBytes} for ordinary requests, at most
+     * {@code limitBytes} reserved in all, and {@code reset()} keeping only the largest chunk (see {@link Growth}).
+     *
+     * @param maxChunkBytes the largest chunk growth reserves for ordinary requests, at least 1
+     * @param limitBytes    the most bytes reserved in all chunks together, at least 1; {@link Long#MAX_VALUE} for
+     *                      no limit
+     * @return the new configuration
+     * @throws IllegalArgumentException when either bound is below 1
+     */
+    public BumpConfig withGrowth(long maxChunkBytes, long limitBytes) {
+        return withGrowth(new Growth(maxChunkBytes, limitBytes, false));
+    }
+
+    /**
+     * Returns a copy for a growable arena that grows as {@code growth} says.
+     *
+     * @param growth how the arena grows
+     * @return the new configuration
+     */
+    public BumpConfig withGrowth(Growth growth) {
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,
+                Optional.of(growth));
+    }
+
+    /**
+     * Returns a copy for a fixed arena: one block, no growth.
+     *
+     * @return the new configuration
+     */
+    public BumpConfig withoutGrowth() {
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,
+                Optional.empty());
+    }
+
+    /**
+     * Returns a copy whose growable arena keeps every chunk at {@code reset()} ({@code true}) or only the largest
+     * ({@code false}, the default).
+     *
+     * @param on whether {@code reset()} keeps every chunk
+     * @return the new configuration
+     * @throws IllegalStateException when this configuration has no growth: call {@link #withGrowth(long, long)}
+     *     first
+     */
+    public BumpConfig withKeepAllChunks(boolean on) {
+        Growth current = growth.orElseThrow(() -> new IllegalStateException(
+                "keepAllChunks applies to a growable arena: call withGrowth(maxChunkBytes, limitBytes) first"));
+        return withGrowth(new Growth(current.maxChunkBytes(), current.limitBytes(), on));
     }
 }

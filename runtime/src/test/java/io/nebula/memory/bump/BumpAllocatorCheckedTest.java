@@ -1,7 +1,9 @@
 package io.nebula.memory.bump;
 
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.Scope;
 import io.nebula.memory.LeakPolicy;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +27,7 @@ class BumpAllocatorCheckedTest {
         try (BumpAllocator arena = checked()) {
             assertTrue(arena.isChecked());
             MemorySegment stale;
-            try (BumpScope _ = arena.scope()) {
+            try (Scope _ = arena.scope()) {
                 stale = arena.allocate(ValueLayout.JAVA_LONG);
                 stale.set(ValueLayout.JAVA_LONG, 0, 1L);
             }
@@ -109,6 +111,31 @@ class BumpAllocatorCheckedTest {
             fromOtherThread[0].set(ValueLayout.JAVA_INT, 0, 7);
             arena.restore(checkpoint);
             assertThrows(IllegalStateException.class, () -> fromOtherThread[0].get(ValueLayout.JAVA_INT, 0));
+        }
+    }
+
+    @Test
+    void threadSafeGrowableCheckedArenasCloseTheLevelsOfEveryChunk() throws Exception {
+        BumpConfig config = BumpConfig.defaults().withChecked(true).withThreadSafe(true).withGrowth(1024, 1 << 20);
+        try (BumpAllocator arena = BumpAllocator.create(256, config)) {
+            MemorySegment kept = arena.allocate(200);
+            Checkpoint checkpoint = arena.checkpoint();
+            MemorySegment[] fromOtherThread = new MemorySegment[3];
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < fromOtherThread.length; i++) {
+                    fromOtherThread[i] = arena.allocate(300);
+                }
+            });
+            t.start();
+            t.join();
+            assertTrue(arena.chunkCount() > 1, "the allocations moved the arena to later chunks");
+            assertEquals(256 + 512 + 2 * 300, arena.usedBytes(), "accounting as unchecked");
+            arena.restore(checkpoint);
+            for (MemorySegment stale : fromOtherThread) {
+                assertThrows(IllegalStateException.class, () -> stale.get(ValueLayout.JAVA_INT, 0));
+            }
+            kept.set(ValueLayout.JAVA_INT, 0, 7);
+            assertEquals(200, arena.usedBytes());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.nebula.memory.bump;
 
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.AllocationStatistics;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +90,80 @@ class BumpAllocatorConcurrencyTest {
     }
 
     @Test
+    void concurrentAllocationsAcrossChunksNeverOverlapAndStatisticsAreExact() throws Exception {
+        for (int threads : new int[] {2, 4, 8}) {
+            runGrowable(threads);
+        }
+    }
+
+    /**
+     * Threads allocate from a thread-safe growable arena that starts small, so that they race each other across
+     * hundreds of chunk switches, some requests needing a chunk of their own.
+     */
+    private static void runGrowable(int threadCount) throws Exception {
+        int perThread = 400_000 / threadCount;
+        long seed = System.nanoTime();
+        BumpConfig config = BumpConfig.defaults().withThreadSafe(true).withTrackStats(true)
+                .withGrowth(64 * 1024, 1L << 30);
+        try (BumpAllocator arena = BumpAllocator.create(4096, config)) {
+            MemorySegment[][] segments = new MemorySegment[threadCount][perThread];
+            long[] bytes = new long[threadCount];
+            CyclicBarrier start = new CyclicBarrier(threadCount);
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < threadCount; t++) {
+                int id = t;
+                Thread thread = new Thread(() -> {
+                    try {
+                        SplittableRandom random = new SplittableRandom(seed + id);
+                        start.await();
+                        for (int i = 0; i < perThread; i++) {
+                            int size = random.nextInt(2000) == 0 ? random.nextInt(2000, 100_000)
+                                    : 8 + random.nextInt(57);
+                            MemorySegment s = arena.allocate(size, 8L << random.nextInt(3));
+                            s.set(ValueLayout.JAVA_LONG, 0, ((long) id << 32) | i);
+                            segments[id][i] = s;
+                            bytes[id] += size;
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }, "allocator-" + t);
+                threads.add(thread);
+                thread.start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertTrue(failures.isEmpty(), () -> "seed=" + seed + ": " + failures);
+
+            long[][] ranges = new long[threadCount * perThread][];
+            int n = 0;
+            for (int t = 0; t < threadCount; t++) {
+                for (int i = 0; i < perThread; i++) {
+                    MemorySegment s = segments[t][i];
+                    assertEquals(((long) t << 32) | i, s.get(ValueLayout.JAVA_LONG, 0),
+                            "seed=" + seed + ": stamp of thread " + t + " #" + i);
+                    ranges[n++] = new long[] {s.address(), s.address() + s.byteSize()};
+                }
+            }
+            Arrays.sort(ranges, (a, b) -> Long.compare(a[0], b[0]));
+            for (int i = 1; i < ranges.length; i++) {
+                assertTrue(ranges[i - 1][1] <= ranges[i][0], "seed=" + seed + ": overlapping allocations at "
+                        + Arrays.toString(ranges[i - 1]) + " and " + Arrays.toString(ranges[i]));
+            }
+            AllocationStatistics stats = arena.statistics().orElseThrow();
+            long total = Arrays.stream(bytes).sum();
+            assertEquals((long) threadCount * perThread, stats.allocations());
+            assertEquals(total, stats.bytesAllocated());
+            assertEquals(arena.chunkCount() - 1, stats.growths(), "every chunk but the first came from growth");
+            assertTrue(arena.chunkCount() > 50, "the threads raced across many chunk switches");
+            assertTrue(total <= arena.usedBytes() && arena.usedBytes() <= arena.capacityBytes());
+            assertEquals(arena.usedBytes(), stats.peakBytes());
+        }
+    }
+
+    @Test
     void anyThreadMayAllocateResetAndClose() throws Exception {
         BumpAllocator arena = BumpAllocator.create(1024, BumpConfig.defaults().withThreadSafe(true));
         Thread other = new Thread(() -> {
@@ -107,7 +182,20 @@ class BumpAllocatorConcurrencyTest {
 
     @Test
     void restoreReleasesWhatEveryThreadAllocatedSinceTheCheckpoint() throws Exception {
-        try (BumpAllocator arena = BumpAllocator.create(1 << 20, BumpConfig.defaults().withThreadSafe(true))) {
+        restoreReleasesWhatEveryThreadAllocated(BumpAllocator.create(1 << 20,
+                BumpConfig.defaults().withThreadSafe(true)), 64 + 4 * 1000 * 16);
+    }
+
+    @Test
+    void restoreIntoAnEarlierChunkReleasesWhatEveryThreadAllocatedInLaterOnes() throws Exception {
+        BumpAllocator arena = BumpAllocator.create(1024, BumpConfig.defaults().withThreadSafe(true)
+                .withGrowth(4096, 1 << 20));
+        restoreReleasesWhatEveryThreadAllocated(arena, -1);
+    }
+
+    private static void restoreReleasesWhatEveryThreadAllocated(BumpAllocator created, long expectedUsed)
+            throws Exception {
+        try (BumpAllocator arena = created) {
             arena.allocate(64);
             Checkpoint checkpoint = arena.checkpoint();
             Thread[] workers = new Thread[4];
@@ -122,15 +210,21 @@ class BumpAllocatorConcurrencyTest {
             for (Thread worker : workers) {
                 worker.join();
             }
-            assertEquals(64 + 4 * 1000 * 16, arena.usedBytes());
+            if (expectedUsed >= 0) {
+                assertEquals(expectedUsed, arena.usedBytes());
+            } else {
+                assertTrue(arena.chunkCount() > 10 && arena.usedBytes() >= 64 + 4 * 1000 * 16);
+            }
+            int chunks = arena.chunkCount();
             arena.restore(checkpoint);
             assertEquals(64, arena.usedBytes());
+            assertEquals(chunks, arena.chunkCount(), "later chunks are kept as spares");
         }
     }
 
     @Test
-    void zeroOnResetHoldsForSharedArenas() {
-        BumpConfig config = BumpConfig.defaults().withThreadSafe(true).withZeroOnReset(true);
+    void zeroOnReleaseHoldsForSharedArenas() {
+        BumpConfig config = BumpConfig.defaults().withThreadSafe(true).withZeroOnRelease(true);
         try (BumpAllocator arena = BumpAllocator.create(256, config)) {
             arena.allocate(64).fill((byte) 5);
             arena.reset();

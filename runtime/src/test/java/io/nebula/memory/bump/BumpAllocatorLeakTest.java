@@ -2,6 +2,7 @@ package io.nebula.memory.bump;
 
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.Scope;
 import io.nebula.memory.LeakPolicy;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class BumpAllocatorLeakTest {
     @Test
     void closedScopesAndPlainCheckpointsAreNotLeaks() {
         BumpAllocator arena = BumpAllocator.create(1024, BumpConfig.defaults().withLeakPolicy(LeakPolicy.FAIL));
-        try (BumpScope _ = arena.scope()) {
+        try (Scope _ = arena.scope()) {
             arena.allocate(10);
         }
         arena.checkpoint();

@@ -2,7 +2,9 @@ package io.nebula.memory.bump;
 
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -163,7 +165,9 @@ class BumpAllocatorTest {
                         () -> assertTrue(m.contains("Memory:    128 bytes available, 3968 bytes used"), m),
                         () -> assertTrue(m.contains("needs 512 bytes at offset 3968 but only 128 bytes remain"), m),
                         () -> assertTrue(m.contains("1. Increase the capacity to at least 4480 bytes"), m),
-                        () -> assertTrue(m.contains("2. Call reset()"), m));
+                        () -> assertTrue(m.contains("2. Call reset()"), m),
+                        () -> assertTrue(m.contains("3. Make the arena growable when the total is not known in"
+                                + " advance: BumpConfig.defaults().withGrowth(maxChunkBytes, limitBytes)."), m));
                 assertEquals(3968, arena.usedBytes());
                 assertEquals(128, arena.allocate(128, 8).byteSize(), "the arena still serves what fits");
             }
@@ -267,7 +271,7 @@ class BumpAllocatorTest {
             try (BumpAllocator arena = BumpAllocator.create(256)) {
                 arena.allocate(10);
                 Checkpoint cp = arena.checkpoint();
-                assertEquals(10, cp.offset());
+                assertEquals(10, cp.usedBytes());
                 arena.allocate(100);
                 arena.restore(cp);
                 assertEquals(10, arena.usedBytes());
@@ -331,15 +335,13 @@ class BumpAllocatorTest {
         void scopesNestAndRestoreOnClose() {
             try (BumpAllocator arena = BumpAllocator.create(256)) {
                 arena.allocate(8);
-                try (BumpScope outer = arena.scope()) {
+                try (Scope _ = arena.scope()) {
                     arena.allocate(16);
-                    try (BumpScope inner = arena.scope()) {
+                    try (Scope _ = arena.scope()) {
                         arena.allocate(32);
                         assertEquals(56, arena.usedBytes());
-                        assertEquals(24, inner.checkpoint().offset());
                     }
                     assertEquals(24, arena.usedBytes());
-                    assertEquals(8, outer.checkpoint().offset());
                 }
                 assertEquals(8, arena.usedBytes());
             }
@@ -349,7 +351,7 @@ class BumpAllocatorTest {
         void scopeRestoresWhenTheBodyThrows() {
             try (BumpAllocator arena = BumpAllocator.create(256)) {
                 assertThrows(IllegalStateException.class, () -> {
-                    try (BumpScope _ = arena.scope()) {
+                    try (Scope _ = arena.scope()) {
                         arena.allocate(100);
                         throw new IllegalStateException("request failed");
                     }
@@ -361,13 +363,87 @@ class BumpAllocatorTest {
         @Test
         void closingAScopeTwiceIsHarmlessButClosingOutOfOrderIsAnError() {
             try (BumpAllocator arena = BumpAllocator.create(256)) {
-                BumpScope outer = arena.scope();
+                Scope outer = arena.scope();
                 arena.allocate(8);
-                BumpScope inner = arena.scope();
+                Scope inner = arena.scope();
                 outer.close();
                 outer.close();
                 expect(ErrorCode.INVALID_CHECKPOINT, inner::close);
                 assertEquals(0, arena.usedBytes());
+            }
+        }
+
+        @Test
+        void aScopeWhoseCloseFailedStaysOpenAndCanBeClosedAgain() throws InterruptedException {
+            try (BumpAllocator arena = BumpAllocator.create(256)) {
+                Scope scope = arena.scope();
+                arena.allocate(100);
+                AtomicReference<Throwable> seen = new AtomicReference<>();
+                Thread intruder = new Thread(() -> {
+                    try {
+                        scope.close();
+                    } catch (Throwable e) {
+                        seen.set(e);
+                    }
+                }, "intruder");
+                intruder.start();
+                intruder.join();
+                assertEquals(ErrorCode.WRONG_THREAD, assertInstanceOf(AllocationException.class, seen.get()).code());
+                assertFalse(scope.isClosed(), "a failed close leaves the scope open");
+                assertEquals(100, arena.usedBytes(), "and the arena unchanged");
+                scope.close();
+                assertTrue(scope.isClosed());
+                assertEquals(0, arena.usedBytes(), "the second close restores");
+                scope.close();
+                assertEquals(0, arena.usedBytes());
+            }
+        }
+
+        @Test
+        void aCheckpointSaysWhereItWasTakenAndHowDeep() {
+            try (BumpAllocator arena = BumpAllocator.create(256)) {
+                arena.allocate(24);
+                Checkpoint outer = arena.checkpoint();
+                arena.allocate(8);
+                Checkpoint inner = arena.checkpoint();
+                assertEquals(24, outer.usedBytes());
+                assertEquals(0, outer.depth());
+                assertEquals(32, inner.usedBytes());
+                assertEquals(1, inner.depth());
+                assertTrue(inner.toString().contains("depth=1, usedBytes=32"), inner.toString());
+            }
+        }
+
+        @Test
+        void rejectsACheckpointOfAnotherKind() {
+            Checkpoint own = new Checkpoint() {
+                @Override
+                public long usedBytes() {
+                    return 0;
+                }
+
+                @Override
+                public int depth() {
+                    return 0;
+                }
+            };
+            try (BumpAllocator arena = BumpAllocator.create(64)) {
+                arena.allocate(8);
+                AllocationException e = expect(ErrorCode.INVALID_CHECKPOINT, () -> arena.restore(own));
+                assertTrue(e.getMessage().contains("not a checkpoint of a BumpAllocator"), e.getMessage());
+                assertEquals(8, arena.usedBytes());
+                assertThrows(NullPointerException.class, () -> arena.restore(null));
+            }
+        }
+
+        @Test
+        void aScopeReportsWhetherItIsClosed() {
+            try (BumpAllocator arena = BumpAllocator.create(64)) {
+                Scope scope = arena.scope();
+                assertFalse(scope.isClosed());
+                scope.close();
+                assertTrue(scope.isClosed());
+                assertTrue(scope.toString().endsWith(", closed]"), scope.toString());
             }
         }
 
@@ -384,8 +460,8 @@ class BumpAllocatorTest {
         }
 
         @Test
-        void zeroOnResetClearsReleasedBytes() {
-            try (BumpAllocator arena = BumpAllocator.create(128, BumpConfig.defaults().withZeroOnReset(true))) {
+        void zeroOnReleaseClearsReleasedBytes() {
+            try (BumpAllocator arena = BumpAllocator.create(128, BumpConfig.defaults().withZeroOnRelease(true))) {
                 arena.allocate(16).fill((byte) 7);
                 Checkpoint cp = arena.checkpoint();
                 arena.allocate(16).fill((byte) 9);
@@ -482,6 +558,14 @@ class BumpAllocatorTest {
                 arena.allocate(5);
                 assertEquals("BumpAllocator[capacity=64, used=5]", arena.toString());
                 assertNotSame(arena.segment(), arena.allocate(1));
+            }
+            try (BumpAllocator arena = BumpAllocator.create(64, BumpConfig.defaults().withThreadSafe(true)
+                    .withChecked(true))) {
+                assertEquals("BumpAllocator[capacity=64, used=0, thread-safe, checked]", arena.toString());
+            }
+            try (BumpAllocator arena = BumpAllocator.create(64, BumpConfig.defaults().withGrowth(128, 1024))) {
+                arena.allocate(100);
+                assertEquals("BumpAllocator[capacity=192, used=164, chunks=2, limit=1024]", arena.toString());
             }
         }
     }

@@ -6,7 +6,6 @@ import io.nebula.memory.ErrorCode;
 import io.nebula.memory.Resettable;
 import io.nebula.memory.Scope;
 import io.nebula.memory.bump.BumpAllocator;
-import io.nebula.memory.bump.BumpScope;
 import io.nebula.memory.pool.PoolAllocator;
 import io.nebula.memory.pool.PoolConfig;
 import io.nebula.memory.stack.StackAllocator;
@@ -83,7 +82,7 @@ class MemoryLeaksTest {
     void scopesAndFramesReturnToZero() {
         try (BumpAllocator arena = BumpAllocator.create(MIB); StackAllocator stack = StackAllocator.create(MIB)) {
             for (int i = 0; i < 10_000; i++) {
-                try (BumpScope _ = arena.scope(); Scope _ = stack.scope()) {
+                try (Scope _ = arena.scope(); Scope _ = stack.scope()) {
                     arena.allocate(64 + i % 100, 8);
                     stack.allocate(64 + i % 100, 8);
                 }

@@ -1,5 +1,6 @@
 package io.nebula.memory.stress;
 
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.LeakPolicy;
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.bump.BumpConfig;
@@ -11,10 +12,15 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.JJ_Result;
 import org.openjdk.jcstress.infra.results.JJJ_Result;
 
+import java.lang.foreign.MemorySegment;
+
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-/** jcstress tests of the thread-safe bump arena's compare-and-set allocation. */
+/**
+ * jcstress tests of the thread-safe bump arena: the compare-and-set allocation of a fixed arena, and the moves of a
+ * growable arena from chunk to chunk (sealed under the lock while other threads claim by compare-and-set).
+ */
 public final class BumpStress {
 
     private BumpStress() {
@@ -22,6 +28,18 @@ public final class BumpStress {
 
     static BumpAllocator sharedArena() {
         return BumpAllocator.create(256, BumpConfig.defaults().withThreadSafe(true).withLeakPolicy(LeakPolicy.IGNORE));
+    }
+
+    /** A thread-safe growable arena whose first chunk has {@code capacity} bytes, new chunks doubling up to 256. */
+    static BumpAllocator growableArena(long capacity) {
+        return BumpAllocator.create(capacity, BumpConfig.defaults().withThreadSafe(true).withGrowth(256, 4096)
+                .withLeakPolicy(LeakPolicy.IGNORE));
+    }
+
+    /** 0 when {@code segment} lies in {@code chunk}, 1 otherwise. */
+    static long chunkOf(MemorySegment segment, MemorySegment chunk) {
+        long offset = segment.address() - chunk.address();
+        return offset >= 0 && offset < chunk.byteSize() ? 0 : 1;
     }
 
     /** Two threads allocate at once: they must get disjoint ranges, in either order. */
@@ -132,6 +150,157 @@ public final class BumpStress {
         @Actor
         public void reset() {
             arena.reset();
+        }
+
+        /**
+         * After both.
+         *
+         * @param r result
+         */
+        @Arbiter
+        public void after(JJ_Result r) {
+            r.r2 = arena.usedBytes();
+            arena.close();
+        }
+    }
+
+    /**
+     * Two threads race for the last 16 bytes of the first chunk: one gets them, the other moves the arena to a new
+     * chunk and gets its first 16 bytes; never both the same range, never two new chunks.
+     */
+    @JCStressTest
+    @Outcome(id = {"16, 100, 48", "100, 16, 48"}, expect = ACCEPTABLE,
+            desc = "one takes the rest of the first chunk, the other the start of the second")
+    @Outcome(expect = FORBIDDEN, desc = "overlapping ranges, a lost update or a chunk too many")
+    @State
+    public static class ConcurrentAllocationsAtAChunkBoundary {
+        private final BumpAllocator arena = growableArena(32);
+        private final MemorySegment first = arena.segment();
+
+        /** Starts with 16 of the first chunk's 32 bytes in use. */
+        public ConcurrentAllocationsAtAChunkBoundary() {
+            arena.allocate(16, 8);
+        }
+
+        private long where(MemorySegment s) {
+            return chunkOf(s, first) == 0 ? s.address() - first.address() : 100 + s.address() - arena.segment()
+                    .address();
+        }
+
+        /**
+         * First thread.
+         *
+         * @param r result
+         */
+        @Actor
+        public void first(JJJ_Result r) {
+            r.r1 = where(arena.allocate(16, 8));
+        }
+
+        /**
+         * Second thread.
+         *
+         * @param r result
+         */
+        @Actor
+        public void second(JJJ_Result r) {
+            r.r2 = where(arena.allocate(16, 8));
+        }
+
+        /**
+         * After both: the first chunk counts in full, 16 bytes of the second are used.
+         *
+         * @param r result
+         */
+        @Arbiter
+        public void after(JJJ_Result r) {
+            r.r3 = arena.chunkCount() == 2 ? arena.usedBytes() : -arena.chunkCount();
+            arena.close();
+        }
+    }
+
+    /**
+     * A small request races a large one that moves the arena to a new chunk: the small one lands in the old chunk
+     * before it is sealed, or in the new chunk after the large one; never in a sealed chunk.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 164", expect = ACCEPTABLE, desc = "small in the first chunk, then the move")
+    @Outcome(id = "1, 176", expect = ACCEPTABLE, desc = "the move, then small after large in the new chunk")
+    @Outcome(expect = FORBIDDEN, desc = "a claim on a sealed chunk, or a lost update")
+    @State
+    public static class AllocationRacingAMoveToANewChunk {
+        private final BumpAllocator arena = growableArena(64);
+        private final MemorySegment first = arena.segment();
+
+        /** Starts with 16 of the first chunk's 64 bytes in use. */
+        public AllocationRacingAMoveToANewChunk() {
+            arena.allocate(16, 8);
+        }
+
+        /**
+         * Allocates 8 bytes, which fit in the first chunk.
+         *
+         * @param r result
+         */
+        @Actor
+        public void small(JJ_Result r) {
+            r.r1 = chunkOf(arena.allocate(8, 8), first);
+        }
+
+        /** Allocates 100 bytes, which need a new chunk of 128. */
+        @Actor
+        public void large() {
+            arena.allocate(100, 8);
+        }
+
+        /**
+         * After both.
+         *
+         * @param r result
+         */
+        @Arbiter
+        public void after(JJ_Result r) {
+            r.r2 = arena.usedBytes();
+            arena.close();
+        }
+    }
+
+    /**
+     * An allocation races a restore to a checkpoint in an earlier chunk: it lands in the later chunk before the
+     * restore (and is released by it) or in the earlier chunk after it; never in a chunk the restore made spare.
+     */
+    @JCStressTest
+    @Outcome(id = "1, 16", expect = ACCEPTABLE, desc = "allocated in the second chunk, then released")
+    @Outcome(id = "0, 32", expect = ACCEPTABLE, desc = "restored, then allocated in the first chunk")
+    @Outcome(expect = FORBIDDEN, desc = "an allocation in a spare chunk, or a torn release")
+    @State
+    public static class AllocationRacingARestoreIntoAnEarlierChunk {
+        private final BumpAllocator arena = growableArena(64);
+        private final MemorySegment first = arena.segment();
+        private final Checkpoint checkpoint;
+
+        /** Takes a checkpoint 16 bytes into the first chunk, then fills it and moves to a second chunk. */
+        public AllocationRacingARestoreIntoAnEarlierChunk() {
+            arena.allocate(16, 8);
+            checkpoint = arena.checkpoint();
+            arena.allocate(48, 8);
+            arena.allocate(16, 8);
+        }
+
+        /**
+         * Allocates.
+         *
+         * @param r result
+         */
+        @Actor
+        public void allocate(JJ_Result r) {
+            r.r1 = chunkOf(arena.allocate(16, 8), first);
+        }
+
+        /** Restores the checkpoint in the first chunk. */
+        @Actor
+        public void restore() {
+            arena.restore(checkpoint);
         }
 
         /**

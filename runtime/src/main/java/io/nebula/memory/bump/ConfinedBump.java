@@ -1,0 +1,260 @@
+package io.nebula.memory.bump;
+
+import io.nebula.memory.AllocationException;
+import io.nebula.memory.Checkpoint;
+import io.nebula.memory.Scope;
+import io.nebula.memory.internal.Events;
+import io.nebula.memory.internal.Lifecycle;
+import io.nebula.memory.internal.Requests;
+import io.nebula.memory.simd.MemoryKernels;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * A {@link BumpAllocator} confined to the thread that created it: every call checks the owner (one comparison,
+ * which also covers "closed") and then does plain field arithmetic.
+ *
+ * <p>Invariants: {@code memory} is the block of a fixed arena, or the current chunk of a growable one;
+ * {@code base} is its address and {@code limit} its size; {@code top} is the bytes used in it
+ * ({@code 0 <= top <= limit}); {@code usedBefore} is the used bytes at its start (always 0 for a fixed arena), so
+ * {@code usedBytes() == usedBefore + top}. {@code offsetLimit} is what the offset path may use: {@code limit} for a
+ * fixed arena, {@code -1} for a growable one, so that its offset path falls to the slow path, which refuses it,
+ * without a check on the fast path.
+ */
+final class ConfinedBump extends BumpAllocator {
+
+    private final Lifecycle.Confined life;
+    private final long offsetLimit;
+    private MemorySegment memory;
+    private long base;
+    private long limit;
+    private long top;
+    private long usedBefore;
+
+    ConfinedBump(long capacity, BumpConfig config) {
+        this(Lifecycle.confined(config.trackStats(), config.leakPolicy()), capacity, config);
+    }
+
+    private ConfinedBump(Lifecycle.Confined life, long capacity, BumpConfig config) {
+        super(life, capacity, config);
+        this.life = life;
+        this.memory = chain == null ? block : chain.segment(0);
+        this.base = memory.address();
+        this.limit = memory.byteSize();
+        this.offsetLimit = chain == null ? limit : -1;
+        life.startTracking(this);
+    }
+
+    @Override
+    public int chunkCount() {
+        return chain == null ? 1 : chain.count();
+    }
+
+    @Override
+    public MemorySegment segment() {
+        return memory;
+    }
+
+    @Override
+    public long allocateOffset(long byteSize, long byteAlignment) {
+        life.checkOwner(this);
+        long used = top;
+        long start = Requests.alignUp(base + used, byteAlignment) - base;
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > offsetLimit - start) {
+            throw Events.allocationError(offsetFailure(byteSize, byteAlignment));
+        }
+        long end = start + byteSize;
+        top = end;
+        if (stats != null) {
+            stats.allocated(byteSize, end);
+        }
+        prepare(memory, start, byteSize);
+        return start;
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (checked) {
+            return allocateChecked(byteSize, byteAlignment);
+        }
+        life.checkOwner(this);
+        long start = claim(byteSize, byteAlignment);
+        MemorySegment target = memory;
+        prepare(target, start, byteSize);
+        return target.asSlice(start, byteSize);
+    }
+
+    private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
+        life.checkOwner(this);
+        claim(byteSize, byteAlignment);
+        return levelSegment(byteSize, byteAlignment);
+    }
+
+    /** Moves the bump offset past a new range of {@code memory} and returns the range's start; writes nothing. */
+    private long claim(long byteSize, long byteAlignment) {
+        long used = top;
+        long start = Requests.alignUp(base + used, byteAlignment) - base;
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
+            return claimInNextChunk(byteSize, byteAlignment);
+        }
+        long end = start + byteSize;
+        top = end;
+        if (stats != null) {
+            stats.allocated(byteSize, usedBefore + end);
+        }
+        return start;
+    }
+
+    /**
+     * The slow path of {@link #claim}: refuses an invalid request, or a request a fixed arena cannot hold, and
+     * otherwise moves a growable arena to its next chunk and claims the request there.
+     */
+    private long claimInNextChunk(long byteSize, long byteAlignment) {
+        AllocationException refused = refusal(byteSize, byteAlignment);
+        if (refused != null) {
+            throw Events.allocationError(failed(refused));
+        }
+        int next;
+        try {
+            next = chain.advance(byteSize, byteAlignment, top);
+        } catch (AllocationException systemRefused) {
+            throw failed(systemRefused);
+        }
+        if (next < 0) {
+            throw Events.allocationError(failed(BumpErrors.growthLimit(toString(), byteSize, byteAlignment,
+                    usedBytes(), limit - top, chain)));
+        }
+        enter(next, 0);
+        long start = Requests.alignUp(base, byteAlignment) - base;
+        long end = start + byteSize;
+        top = end;
+        if (stats != null) {
+            stats.allocated(byteSize, usedBefore + end);
+        }
+        return start;
+    }
+
+    /**
+     * The error for an invalid request, or for a request that a fixed arena cannot hold; {@code null} when the
+     * request is valid and the arena is growable. Describes the arena only when there is an error: a growable
+     * arena runs this on every move to another chunk (a thread-safe one on every allocation).
+     */
+    private AllocationException refusal(long byteSize, long byteAlignment) {
+        if (chain != null && byteSize >= 0 && Requests.isPowerOfTwo(byteAlignment)) {
+            return null;
+        }
+        AllocationException invalid = BumpErrors.invalidRequest(toString(), byteSize, byteAlignment,
+                availableBytes(), usedBytes());
+        if (invalid != null || chain != null) {
+            return invalid;
+        }
+        return BumpErrors.outOfMemory(toString(), byteSize, byteAlignment, top, limit,
+                Requests.alignUp(base + top, byteAlignment) - base);
+    }
+
+    private AllocationException offsetFailure(long byteSize, long byteAlignment) {
+        AllocationException refused = refusal(byteSize, byteAlignment);
+        return failed(refused != null ? refused : BumpErrors.offsetsNeedAFixedArena(toString(), byteSize,
+                byteAlignment, availableBytes(), usedBytes(), config.growth().orElseThrow()));
+    }
+
+    /** Makes chunk {@code index} of a growable arena the one allocation bumps through, {@code used} bytes in. */
+    private void enter(int index, long used) {
+        memory = chain.segment(index);
+        base = memory.address();
+        limit = memory.byteSize();
+        usedBefore = chain.start(index);
+        top = used;
+    }
+
+    @Override
+    public Checkpoint checkpoint() {
+        life.checkOwner(this);
+        return checkpoints.push(this, usedBefore, top, false);
+    }
+
+    @Override
+    public Scope scope() {
+        life.checkOwner(this);
+        return new BumpScope(this, checkpoints.push(this, usedBefore, top, true));
+    }
+
+    @Override
+    public void restore(Checkpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        life.checkOwner(this);
+        BumpCheckpoint mine = live(checkpoint);
+        checkpoints.discardFrom(mine.depth);
+        long released;
+        if (mine.chunkStart == usedBefore) {
+            long to = mine.top;
+            released = top - to;
+            if (zeroOnRelease && released > 0) {
+                MemoryKernels.fill(memory, to, released, (byte) 0);
+            }
+            top = to;
+        } else {
+            released = rewind(mine.usedBytes());
+        }
+        released(RESTORE, released);
+    }
+
+    /** Restores a growable arena to a position in an earlier chunk; the later chunks become spares. */
+    private long rewind(long target) {
+        long released = usedBefore + top - target;
+        int index = chain.find(target);
+        long to = target - chain.start(index);
+        if (zeroOnRelease) {
+            chain.zero(index, to, top);
+        }
+        chain.rewind(index);
+        enter(index, to);
+        return released;
+    }
+
+    @Override
+    public void reset() {
+        life.checkOwner(this);
+        checkpoints.discardFrom(0);
+        checkpoints.renewBaseLevel();
+        long released = usedBefore + top;
+        if (chain == null) {
+            if (zeroOnRelease && released > 0) {
+                MemoryKernels.fill(memory, 0, released, (byte) 0);
+            }
+            top = 0;
+        } else {
+            if (zeroOnRelease) {
+                chain.zero(0, 0, top);
+            }
+            chain.reset();
+            enter(0, 0);
+        }
+        released(RESET, released);
+    }
+
+    @Override
+    public long usedBytes() {
+        return usedBefore + top;
+    }
+
+    @Override
+    public long capacityBytes() {
+        return chain == null ? limit : chain.reserved();
+    }
+
+    @Override
+    void checkUsable() {
+        life.checkOwner(this);
+    }
+
+    @Override
+    boolean inMemory(MemorySegment segment) {
+        if (chain != null) {
+            return chain.owns(segment);
+        }
+        long offset = segment.address() - base;
+        return offset >= 0 && offset <= limit && segment.byteSize() <= limit - offset;
+    }
+}
