@@ -6,12 +6,15 @@ import java.util.List;
  * What was still allocated when an allocator closed.
  *
  * @param allocator        the allocator's description
- * @param liveAllocations  allocations (pool blocks, stack entries or open bump scopes) still live
- * @param liveBytes        bytes they hold
+ * @param liveAllocations  allocations still live: pool blocks or stack entries (an arena does not count its
+ *                         allocations one by one, so for an arena this is zero)
+ * @param openScopes       scopes opened and never closed
+ * @param liveBytes        bytes the live allocations and open scopes hold: for an arena, the bytes allocated
+ *                         since the outermost open scope opened
  * @param allocationSites  in checked mode, where each live allocation was made (the first ten at most); otherwise
  *                         empty
  */
-public record LeakReport(String allocator, long liveAllocations, long liveBytes,
+public record LeakReport(String allocator, long liveAllocations, long openScopes, long liveBytes,
                          List<StackTraceElement[]> allocationSites) {
 
     /** The most allocation sites a report keeps. */
@@ -25,14 +28,29 @@ public record LeakReport(String allocator, long liveAllocations, long liveBytes,
     }
 
     /**
+     * Tells whether nothing was left: no live allocation and no open scope.
+     *
+     * @return {@code true} when the allocator closed clean
+     */
+    public boolean isEmpty() {
+        return liveAllocations == 0 && openScopes == 0;
+    }
+
+    /**
      * Renders the report for a log or an exception message.
      *
      * @return a multi-line description
      */
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        sb.append(allocator).append(" closed with ").append(liveAllocations).append(" live allocation(s) holding ")
-                .append(liveBytes).append(" bytes");
+        sb.append(allocator).append(" closed with ");
+        if (liveAllocations > 0) {
+            sb.append(liveAllocations).append(" live allocation(s)");
+        }
+        if (openScopes > 0) {
+            sb.append(liveAllocations > 0 ? " and " : "").append(openScopes).append(" open scope(s)");
+        }
+        sb.append(" holding ").append(liveBytes).append(" bytes");
         if (allocationSites.isEmpty()) {
             sb.append(" (enable checked mode to see where they were allocated)");
         }

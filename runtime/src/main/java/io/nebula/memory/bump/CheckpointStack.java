@@ -191,6 +191,6 @@ final class CheckpointStack {
             }
         }
         long bytes = openScopes == 0 ? 0 : usedBytes - outermost;
-        return new LeakReport(allocator, openScopes, bytes, where);
+        return new LeakReport(allocator, 0, openScopes, bytes, where);
     }
 }

@@ -21,7 +21,7 @@ public final class Leaks {
      * @throws AllocationException {@link ErrorCode#LEAK} under {@link LeakPolicy#FAIL}
      */
     public static void report(LeakPolicy policy, LeakReport report) {
-        if (report.liveAllocations() == 0) {
+        if (report.isEmpty()) {
             return;
         }
         Events.leak(report);
@@ -31,7 +31,7 @@ public final class Leaks {
             case FAIL -> throw Events.allocationError(Failure.of(ErrorCode.LEAK)
                     .allocator(report.allocator())
                     .details(report.describe())
-                    .suggest("Give back every allocation (close every scope or frame) before closing the allocator.")
+                    .suggest("Give back every allocation and close every scope before closing the allocator.")
                     .suggest("Run with -D" + CheckedMode.PROPERTY + "=true to see where each leaked allocation "
                             + "was made.")
                     .suggest("If dropping live allocations at close is intended, use LeakPolicy.IGNORE.")

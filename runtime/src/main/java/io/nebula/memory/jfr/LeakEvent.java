@@ -9,11 +9,11 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
-/** Emitted when an allocator closes while memory is still allocated. */
+/** Emitted when an allocator closes while memory is still allocated or a scope is still open. */
 @Name(LeakEvent.NAME)
 @Label("Leak at Close")
 @Category({"nebula-memory"})
-@Description("An allocator closed with live allocations")
+@Description("An allocator closed with live allocations or open scopes")
 @StackTrace(true)
 public final class LeakEvent extends Event {
 
@@ -25,6 +25,9 @@ public final class LeakEvent extends Event {
 
     @Label("Live Allocations")
     long liveAllocations;
+
+    @Label("Open Scopes")
+    long openScopes;
 
     @Label("Live Bytes")
     @DataAmount
@@ -43,6 +46,7 @@ public final class LeakEvent extends Event {
         if (event.isEnabled()) {
             event.allocator = report.allocator();
             event.liveAllocations = report.liveAllocations();
+            event.openScopes = report.openScopes();
             event.liveBytes = report.liveBytes();
             event.commit();
         }

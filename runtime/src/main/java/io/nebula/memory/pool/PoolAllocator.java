@@ -568,7 +568,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     /** The blocks still handed out, in strides, and in checked mode where each was allocated. */
     private LeakReport leakReport() {
         long live = live();
-        return new LeakReport(toString(), live, live * stride,
+        return new LeakReport(toString(), live, openScopes(), live * stride,
                 checked ? checkedBlocks.sites(LeakReport.MAX_SITES) : List.of());
     }
 

@@ -499,7 +499,6 @@ public abstract sealed class StackAllocator extends StackEntries
 
     /** Called once by the close sequence, under the guard, before anything is freed. */
     private LeakReport leakReport() {
-        String allocator = describe(openScopes > 0 ? ", open scopes=" + openScopes : "");
-        return new LeakReport(allocator, liveDepth(), top(), sites(LeakReport.MAX_SITES));
+        return new LeakReport(describe(""), liveDepth(), openScopes, top(), sites(LeakReport.MAX_SITES));
     }
 }

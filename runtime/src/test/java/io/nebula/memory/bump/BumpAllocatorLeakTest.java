@@ -27,7 +27,7 @@ class BumpAllocatorLeakTest {
         arena.allocate(20);
         AllocationException e = assertThrows(AllocationException.class, arena::close);
         assertEquals(ErrorCode.LEAK, e.code());
-        assertTrue(e.getMessage().contains("closed with 2 live allocation(s) holding 120 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("closed with 2 open scope(s) holding 120 bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("enable checked mode to see where they were allocated"), e.getMessage());
         assertTrue(arena.isClosed());
         assertThrows(IllegalStateException.class, () -> inside.get(ValueLayout.JAVA_BYTE, 0));

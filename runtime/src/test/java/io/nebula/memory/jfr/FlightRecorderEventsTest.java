@@ -73,7 +73,8 @@ class FlightRecorderEventsTest {
         assertEquals(100, release.getLong("releasedBytes"));
 
         RecordedEvent leak = named(events, LeakEvent.NAME).getFirst();
-        assertEquals(1, leak.getLong("liveAllocations"));
+        assertEquals(0, leak.getLong("liveAllocations"));
+        assertEquals(1, leak.getLong("openScopes"));
         assertEquals(8, leak.getLong("liveBytes"));
 
         List<RecordedEvent> statistics = named(events, StatisticsEvent.NAME);

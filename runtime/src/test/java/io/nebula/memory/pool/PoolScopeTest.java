@@ -228,7 +228,7 @@ class PoolScopeTest {
         AllocationException e = assertThrows(AllocationException.class, pool::close);
         assertEquals(ErrorCode.LEAK, e.code());
         assertContains(e.getMessage(), "2 open scope(s)");
-        assertContains(e.getMessage(), "closed with 5 live allocation(s) holding 80 bytes");
+        assertContains(e.getMessage(), "closed with 5 live allocation(s) and 2 open scope(s) holding 80 bytes");
         assertTrue(pool.isClosed());
         AllocationException closed = assertThrows(AllocationException.class, outer::close);
         assertEquals(ErrorCode.CLOSED, closed.code());

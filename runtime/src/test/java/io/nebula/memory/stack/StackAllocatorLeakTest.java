@@ -16,6 +16,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,7 +71,7 @@ class StackAllocatorLeakTest {
         assertTrue(e.getMessage().contains("StackAllocator[capacity=1024, used=164, depth=2] closed with 2 live"
                 + " allocation(s) holding 164 bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("enable checked mode to see where they were allocated"), e.getMessage());
-        assertTrue(e.getMessage().contains("Give back every allocation (close every scope or frame)"),
+        assertTrue(e.getMessage().contains("Give back every allocation and close every scope"),
                 e.getMessage());
         assertTrue(stack.isClosed());
         assertThrows(IllegalStateException.class, () -> first.get(ValueLayout.JAVA_BYTE, 0));
@@ -112,8 +113,8 @@ class StackAllocatorLeakTest {
             stack.allocate(8);
         }
         AllocationException e = assertThrows(AllocationException.class, stack::close);
-        assertTrue(e.getMessage().contains("StackAllocator[capacity=1024, used=16, depth=2, open scopes=2]"
-                + " closed with 2 live allocation(s) holding 16 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("StackAllocator[capacity=1024, used=16, depth=2]"
+                + " closed with 2 live allocation(s) and 2 open scope(s) holding 16 bytes"), e.getMessage());
     }
 
     @Test
@@ -125,10 +126,13 @@ class StackAllocatorLeakTest {
         AllocationException e = assertThrows(AllocationException.class, stack::close);
         String message = e.getMessage();
         assertTrue(message.contains("closed with 2 live allocation(s) holding 16 bytes"), message);
-        assertTrue(message.contains("allocation 1:\n      at " + getClass().getName() + ".allocateAndForget("),
+        // On the module path a frame reads "at io.nebula.memory@version/io.nebula.memory.stack...": the module
+        // prefix is optional.
+        String frame = "\n      at (\\S+/)?" + Pattern.quote(getClass().getName());
+        assertTrue(Pattern.compile("allocation 1:" + frame + "\\.allocateAndForget\\(").matcher(message).find(),
                 message);
-        assertTrue(message.contains("allocation 2:\n      at " + getClass().getName()
-                + ".checkedModeNamesWhereEachLiveAllocationWasMade("), message);
+        assertTrue(Pattern.compile("allocation 2:" + frame + "\\.checkedModeNamesWhereEachLiveAllocationWasMade\\(")
+                .matcher(message).find(), message);
     }
 
     private static void allocateAndForget(StackAllocator stack) {
