@@ -1,16 +1,16 @@
 package app;
 
+import io.nebula.memory.Scope;
 import io.nebula.memory.stack.StackAllocator;
 import io.nebula.memory.stack.StackConfig;
-import io.nebula.memory.stack.StackMarker;
 import javax.annotation.processing.Generated;
 
 /**
  * {@link Parser} with its own {@link StackAllocator}: 1024 bytes.
  *
  * <p>Create it with {@code create(...)}, one per constructor of {@code Parser}, and close it to free
- * the native memory. A {@code @MemoryScope} method takes a {@link StackMarker} on entry and releases it
- * on exit, popping what the call allocated.
+ * the native memory. A {@code @MemoryScope} method opens a {@link Scope} of the allocator on entry and closes it
+ * on exit, releasing everything the call allocated.
  *
  * <p>Confined to the thread that created it.
  */
@@ -69,11 +69,8 @@ public final class Parser_Memory extends Parser implements AutoCloseable {
 
     @Override
     public void parse(String allocator) {
-        StackMarker marker = this.allocator.marker();
-        try {
+        try (Scope _ = this.allocator.scope()) {
             super.parse(allocator);
-        } finally {
-            this.allocator.release(marker);
         }
     }
 }

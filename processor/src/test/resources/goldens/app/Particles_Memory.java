@@ -1,6 +1,6 @@
 package app;
 
-import io.nebula.memory.dsl.BlockLog;
+import io.nebula.memory.Scope;
 import io.nebula.memory.pool.PoolAllocator;
 import javax.annotation.processing.Generated;
 
@@ -8,8 +8,8 @@ import javax.annotation.processing.Generated;
  * {@link Particles} with its own {@link PoolAllocator}: 64 blocks of 8 bytes (one Point each).
  *
  * <p>Create it with {@code create(...)}, one per constructor of {@code Particles}, and close it to free
- * the native memory. A {@code @MemoryScope} method opens a scope of a {@link BlockLog} on entry and closes it
- * on exit, giving back the blocks the call took.
+ * the native memory. A {@code @MemoryScope} method opens a {@link Scope} of the pool on entry and closes it on
+ * exit, giving back every block the calling thread took in the call.
  *
  * <p>Confined to the thread that created it.
  */
@@ -17,11 +17,8 @@ import javax.annotation.processing.Generated;
 final class Particles_Memory extends Particles implements AutoCloseable {
     private final PoolAllocator allocator;
 
-    private final BlockLog blocks;
-
     private Particles_Memory(PoolAllocator allocator) {
         this.allocator = allocator;
-        this.blocks = BlockLog.of(allocator);
         super();
     }
 
@@ -70,16 +67,13 @@ final class Particles_Memory extends Particles implements AutoCloseable {
 
     @Override
     PointStruct.View spawn(int x, int y) {
-        return PointStruct.allocate(blocks).x(x).y(y);
+        return PointStruct.allocate(allocator).x(x).y(y);
     }
 
     @Override
     long step(int n) {
-        int mark = blocks.open();
-        try {
+        try (Scope _ = allocator.scope()) {
             return super.step(n);
-        } finally {
-            blocks.close(mark);
         }
     }
 }

@@ -1,8 +1,8 @@
 package app;
 
+import io.nebula.memory.Scope;
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.bump.BumpConfig;
-import io.nebula.memory.bump.Checkpoint;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import javax.annotation.processing.Generated;
@@ -11,8 +11,8 @@ import javax.annotation.processing.Generated;
  * {@link RequestHandler} with its own {@link BumpAllocator}: 4096 bytes.
  *
  * <p>Create it with {@code create(...)}, one per constructor of {@code RequestHandler}, and close it to free
- * the native memory. A {@code @MemoryScope} method takes a {@link Checkpoint} on entry and restores it
- * on exit, releasing what the call allocated.
+ * the native memory. A {@code @MemoryScope} method opens a {@link Scope} of the allocator on entry and closes it
+ * on exit, releasing everything the call allocated.
  *
  * <p>Confined to the thread that created it.
  */
@@ -114,22 +114,16 @@ public final class RequestHandler_Memory extends RequestHandler implements AutoC
 
     @Override
     public int handle(byte[] request) {
-        Checkpoint checkpoint = allocator.checkpoint();
-        try {
+        try (Scope _ = allocator.scope()) {
             return super.handle(request);
-        } finally {
-            allocator.restore(checkpoint);
         }
     }
 
     @Override
     @SuppressWarnings("unchecked")
     protected <T extends Comparable<T>> void visit(T first, T... rest) throws IOException {
-        Checkpoint checkpoint = allocator.checkpoint();
-        try {
+        try (Scope _ = allocator.scope()) {
             super.visit(first, rest);
-        } finally {
-            allocator.restore(checkpoint);
         }
     }
 }

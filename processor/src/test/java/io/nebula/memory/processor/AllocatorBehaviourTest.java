@@ -197,7 +197,7 @@ class AllocatorBehaviourTest {
     }
 
     @Test
-    void aThreadSafePoolKeepsOneBlockLogPerThread() throws Exception {
+    void aThreadSafePoolScopesEachThreadsBlocksApart() throws Exception {
         try (ScopedProbe probe = create("SharedPool")) {
             long before = probe.allocator().usedBytes();
             List<Thread> threads = new java.util.ArrayList<>();

@@ -85,7 +85,7 @@ class AllocatorGoldenSourcesTest {
     }
 
     @Test
-    void aPoolAllocatorClassRecordsBlocksInABlockLogAndImplementsTheDeclaredAccessorAndClose() {
+    void aPoolAllocatorClassOpensAPoolScopeAndImplementsTheDeclaredAccessorAndClose() {
         Compilation compilation = compile(toolchain, POINT, PARTICLES);
 
         assertThat(compilation).succeededWithoutWarnings();
@@ -109,7 +109,7 @@ class AllocatorGoldenSourcesTest {
     }
 
     @Test
-    void aStackAllocatorClassTakesAndReleasesAMarker() {
+    void aStackAllocatorClassOpensAStackScope() {
         Compilation compilation = compile(toolchain, POINT, source("app.Parser",
                 "package app;",
                 "import io.nebula.memory.annotation.*;",

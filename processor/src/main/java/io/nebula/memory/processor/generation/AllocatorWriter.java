@@ -30,12 +30,11 @@ import javax.lang.model.element.Modifier;
  * Generates the subclass of an {@link AllocatorModel}: the owned allocator, one factory per constructor, the
  * allocator accessor, {@code close()}, the {@code @Alloc} implementations and the {@code @MemoryScope} overrides.
  *
- * <p>A scope is the hand-written pattern and nothing more: take a checkpoint, a stack marker or a block-log mark
- * before calling the superclass method, give it back in {@code finally}. Everything a scope emits, per kind, is in
- * {@link ScopeCode}, the one place to change when the runtime's vocabulary for scopes changes.
+ * <p>A scope is the hand-written pattern and nothing more: open the allocator's scope in a try-with-resources
+ * statement around the call to the superclass method. Everything a scope emits is in {@link ScopeCode}, the one
+ * place to change when the runtime's vocabulary for scopes changes.
  */
 public final class AllocatorWriter {
-    private static final ClassName THREAD_LOCAL = ClassName.get(ThreadLocal.class);
 
     private final GeneratedAnnotation generated;
 
@@ -62,85 +61,35 @@ public final class AllocatorWriter {
     }
 
     /**
-     * What the scopes of one kind emit: the fields and constructor statements that support them, what
-     * {@code @Alloc} methods allocate through, the statements that open and close a scope, and the class javadoc's
-     * sentence about them. The only code that names the runtime's scope types.
+     * What the scopes emit: the class javadoc's sentence about them and the statement that opens one. Every kind
+     * opens the allocator's own {@link RuntimeTypes#SCOPE scope} in a try-with-resources statement around the call,
+     * as a hand-written scope would: the allocator gives back what the call allocated (a bump or stack allocator
+     * everything allocated since the scope opened, a pool the blocks the calling thread took), and the checks of
+     * the allocator's configuration (checked mode, the owner thread) hold for the generated code as for any other.
+     * The only code that names the runtime's scope type.
      */
     private static final class ScopeCode {
-        private static final ClassName BLOCK_LOG = RuntimeTypes.BLOCK_LOG;
-        private static final ClassName CHECKPOINT = RuntimeTypes.CHECKPOINT;
-        private static final ClassName STACK_MARKER = RuntimeTypes.STACK_MARKER;
+        private static final ClassName SCOPE = RuntimeTypes.SCOPE;
 
         private final AllocatorKind kind;
-        private final boolean perThreadLog;
 
         ScopeCode(AllocatorModel.Settings settings) {
             this.kind = settings.kind();
-            // A thread-safe pool's scopes keep one block log per thread: each thread's scopes give back its own.
-            this.perThreadLog = kind == AllocatorKind.POOL && settings.threadSafe();
-        }
-
-        void fields(TypeSpec.Builder type) {
-            if (kind == AllocatorKind.POOL) {
-                type.addField(perThreadLog ? ParameterizedTypeName.get(THREAD_LOCAL, BLOCK_LOG) : BLOCK_LOG,
-                        "blocks", Modifier.PRIVATE, Modifier.FINAL);
-            }
-        }
-
-        void construct(MethodSpec.Builder constructor, String allocator) {
-            if (perThreadLog) {
-                constructor.addStatement("this.blocks = $T.withInitial(() -> $T.of($L))", THREAD_LOCAL, BLOCK_LOG,
-                        allocator);
-            } else if (kind == AllocatorKind.POOL) {
-                constructor.addStatement("this.blocks = $T.of($L)", BLOCK_LOG, allocator);
-            }
-        }
-
-        /** What {@code @Alloc} methods allocate through, in a method with the given local names. */
-        String allocationSource(Names names) {
-            return kind == AllocatorKind.POOL ? names.field("blocks") + (perThreadLog ? ".get()" : "")
-                    : names.field("allocator");
         }
 
         CodeBlock javadoc() {
             return switch (kind) {
-                case BUMP -> CodeBlock.of("A {@code @MemoryScope} method takes a {@link $T} on entry and"
-                        + " restores it\non exit, releasing what the call allocated.\n", CHECKPOINT);
-                case STACK -> CodeBlock.of("A {@code @MemoryScope} method takes a {@link $T} on entry and"
-                        + " releases it\non exit, popping what the call allocated.\n", STACK_MARKER);
-                case POOL -> CodeBlock.of("A {@code @MemoryScope} method opens a scope of a {@link $T}$L on"
-                        + " entry and closes it\non exit, giving back the blocks the call took.\n", BLOCK_LOG,
-                        perThreadLog ? " (one per thread)" : "");
+                case BUMP, STACK -> CodeBlock.of("A {@code @MemoryScope} method opens a {@link $T} of the allocator"
+                        + " on entry and closes it\non exit, releasing everything the call allocated.\n", SCOPE);
+                case POOL -> CodeBlock.of("A {@code @MemoryScope} method opens a {@link $T} of the pool on entry"
+                        + " and closes it on\nexit, giving back every block the calling thread took in the call.\n",
+                        SCOPE);
             };
         }
 
-        /** Opens the scope; returns the expression that closes it, given as the {@code finally} statement. */
-        CodeBlock open(MethodSpec.Builder method, Names names) {
-            String scope = names.free(switch (kind) {
-                case BUMP -> "checkpoint";
-                case STACK -> "marker";
-                case POOL -> "mark";
-            });
-            String owner = names.field(kind == AllocatorKind.POOL ? "blocks" : "allocator");
-            if (perThreadLog) {
-                String log = names.free("log");
-                method.addStatement("$T $L = $L.get()", BLOCK_LOG, log, owner);
-                owner = log;
-            }
-            return switch (kind) {
-                case BUMP -> {
-                    method.addStatement("$T $L = $L.checkpoint()", CHECKPOINT, scope, owner);
-                    yield CodeBlock.of("$L.restore($L)", owner, scope);
-                }
-                case STACK -> {
-                    method.addStatement("$T $L = $L.marker()", STACK_MARKER, scope, owner);
-                    yield CodeBlock.of("$L.release($L)", owner, scope);
-                }
-                case POOL -> {
-                    method.addStatement("int $L = $L.open()", scope, owner);
-                    yield CodeBlock.of("$L.close($L)", owner, scope);
-                }
-            };
+        /** Opens the scope around the statements that follow, up to the matching {@code endControlFlow()}. */
+        void open(MethodSpec.Builder method, Names names) {
+            method.beginControlFlow("try ($T _ = $L.scope())", SCOPE, names.field("allocator"));
         }
     }
 
@@ -181,7 +130,6 @@ public final class AllocatorWriter {
             type.alwaysQualify(model.qualifiedNames().toArray(String[]::new));
             generated.addTo(type);
             type.addField(allocatorClass, "allocator", Modifier.PRIVATE, Modifier.FINAL);
-            scopes.fields(type);
             for (MethodSignature constructor : model.constructors()) {
                 type.addMethod(constructor(constructor));
             }
@@ -247,7 +195,6 @@ public final class AllocatorWriter {
                     .varargs(constructor.varargs())
                     .addExceptions(constructor.thrown())
                     .addStatement("this.allocator = $L", names.allocator);
-            scopes.construct(method, names.allocator);
             return method.addStatement("super($L)", constructor.arguments()).build();
         }
 
@@ -364,7 +311,7 @@ public final class AllocatorWriter {
 
         private MethodSpec alloc(AllocMethod alloc) {
             MethodSignature declared = alloc.signature();
-            String source = scopes.allocationSource(new Names(declared));
+            String source = new Names(declared).field("allocator");
             CodeBlock body = switch (alloc.allocation()) {
                 case Allocation.StructView(StructRef struct, int count) when count > 1 ->
                         CodeBlock.of("$T.view($T.allocateArray($L, $LL))", struct.structClass(), struct.structClass(),
@@ -406,17 +353,13 @@ public final class AllocatorWriter {
                         .addMember("value", "$S", "unchecked").build());
             }
             CodeBlock call = CodeBlock.of("super.$L($L)", declared.name(), declared.arguments());
-            CodeBlock close = scopes.open(method, names);
-            method.beginControlFlow("try");
+            scopes.open(method, names);
             if (declared.returnType().equals(TypeName.VOID)) {
                 method.addStatement("$L", call);
             } else {
                 method.addStatement("return $L", call);
             }
-            return method.nextControlFlow("finally")
-                    .addStatement("$L", close)
-                    .endControlFlow()
-                    .build();
+            return method.endControlFlow().build();
         }
 
         // ---------------------------------------------------------------------------------------- signatures

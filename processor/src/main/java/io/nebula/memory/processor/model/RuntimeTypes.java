@@ -10,12 +10,8 @@ import java.util.List;
  * writer, to name them.
  */
 public final class RuntimeTypes {
-    /** What a bump scope takes on entry and restores on exit. */
-    public static final ClassName CHECKPOINT = ClassName.get("io.nebula.memory.bump", "Checkpoint");
-    /** What a stack scope takes on entry and releases on exit. */
-    public static final ClassName STACK_MARKER = ClassName.get("io.nebula.memory.stack", "StackMarker");
-    /** The record of the pool blocks a scope took, given back on exit. */
-    public static final ClassName BLOCK_LOG = ClassName.get("io.nebula.memory.dsl", "BlockLog");
+    /** What every allocator's {@code scope()} returns: a generated scope opens one and closes it on exit. */
+    public static final ClassName SCOPE = ClassName.get("io.nebula.memory", "Scope");
 
     private RuntimeTypes() {
     }
@@ -24,14 +20,10 @@ public final class RuntimeTypes {
      * Every runtime class the generated subclass of an allocator of a kind names.
      *
      * @param kind the kind
-     * @return the allocator class, its configuration class, and the types its scopes use
+     * @return the allocator class, its configuration class, and the scope type
      */
     public static List<ClassName> requiredBy(AllocatorKind kind) {
-        return switch (kind) {
-            case BUMP -> List.of(allocatorClass(kind), configClass(kind), CHECKPOINT);
-            case STACK -> List.of(allocatorClass(kind), configClass(kind), STACK_MARKER);
-            case POOL -> List.of(allocatorClass(kind), configClass(kind), BLOCK_LOG);
-        };
+        return List.of(allocatorClass(kind), configClass(kind), SCOPE);
     }
 
     /**
