@@ -1,8 +1,7 @@
 package io.nebula.memory.benchmarks;
 
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.bump.BumpAllocator;
-import io.nebula.memory.bump.BumpScope;
-import io.nebula.memory.bump.Checkpoint;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,10 +24,10 @@ import java.util.concurrent.TimeUnit;
  * <p>The work, in every variant: allocate one zeroed {@link Particle} (40 bytes) in a 4 KiB bump allocator, write
  * two fields, read them back, release the particle on return. The variants:
  * <ul>
- *   <li>{@code generated}: {@code ScopedWork_Memory.step}, the generated override (a {@link Checkpoint} taken,
- *       and restored in {@code finally}, around {@code super.step});</li>
- *   <li>{@code handWrittenCheckpoint}: the same written by hand;</li>
- *   <li>{@code handWrittenScope}: a {@link BumpScope} in try/finally instead, the form most users write.</li>
+ *   <li>{@code generated}: {@code ScopedWork_Memory.step}, the generated override (the arena's
+ *       {@link io.nebula.memory.Scope} in a try-with-resources around {@code super.step});</li>
+ *   <li>{@code handWrittenScope}: the same written by hand;</li>
+ *   <li>{@code handWrittenCheckpoint}: a {@link Checkpoint} taken, and restored in {@code finally}.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -68,22 +67,19 @@ public class MemoryScopeBenchmark {
     }
 
     /**
-     * A hand-written scope: {@code scope()} and {@code close()} in try/finally.
+     * A hand-written scope: {@code scope()} in a try-with-resources, what the generated override is written as.
      *
      * @return the value computed
      */
     @Benchmark
     public double handWrittenScope() {
-        BumpScope scope = bump.scope();
-        try {
+        try (io.nebula.memory.Scope _ = bump.scope()) {
             return work(bump, seed);
-        } finally {
-            scope.close();
         }
     }
 
     /**
-     * A hand-written checkpoint, restored in {@code finally}: what the generated override is written as.
+     * A hand-written checkpoint, restored in {@code finally}.
      *
      * @return the value computed
      */

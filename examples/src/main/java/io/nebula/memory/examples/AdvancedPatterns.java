@@ -5,12 +5,11 @@ import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.LeakPolicy;
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.bump.BumpConfig;
-import io.nebula.memory.bump.BumpScope;
+import io.nebula.memory.Scope;
 import io.nebula.memory.pool.PoolAllocator;
 import io.nebula.memory.pool.PoolConfig;
 import io.nebula.memory.stack.StackAllocator;
 import io.nebula.memory.stack.StackConfig;
-import io.nebula.memory.stack.StackFrame;
 
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
@@ -23,7 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Sophisticated patterns: nested scopes, stack frames for recursion, one thread-safe pool shared by worker
+ * Sophisticated patterns: nested scopes, a stack scope per recursive call, one thread-safe pool shared by worker
  * threads, statistics, a leak report at close, and checked mode catching a use after the scope ended.
  */
 public final class AdvancedPatterns {
@@ -50,7 +49,7 @@ public final class AdvancedPatterns {
     public static void run(PrintStream out) throws Exception {
         out.println("== advanced patterns");
         nestedScopes(out);
-        recursionWithFrames(out);
+        recursionWithScopes(out);
         sharedPool(out);
         leakReport(out);
         checkedMode(out);
@@ -61,12 +60,12 @@ public final class AdvancedPatterns {
     private static void nestedScopes(PrintStream out) {
         try (BumpAllocator arena = BumpAllocator.create(1 << 16)) {
             long peak = 0;
-            try (BumpScope _ = arena.scope()) {
+            try (Scope _ = arena.scope()) {
                 arena.allocate(1024);                              // the document's index
                 for (int section = 0; section < 3; section++) {
-                    try (BumpScope _ = arena.scope()) {
+                    try (Scope _ = arena.scope()) {
                         arena.allocate(512);                       // the section's text
-                        try (BumpScope _ = arena.scope()) {
+                        try (Scope _ = arena.scope()) {
                             arena.allocate(2048);                  // scratch for formatting it
                             peak = Math.max(peak, arena.usedBytes());
                         }
@@ -78,8 +77,8 @@ public final class AdvancedPatterns {
         }
     }
 
-    /** Merge sort whose temporary buffers live in stack frames: every level frees its own on return. */
-    private static void recursionWithFrames(PrintStream out) {
+    /** Merge sort whose temporary buffers live in stack scopes: every level frees its own on return. */
+    private static void recursionWithScopes(PrintStream out) {
         int[] values = {38, 27, 43, 3, 9, 82, 10, 5, 61, 14, 72, 1};
         try (StackAllocator stack = StackAllocator.create(4096)) {
             MemorySegment data = stack.allocateFrom(ValueLayout.JAVA_INT, values);
@@ -87,7 +86,7 @@ public final class AdvancedPatterns {
             sort(stack, data, 0, values.length, maxDepth);
             int[] sorted = data.toArray(ValueLayout.JAVA_INT);
             stack.deallocate(data);
-            out.printf("  merge sort in stack frames: %s, deepest stack %d allocations, %d after%n",
+            out.printf("  merge sort in stack scopes: %s, deepest stack %d allocations, %d after%n",
                     Arrays.toString(sorted), maxDepth[0], stack.depth());
         }
     }
@@ -99,7 +98,7 @@ public final class AdvancedPatterns {
         int mid = (from + to) >>> 1;
         sort(stack, data, from, mid, maxDepth);
         sort(stack, data, mid, to, maxDepth);
-        try (StackFrame _ = stack.frame()) {
+        try (Scope _ = stack.scope()) {
             MemorySegment merged = stack.allocate(ValueLayout.JAVA_INT, to - from);
             maxDepth[0] = Math.max(maxDepth[0], stack.depth());
             int i = from;
@@ -169,7 +168,7 @@ public final class AdvancedPatterns {
         BumpConfig checked = BumpConfig.defaults().withChecked(true);
         try (BumpAllocator arena = BumpAllocator.create(4096, checked)) {
             MemorySegment escaped;
-            try (BumpScope _ = arena.scope()) {
+            try (Scope _ = arena.scope()) {
                 escaped = arena.allocate(ValueLayout.JAVA_LONG);
                 escaped.set(ValueLayout.JAVA_LONG, 0, 42L);
             }

@@ -3,7 +3,7 @@ package io.nebula.memory.examples;
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.pool.PoolAllocator;
 import io.nebula.memory.stack.StackAllocator;
-import io.nebula.memory.stack.StackMarker;
+import io.nebula.memory.Checkpoint;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -54,7 +54,7 @@ public final class AllocatorComparison {
         }
         out.printf("    %-26s %6.1f%n", "bump, then reset", nanosPerAllocation(AllocatorComparison::bump));
         out.printf("    %-26s %6.1f%n", "pool, allocate and free", nanosPerAllocation(AllocatorComparison::pool));
-        out.printf("    %-26s %6.1f%n", "stack, in a frame", nanosPerAllocation(AllocatorComparison::stack));
+        out.printf("    %-26s %6.1f%n", "stack, in a scope", nanosPerAllocation(AllocatorComparison::stack));
         out.printf("    %-26s %6.1f%n", "Arena.ofConfined per batch", nanosPerAllocation(AllocatorComparison::jdkArena));
         out.println("  for real numbers, run the JMH suite: see docs/BENCHMARKS.md");
         out.println();
@@ -108,11 +108,11 @@ public final class AllocatorComparison {
         long sum = 0;
         try (StackAllocator stack = StackAllocator.create(BATCH * 64)) {
             for (int round = 0; round < ROUNDS; round++) {
-                StackMarker marker = stack.marker();
+                Checkpoint checkpoint = stack.checkpoint();
                 for (int i = 0; i < BATCH; i++) {
                     sum += stack.allocateOffset(64, 8);
                 }
-                stack.release(marker);
+                stack.restore(checkpoint);
             }
         }
         return sum;

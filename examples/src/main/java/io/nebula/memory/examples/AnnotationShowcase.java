@@ -376,7 +376,7 @@ public final class AnnotationShowcase {
     // ---------------------------------------------------------------------------------------------------------
     // @Allocator(kind = STACK) and @Allocator(kind = POOL)
 
-    /** Recursion with a stack frame per call. */
+    /** Recursion with a stack scope per call. */
     @Allocator(kind = AllocatorKind.STACK, size = 1024)
     abstract static class Recursion {
 
@@ -400,7 +400,7 @@ public final class AnnotationShowcase {
         abstract AnnotationShowcase_PointStruct.View local(int x, int y);
 
         /**
-         * The sum of the squares of 1 to {@code n}, keeping (i, i * i) in a stack frame at each level.
+         * The sum of the squares of 1 to {@code n}, keeping (i, i * i) in a stack scope at each level.
          *
          * @param n the last number
          * @param deepest the largest stack use seen, updated
@@ -474,7 +474,7 @@ public final class AnnotationShowcase {
         try (AnnotationShowcase_Recursion_Memory recursion = AnnotationShowcase_Recursion_Memory.create()) {
             long[] deepest = new long[1];
             long sum = recursion.sumOfSquares(10, deepest);
-            out.printf("  @Allocator(kind = STACK, size = 1024): recursive sumOfSquares(10) = %d, a frame per call,"
+            out.printf("  @Allocator(kind = STACK, size = 1024): recursive sumOfSquares(10) = %d, a scope per call,"
                             + " deepest %d bytes, %d after, depth %d%n", sum, deepest[0],
                     recursion.allocator().usedBytes(), recursion.allocator().depth());
         }

@@ -4,12 +4,11 @@ import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.bump.BumpConfig;
-import io.nebula.memory.bump.BumpScope;
+import io.nebula.memory.Scope;
 import io.nebula.memory.pool.PoolAllocator;
 import io.nebula.memory.pool.PoolConfig;
 import io.nebula.memory.simd.MemoryKernels;
 import io.nebula.memory.stack.StackAllocator;
-import io.nebula.memory.stack.StackFrame;
 
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
@@ -18,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A tour of the three allocators: a request-scoped bump arena, a pool of fixed-size connection records, and a
- * stack of frames for a recursive evaluator, then the SIMD kernels. Prints what each one did, then runs every
+ * stack with a scope per call of a recursive evaluator, then the SIMD kernels. Prints what each one did, then runs every
  * example program: {@link ErrorHandling}, {@link IntegrationPatterns}, {@link AnnotationShowcase},
  * {@link AllocatorComparison} and {@link AdvancedPatterns}.
  */
@@ -65,7 +64,7 @@ public final class Showcase {
         try (BumpAllocator arena = BumpAllocator.create(64 * 1024, config)) {
             String[] requests = {"GET /users/42", "POST /orders", "GET /health"};
             for (String request : requests) {
-                try (BumpScope _ = arena.scope()) {
+                try (Scope _ = arena.scope()) {
                     MemorySegment text = arena.allocateFrom(request);
                     MemorySegment words = arena.allocate(ValueLayout.JAVA_LONG, 16);
                     int count = splitWords(text, words);
@@ -123,14 +122,14 @@ public final class Showcase {
     }
 
     private static void stack(PrintStream out) {
-        out.println("StackAllocator: a frame per recursive call");
+        out.println("StackAllocator: a scope per recursive call");
         try (StackAllocator stack = StackAllocator.create(8 * 1024)) {
             long[] peak = new long[1];
             long sum = sumOfSquares(stack, 20, peak);
             out.printf("  sum of squares 1..20 computed recursively = %d; peak %d bytes, %d bytes in use after%n",
                     sum, peak[0], stack.usedBytes());
             String word = "stack";
-            try (StackFrame _ = stack.frame()) {
+            try (Scope _ = stack.scope()) {
                 MemorySegment buffer = stack.allocate(word.length());
                 MemorySegment.copy(word.getBytes(StandardCharsets.US_ASCII), 0, buffer, ValueLayout.JAVA_BYTE, 0,
                         word.length());
@@ -140,10 +139,10 @@ public final class Showcase {
                     buffer.set(ValueLayout.JAVA_BYTE, j, a);
                 }
                 byte[] reversed = buffer.toArray(ValueLayout.JAVA_BYTE);
-                out.printf("  reversed \"%s\" in a frame: \"%s\" (depth %d inside the frame)%n", word,
+                out.printf("  reversed \"%s\" in a scope: \"%s\" (depth %d inside the scope)%n", word,
                         new String(reversed, StandardCharsets.US_ASCII), stack.depth());
             }
-            out.printf("  frame closed: depth %d%n", stack.depth());
+            out.printf("  scope closed: depth %d%n", stack.depth());
         }
     }
 
@@ -165,7 +164,7 @@ public final class Showcase {
         if (n == 0) {
             return 0;
         }
-        try (StackFrame _ = stack.frame()) {
+        try (Scope _ = stack.scope()) {
             MemorySegment local = stack.allocate(ValueLayout.JAVA_LONG);
             local.set(ValueLayout.JAVA_LONG, 0, (long) n * n);
             peak[0] = Math.max(peak[0], stack.usedBytes());

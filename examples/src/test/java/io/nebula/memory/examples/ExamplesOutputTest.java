@@ -105,7 +105,7 @@ class ExamplesOutputTest {
                 "@MemoryScope throw: IOException(\"disk full after 256 bytes\") passes through, 0 after",
                 "@MemoryScope nested: 88 bytes inside inner(), 8 back in outer(), 0 after",
                 "trackStats = true: 4 allocations, peak 256 bytes, 4 scope releases",
-                "recursive sumOfSquares(10) = 385, a frame per call, deepest 80 bytes, 0 after, depth 0",
+                "recursive sumOfSquares(10) = 385, a scope per call, deepest 80 bytes, 0 after, depth 0",
                 "doubleArea(6, 4) = 24 with 24 bytes (3 blocks of 8) inside, 8 of 8 blocks free after",
                 "line() -> 64 bytes, address % 64 = 0; taken outside a scope, 1 of 2 free until deallocate",
                 "fillPattern = 0xAA: a raw allocation starts aa, an @Alloc one 00 (zeroed);"
@@ -121,7 +121,7 @@ class ExamplesOutputTest {
     void allocatorComparison() throws Exception {
         String out = output(AllocatorComparison::run);
         assertPrinted(out, "BumpAllocator  : many allocations that die together", "bump, then reset",
-                "pool, allocate and free", "stack, in a frame", "Arena.ofConfined per batch",
+                "pool, allocate and free", "stack, in a scope", "Arena.ofConfined per batch",
                 "run the JMH suite: see docs/BENCHMARKS.md");
         assertTrue(out.lines().filter(l -> l.matches("\\s{4}\\S.*\\s+\\d+\\.\\d")).count() == 4,
                 () -> "four timings in:\n" + out);
@@ -131,7 +131,7 @@ class ExamplesOutputTest {
     void advancedPatterns() throws Exception {
         assertPrinted(output(AdvancedPatterns::run),
                 "nested scopes: peak 3584 bytes, 1024 bytes after the sections, 0 after the document",
-                "merge sort in stack frames: [1, 3, 5, 9, 10, 14, 27, 38, 43, 61, 72, 82], deepest stack 2"
+                "merge sort in stack scopes: [1, 3, 5, 9, 10, 14, 27, 38, 43, 61, 72, 82], deepest stack 2"
                         + " allocations, 0 after",
                 "shared pool: 4 threads x 10000 messages, checksum 199980000, 40000 allocations = 40000"
                         + " deallocations, 0 blocks in use after",

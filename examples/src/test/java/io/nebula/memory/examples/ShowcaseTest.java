@@ -26,8 +26,8 @@ class ShowcaseTest {
                 "all returned: 4 of 4 blocks free",
                 "sum of squares 1..20 computed recursively = 2870",
                 "0 bytes in use after",
-                "reversed \"stack\" in a frame: \"kcats\" (depth 1 inside the frame)",
-                "frame closed: depth 0",
+                "reversed \"stack\" in a scope: \"kcats\" (depth 1 inside the scope)",
+                "scope closed: depth 0",
                 "MemoryKernels: " + MemoryKernels.activeVariant(),
                 "the copies first differ at byte 12345"}) {
             assertTrue(out.contains(expected), () -> "missing \"" + expected + "\" in:\n" + out);
