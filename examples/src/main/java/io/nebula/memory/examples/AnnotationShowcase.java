@@ -635,12 +635,22 @@ public final class AnnotationShowcase {
             out.printf("  generated names: top level %s extends %s owning a %s, %s; nested %s extends %s owning a %s,"
                             + " %s with %s%n",
                     system.getClass().getSimpleName(), system.getClass().getSuperclass().getSimpleName(),
-                    system.allocator().getClass().getSimpleName(), ParticleStruct.class.getSimpleName(),
+                    allocatorType(system.allocator()), ParticleStruct.class.getSimpleName(),
                     shapes.getClass().getSimpleName(), shapes.getClass().getSuperclass().getSimpleName(),
-                    shapes.allocator().getClass().getSimpleName(),
+                    allocatorType(shapes.allocator()),
                     AnnotationShowcase_PointStruct.class.getSimpleName(),
                     AnnotationShowcase_PointStruct.View.class.getName().substring(
                             AnnotationShowcase.class.getPackageName().length() + 1).replace('$', '.'));
         }
+    }
+
+    /** The allocator's public type; its class is a confined or thread-safe implementation of that type. */
+    private static String allocatorType(Object allocator) {
+        return switch (allocator) {
+            case BumpAllocator _ -> BumpAllocator.class.getSimpleName();
+            case StackAllocator _ -> StackAllocator.class.getSimpleName();
+            case PoolAllocator _ -> PoolAllocator.class.getSimpleName();
+            default -> allocator.getClass().getSimpleName();
+        };
     }
 }
