@@ -444,11 +444,11 @@ public final class AsyncArena implements MemoryUsage, AutoCloseable {
         if (alignment <= 0 || Long.bitCount(alignment) != 1) {
             return AsyncErrors.invalidAlignment(toString(), size, alignment, availableBytes(), usedBytes());
         }
-        if (size > capacity || alignment > capacity || charge(size, alignment) > capacity) {
-            long charge = size > capacity || alignment > capacity ? Math.max(size, alignment)
-                    : charge(size, alignment);
-            return AsyncErrors.overBudget(toString(), size, alignment, charge, capacity, availableBytes(),
-                    usedBytes());
+        boolean overflows = size > Long.MAX_VALUE / 2 || alignment > Long.MAX_VALUE / 2;
+        long charge = overflows ? Math.max(size, alignment) : charge(size, alignment);
+        if (charge > capacity) {
+            return AsyncErrors.overBudget(toString(), size, alignment, charge, alignment > granule, capacity,
+                    availableBytes(), usedBytes());
         }
         return null;
     }

@@ -41,14 +41,14 @@ final class AsyncErrors {
                 .build();
     }
 
-    static AllocationException overBudget(String arena, long size, long alignment, long charge, long capacity,
-                                          long available, long used) {
+    static AllocationException overBudget(String arena, long size, long alignment, long charge,
+                                          boolean alignmentCharged, long capacity, long available, long used) {
         return Failure.of(ErrorCode.INVALID_SIZE)
                 .allocator(arena)
                 .request(size, alignment)
                 .memory(available, used)
                 .details("the request is charged " + charge + " bytes (" + size + " bytes rounded up to whole"
-                        + " granules" + (alignment > 1 ? ", alignment included" : "") + ") but the whole budget is "
+                        + " granules" + (alignmentCharged ? ", alignment included" : "") + ") but the whole budget is "
                         + capacity + " bytes, so it could never be served; it was refused instead of queued")
                 .suggest("Create the arena with a budget of at least " + charge + " bytes (AsyncArena.create("
                         + charge + ", config)).")

@@ -56,6 +56,23 @@ public final class Json {
     }
 
     /**
+     * Adds a number member, or {@code null} when the value is absent.
+     *
+     * @param name  the member name
+     * @param value the value, or empty
+     * @return this object
+     */
+    public Json member(String name, java.util.OptionalInt value) {
+        StringBuilder sb = name(name);
+        if (value.isPresent()) {
+            sb.append(value.getAsInt());
+        } else {
+            sb.append("null");
+        }
+        return this;
+    }
+
+    /**
      * Adds a boolean member.
      *
      * @param name  the member name
