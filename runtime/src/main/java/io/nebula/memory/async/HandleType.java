@@ -138,7 +138,7 @@ public record HandleType<T>(MemoryLayout layout, Reader<T> reader, Writer<T> wri
      * @throws IllegalArgumentException when the size is negative or the alignment is not a power of two
      */
     public static HandleType<MemorySegment> bytes(long byteSize, long byteAlignment) {
-        MemoryLayout layout = MemoryLayout.paddingLayout(byteSize).withByteAlignment(byteAlignment);
+        MemoryLayout layout = MemoryLayout.sequenceLayout(byteSize, ValueLayout.JAVA_BYTE).withByteAlignment(byteAlignment);
         return new HandleType<>(layout,
                 (s, o) -> {
                     MemorySegment copy = MemorySegment.ofArray(new byte[Math.toIntExact(byteSize)]);

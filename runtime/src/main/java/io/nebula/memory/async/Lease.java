@@ -96,7 +96,8 @@ public final class Lease implements Allocator, MemoryUsage, Resettable {
         while (true) {
             long used = top;
             long start = ((address + used + byteAlignment - 1) & -byteAlignment) - address;
-            if (start > capacity || byteSize > capacity - start) {
+            // start < 0: the round-up overflowed, with an alignment far beyond the lease
+            if (start < 0 || start > capacity || byteSize > capacity - start) {
                 throw Events.allocationError(AsyncErrors.leaseFull(toString(), byteSize, byteAlignment,
                         capacity - used, used, capacity));
             }

@@ -318,6 +318,19 @@ class AsyncArenaTest {
     }
 
     @Test
+    void zeroByteRequestsAreChargedOneGranule() {
+        try (AsyncArena arena = AsyncArena.create(1024, QUIET);
+             Handle<MemorySegment> empty = arena.allocate(0, 8).join();
+             Lease none = arena.lease(0).join()) {
+            assertEquals(0, empty.segment().byteSize());
+            assertEquals(0, none.capacityBytes());
+            assertEquals(128, arena.usedBytes());
+            assertEquals(ErrorCode.OUT_OF_MEMORY,
+                    assertThrows(AllocationException.class, () -> none.allocate(1, 1 << 30)).code());
+        }
+    }
+
+    @Test
     void aWriterThatThrowsFailsTheFutureAndGivesTheBytesBack() {
         HandleType<String> broken = HandleType.of(ValueLayout.JAVA_INT, (s, o) -> "x",
                 (s, o, v) -> {
