@@ -216,6 +216,17 @@ public final class AsyncArena implements MemoryUsage, AutoCloseable {
     }
 
     /**
+     * Allocates a handle to {@code byteSize} raw bytes, when the budget can serve them; as
+     * {@link #allocate(long, long)} with alignment 1 (the bytes still start on a granule boundary).
+     *
+     * @param byteSize the size in bytes, zero or more
+     * @return a future of the handle, as {@link #lease(long)}
+     */
+    public CompletableFuture<Handle<MemorySegment>> allocate(long byteSize) {
+        return allocate(byteSize, 1);
+    }
+
+    /**
      * Allocates a handle to {@code byteSize} raw bytes aligned to {@code byteAlignment}, when the budget can serve
      * them. Reading the handle copies the bytes out, writing copies bytes in; {@link Handle#segment()} is the memory
      * itself.

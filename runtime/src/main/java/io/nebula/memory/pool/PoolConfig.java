@@ -167,8 +167,8 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
     }
 
     /**
-     * Renders the configuration as a JSON object, with the component names as keys and the fill pattern as a
-     * number from 0 to 255 or {@code null}. A running service can log or expose exactly how each pool is set up.
+     * Renders the configuration as a JSON object, with the component names as keys and the fill pattern as its
+     * number or {@code null}. A running service can log or expose exactly how each pool is set up.
      *
      * @return a JSON object such as {@code {"threadSafe":false,"trackStats":true,"fillPattern":null,...}}
      */

@@ -128,8 +128,8 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
     }
 
     /**
-     * Renders the configuration as a JSON object, with the component names as keys and the fill pattern as a
-     * number from 0 to 255 or {@code null}. A running service can log or expose exactly how each stack is set up.
+     * Renders the configuration as a JSON object, with the component names as keys and the fill pattern as its
+     * number or {@code null}. A running service can log or expose exactly how each stack is set up.
      *
      * @return a JSON object such as {@code {"threadSafe":false,"trackStats":true,"fillPattern":null,...}}
      */

@@ -323,6 +323,10 @@ class AsyncArenaTest {
              Handle<MemorySegment> empty = arena.allocate(0, 8).join();
              Lease none = arena.lease(0).join()) {
             assertEquals(0, empty.segment().byteSize());
+            try (Handle<MemorySegment> one = arena.allocate(1).join()) {
+                assertEquals(1, one.segment().byteSize());
+                assertEquals(192, arena.usedBytes());
+            }
             assertEquals(0, none.capacityBytes());
             assertEquals(128, arena.usedBytes());
             assertEquals(ErrorCode.OUT_OF_MEMORY,
