@@ -1,7 +1,8 @@
 /**
  * nebula-memory: fast, deterministic off-heap memory for Java. Bump, pool and stack allocators built on the
  * Foreign Function and Memory API, each a {@link java.lang.foreign.SegmentAllocator}, with statistics, checked
- * modes, leak reports, flight-recorder events and JMX beans; and SIMD memory kernels.
+ * modes, leak reports, flight-recorder events and JMX beans; an async arena that shares a memory budget between
+ * concurrent tasks ({@link io.nebula.memory.async}); and SIMD memory kernels.
  *
  * <p>The exported packages are the API. {@code io.nebula.memory.internal} (the machinery the allocators share)
  * and {@code io.nebula.memory.jfr} (the flight-recorder event classes) are not exported.
@@ -23,4 +24,5 @@ module io.nebula.memory {
     exports io.nebula.memory.stack;
     exports io.nebula.memory.simd;
     exports io.nebula.memory.management;
+    exports io.nebula.memory.async;
 }

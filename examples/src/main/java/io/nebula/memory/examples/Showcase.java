@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  * A tour of the three allocators: a request-scoped bump arena, a pool of fixed-size connection records, and a
  * stack with a scope per call of a recursive evaluator, then the SIMD kernels. Prints what each one did, then runs every
  * example program: {@link ErrorHandling}, {@link IntegrationPatterns}, {@link AnnotationShowcase},
- * {@link AllocatorComparison} and {@link AdvancedPatterns}.
+ * {@link AllocatorComparison}, {@link AdvancedPatterns} and {@link AsyncPipelineExample}.
  */
 public final class Showcase {
 
@@ -56,6 +56,7 @@ public final class Showcase {
         AnnotationShowcase.run(out);
         AllocatorComparison.run(out);
         AdvancedPatterns.run(out);
+        AsyncPipelineExample.run(out);
     }
 
     private static void bump(PrintStream out) {

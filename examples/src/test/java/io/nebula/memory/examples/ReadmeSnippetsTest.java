@@ -49,6 +49,7 @@ class ReadmeSnippetsTest {
 
             import io.nebula.memory.*;
             import io.nebula.memory.annotation.*;
+            import io.nebula.memory.async.*;
             import io.nebula.memory.bump.*;
             import io.nebula.memory.compression.*;
             import io.nebula.memory.management.*;
@@ -57,6 +58,7 @@ class ReadmeSnippetsTest {
             import io.nebula.memory.stack.*;
             import java.lang.foreign.*;
             import java.util.*;
+            import java.util.concurrent.*;
 
             """;
 

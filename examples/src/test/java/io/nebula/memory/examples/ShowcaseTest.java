@@ -38,7 +38,8 @@ class ShowcaseTest {
                 "== integration patterns",
                 "== annotation showcase",
                 "== allocator comparison",
-                "== advanced patterns"}) {
+                "== advanced patterns",
+                "== async arena"}) {
             int at = out.indexOf("\n" + header);
             int after = previous;
             assertTrue(at > after, () -> "\"" + header + "\" missing or out of order in:\n" + out);

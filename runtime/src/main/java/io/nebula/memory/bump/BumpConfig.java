@@ -1,6 +1,7 @@
 package io.nebula.memory.bump;
 
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.internal.Json;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -219,5 +220,28 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
         Growth current = growth.orElseThrow(() -> new IllegalStateException(
                 "keepAllChunks applies to a growable arena: call withGrowth(maxChunkBytes, limitBytes) first"));
         return withGrowth(new Growth(current.maxChunkBytes(), current.limitBytes(), on));
+    }
+
+    /**
+     * Renders the configuration as a JSON object, with the component names as keys: the fill pattern as its number
+     * or {@code null}, the growth as an object or {@code null} for a fixed arena. A running service
+     * can log or expose exactly how each arena is set up.
+     *
+     * @return a JSON object such as {@code {"threadSafe":false,"trackStats":true,"fillPattern":null,...}}
+     */
+    public String toJson() {
+        return Json.object()
+                .member("threadSafe", threadSafe)
+                .member("trackStats", trackStats)
+                .member("fillPattern", fillPattern)
+                .member("zeroOnRelease", zeroOnRelease)
+                .member("checked", checked)
+                .member("leakPolicy", leakPolicy.name())
+                .memberJson("growth", growth.map(g -> Json.object()
+                        .member("maxChunkBytes", g.maxChunkBytes())
+                        .member("limitBytes", g.limitBytes())
+                        .member("keepAllChunks", g.keepAllChunks())
+                        .toString()).orElse("null"))
+                .toString();
     }
 }

@@ -6,6 +6,7 @@ import io.nebula.memory.StatisticsProvider;
 import io.nebula.memory.jfr.AllocationErrorEvent;
 import io.nebula.memory.jfr.GrowthEvent;
 import io.nebula.memory.jfr.LeakEvent;
+import io.nebula.memory.jfr.LongWaitEvent;
 import io.nebula.memory.jfr.ReleaseEvent;
 import io.nebula.memory.jfr.StatisticsEvent;
 
@@ -90,6 +91,20 @@ public final class Events {
     public static void untrack(StatisticsProvider allocator) {
         if (AVAILABLE) {
             StatisticsEvent.untrack(allocator);
+        }
+    }
+
+    /**
+     * Records a request to an async arena that was served after a long wait.
+     *
+     * @param arena          the arena; described only when the event is recorded
+     * @param requestedBytes the bytes requested
+     * @param waitNanos      how long the request waited
+     * @param waitersLeft    the requests still queued when it was served
+     */
+    public static void longWait(Object arena, long requestedBytes, long waitNanos, long waitersLeft) {
+        if (AVAILABLE) {
+            LongWaitEvent.emit(arena, requestedBytes, waitNanos, waitersLeft);
         }
     }
 }

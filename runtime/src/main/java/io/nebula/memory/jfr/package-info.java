@@ -13,6 +13,8 @@
  *   <tr><td>{@value io.nebula.memory.jfr.GrowthEvent#NAME}</td><td>a pool adds a chunk</td></tr>
  *   <tr><td>{@value io.nebula.memory.jfr.LeakEvent#NAME}</td><td>an allocator closes with live
  *       allocations</td></tr>
+ *   <tr><td>{@value io.nebula.memory.jfr.LongWaitEvent#NAME}</td><td>an async arena serves a request that
+ *       waited at least the configured threshold</td></tr>
  *   <tr><td>{@value io.nebula.memory.jfr.StatisticsEvent#NAME}</td><td>every second, per open allocator that
  *       tracks statistics</td></tr>
  * </table>

@@ -4,6 +4,7 @@ import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.Allocator;
 import io.nebula.memory.MemoryUsage;
 import io.nebula.memory.StatisticsProvider;
+import io.nebula.memory.async.AsyncArena;
 
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
@@ -57,12 +58,46 @@ public final class AllocatorMXBeans {
      * @throws IllegalArgumentException when the name cannot form an object name
      */
     public static ObjectName objectName(String name) {
+        return objectName("Allocator", name);
+    }
+
+    private static ObjectName objectName(String type, String name) {
         Objects.requireNonNull(name, "name");
         try {
-            return new ObjectName(DOMAIN + ":type=Allocator,name=" + ObjectName.quote(name));
+            return new ObjectName(DOMAIN + ":type=" + type + ",name=" + ObjectName.quote(name));
         } catch (MalformedObjectNameException e) {
             throw new IllegalArgumentException("cannot form a JMX name from \"" + name + "\": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Returns the object name an async arena registered under {@code name} gets.
+     *
+     * @param name the arena's name
+     * @return {@code io.nebula.memory:type=AsyncArena,name=<name>}, the name quoted when needed
+     * @throws IllegalArgumentException when the name cannot form an object name
+     */
+    public static ObjectName asyncArenaName(String name) {
+        return objectName("AsyncArena", name);
+    }
+
+    /**
+     * Publishes an async arena under {@code name}, as an {@link AsyncArenaMXBean}.
+     * <pre>{@code
+     * try (AsyncArena budget = AsyncArena.create(64 << 20);
+     *      AllocatorMXBeans.Registration jmx = AllocatorMXBeans.register("request-budget", budget)) {
+     *     ...
+     * }
+     * }</pre>
+     *
+     * @param name  a name unique among the published async arenas
+     * @param arena the arena
+     * @return the registration; close it when the arena closes
+     * @throws IllegalArgumentException when the name is already taken
+     */
+    public static Registration register(String name, AsyncArena arena) {
+        Objects.requireNonNull(arena, "arena");
+        return publish(asyncArenaName(name), new AsyncBean(arena));
     }
 
     /**
@@ -77,12 +112,15 @@ public final class AllocatorMXBeans {
     public static <A extends Allocator & MemoryUsage & StatisticsProvider> Registration register(String name,
                                                                                                A allocator) {
         Objects.requireNonNull(allocator, "allocator");
-        ObjectName objectName = objectName(name);
+        return publish(objectName(name), new Bean<>(allocator));
+    }
+
+    private static Registration publish(ObjectName objectName, Object bean) {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
-            server.registerMBean(new Bean<>(allocator), objectName);
+            server.registerMBean(bean, objectName);
         } catch (InstanceAlreadyExistsException e) {
-            throw new IllegalArgumentException("an allocator is already registered as " + objectName
+            throw new IllegalArgumentException("a bean is already registered as " + objectName
                     + "; choose another name or close the earlier registration", e);
         } catch (MBeanRegistrationException | NotCompliantMBeanException e) {
             throw new IllegalStateException("JMX refused the allocator bean " + objectName, e);
@@ -176,6 +214,84 @@ public final class AllocatorMXBeans {
         @Override
         public String getStatisticsJson() {
             return allocator.statistics().map(AllocationStatistics::toJson).orElse(null);
+        }
+    }
+
+    private static final class AsyncBean implements AsyncArenaMXBean {
+        private final AsyncArena arena;
+
+        AsyncBean(AsyncArena arena) {
+            this.arena = arena;
+        }
+
+        @Override
+        public String getDescription() {
+            return arena.toString();
+        }
+
+        @Override
+        public long getCapacityBytes() {
+            return arena.capacityBytes();
+        }
+
+        @Override
+        public long getLeasedBytes() {
+            return arena.usedBytes();
+        }
+
+        @Override
+        public long getPeakLeasedBytes() {
+            return arena.statistics().peakLeasedBytes();
+        }
+
+        @Override
+        public long getWaiters() {
+            return arena.waiters();
+        }
+
+        @Override
+        public long getPeakWaiters() {
+            return arena.statistics().peakWaiters();
+        }
+
+        @Override
+        public long getGrants() {
+            return arena.statistics().grants();
+        }
+
+        @Override
+        public long getWaited() {
+            return arena.statistics().waited();
+        }
+
+        @Override
+        public long getTotalWaitNanos() {
+            return arena.statistics().totalWaitNanos();
+        }
+
+        @Override
+        public long getLongestWaitNanos() {
+            return arena.statistics().longestWaitNanos();
+        }
+
+        @Override
+        public long getAbandoned() {
+            return arena.statistics().abandoned();
+        }
+
+        @Override
+        public boolean isClosed() {
+            return arena.isClosed();
+        }
+
+        @Override
+        public String getStatisticsJson() {
+            return arena.statistics().toJson();
+        }
+
+        @Override
+        public String getConfigJson() {
+            return arena.config().toJson();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.nebula.memory.pool;
 
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.internal.Json;
 
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -163,5 +164,24 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
     public PoolConfig withLeakPolicy(LeakPolicy policy) {
         return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked,
                 policy);
+    }
+
+    /**
+     * Renders the configuration as a JSON object, with the component names as keys and the fill pattern as its
+     * number or {@code null}. A running service can log or expose exactly how each pool is set up.
+     *
+     * @return a JSON object such as {@code {"threadSafe":false,"trackStats":true,"fillPattern":null,...}}
+     */
+    public String toJson() {
+        return Json.object()
+                .member("threadSafe", threadSafe)
+                .member("trackStats", trackStats)
+                .member("fillPattern", fillPattern)
+                .member("zeroOnRelease", zeroOnRelease)
+                .member("allowGrowth", allowGrowth)
+                .member("maxBlocks", maxBlocks)
+                .member("checked", checked)
+                .member("leakPolicy", leakPolicy.name())
+                .toString();
     }
 }

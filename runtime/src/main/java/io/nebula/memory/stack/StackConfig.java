@@ -1,6 +1,7 @@
 package io.nebula.memory.stack;
 
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.internal.Json;
 
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -124,5 +125,22 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      */
     public StackConfig withLeakPolicy(LeakPolicy policy) {
         return new StackConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy);
+    }
+
+    /**
+     * Renders the configuration as a JSON object, with the component names as keys and the fill pattern as its
+     * number or {@code null}. A running service can log or expose exactly how each stack is set up.
+     *
+     * @return a JSON object such as {@code {"threadSafe":false,"trackStats":true,"fillPattern":null,...}}
+     */
+    public String toJson() {
+        return Json.object()
+                .member("threadSafe", threadSafe)
+                .member("trackStats", trackStats)
+                .member("fillPattern", fillPattern)
+                .member("zeroOnRelease", zeroOnRelease)
+                .member("checked", checked)
+                .member("leakPolicy", leakPolicy.name())
+                .toString();
     }
 }

@@ -43,7 +43,8 @@ class ModuleBoundaryTest {
             "io.nebula.memory.pool",
             "io.nebula.memory.stack",
             "io.nebula.memory.simd",
-            "io.nebula.memory.management");
+            "io.nebula.memory.management",
+            "io.nebula.memory.async");
 
     /** The packages that exist but are not exported. */
     private static final Set<String> HIDDEN = Set.of("io.nebula.memory.internal", "io.nebula.memory.jfr");
