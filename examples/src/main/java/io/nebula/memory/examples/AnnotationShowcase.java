@@ -629,18 +629,24 @@ public final class AnnotationShowcase {
     // ---------------------------------------------------------------------------------------------------------
     // Generated names
 
-    private static void generatedNames(PrintStream out) {
+    private static void generatedNames(PrintStream out) throws NoSuchMethodException {
         try (ParticleSystem_Memory system = ParticleSystem_Memory.create();
              AnnotationShowcase_Shapes_Memory shapes = AnnotationShowcase_Shapes_Memory.create()) {
+            // The type allocator() declares: the allocator object itself is a confined or thread-safe implementation.
             out.printf("  generated names: top level %s extends %s owning a %s, %s; nested %s extends %s owning a %s,"
                             + " %s with %s%n",
                     system.getClass().getSimpleName(), system.getClass().getSuperclass().getSimpleName(),
-                    system.allocator().getClass().getSimpleName(), ParticleStruct.class.getSimpleName(),
+                    declaredAllocator(system.getClass()), ParticleStruct.class.getSimpleName(),
                     shapes.getClass().getSimpleName(), shapes.getClass().getSuperclass().getSimpleName(),
-                    shapes.allocator().getClass().getSimpleName(),
+                    declaredAllocator(shapes.getClass()),
                     AnnotationShowcase_PointStruct.class.getSimpleName(),
                     AnnotationShowcase_PointStruct.View.class.getName().substring(
                             AnnotationShowcase.class.getPackageName().length() + 1).replace('$', '.'));
         }
+    }
+
+    /** The simple name of the allocator type a generated class's {@code allocator()} returns. */
+    private static String declaredAllocator(Class<?> generated) throws NoSuchMethodException {
+        return generated.getMethod("allocator").getReturnType().getSimpleName();
     }
 }
