@@ -18,8 +18,10 @@ import java.util.Optional;
  * Suggestions:
  *    1. Increase the capacity to at least 4480 bytes (BumpAllocator.create(4480)).
  *    2. Call reset(), or restore a checkpoint, to reclaim memory that is no longer needed.
- *    3. Use a PoolAllocator with allowGrowth when the total is not known in advance.
+ *    3. Make the arena growable when the total is not known in advance:
+ *       BumpConfig.defaults().withGrowth(maxChunkBytes, limitBytes).
  * }</pre>
+ * The message puts each suggestion on one line; the third is wrapped here.
  *
  * <p>A failed call never changes the allocator's state: after catching this exception the allocator is exactly as
  * it was before the call.

@@ -4,15 +4,17 @@ package io.nebula.memory;
  * A snapshot of an allocator's counters, taken by {@link StatisticsProvider#statistics()}.
  *
  * @param allocations       successful allocations
- * @param deallocations     successful deallocations (bulk releases by reset, restore or marker release are not
- *                          counted here; see {@code resets})
+ * @param deallocations     successful deallocations, the blocks a pool's scope gives back included (bulk releases by
+ *                          a reset, a checkpoint restore or an arena's or stack's scope close are not counted here;
+ *                          see {@code resets})
  * @param bytesAllocated    bytes handed out by successful allocations, padding excluded
  * @param bytesFreed        bytes given back, by deallocation or bulk release
  * @param currentBytes      bytes in use now, padding included (as {@link MemoryUsage#usedBytes()})
  * @param peakBytes         the largest {@code currentBytes} seen
  * @param failedAllocations allocations that threw
- * @param resets            bulk releases: resets, checkpoint restores and marker releases
- * @param growths           chunks added by a growing pool
+ * @param resets            bulk releases: resets, checkpoint restores and the closes of an arena's or a stack's
+ *                          scopes
+ * @param growths           chunks added by a growing pool or a growable arena
  */
 public record AllocationStatistics(
         long allocations,

@@ -14,7 +14,10 @@ public enum ErrorCode {
     DOUBLE_FREE("Double free"),
     /** A stack allocation was given back while a later one is still live. */
     OUT_OF_ORDER("Out-of-order deallocation"),
-    /** A checkpoint or marker was discarded by an earlier restore or reset, or belongs to another allocator. */
+    /**
+     * A checkpoint or scope was discarded by an earlier restore, scope close or reset, or belongs to another
+     * allocator.
+     */
     INVALID_CHECKPOINT("Invalid checkpoint"),
     /** A segment given back does not have the size or alignment of the layout it was said to have. */
     LAYOUT_MISMATCH("Layout mismatch"),

@@ -7,19 +7,19 @@ package io.nebula.memory.annotation;
 public enum AllocatorKind {
     /**
      * A {@code BumpAllocator} of {@link Allocator#size()} bytes: any size of allocation, a pointer bump each. A
-     * scope takes a {@code Checkpoint} on entry and restores it on exit, releasing everything allocated inside in
-     * O(1).
+     * scope is the arena's own {@code scope()}: closing it on exit releases everything allocated inside in O(1).
      */
     BUMP,
     /**
      * A {@code PoolAllocator} of {@link Allocator#blockCount()} blocks of one size: every {@link Alloc @Alloc}
-     * takes exactly one block. A scope records the blocks taken inside it and gives them back on exit, newest
-     * first, in O(blocks).
+     * takes exactly one block. A scope is the pool's own {@code scope()}: it records the blocks the thread takes
+     * inside it and gives them back on exit, newest first, in O(blocks), through the pool's checks (in checked
+     * mode, a view kept past the scope throws).
      */
     POOL,
     /**
-     * A {@code StackAllocator} of {@link Allocator#size()} bytes. A scope takes a marker on entry and releases it
-     * on exit, popping everything allocated inside in O(1).
+     * A {@code StackAllocator} of {@link Allocator#size()} bytes. A scope is the stack's own {@code scope()}:
+     * closing it on exit pops everything allocated inside in O(1).
      */
     STACK
 }

@@ -8,14 +8,12 @@ import java.lang.annotation.Target;
 
 /**
  * Releases, when the method returns or throws, everything its {@link Allocator @Allocator} class allocated while
- * it ran. The generated subclass overrides the method with the equivalent of the hand-written
+ * it ran. The generated subclass overrides the method with the allocator's own scope, for every
+ * {@link AllocatorKind}, exactly as you would write it by hand:
  * <pre>{@code
- * Checkpoint checkpoint = allocator.checkpoint();  // BUMP; STACK takes a marker, POOL opens a block log
- * try {
+ * try (Scope _ = allocator.scope()) {   // io.nebula.memory.Scope
  *     return super.handle(request);
- * } finally {
- *     allocator.restore(checkpoint);               // back to where the allocator was
- * }
+ * }                                     // everything allocated inside is given back here
  * }</pre>
  * and costs no more than that. Exceptions, checked or not, pass through unchanged. Scopes nest: a scoped method
  * calling another, or itself, releases the inner allocations when the inner call returns and the outer ones when

@@ -46,12 +46,12 @@ public class ThreadSafeBenchmark {
     static final long SIZE = 64;
     /** Alignment of each allocation. */
     static final long ALIGNMENT = 8;
-    /** Offset past which a thread resets the shared arena. */
+    /** Offset past which a thread resets the thread-safe arena. */
     static final long HALF = SIZE * 16384;
 
-    /** Allocators shared by every thread of a benchmark. */
+    /** The thread-safe allocators: one set for all the threads of a benchmark. */
     @State(Scope.Benchmark)
-    public static class Shared {
+    public static class ThreadSafe {
         BumpAllocator bump;
         PoolAllocator pool;
         StackAllocator stack;
@@ -99,7 +99,7 @@ public class ThreadSafeBenchmark {
         }
     }
 
-    private static long sharedOffset(BumpAllocator bump) {
+    private static long threadSafeOffset(BumpAllocator bump) {
         long offset = bump.allocateOffset(SIZE, ALIGNMENT);
         if (offset >= HALF) {
             bump.reset();
@@ -107,7 +107,7 @@ public class ThreadSafeBenchmark {
         return offset;
     }
 
-    private static MemorySegment sharedSegment(BumpAllocator bump) {
+    private static MemorySegment threadSafeSegment(BumpAllocator bump) {
         MemorySegment segment = bump.allocate(SIZE, ALIGNMENT);
         if (segment.address() - bump.segment().address() >= HALF) {
             bump.reset();
@@ -133,49 +133,49 @@ public class ThreadSafeBenchmark {
     /**
      * A thread-safe bump arena's offset path (a compare-and-set), one thread.
      *
-     * @param state the shared allocators
+     * @param state the thread-safe allocators
      * @return the offset
      */
     @Benchmark
     @Threads(1)
-    public long sharedBumpOffset1Thread(Shared state) {
-        return sharedOffset(state.bump);
+    public long threadSafeBumpOffset1Thread(ThreadSafe state) {
+        return threadSafeOffset(state.bump);
     }
 
     /**
      * A thread-safe bump arena's offset path, two threads on one arena.
      *
-     * @param state the shared allocators
+     * @param state the thread-safe allocators
      * @return the offset
      */
     @Benchmark
     @Threads(2)
-    public long sharedBumpOffset2Threads(Shared state) {
-        return sharedOffset(state.bump);
+    public long threadSafeBumpOffset2Threads(ThreadSafe state) {
+        return threadSafeOffset(state.bump);
     }
 
     /**
      * A thread-safe bump arena's segment path, one thread.
      *
-     * @param state the shared allocators
+     * @param state the thread-safe allocators
      * @return the segment
      */
     @Benchmark
     @Threads(1)
-    public MemorySegment sharedBumpSegment1Thread(Shared state) {
-        return sharedSegment(state.bump);
+    public MemorySegment threadSafeBumpSegment1Thread(ThreadSafe state) {
+        return threadSafeSegment(state.bump);
     }
 
     /**
      * A thread-safe bump arena's segment path, two threads on one arena.
      *
-     * @param state the shared allocators
+     * @param state the thread-safe allocators
      * @return the segment
      */
     @Benchmark
     @Threads(2)
-    public MemorySegment sharedBumpSegment2Threads(Shared state) {
-        return sharedSegment(state.bump);
+    public MemorySegment threadSafeBumpSegment2Threads(ThreadSafe state) {
+        return threadSafeSegment(state.bump);
     }
 
     /**
@@ -195,12 +195,12 @@ public class ThreadSafeBenchmark {
     /**
      * A thread-safe pool's handle taken and given back (two compare-and-sets on the free list), one thread.
      *
-     * @param state the shared allocators
+     * @param state the thread-safe allocators
      * @return the handle
      */
     @Benchmark
     @Threads(1)
-    public long sharedPoolHandle1Thread(Shared state) {
+    public long threadSafePoolHandle1Thread(ThreadSafe state) {
         long handle = state.pool.allocateHandle();
         state.pool.deallocateHandle(handle);
         return handle;
@@ -209,12 +209,12 @@ public class ThreadSafeBenchmark {
     /**
      * A thread-safe pool's handle taken and given back, two threads on one pool.
      *
-     * @param state the shared allocators
+     * @param state the thread-safe allocators
      * @return the handle
      */
     @Benchmark
     @Threads(2)
-    public long sharedPoolHandle2Threads(Shared state) {
+    public long threadSafePoolHandle2Threads(ThreadSafe state) {
         long handle = state.pool.allocateHandle();
         state.pool.deallocateHandle(handle);
         return handle;
@@ -223,12 +223,12 @@ public class ThreadSafeBenchmark {
     /**
      * A thread-safe pool's segment taken and given back, two threads on one pool.
      *
-     * @param state the shared allocators
+     * @param state the thread-safe allocators
      * @return the segment, given back
      */
     @Benchmark
     @Threads(2)
-    public MemorySegment sharedPoolSegment2Threads(Shared state) {
+    public MemorySegment threadSafePoolSegment2Threads(ThreadSafe state) {
         MemorySegment segment = state.pool.allocate();
         state.pool.deallocate(segment);
         return segment;
@@ -251,12 +251,12 @@ public class ThreadSafeBenchmark {
     /**
      * A thread-safe stack's push and pop, each under its lock, one thread.
      *
-     * @param state the shared allocators
+     * @param state the thread-safe allocators
      * @return the offset
      */
     @Benchmark
     @Threads(1)
-    public long sharedStackPushPop1Thread(Shared state) {
+    public long threadSafeStackPushPop1Thread(ThreadSafe state) {
         long offset = state.stack.allocateOffset(SIZE, ALIGNMENT);
         state.stack.deallocateOffset(offset);
         return offset;
@@ -265,12 +265,12 @@ public class ThreadSafeBenchmark {
     /**
      * Netty's pooled allocator, allocate and release, one thread.
      *
-     * @param state the shared allocators
+     * @param state the thread-safe allocators
      * @return the released buffer
      */
     @Benchmark
     @Threads(1)
-    public ByteBuf nettyPooled1Thread(Shared state) {
+    public ByteBuf nettyPooled1Thread(ThreadSafe state) {
         ByteBuf buffer = state.netty.directBuffer((int) SIZE);
         buffer.release();
         return buffer;
@@ -279,12 +279,12 @@ public class ThreadSafeBenchmark {
     /**
      * Netty's pooled allocator, allocate and release, two threads on one allocator.
      *
-     * @param state the shared allocators
+     * @param state the thread-safe allocators
      * @return the released buffer
      */
     @Benchmark
     @Threads(2)
-    public ByteBuf nettyPooled2Threads(Shared state) {
+    public ByteBuf nettyPooled2Threads(ThreadSafe state) {
         ByteBuf buffer = state.netty.directBuffer((int) SIZE);
         buffer.release();
         return buffer;

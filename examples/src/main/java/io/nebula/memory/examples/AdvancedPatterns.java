@@ -50,7 +50,7 @@ public final class AdvancedPatterns {
         out.println("== advanced patterns");
         nestedScopes(out);
         recursionWithScopes(out);
-        sharedPool(out);
+        threadSafePool(out);
         leakReport(out);
         checkedMode(out);
         out.println();
@@ -118,7 +118,7 @@ public final class AdvancedPatterns {
     }
 
     /** Four workers share one thread-safe pool of message buffers, with statistics. */
-    private static void sharedPool(PrintStream out) throws Exception {
+    private static void threadSafePool(PrintStream out) throws Exception {
         PoolConfig config = PoolConfig.defaults().withThreadSafe(true).withTrackStats(true).withAllowGrowth(true);
         try (PoolAllocator pool = PoolAllocator.create(256, 16, 64, config);
              ExecutorService workers = Executors.newFixedThreadPool(4)) {
@@ -141,7 +141,7 @@ public final class AdvancedPatterns {
                 total += result.get();
             }
             AllocationStatistics stats = pool.statistics().orElseThrow();
-            out.printf("  shared pool: 4 threads x 10000 messages, checksum %d, %d allocations = %d deallocations,"
+            out.printf("  thread-safe pool: 4 threads x 10000 messages, checksum %d, %d allocations = %d deallocations,"
                     + " %d blocks in use after%n", total, stats.allocations(), stats.deallocations(),
                     pool.blockCount() - pool.freeBlocks());
             out.println("  statistics as JSON: " + stats.toJson());

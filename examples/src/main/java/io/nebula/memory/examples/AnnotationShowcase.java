@@ -62,7 +62,7 @@ public final class AnnotationShowcase {
         memoryScopes(out);
         allocatorKinds(out);
         allocatorOptions(out);
-        sharedPool(out);
+        threadSafePool(out);
         generatedNames(out);
         out.println();
     }
@@ -568,12 +568,12 @@ public final class AnnotationShowcase {
         }
     }
 
-    /** A pool shared by several threads; each thread's scopes give back the blocks that thread took. */
+    /** A thread-safe pool used by several threads at once; each thread's scopes give back the blocks it took. */
     @Allocator(kind = AllocatorKind.POOL, block = Point.class, blockCount = 16, threadSafe = true)
-    abstract static class SharedPoints {
+    abstract static class ThreadSafePoints {
 
         /** For the generated subclass. */
-        SharedPoints() {
+        ThreadSafePoints() {
         }
 
         /**
@@ -601,17 +601,17 @@ public final class AnnotationShowcase {
         }
     }
 
-    private static void sharedPool(PrintStream out) throws Exception {
+    private static void threadSafePool(PrintStream out) throws Exception {
         int threads = 4;
         int calls = 1000;
-        try (AnnotationShowcase_SharedPoints_Memory shared = AnnotationShowcase_SharedPoints_Memory.create();
+        try (AnnotationShowcase_ThreadSafePoints_Memory points = AnnotationShowcase_ThreadSafePoints_Memory.create();
              ExecutorService workers = Executors.newFixedThreadPool(threads)) {
             List<Future<Long>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 results.add(workers.submit(() -> {
                     long total = 0;
                     for (int i = 0; i < calls; i++) {
-                        total += shared.distanceSquared(i, 0);
+                        total += points.distanceSquared(i, 0);
                     }
                     return total;
                 }));
@@ -621,8 +621,8 @@ public final class AnnotationShowcase {
                 total += result.get();
             }
             out.printf("  threadSafe = true: %d threads x %d scoped calls on one pool of %d, checksum %d, %d blocks"
-                            + " in use after%n", threads, calls, shared.allocator().blockCount(), total,
-                    shared.allocator().blockCount() - shared.allocator().freeBlocks());
+                            + " in use after%n", threads, calls, points.allocator().blockCount(), total,
+                    points.allocator().blockCount() - points.allocator().freeBlocks());
         }
     }
 
@@ -632,6 +632,7 @@ public final class AnnotationShowcase {
     private static void generatedNames(PrintStream out) {
         try (ParticleSystem_Memory system = ParticleSystem_Memory.create();
              AnnotationShowcase_Shapes_Memory shapes = AnnotationShowcase_Shapes_Memory.create()) {
+            // The type allocator() declares: the allocator object itself is a confined or thread-safe implementation.
             out.printf("  generated names: top level %s extends %s owning a %s, %s; nested %s extends %s owning a %s,"
                             + " %s with %s%n",
                     system.getClass().getSimpleName(), system.getClass().getSuperclass().getSimpleName(),

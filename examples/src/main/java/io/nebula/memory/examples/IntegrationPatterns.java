@@ -102,7 +102,7 @@ public final class IntegrationPatterns {
      * <p>The generated {@code IntegrationPatterns_OrderHandler_Memory} is confined to the thread that created it,
      * as its {@link BumpAllocator} is. The server therefore runs every exchange on one executor thread, and the
      * handler is created and closed on that same thread. Declaring it {@code threadSafe} instead would let any
-     * thread call it, but a scope on a shared bump arena releases what every thread allocated since it opened:
+     * thread call it, but a scope on a thread-safe bump arena releases what every thread allocated since it opened:
      * only requests that never overlap could share it.
      */
     @Allocator(kind = AllocatorKind.BUMP, size = 4096, trackStats = true)

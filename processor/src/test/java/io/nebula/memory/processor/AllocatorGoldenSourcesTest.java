@@ -95,15 +95,15 @@ class AllocatorGoldenSourcesTest {
 
     @Test
     void threadSafetyCheckedModeStatisticsAndAFillPatternBecomeConfigurationWithers() {
-        Compilation compilation = compile(toolchain, POINT, source("app.Shared",
+        Compilation compilation = compile(toolchain, POINT, source("app.ThreadSafe",
                 "package app;",
                 "import io.nebula.memory.annotation.*;",
                 "@Allocator(kind = AllocatorKind.STACK, size = 512, threadSafe = true, checked = true,",
                 "        trackStats = true, fillPattern = -1)",
-                "abstract class Shared { @MemoryScope void run() {} }"));
+                "abstract class ThreadSafe { @MemoryScope void run() {} }"));
 
         assertThat(compilation).succeededWithoutWarnings();
-        assertThat(compilation).generatedSourceFile("app.Shared_Memory").contentsAsUtf8String()
+        assertThat(compilation).generatedSourceFile("app.ThreadSafe_Memory").contentsAsUtf8String()
                 .contains("return StackAllocator.create(512L, StackConfig.defaults().withThreadSafe(true)"
                         + ".withTrackStats(true).withFillPattern((byte) 0xFF).withChecked(true));");
     }

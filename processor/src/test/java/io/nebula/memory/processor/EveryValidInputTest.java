@@ -89,7 +89,7 @@ class EveryValidInputTest {
                                 "@Allocator(kind = AllocatorKind.BUMP, size = 256)",
                                 "public abstract class Handler {",
                                 "    /** A nested type named like a runtime type. */",
-                                "    public static final class Checkpoint {}",
+                                "    public static final class Scope {}",
                                 "    /** Another. */",
                                 "    public static final class BumpAllocator {}",
                                 "    @Alloc protected abstract ObjectsStruct.View objects(int x);",

@@ -14,7 +14,7 @@ import java.util.OptionalInt;
  * BumpConfig growing = BumpConfig.defaults().withGrowth(1 << 20, 64L << 20);   // chunks up to 1 MiB, 64 MiB in all
  * }</pre>
  *
- * @param threadSafe    share the arena between threads: allocation becomes a lock-free compare-and-set on the bump
+ * @param threadSafe    let any thread use the arena: allocation becomes a lock-free compare-and-set on the bump
  *                      offset, and the native memory belongs to shared {@link java.lang.foreign.Arena}s
  * @param trackStats    count allocations, bytes, releases and growths ({@link BumpAllocator#statistics()}); costs a
  *                      few increments per allocation (striped counters when thread-safe)

@@ -39,7 +39,7 @@ public abstract sealed class StatisticsRecorder permits ConfinedStatistics, Conc
     public abstract void deallocated(long byteSize);
 
     /**
-     * Counts a bulk release: reset, restore or marker release.
+     * Counts a bulk release: a reset, a checkpoint restore or an arena's or stack's scope close.
      *
      * @param byteSize bytes released
      */

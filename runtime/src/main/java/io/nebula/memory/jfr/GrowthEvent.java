@@ -8,11 +8,11 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
-/** Emitted when a growing pool adds a chunk. */
+/** Emitted when a growing pool or a growable arena adds a chunk. */
 @Name(GrowthEvent.NAME)
-@Label("Pool Growth")
+@Label("Growth")
 @Category({"nebula-memory"})
-@Description("A pool allocator added a chunk of blocks")
+@Description("A pool added a chunk of blocks, or a growable arena a chunk")
 @StackTrace(true)
 public final class GrowthEvent extends Event {
 

@@ -8,11 +8,14 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
-/** Emitted when an allocator releases memory in bulk: a reset, a checkpoint restore or a marker release. */
+/**
+ * Emitted when an allocator releases memory in bulk: a reset, a checkpoint restore, or the close of an arena's or a
+ * stack's scope.
+ */
 @Name(ReleaseEvent.NAME)
 @Label("Bulk Release")
 @Category({"nebula-memory"})
-@Description("Memory released in bulk by reset, restore or marker release")
+@Description("Memory released in bulk by reset, checkpoint restore or scope close")
 @StackTrace(false)
 public final class ReleaseEvent extends Event {
 
@@ -36,7 +39,7 @@ public final class ReleaseEvent extends Event {
      * Emits the event if enabled.
      *
      * @param allocator     the allocator; its description is taken only when the event is recorded
-     * @param kind          {@code reset}, {@code restore} or {@code release}
+     * @param kind          {@code reset}, or {@code restore} for a checkpoint restored or a scope closed
      * @param releasedBytes bytes released
      */
     public static void emit(Object allocator, String kind, long releasedBytes) {

@@ -71,7 +71,7 @@ public interface AllocatorMXBean {
     long getFailedAllocations();
 
     /**
-     * Returns the bulk releases (resets, restores, marker releases), or -1 when not tracked.
+     * Returns the bulk releases (resets, checkpoint restores, arena and stack scope closes), or -1 when not tracked.
      *
      * @return the count
      */

@@ -12,7 +12,7 @@ import java.util.OptionalInt;
  * StackConfig config = StackConfig.defaults().withTrackStats(true).withFillPattern((byte) 0xAA);
  * }</pre>
  *
- * @param threadSafe    share the stack between threads: every call takes one lock, and the native memory belongs to
+ * @param threadSafe    let any thread use the stack: every call takes one lock, and the native memory belongs to
  *                      a shared {@link java.lang.foreign.Arena}. The threads then share one LIFO order (see
  *                      {@link StackAllocator}); a stack per thread is usually what recursion wants
  * @param trackStats    count allocations, pops, bytes and bulk releases ({@link StackAllocator#statistics()});

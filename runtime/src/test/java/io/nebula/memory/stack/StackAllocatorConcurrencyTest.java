@@ -39,7 +39,7 @@ class StackAllocatorConcurrencyTest {
     /** Allocations per run of {@link #concurrentPushesNeverOverlap(int)}. */
     private static final int CONCURRENT_ALLOCATIONS = 200_000;
 
-    private static final StackConfig SHARED = StackConfig.defaults().withThreadSafe(true).withTrackStats(true);
+    private static final StackConfig THREAD_SAFE = StackConfig.defaults().withThreadSafe(true).withTrackStats(true);
 
     private static long stamp(int thread, long sequence) {
         return ((long) thread << 40) | sequence;
@@ -60,7 +60,7 @@ class StackAllocatorConcurrencyTest {
         long[] scopes = new long[threadCount];
         long[] bytes = new long[threadCount];
         AtomicLong operations = new AtomicLong();
-        try (StackAllocator stack = StackAllocator.create(4096, SHARED)) {
+        try (StackAllocator stack = StackAllocator.create(4096, THREAD_SAFE)) {
             MemorySegment block = stack.segment();
             runThreads(threadCount, seed, (id, random) -> {
                 MemorySegment[] live = new MemorySegment[4];
@@ -145,7 +145,7 @@ class StackAllocatorConcurrencyTest {
         long[][] offsets = new long[threadCount][perRound];
         int[][] sizes = new int[threadCount][perRound];
         long[] bytes = new long[threadCount];
-        try (StackAllocator stack = StackAllocator.create(64L * threadCount * perRound + 64, SHARED)) {
+        try (StackAllocator stack = StackAllocator.create(64L * threadCount * perRound + 64, THREAD_SAFE)) {
             MemorySegment block = stack.segment();
             MemorySegment base = stack.allocate(ValueLayout.JAVA_LONG);
             base.set(ValueLayout.JAVA_LONG, 0, -1L);
@@ -230,7 +230,7 @@ class StackAllocatorConcurrencyTest {
 
     @Test
     void lifoOrderIsGlobalAcrossThreads() throws Exception {
-        try (StackAllocator stack = StackAllocator.create(1024, SHARED.withLeakPolicy(LeakPolicy.FAIL))) {
+        try (StackAllocator stack = StackAllocator.create(1024, THREAD_SAFE.withLeakPolicy(LeakPolicy.FAIL))) {
             MemorySegment mine = stack.allocate(16);
             MemorySegment[] theirs = new MemorySegment[1];
             Checkpoint[] theirCheckpoint = new Checkpoint[1];
@@ -256,7 +256,7 @@ class StackAllocatorConcurrencyTest {
 
     @Test
     void anyThreadMayUseTheSegmentsAndCloseTheStack() throws Exception {
-        StackAllocator stack = StackAllocator.create(1024, SHARED);
+        StackAllocator stack = StackAllocator.create(1024, THREAD_SAFE);
         MemorySegment segment = stack.allocate(ValueLayout.JAVA_INT);
         inThread(() -> {
             segment.set(ValueLayout.JAVA_INT, 0, 42);

@@ -31,7 +31,7 @@ public final class PoolStress {
     private PoolStress() {
     }
 
-    static PoolAllocator sharedPool(int blocks, PoolConfig config) {
+    static PoolAllocator threadSafePool(int blocks, PoolConfig config) {
         return PoolAllocator.create(BLOCK, 8, blocks,
                 config.withThreadSafe(true).withLeakPolicy(LeakPolicy.IGNORE));
     }
@@ -42,7 +42,7 @@ public final class PoolStress {
     @Outcome(expect = FORBIDDEN, desc = "one block handed out twice, or a miscount")
     @State
     public static class ConcurrentFreshAllocations {
-        private final PoolAllocator pool = sharedPool(4, PoolConfig.defaults());
+        private final PoolAllocator pool = threadSafePool(4, PoolConfig.defaults());
 
         /**
          * First thread.
@@ -82,7 +82,7 @@ public final class PoolStress {
     @Outcome(expect = FORBIDDEN, desc = "one block handed out twice, or a lost block")
     @State
     public static class ConcurrentPops {
-        private final PoolAllocator pool = sharedPool(2, PoolConfig.defaults());
+        private final PoolAllocator pool = threadSafePool(2, PoolConfig.defaults());
 
         /** Hands out both blocks and gives them back: the free list holds both, the frontier none. */
         public ConcurrentPops() {
@@ -136,7 +136,7 @@ public final class PoolStress {
     @Outcome(expect = FORBIDDEN, desc = "a stale link was installed: a block handed out twice or lost")
     @State
     public static class PopRacingPopPopPush {
-        private final PoolAllocator pool = sharedPool(3, PoolConfig.defaults());
+        private final PoolAllocator pool = threadSafePool(3, PoolConfig.defaults());
         private long popped;
         private long second;
 
@@ -191,7 +191,7 @@ public final class PoolStress {
     @Outcome(expect = FORBIDDEN, desc = "both or neither succeeded, or the count is wrong")
     @State
     public static class RacingDoubleFree {
-        private final PoolAllocator pool = sharedPool(2, PoolConfig.defaults());
+        private final PoolAllocator pool = threadSafePool(2, PoolConfig.defaults());
         private final long handle = pool.allocateHandle();
 
         /**
@@ -241,7 +241,7 @@ public final class PoolStress {
     @Outcome(expect = FORBIDDEN, desc = "a lost or extra chunk, or one block handed out twice")
     @State
     public static class ConcurrentGrowth {
-        private final PoolAllocator pool = sharedPool(2, PoolConfig.defaults().withAllowGrowth(true));
+        private final PoolAllocator pool = threadSafePool(2, PoolConfig.defaults().withAllowGrowth(true));
 
         /** Hands out every block of the first chunk. */
         public ConcurrentGrowth() {
@@ -295,7 +295,7 @@ public final class PoolStress {
     @Outcome(expect = FORBIDDEN, desc = "a block given back twice, or the other thread's block freed by the scope")
     @State
     public static class ScopeCloseRacingHandDeallocation {
-        private final PoolAllocator pool = sharedPool(2, PoolConfig.defaults());
+        private final PoolAllocator pool = threadSafePool(2, PoolConfig.defaults());
         private volatile long published = -1;
         private long taken = -1;
 
@@ -364,7 +364,7 @@ public final class PoolStress {
     @Outcome(expect = FORBIDDEN, desc = "a scope gave back another thread's block, or kept its own")
     @State
     public static class ScopeOfOneThreadIgnoresAnothersBlocks {
-        private final PoolAllocator pool = sharedPool(4, PoolConfig.defaults());
+        private final PoolAllocator pool = threadSafePool(4, PoolConfig.defaults());
         private long unscoped = -1;
 
         /** Opens a scope, takes a block in it, and closes it. */

@@ -63,7 +63,7 @@ public record AllocatorModel(
      * @param blockAlignment the block alignment in bytes of a pool, or 0
      * @param block the struct the pool's blocks are sized from, if any
      * @param blockCount the number of blocks of a pool, or 0
-     * @param threadSafe whether the allocator is shared between threads
+     * @param threadSafe whether the allocator is thread-safe
      * @param trackStats whether the allocator keeps statistics
      * @param fillPattern the fill pattern, if any
      * @param checked whether the allocator runs in checked mode
