@@ -1,5 +1,6 @@
 package io.nebula.memory.bump;
 
+import io.nebula.memory.ConfigOrigin;
 import io.nebula.memory.LeakPolicy;
 
 import java.util.Objects;
@@ -30,12 +31,14 @@ import java.util.OptionalInt;
  * @param growth        empty for a fixed arena (the default): one block of the capacity given at creation, and
  *                      {@code OUT_OF_MEMORY} when it is full. Present for a growable arena, which chains a new chunk
  *                      when the current one is full (see {@link Growth})
+ * @param origin        where the configuration was written, for the text of error suggestions
  */
 public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
-                         boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth) {
+                         boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth, ConfigOrigin origin) {
 
     private static final BumpConfig DEFAULTS =
-            new BumpConfig(false, false, OptionalInt.empty(), false, false, LeakPolicy.WARN, Optional.empty());
+            new BumpConfig(false, false, OptionalInt.empty(), false, false, LeakPolicy.WARN, Optional.empty(),
+                    ConfigOrigin.code());
 
     /**
      * How a growable arena grows. The capacity given to {@link BumpAllocator#create(long, BumpConfig)} is the size
@@ -81,6 +84,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @throws IllegalArgumentException when the fill pattern is not a byte value (-128 to 255)
      */
     public BumpConfig {
+        Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(fillPattern, "fillPattern");
         Objects.requireNonNull(leakPolicy, "leakPolicy");
         Objects.requireNonNull(growth, "growth");
@@ -88,6 +92,22 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
             throw new IllegalArgumentException("fillPattern must be a byte value (-128 to 255), was "
                     + fillPattern.getAsInt());
         }
+    }
+
+    /**
+     * A configuration written in code: the canonical constructor with {@link ConfigOrigin#code()}.
+     *
+     * @param threadSafe as for the canonical constructor
+     * @param trackStats as for the canonical constructor
+     * @param fillPattern as for the canonical constructor
+     * @param zeroOnRelease as for the canonical constructor
+     * @param checked as for the canonical constructor
+     * @param leakPolicy as for the canonical constructor
+     * @param growth as for the canonical constructor
+     */
+    public BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
+           boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth) {
+        this(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth, ConfigOrigin.code());
     }
 
     /**
@@ -107,7 +127,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withThreadSafe(boolean on) {
-        return new BumpConfig(on, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth);
+        return new BumpConfig(on, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth, origin);
     }
 
     /**
@@ -117,7 +137,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withTrackStats(boolean on) {
-        return new BumpConfig(threadSafe, on, fillPattern, zeroOnRelease, checked, leakPolicy, growth);
+        return new BumpConfig(threadSafe, on, fillPattern, zeroOnRelease, checked, leakPolicy, growth, origin);
     }
 
     /**
@@ -128,7 +148,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withFillPattern(byte pattern) {
         return new BumpConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnRelease, checked,
-                leakPolicy, growth);
+                leakPolicy, growth, origin);
     }
 
     /**
@@ -138,7 +158,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withoutFillPattern() {
         return new BumpConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnRelease, checked, leakPolicy,
-                growth);
+                growth, origin);
     }
 
     /**
@@ -148,7 +168,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withZeroOnRelease(boolean on) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy, growth);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy, growth, origin);
     }
 
     /**
@@ -158,7 +178,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withChecked(boolean on) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, leakPolicy, growth);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, leakPolicy, growth, origin);
     }
 
     /**
@@ -168,7 +188,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withLeakPolicy(LeakPolicy policy) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy, growth);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy, growth, origin);
     }
 
     /**
@@ -193,7 +213,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withGrowth(Growth growth) {
         return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,
-                Optional.of(growth));
+                Optional.of(growth), origin);
     }
 
     /**
@@ -203,7 +223,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withoutGrowth() {
         return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,
-                Optional.empty());
+                Optional.empty(), origin);
     }
 
     /**
@@ -219,5 +239,17 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
         Growth current = growth.orElseThrow(() -> new IllegalStateException(
                 "keepAllChunks applies to a growable arena: call withGrowth(maxChunkBytes, limitBytes) first"));
         return withGrowth(new Growth(current.maxChunkBytes(), current.limitBytes(), on));
+    }
+
+    /**
+     * Returns a copy that says where it was written, so that errors name what to change there (see
+     * {@link ConfigOrigin}); generated {@code _Memory} classes name their {@code @Allocator} class.
+     *
+     * @param origin where the configuration was written
+     * @return the new configuration
+     */
+    public BumpConfig withOrigin(ConfigOrigin origin) {
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth,
+                Objects.requireNonNull(origin, "origin"));
     }
 }
