@@ -629,15 +629,24 @@ public final class AnnotationShowcase {
     // ---------------------------------------------------------------------------------------------------------
     // Generated names
 
+    /** The type a generated class's {@code allocator()} declares: the runtime's class, not its implementation. */
+    private static String allocatorType(Object generated) {
+        try {
+            return generated.getClass().getMethod("allocator").getReturnType().getSimpleName();
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("a generated class without allocator()", e);
+        }
+    }
+
     private static void generatedNames(PrintStream out) {
         try (ParticleSystem_Memory system = ParticleSystem_Memory.create();
              AnnotationShowcase_Shapes_Memory shapes = AnnotationShowcase_Shapes_Memory.create()) {
             out.printf("  generated names: top level %s extends %s owning a %s, %s; nested %s extends %s owning a %s,"
                             + " %s with %s%n",
                     system.getClass().getSimpleName(), system.getClass().getSuperclass().getSimpleName(),
-                    system.allocator().getClass().getSimpleName(), ParticleStruct.class.getSimpleName(),
+                    allocatorType(system), ParticleStruct.class.getSimpleName(),
                     shapes.getClass().getSimpleName(), shapes.getClass().getSuperclass().getSimpleName(),
-                    shapes.allocator().getClass().getSimpleName(),
+                    allocatorType(shapes),
                     AnnotationShowcase_PointStruct.class.getSimpleName(),
                     AnnotationShowcase_PointStruct.View.class.getName().substring(
                             AnnotationShowcase.class.getPackageName().length() + 1).replace('$', '.'));
