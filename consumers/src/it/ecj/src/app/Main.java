@@ -23,7 +23,7 @@ public final class Main {
             try {
                 book.price(1000);
             } catch (AllocationException e) {
-                System.out.println("1000 orders: " + e.code());
+                System.out.println("1000 orders: " + e.code() + ". " + e.suggestions().getFirst());
             }
             System.out.println("used after the failure: " + book.allocator().usedBytes());
         }
