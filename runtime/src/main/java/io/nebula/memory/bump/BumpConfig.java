@@ -106,7 +106,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @param growth as for the canonical constructor
      */
     public BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
-           boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth) {
+                      boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth) {
         this(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth, ConfigOrigin.code());
     }
 

@@ -77,7 +77,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @param leakPolicy as for the canonical constructor
      */
     public PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
-           boolean allowGrowth, long maxBlocks, boolean checked, LeakPolicy leakPolicy) {
+                      boolean allowGrowth, long maxBlocks, boolean checked, LeakPolicy leakPolicy) {
         this(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked, leakPolicy,
                 ConfigOrigin.code());
     }

@@ -60,7 +60,7 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      * @param leakPolicy as for the canonical constructor
      */
     public StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
-            boolean checked, LeakPolicy leakPolicy) {
+                       boolean checked, LeakPolicy leakPolicy) {
         this(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, ConfigOrigin.code());
     }
 
