@@ -1,5 +1,6 @@
 package app;
 
+import io.nebula.memory.ConfigOrigin;
 import io.nebula.memory.Scope;
 import io.nebula.memory.stack.StackAllocator;
 import io.nebula.memory.stack.StackConfig;
@@ -41,7 +42,8 @@ public final class Parser_Memory extends Parser implements AutoCloseable {
     }
 
     private static StackAllocator newAllocator() {
-        return StackAllocator.create(1024L, StackConfig.defaults().withFillPattern((byte) 0xAA));
+        return StackAllocator.create(1024L, StackConfig.defaults().withFillPattern((byte) 0xAA)
+                .withOrigin(ConfigOrigin.allocatorAnnotation("app.Parser")));
     }
 
     /**

@@ -1,7 +1,9 @@
 package app;
 
+import io.nebula.memory.ConfigOrigin;
 import io.nebula.memory.Scope;
 import io.nebula.memory.pool.PoolAllocator;
+import io.nebula.memory.pool.PoolConfig;
 import javax.annotation.processing.Generated;
 
 /**
@@ -40,7 +42,8 @@ final class Particles_Memory extends Particles implements AutoCloseable {
     }
 
     private static PoolAllocator newAllocator() {
-        return PoolAllocator.create(PointStruct.SIZE, PointStruct.ALIGNMENT, 64);
+        return PoolAllocator.create(PointStruct.SIZE, PointStruct.ALIGNMENT, 64, PoolConfig.defaults()
+                .withOrigin(ConfigOrigin.allocatorAnnotation("app.Particles")));
     }
 
     /**

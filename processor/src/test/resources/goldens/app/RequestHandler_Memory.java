@@ -1,5 +1,6 @@
 package app;
 
+import io.nebula.memory.ConfigOrigin;
 import io.nebula.memory.Scope;
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.bump.BumpConfig;
@@ -66,7 +67,8 @@ public final class RequestHandler_Memory extends RequestHandler implements AutoC
     }
 
     private static BumpAllocator newAllocator() {
-        return BumpAllocator.create(4096L, BumpConfig.defaults().withTrackStats(true));
+        return BumpAllocator.create(4096L, BumpConfig.defaults().withTrackStats(true)
+                .withOrigin(ConfigOrigin.allocatorAnnotation("app.RequestHandler")));
     }
 
     /**

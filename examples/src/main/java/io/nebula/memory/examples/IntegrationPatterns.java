@@ -89,8 +89,8 @@ public final class IntegrationPatterns {
     record Receipt(int lines, long totalCents, int largestSku, long arenaBytes) {
         @Override
         public String toString() {
-            return String.format("priced %d line(s), total %d.%02d, largest line sku %d, %d bytes in the arena while"
-                    + " pricing", lines, totalCents / 100, totalCents % 100, largestSku, arenaBytes);
+            return String.format("total %d.%02d, top sku %d, %d bytes in use", totalCents / 100,
+                    totalCents % 100, largestSku, arenaBytes);
         }
     }
 
@@ -149,7 +149,7 @@ public final class IntegrationPatterns {
                 status = 400;
                 reply = e.getMessage();
             }
-            reply += "; " + allocator().usedBytes() + " bytes after, on thread " + Thread.currentThread().getName();
+            reply += ", " + allocator().usedBytes() + " after, on " + Thread.currentThread().getName();
             byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream response = exchange.getResponseBody()) {
@@ -212,7 +212,7 @@ public final class IntegrationPatterns {
                 "3001 2 500\n3002 two 700",
                 bulk.toString(),
                 "5001 3 333\n5002 4 250");
-        out.println("  HTTP server on 127.0.0.1 (ephemeral port), one 4 KiB arena scoped to each request:");
+        out.println("  HTTP server on 127.0.0.1 (ephemeral port), POST /orders, a 4 KiB arena scoped to each request:");
         try (ExecutorService handlerThread = Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().name("orders-handler").factory())) {
             // The handler is confined to its creating thread: create it on the thread that runs the exchanges,
@@ -254,7 +254,7 @@ public final class IntegrationPatterns {
                         .POST(HttpRequest.BodyPublishers.ofString(order))
                         .build();
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                out.printf("    POST /orders with %3d line(s) -> %d %s%n", order.split("\n").length,
+                out.printf("    %3d line(s) -> %d %s%n", order.split("\n").length,
                         response.statusCode(), response.body());
             }
         }

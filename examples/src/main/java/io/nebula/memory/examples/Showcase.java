@@ -7,6 +7,7 @@ import io.nebula.memory.bump.BumpConfig;
 import io.nebula.memory.Scope;
 import io.nebula.memory.pool.PoolAllocator;
 import io.nebula.memory.pool.PoolConfig;
+import io.nebula.memory.simd.KernelVariant;
 import io.nebula.memory.simd.MemoryKernels;
 import io.nebula.memory.stack.StackAllocator;
 
@@ -23,6 +24,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Showcase {
 
+    /** The widest line the showcase prints. */
+    static final int COLUMNS = 100;
+
     private Showcase() {
     }
 
@@ -37,13 +41,22 @@ public final class Showcase {
     }
 
     /**
-     * Runs the showcase, printing to {@code out}: the tour of the allocators and the kernels, then every example
-     * program in turn.
+     * Runs the showcase, printing to {@code target}: the tour of the allocators and the kernels, then every example
+     * program in turn, each line at most {@value #COLUMNS} columns (longer ones are folded).
      *
-     * @param out where to print
+     * @param target where to print
      * @throws Exception if an example fails
      */
-    public static void run(PrintStream out) throws Exception {
+    public static void run(PrintStream target) throws Exception {
+        PrintStream out = FoldedOutput.foldedAt(target, COLUMNS);
+        try {
+            tour(out);
+        } finally {
+            out.close();
+        }
+    }
+
+    private static void tour(PrintStream out) throws Exception {
         out.println("nebula-memory showcase on Java " + Runtime.version());
         out.println();
         bump(out);
@@ -150,6 +163,10 @@ public final class Showcase {
     private static void kernels(PrintStream out) {
         out.println();
         out.println("MemoryKernels: " + MemoryKernels.description());
+        if (MemoryKernels.activeVariant() == KernelVariant.VECTOR) {
+            out.println("  The JVM's first line, \"WARNING: Using incubator modules: jdk.incubator.vector\", is the");
+            out.println("  JDK's notice that the Vector API incubates, printed for any program that adds the module.");
+        }
         try (BumpAllocator arena = BumpAllocator.create(64 * 1024)) {
             MemorySegment a = arena.allocate(16 * 1024, 64);
             MemorySegment b = arena.allocate(16 * 1024, 64);

@@ -50,16 +50,13 @@ class ExamplesOutputTest {
     void integrationPatterns() throws Exception {
         String out = output(IntegrationPatterns::run);
         assertPrinted(out,
-                "POST /orders with   3 line(s) -> 200 priced 3 line(s), total 39.89, largest line sku 1001, 48 bytes"
-                        + " in the arena while pricing; 0 bytes after, on thread orders-handler",
-                "POST /orders with   1 line(s) -> 200 priced 1 line(s), total 150.00, largest line sku 2001, 16 bytes"
-                        + " in the arena while pricing; 0 bytes after, on thread orders-handler",
-                "POST /orders with   2 line(s) -> 400 line 2: quantity \"two\" is not a number; 0 bytes after,"
-                        + " on thread orders-handler",
-                "POST /orders with 300 line(s) -> 413 too many lines: the request needs 16 bytes at offset 4096 but"
-                        + " only 0 bytes remain; 0 bytes after, on thread orders-handler",
-                "POST /orders with   2 line(s) -> 200 priced 2 line(s), total 19.99, largest line sku 5002, 32 bytes"
-                        + " in the arena while pricing; 0 bytes after, on thread orders-handler",
+                "POST /orders, a 4 KiB arena scoped to each request:",
+                "  3 line(s) -> 200 total 39.89, top sku 1001, 48 bytes in use, 0 after, on orders-handler",
+                "  1 line(s) -> 200 total 150.00, top sku 2001, 16 bytes in use, 0 after, on orders-handler",
+                "  2 line(s) -> 400 line 2: quantity \"two\" is not a number, 0 after, on orders-handler",
+                "300 line(s) -> 413 too many lines: the request needs 16 bytes at offset 4096 but only 0 bytes remain,"
+                        + " 0 after, on orders-handler",
+                "  2 line(s) -> 200 total 19.99, top sku 5002, 32 bytes in use, 0 after, on orders-handler",
                 "arena over 5 requests: 263 allocations, 1 failed, peak 4096 bytes, 5 scope releases, 0 bytes in use",
                 "server stopped, handler closed on its own thread",
                 "expression trees in a 4 KiB arena, 24-byte nodes",

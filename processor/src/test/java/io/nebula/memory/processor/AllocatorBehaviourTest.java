@@ -2,17 +2,25 @@ package io.nebula.memory.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import io.nebula.memory.AllocationException;
+import io.nebula.memory.ErrorCode;
 import io.nebula.memory.bump.BumpAllocator;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import javax.tools.JavaFileObject;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -83,6 +91,46 @@ class AllocatorBehaviourTest {
                 "}");
     }
 
+    /**
+     * The leak reports of the run. A probe's constructor allocates a point outside any scope, which lives until the
+     * probe is closed: a pool or a stack then reports it as a live allocation, through the runtime's logger. The
+     * reports are captured here, kept out of the build's output, and checked once every test has run.
+     */
+    private static final List<String> leakReports = new CopyOnWriteArrayList<>();
+    private static final Logger runtimeLogger = Logger.getLogger("io.nebula.memory");
+    private static final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            leakReports.add(record.getLevel() + " " + record.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeAll
+    static void captureLeakReports() {
+        runtimeLogger.addHandler(capture);
+        runtimeLogger.setUseParentHandlers(false);
+    }
+
+    @AfterAll
+    static void onlyTheConstructorsPointsLeaked() {
+        runtimeLogger.removeHandler(capture);
+        runtimeLogger.setUseParentHandlers(true);
+        assertFalse(leakReports.isEmpty(), "no probe reported its constructor's point");
+        for (String report : leakReports) {
+            assertTrue(report.matches("WARNING (PoolAllocator|StackAllocator)\\[.*\\] closed with 1 live"
+                    + " allocation\\(s\\) holding 8 bytes \\(enable checked mode to see where they were"
+                    + " allocated\\)"), report);
+        }
+    }
+
     @BeforeParameterizedClassInvocation
     static void compile(Toolchain toolchain) {
         Compilation compilation = Compilations.compile(toolchain, 
@@ -105,9 +153,26 @@ class AllocatorBehaviourTest {
                         "    @Alloc(struct = Point.class, count = 2) public abstract MemorySegment pointArray();",
                         "    @Alloc(bytes = 24, alignment = 8) public abstract MemorySegment bytes();",
                         "    @MemoryScope public Sample roundTrip(Sample value) { return of(value).toRecord(); }",
-                        "}"));
+                        "}"),
+                tiny("TinyBump", "kind = AllocatorKind.BUMP, size = 16"),
+                tiny("TinyStack", "kind = AllocatorKind.STACK, size = 16"),
+                tiny("TinyPool", "kind = AllocatorKind.POOL, block = Point.class, blockCount = 2"),
+                // Without a scope the generated class imports no Scope (ECJ reports an import only javadoc uses).
+                Compilations.source("probe.Unscoped", "package probe;", "import io.nebula.memory.annotation.*;",
+                        "@Allocator(kind = AllocatorKind.BUMP, size = 64)",
+                        "public abstract class Unscoped { @Alloc public abstract PointStruct.View point(); }"));
         assertThat(compilation).succeededWithoutWarnings();
         loaded = Compilations.load(compilation);
+    }
+
+    /** An allocator with room for two points, and a scope that asks for three. */
+    private static JavaFileObject tiny(String name, String allocator) {
+        return Compilations.source("probe." + name, "package probe;", "import io.nebula.memory.annotation.*;",
+                "@Allocator(" + allocator + ")",
+                "public abstract class " + name + " {",
+                "    @Alloc protected abstract PointStruct.View point();",
+                "    @MemoryScope public void threePoints() { point(); point(); point(); }",
+                "}");
     }
 
     private static ScopedProbe create(String kind) {
@@ -258,6 +323,29 @@ class AllocatorBehaviourTest {
             assertEquals(-1, bytes.mismatch(MemorySegment.ofArray(new byte[24])));
             BumpAllocator allocator = (BumpAllocator) loaded.call(samples, "allocator");
             assertTrue(allocator.owns(bytes));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TinyBump", "TinyStack", "TinyPool"})
+    void errorsFromGeneratedCodeNameTheAllocatorAttributeToChange(String name) throws Exception {
+        try (AutoCloseable tiny = (AutoCloseable) loaded.call("probe." + name + "_Memory", "create")) {
+            AllocationException e = assertThrows(AllocationException.class, () -> loaded.call(tiny, "threePoints"));
+            assertEquals(ErrorCode.OUT_OF_MEMORY, e.code());
+            List<String> expected = switch (name) {
+                case "TinyBump" -> List.of("Raise @Allocator(size = 24) on probe.TinyBump.",
+                        "Call reset(), or restore a checkpoint, to reclaim memory that is no longer needed.");
+                case "TinyStack" -> List.of("Raise @Allocator(size = 24) on probe.TinyStack, or more if the stack"
+                                + " can get deeper than it is now.",
+                        "Close scopes, restore checkpoints and deallocate temporaries as soon as their work is done,"
+                                + " so that their memory is popped before the next allocation.",
+                        "Allocate large or long-lived buffers from a BumpAllocator or PoolAllocator, and keep the"
+                                + " stack for short-lived scratch memory.");
+                default -> List.of("Raise @Allocator(blockCount = 4) on probe.TinyPool.",
+                        "Give blocks back with deallocate or deallocateHandle, or call reset(), when they are no"
+                                + " longer needed.");
+            };
+            assertEquals(expected, e.suggestions(), e.getMessage());
         }
     }
 }

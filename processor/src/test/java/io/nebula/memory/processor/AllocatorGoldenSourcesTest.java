@@ -105,7 +105,8 @@ class AllocatorGoldenSourcesTest {
         assertThat(compilation).succeededWithoutWarnings();
         assertThat(compilation).generatedSourceFile("app.ThreadSafe_Memory").contentsAsUtf8String()
                 .contains("return StackAllocator.create(512L, StackConfig.defaults().withThreadSafe(true)"
-                        + ".withTrackStats(true).withFillPattern((byte) 0xFF).withChecked(true));");
+                        + ".withTrackStats(true).withFillPattern((byte) 0xFF).withChecked(true)\n"
+                        + "                .withOrigin(ConfigOrigin.allocatorAnnotation(\"app.Shared\")));");
     }
 
     @Test

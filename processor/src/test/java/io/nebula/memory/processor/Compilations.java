@@ -8,6 +8,7 @@ import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.Map;
+import javax.tools.DiagnosticListener;
+import javax.tools.JavaFileManager;
 import javax.tools.JavaFileObject;
 
 /** Compiles test sources with the processor and loads what they compile to. */
@@ -80,6 +83,21 @@ final class Compilations {
     }
 
     /**
+     * ECJ as compile-testing drives it, without its console output. compile-testing gives the compiler no writer,
+     * and ECJ then prints every problem on System.err besides reporting it to the diagnostic listener, which the
+     * tests read; here the missing writer is one that discards.
+     */
+    private static final class QuietEclipseCompiler extends EclipseCompiler {
+        @Override
+        public CompilationTask getTask(Writer out, JavaFileManager fileManager,
+                DiagnosticListener<? super JavaFileObject> listener, Iterable<String> options,
+                Iterable<String> classes, Iterable<? extends JavaFileObject> units) {
+            return super.getTask(out != null ? out : Writer.nullWriter(), fileManager, listener, options, classes,
+                    units);
+        }
+    }
+
+    /**
      * Compiles with the processor, warnings as errors: under javac with {@code -Xlint:all -Werror}, under ECJ with
      * its default warnings and {@code -failOnWarning}. ECJ reads sources from disk only: {@link #source} writes
      * them there for both compilers.
@@ -93,7 +111,7 @@ final class Compilations {
         return switch (toolchain) {
             case JAVAC -> javac().withOptions("--release", "25", "-Xlint:all", "-Werror");
             // -warn:-warningToken: test sources carry javac's @SuppressWarnings("this-escape"), a token ECJ lacks.
-            case ECJ -> Compiler.compiler(new EclipseCompiler()).withOptions("--release", "25", "-proc:full",
+            case ECJ -> Compiler.compiler(new QuietEclipseCompiler()).withOptions("--release", "25", "-proc:full",
                     "-failOnWarning", "-warn:-warningToken", "-classpath", System.getProperty("java.class.path"));
         };
     }

@@ -1,5 +1,6 @@
 package io.nebula.memory.bump;
 
+import io.nebula.memory.ConfigOrigin;
 import io.nebula.memory.LeakPolicy;
 import io.nebula.memory.internal.Json;
 
@@ -31,12 +32,14 @@ import java.util.OptionalInt;
  * @param growth        empty for a fixed arena (the default): one block of the capacity given at creation, and
  *                      {@code OUT_OF_MEMORY} when it is full. Present for a growable arena, which chains a new chunk
  *                      when the current one is full (see {@link Growth})
+ * @param origin        where the configuration was written, for the text of error suggestions
  */
 public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
-                         boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth) {
+                         boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth, ConfigOrigin origin) {
 
     private static final BumpConfig DEFAULTS =
-            new BumpConfig(false, false, OptionalInt.empty(), false, false, LeakPolicy.WARN, Optional.empty());
+            new BumpConfig(false, false, OptionalInt.empty(), false, false, LeakPolicy.WARN, Optional.empty(),
+                    ConfigOrigin.code());
 
     /**
      * How a growable arena grows. The capacity given to {@link BumpAllocator#create(long, BumpConfig)} is the size
@@ -82,6 +85,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @throws IllegalArgumentException when the fill pattern is not a byte value (-128 to 255)
      */
     public BumpConfig {
+        Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(fillPattern, "fillPattern");
         Objects.requireNonNull(leakPolicy, "leakPolicy");
         Objects.requireNonNull(growth, "growth");
@@ -89,6 +93,22 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
             throw new IllegalArgumentException("fillPattern must be a byte value (-128 to 255), was "
                     + fillPattern.getAsInt());
         }
+    }
+
+    /**
+     * A configuration written in code: the canonical constructor with {@link ConfigOrigin#code()}.
+     *
+     * @param threadSafe as for the canonical constructor
+     * @param trackStats as for the canonical constructor
+     * @param fillPattern as for the canonical constructor
+     * @param zeroOnRelease as for the canonical constructor
+     * @param checked as for the canonical constructor
+     * @param leakPolicy as for the canonical constructor
+     * @param growth as for the canonical constructor
+     */
+    public BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
+                      boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth) {
+        this(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth, ConfigOrigin.code());
     }
 
     /**
@@ -108,7 +128,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withThreadSafe(boolean on) {
-        return new BumpConfig(on, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth);
+        return new BumpConfig(on, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth, origin);
     }
 
     /**
@@ -118,7 +138,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withTrackStats(boolean on) {
-        return new BumpConfig(threadSafe, on, fillPattern, zeroOnRelease, checked, leakPolicy, growth);
+        return new BumpConfig(threadSafe, on, fillPattern, zeroOnRelease, checked, leakPolicy, growth, origin);
     }
 
     /**
@@ -129,7 +149,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withFillPattern(byte pattern) {
         return new BumpConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnRelease, checked,
-                leakPolicy, growth);
+                leakPolicy, growth, origin);
     }
 
     /**
@@ -139,7 +159,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withoutFillPattern() {
         return new BumpConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnRelease, checked, leakPolicy,
-                growth);
+                growth, origin);
     }
 
     /**
@@ -149,7 +169,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withZeroOnRelease(boolean on) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy, growth);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy, growth, origin);
     }
 
     /**
@@ -159,7 +179,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withChecked(boolean on) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, leakPolicy, growth);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, leakPolicy, growth, origin);
     }
 
     /**
@@ -169,7 +189,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withLeakPolicy(LeakPolicy policy) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy, growth);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy, growth, origin);
     }
 
     /**
@@ -194,7 +214,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withGrowth(Growth growth) {
         return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,
-                Optional.of(growth));
+                Optional.of(growth), origin);
     }
 
     /**
@@ -204,7 +224,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withoutGrowth() {
         return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,
-                Optional.empty());
+                Optional.empty(), origin);
     }
 
     /**
@@ -243,5 +263,17 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
                         .member("keepAllChunks", g.keepAllChunks())
                         .toString()).orElse("null"))
                 .toString();
+    }
+
+    /**
+     * Returns a copy that says where it was written, so that errors name what to change there (see
+     * {@link ConfigOrigin}); generated {@code _Memory} classes name their {@code @Allocator} class.
+     *
+     * @param origin where the configuration was written
+     * @return the new configuration
+     */
+    public BumpConfig withOrigin(ConfigOrigin origin) {
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth,
+                Objects.requireNonNull(origin, "origin"));
     }
 }

@@ -2,6 +2,7 @@ package io.nebula.memory.bump;
 
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.Checkpoint;
+import io.nebula.memory.ConfigOrigin;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.internal.Failure;
 import io.nebula.memory.internal.Requests;
@@ -48,8 +49,8 @@ final class BumpErrors {
     }
 
     /** A fixed arena has too little left: {@code used} bytes of {@code capacity}, and the request starts at {@code start}. */
-    static AllocationException outOfMemory(String allocator, long byteSize, long byteAlignment, long used,
-                                           long capacity, long start) {
+    static AllocationException outOfMemory(String allocator, ConfigOrigin origin, long byteSize, long byteAlignment,
+                                           long used, long capacity, long start) {
         long padding = start - used;
         Failure error = Failure.of(ErrorCode.OUT_OF_MEMORY)
                 .allocator(allocator)
@@ -59,16 +60,19 @@ final class BumpErrors {
                         + " bytes of alignment padding" : "") + " at offset " + used + " but only "
                         + (capacity - used) + " bytes remain");
         if (byteSize > capacity) {
-            error.suggest("The request is larger than the whole arena (" + capacity + " bytes): create the arena"
-                    + " with a capacity of at least " + byteSize + " bytes, or allocate this object elsewhere.");
+            String larger = "The request is larger than the whole arena (" + capacity + " bytes): ";
+            error.suggest(origin, larger + "create the arena with a capacity of at least " + byteSize
+                            + " bytes, or allocate this object elsewhere.",
+                    larger + "raise @Allocator(size = " + byteSize + ") on " + Failure.ANNOTATED_CLASS
+                            + ", or allocate this object elsewhere.");
         } else {
             long needed = start + byteSize;
-            error.suggest("Increase the capacity to at least " + needed + " bytes (BumpAllocator.create("
-                    + needed + ")).");
+            error.suggest(origin, "Increase the capacity to at least " + needed + " bytes (BumpAllocator.create("
+                    + needed + ")).", "Raise @Allocator(size = " + needed + ") on " + Failure.ANNOTATED_CLASS + ".");
             error.suggest("Call reset(), or restore a checkpoint, to reclaim memory that is no longer needed.");
         }
-        error.suggest("Make the arena growable when the total is not known in advance: "
-                + "BumpConfig.defaults().withGrowth(maxChunkBytes, limitBytes).");
+        error.suggest(origin, "Make the arena growable when the total is not known in advance: "
+                + "BumpConfig.defaults().withGrowth(maxChunkBytes, limitBytes).", null);
         return error.build();
     }
 

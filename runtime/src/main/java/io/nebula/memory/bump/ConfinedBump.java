@@ -149,7 +149,7 @@ final class ConfinedBump extends BumpAllocator {
         if (invalid != null || chain != null) {
             return invalid;
         }
-        return BumpErrors.outOfMemory(toString(), byteSize, byteAlignment, top, limit,
+        return BumpErrors.outOfMemory(toString(), config.origin(), byteSize, byteAlignment, top, limit,
                 Requests.alignUp(base + top, byteAlignment) - base);
     }
 

@@ -230,7 +230,7 @@ final class SharedBump extends BumpAllocator {
         if (invalid != null || chain != null) {
             return invalid;
         }
-        return BumpErrors.outOfMemory(toString(), byteSize, byteAlignment, used, capacity,
+        return BumpErrors.outOfMemory(toString(), config.origin(), byteSize, byteAlignment, used, capacity,
                 Requests.alignUp(base + used, byteAlignment) - base);
     }
 

@@ -1,6 +1,7 @@
 package io.nebula.memory.internal;
 
 import io.nebula.memory.AllocationException;
+import io.nebula.memory.ConfigOrigin;
 import io.nebula.memory.ErrorCode;
 
 import java.util.ArrayList;
@@ -13,6 +14,9 @@ import java.util.Objects;
  * {@link Events#allocationError(AllocationException)}.
  */
 public final class Failure {
+
+    /** Where {@link #suggest(ConfigOrigin, String, String)} puts the annotated class's name. */
+    public static final String ANNOTATED_CLASS = "{class}";
 
     private final ErrorCode code;
     private String allocator = "";
@@ -96,6 +100,25 @@ public final class Failure {
     public Failure suggest(String suggestion) {
         suggestions.add(Objects.requireNonNull(suggestion, "suggestion"));
         return this;
+    }
+
+    /**
+     * Adds a suggestion to change a setting, worded for where the configuration was written (see
+     * {@link ConfigOrigin}): {@code inCode} names the factory or config method to call; {@code onAnnotation} the
+     * {@code @Allocator} attribute to change, with {@value #ANNOTATED_CLASS} where the annotated class's name goes.
+     *
+     * @param origin       where the allocator's configuration was written
+     * @param inCode       the suggestion for a configuration written in code
+     * @param onAnnotation the suggestion for one generated from {@code @Allocator}, or {@code null} when the
+     *                     annotation cannot express the change: then nothing is added for it
+     * @return this builder
+     */
+    public Failure suggest(ConfigOrigin origin, String inCode, String onAnnotation) {
+        Objects.requireNonNull(inCode, "inCode");
+        return origin.annotatedClass()
+                .map(annotated -> onAnnotation == null ? this
+                        : suggest(onAnnotation.replace(ANNOTATED_CLASS, annotated)))
+                .orElseGet(() -> suggest(inCode));
     }
 
     /**

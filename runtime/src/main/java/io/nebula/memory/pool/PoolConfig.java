@@ -1,5 +1,6 @@
 package io.nebula.memory.pool;
 
+import io.nebula.memory.ConfigOrigin;
 import io.nebula.memory.LeakPolicy;
 import io.nebula.memory.internal.Json;
 
@@ -36,12 +37,14 @@ import java.util.OptionalInt;
  *                    instead of reading or writing the block's next owner's data; costs a JDK arena per segment
  *                    handed out (see {@link PoolAllocator}). Also forced on by {@code -Dnebula.memory.checked=true}
  * @param leakPolicy  what {@code close()} does when blocks are still handed out
+ * @param origin      where the configuration was written, for the text of error suggestions
  */
 public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
-                         boolean allowGrowth, long maxBlocks, boolean checked, LeakPolicy leakPolicy) {
+                         boolean allowGrowth, long maxBlocks, boolean checked, LeakPolicy leakPolicy,
+                         ConfigOrigin origin) {
 
     private static final PoolConfig DEFAULTS = new PoolConfig(false, false, OptionalInt.empty(), false, false,
-            Long.MAX_VALUE, false, LeakPolicy.WARN);
+            Long.MAX_VALUE, false, LeakPolicy.WARN, ConfigOrigin.code());
 
     /**
      * Checks the components.
@@ -50,6 +53,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      *     {@code maxBlocks < 1}
      */
     public PoolConfig {
+        Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(fillPattern, "fillPattern");
         Objects.requireNonNull(leakPolicy, "leakPolicy");
         if (fillPattern.isPresent() && (fillPattern.getAsInt() < Byte.MIN_VALUE || fillPattern.getAsInt() > 0xFF)) {
@@ -59,6 +63,24 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
         if (maxBlocks < 1) {
             throw new IllegalArgumentException("maxBlocks must be at least 1, was " + maxBlocks);
         }
+    }
+
+    /**
+     * A configuration written in code: the canonical constructor with {@link ConfigOrigin#code()}.
+     *
+     * @param threadSafe as for the canonical constructor
+     * @param trackStats as for the canonical constructor
+     * @param fillPattern as for the canonical constructor
+     * @param zeroOnRelease as for the canonical constructor
+     * @param allowGrowth as for the canonical constructor
+     * @param maxBlocks as for the canonical constructor
+     * @param checked as for the canonical constructor
+     * @param leakPolicy as for the canonical constructor
+     */
+    public PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
+                      boolean allowGrowth, long maxBlocks, boolean checked, LeakPolicy leakPolicy) {
+        this(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked, leakPolicy,
+                ConfigOrigin.code());
     }
 
     /**
@@ -78,7 +100,8 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public PoolConfig withThreadSafe(boolean on) {
-        return new PoolConfig(on, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked, leakPolicy);
+        return new PoolConfig(on, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked,
+                leakPolicy, origin);
     }
 
     /**
@@ -88,7 +111,8 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public PoolConfig withTrackStats(boolean on) {
-        return new PoolConfig(threadSafe, on, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked, leakPolicy);
+        return new PoolConfig(threadSafe, on, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked,
+                leakPolicy, origin);
     }
 
     /**
@@ -99,7 +123,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public PoolConfig withFillPattern(byte pattern) {
         return new PoolConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnRelease, allowGrowth,
-                maxBlocks, checked, leakPolicy);
+                maxBlocks, checked, leakPolicy, origin);
     }
 
     /**
@@ -109,7 +133,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public PoolConfig withoutFillPattern() {
         return new PoolConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnRelease, allowGrowth, maxBlocks,
-                checked, leakPolicy);
+                checked, leakPolicy, origin);
     }
 
     /**
@@ -119,7 +143,8 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public PoolConfig withZeroOnRelease(boolean on) {
-        return new PoolConfig(threadSafe, trackStats, fillPattern, on, allowGrowth, maxBlocks, checked, leakPolicy);
+        return new PoolConfig(threadSafe, trackStats, fillPattern, on, allowGrowth, maxBlocks, checked, leakPolicy,
+                origin);
     }
 
     /**
@@ -129,7 +154,8 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public PoolConfig withAllowGrowth(boolean on) {
-        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, maxBlocks, checked, leakPolicy);
+        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, maxBlocks, checked, leakPolicy,
+                origin);
     }
 
     /**
@@ -141,7 +167,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public PoolConfig withMaxBlocks(long max) {
         return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, max, checked,
-                leakPolicy);
+                leakPolicy, origin);
     }
 
     /**
@@ -152,7 +178,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public PoolConfig withChecked(boolean on) {
         return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, on,
-                leakPolicy);
+                leakPolicy, origin);
     }
 
     /**
@@ -163,7 +189,19 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public PoolConfig withLeakPolicy(LeakPolicy policy) {
         return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked,
-                policy);
+                policy, origin);
+    }
+
+    /**
+     * Returns a copy that says where it was written, so that errors name what to change there (see
+     * {@link ConfigOrigin}); generated {@code _Memory} classes name their {@code @Allocator} class.
+     *
+     * @param origin where the configuration was written
+     * @return the new configuration
+     */
+    public PoolConfig withOrigin(ConfigOrigin origin) {
+        return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked,
+                leakPolicy, Objects.requireNonNull(origin, "origin"));
     }
 
     /**

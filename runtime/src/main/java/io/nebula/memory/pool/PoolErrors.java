@@ -117,10 +117,12 @@ final class PoolErrors {
         } else if (!config.allowGrowth()) {
             long larger = Math.min(2L * pool.chunkBlocks, Integer.MAX_VALUE);
             error.details(inUse + " and the pool may not grow")
-                    .suggest("Enable growth: PoolConfig.defaults().withAllowGrowth(true) adds a chunk of "
-                            + pool.chunkBlocks + " blocks whenever the pool is full.")
-                    .suggest("Or create the pool with more blocks, for example PoolAllocator.create("
-                            + pool.blockSize() + ", " + pool.blockAlignment() + ", " + larger + ").");
+                    .suggest(config.origin(), "Enable growth: PoolConfig.defaults().withAllowGrowth(true) adds a"
+                            + " chunk of " + pool.chunkBlocks + " blocks whenever the pool is full.", null)
+                    .suggest(config.origin(), "Or create the pool with more blocks, for example"
+                            + " PoolAllocator.create(" + pool.blockSize() + ", " + pool.blockAlignment() + ", "
+                            + larger + ").", "Raise @Allocator(blockCount = " + larger + ") on "
+                            + Failure.ANNOTATED_CLASS + ".");
         } else if (table.totalBlocks >= config.maxBlocks()) {
             long larger = config.maxBlocks() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * config.maxBlocks();
             error.details(inUse + " and the pool may not grow past maxBlocks = " + config.maxBlocks())

@@ -1,5 +1,6 @@
 package io.nebula.memory.stack;
 
+import io.nebula.memory.ConfigOrigin;
 import io.nebula.memory.LeakPolicy;
 import io.nebula.memory.internal.Json;
 
@@ -26,12 +27,13 @@ import java.util.OptionalInt;
  *                      after it throws instead of reading newer data; costs a JDK arena per allocation (see
  *                      {@link StackAllocator}). Also forced on by {@code -Dnebula.memory.checked=true}
  * @param leakPolicy    what {@code close()} does when allocations are still live
+ * @param origin        where the configuration was written, for the text of error suggestions
  */
 public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
-                          boolean checked, LeakPolicy leakPolicy) {
+                          boolean checked, LeakPolicy leakPolicy, ConfigOrigin origin) {
 
     private static final StackConfig DEFAULTS =
-            new StackConfig(false, false, OptionalInt.empty(), false, false, LeakPolicy.WARN);
+            new StackConfig(false, false, OptionalInt.empty(), false, false, LeakPolicy.WARN, ConfigOrigin.code());
 
     /**
      * Checks the components.
@@ -39,12 +41,28 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      * @throws IllegalArgumentException when the fill pattern is not a byte value (-128 to 255)
      */
     public StackConfig {
+        Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(fillPattern, "fillPattern");
         Objects.requireNonNull(leakPolicy, "leakPolicy");
         if (fillPattern.isPresent() && (fillPattern.getAsInt() < Byte.MIN_VALUE || fillPattern.getAsInt() > 0xFF)) {
             throw new IllegalArgumentException("fillPattern must be a byte value (-128 to 255), was "
                     + fillPattern.getAsInt());
         }
+    }
+
+    /**
+     * A configuration written in code: the canonical constructor with {@link ConfigOrigin#code()}.
+     *
+     * @param threadSafe as for the canonical constructor
+     * @param trackStats as for the canonical constructor
+     * @param fillPattern as for the canonical constructor
+     * @param zeroOnRelease as for the canonical constructor
+     * @param checked as for the canonical constructor
+     * @param leakPolicy as for the canonical constructor
+     */
+    public StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
+                       boolean checked, LeakPolicy leakPolicy) {
+        this(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, ConfigOrigin.code());
     }
 
     /**
@@ -64,7 +82,7 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      * @return the new configuration
      */
     public StackConfig withThreadSafe(boolean on) {
-        return new StackConfig(on, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy);
+        return new StackConfig(on, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, origin);
     }
 
     /**
@@ -74,7 +92,7 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      * @return the new configuration
      */
     public StackConfig withTrackStats(boolean on) {
-        return new StackConfig(threadSafe, on, fillPattern, zeroOnRelease, checked, leakPolicy);
+        return new StackConfig(threadSafe, on, fillPattern, zeroOnRelease, checked, leakPolicy, origin);
     }
 
     /**
@@ -85,7 +103,7 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      */
     public StackConfig withFillPattern(byte pattern) {
         return new StackConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnRelease, checked,
-                leakPolicy);
+                leakPolicy, origin);
     }
 
     /**
@@ -94,7 +112,7 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      * @return the new configuration
      */
     public StackConfig withoutFillPattern() {
-        return new StackConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnRelease, checked, leakPolicy);
+        return new StackConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnRelease, checked, leakPolicy, origin);
     }
 
     /**
@@ -104,7 +122,7 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      * @return the new configuration
      */
     public StackConfig withZeroOnRelease(boolean on) {
-        return new StackConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy);
+        return new StackConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy, origin);
     }
 
     /**
@@ -114,7 +132,7 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      * @return the new configuration
      */
     public StackConfig withChecked(boolean on) {
-        return new StackConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, leakPolicy);
+        return new StackConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, leakPolicy, origin);
     }
 
     /**
@@ -124,7 +142,19 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      * @return the new configuration
      */
     public StackConfig withLeakPolicy(LeakPolicy policy) {
-        return new StackConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy);
+        return new StackConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy, origin);
+    }
+
+    /**
+     * Returns a copy that says where it was written, so that errors name what to change there (see
+     * {@link ConfigOrigin}); generated {@code _Memory} classes name their {@code @Allocator} class.
+     *
+     * @param origin where the configuration was written
+     * @return the new configuration
+     */
+    public StackConfig withOrigin(ConfigOrigin origin) {
+        return new StackConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,
+                Objects.requireNonNull(origin, "origin"));
     }
 
     /**

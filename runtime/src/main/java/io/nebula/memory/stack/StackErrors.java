@@ -2,6 +2,7 @@ package io.nebula.memory.stack;
 
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.Checkpoint;
+import io.nebula.memory.ConfigOrigin;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.internal.Failure;
 import io.nebula.memory.internal.Requests;
@@ -58,14 +59,19 @@ final class StackErrors {
         error.details("the request needs " + byteSize + " bytes" + (padding > 0 ? " plus " + padding
                 + " bytes of alignment padding" : "") + " at offset " + top + " but only " + available
                 + " bytes remain above the " + depth + " live allocation" + (depth == 1 ? "" : "s"));
+        ConfigOrigin origin = stack.config().origin();
         if (byteSize > capacity) {
-            error.suggest("The request is larger than the whole stack (" + capacity + " bytes): create the stack"
-                    + " with a capacity of at least " + byteSize + " bytes (StackAllocator.create(" + byteSize
-                    + ")), or allocate this object elsewhere.");
+            String larger = "The request is larger than the whole stack (" + capacity + " bytes): ";
+            error.suggest(origin, larger + "create the stack with a capacity of at least " + byteSize
+                            + " bytes (StackAllocator.create(" + byteSize + ")), or allocate this object elsewhere.",
+                    larger + "raise @Allocator(size = " + byteSize + ") on " + Failure.ANNOTATED_CLASS
+                            + ", or allocate this object elsewhere.");
         } else {
             long needed = start + byteSize;
-            error.suggest("Increase the capacity to at least " + needed + " bytes (StackAllocator.create("
-                    + needed + ")), or more if the stack can get deeper than it is now.");
+            error.suggest(origin, "Increase the capacity to at least " + needed + " bytes (StackAllocator.create("
+                    + needed + ")), or more if the stack can get deeper than it is now.",
+                    "Raise @Allocator(size = " + needed + ") on " + Failure.ANNOTATED_CLASS
+                            + ", or more if the stack can get deeper than it is now.");
             error.suggest("Close scopes, restore checkpoints and deallocate temporaries as soon as their work is"
                     + " done, so that their memory is popped before the next allocation.");
         }

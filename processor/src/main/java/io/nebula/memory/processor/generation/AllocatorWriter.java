@@ -163,7 +163,10 @@ public final class AllocatorWriter {
                             describeAllocator())
                     .add("<p>Create it with {@code create(...)}, one per constructor of {@code $L}, and close it"
                             + " to free\nthe native memory. ", model.annotatedType().simpleName());
-            doc.add(scopes.javadoc());
+            if (!model.scopes().isEmpty()) {
+                // Only then is Scope imported for code as well: ECJ reports an import used by javadoc alone.
+                doc.add(scopes.javadoc());
+            }
             if (!settings.threadSafe()) {
                 return doc.add("\n<p>Confined to the thread that created it.\n").build();
             }
@@ -248,29 +251,29 @@ public final class AllocatorWriter {
                     .build();
         }
 
-        /** The configuration argument, with a leading comma, or nothing for the defaults. */
+        /**
+         * The configuration argument, with a leading comma: the defaults, the settings of the annotation, and the
+         * annotated class as the origin, so that the runtime's errors name the {@code @Allocator} attribute to
+         * change rather than a config method the user never called.
+         */
         private CodeBlock config() {
             CodeBlock.Builder config = CodeBlock.builder().add(", $T.defaults()",
                     RuntimeTypes.configClass(settings.kind()));
-            boolean any = false;
             if (settings.threadSafe()) {
                 config.add(".withThreadSafe(true)");
-                any = true;
             }
             if (settings.trackStats()) {
                 config.add(".withTrackStats(true)");
-                any = true;
             }
             if (settings.fillPattern().isPresent()) {
                 config.add(".withFillPattern((byte) 0x$L)",
                         String.format(Locale.ROOT, "%02X", settings.fillPattern().getAsInt() & 0xFF));
-                any = true;
             }
             if (settings.checked()) {
                 config.add(".withChecked(true)");
-                any = true;
             }
-            return any ? config.build() : CodeBlock.of("");
+            return config.add("\n.withOrigin($T.allocatorAnnotation($S))", RuntimeTypes.CONFIG_ORIGIN,
+                    model.annotatedType().canonicalName()).build();
         }
 
         private MethodSpec accessor() {

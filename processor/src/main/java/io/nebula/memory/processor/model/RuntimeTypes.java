@@ -13,6 +13,12 @@ public final class RuntimeTypes {
     /** What every allocator's {@code scope()} returns: a generated scope opens one and closes it on exit. */
     public static final ClassName SCOPE = ClassName.get("io.nebula.memory", "Scope");
 
+    /**
+     * Where a configuration was written: a generated allocator's names its {@code @Allocator} class, so that the
+     * runtime's errors name the annotation attribute to change.
+     */
+    public static final ClassName CONFIG_ORIGIN = ClassName.get("io.nebula.memory", "ConfigOrigin");
+
     private RuntimeTypes() {
     }
 
@@ -20,10 +26,10 @@ public final class RuntimeTypes {
      * Every runtime class the generated subclass of an allocator of a kind names.
      *
      * @param kind the kind
-     * @return the allocator class, its configuration class, and the scope type
+     * @return the allocator class, its configuration class, the configuration's origin and the scope type
      */
     public static List<ClassName> requiredBy(AllocatorKind kind) {
-        return List.of(allocatorClass(kind), configClass(kind), SCOPE);
+        return List.of(allocatorClass(kind), configClass(kind), CONFIG_ORIGIN, SCOPE);
     }
 
     /**
