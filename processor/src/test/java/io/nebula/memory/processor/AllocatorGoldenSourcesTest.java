@@ -106,7 +106,7 @@ class AllocatorGoldenSourcesTest {
         assertThat(compilation).generatedSourceFile("app.ThreadSafe_Memory").contentsAsUtf8String()
                 .contains("return StackAllocator.create(512L, StackConfig.defaults().withThreadSafe(true)"
                         + ".withTrackStats(true).withFillPattern((byte) 0xFF).withChecked(true)\n"
-                        + "                .withOrigin(ConfigOrigin.allocatorAnnotation(\"app.Shared\")));");
+                        + "                .withOrigin(ConfigOrigin.allocatorAnnotation(\"app.ThreadSafe\")));");
     }
 
     @Test
