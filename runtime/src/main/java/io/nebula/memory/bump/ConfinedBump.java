@@ -26,6 +26,8 @@ final class ConfinedBump extends BumpAllocator {
 
     private final Lifecycle.Confined life;
     private final long offsetLimit;
+    /** A restore within the current chunk only moves {@code top}: no checked-mode levels, nothing to zero. */
+    private final boolean plainRestore;
     private MemorySegment memory;
     private long base;
     private long limit;
@@ -43,6 +45,7 @@ final class ConfinedBump extends BumpAllocator {
         this.base = memory.address();
         this.limit = memory.byteSize();
         this.offsetLimit = chain == null ? limit : -1;
+        this.plainRestore = !checked && !zeroOnRelease;
         life.startTracking(this);
     }
 
@@ -178,6 +181,23 @@ final class ConfinedBump extends BumpAllocator {
     public Scope scope() {
         life.checkOwner(this);
         return new BumpScope(this, checkpoints.push(this, usedBefore, top, true));
+    }
+
+    /**
+     * The fast path of a scope's close: the innermost scope, opened in the current chunk, of an unchecked arena that
+     * does not zero on release. Everything else, errors included, goes through {@link #restore(Checkpoint)}.
+     */
+    @Override
+    void closeScope(BumpCheckpoint checkpoint) {
+        life.checkOwner(this);
+        if (plainRestore && checkpoint.chunkStart == usedBefore && checkpoints.popInnermost(checkpoint)) {
+            long to = checkpoint.top;
+            long released = top - to;
+            top = to;
+            released(RESTORE, released);
+            return;
+        }
+        restore(checkpoint);
     }
 
     @Override
