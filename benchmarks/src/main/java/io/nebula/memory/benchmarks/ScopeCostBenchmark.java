@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * double and an int and returns their sum, as the scoped call does:
  * <ul>
  *   <li>{@code workOnly}: on a fixed segment, nothing allocated;</li>
- *   <li>{@code jdkSlicingPerCall}: a slicing allocator created per call, 32 bytes from it;</li>
+ *   <li>{@code jdkSlicingPerCall}: a slicing allocator created per call, 32 bytes from it;
+ *       {@code jdkSlicingPerCallFill} zeroes them with {@code fill((byte) 0)}, as a generated {@code allocate} used
+ *       to, and {@code jdkSlicingPerCallZeroStores} with four stores, as it does now;</li>
  *   <li>{@code bumpAllocate}: {@code allocate(32, 8)} with no scope, a reset every 1024 calls;</li>
  *   <li>{@code bumpScopeOnly}: a scope opened and closed around the work on the fixed segment;</li>
  *   <li>{@code bumpScopeAllocate}: a scope and one allocation in it;</li>
@@ -95,6 +97,37 @@ public class ScopeCostBenchmark {
     }
 
     /**
+     * The JDK idiom, the 32 bytes zeroed by {@code fill}.
+     *
+     * @return the value computed
+     */
+    @Benchmark
+    public double jdkSlicingPerCallFill() {
+        MemorySegment body = SegmentAllocator.slicingAllocator(block).allocate(32, 8);
+        body.fill((byte) 0);
+        return work(body, seed);
+    }
+
+    /**
+     * The JDK idiom, the 32 bytes zeroed by four stores.
+     *
+     * @return the value computed
+     */
+    @Benchmark
+    public double jdkSlicingPerCallZeroStores() {
+        MemorySegment body = SegmentAllocator.slicingAllocator(block).allocate(32, 8);
+        zero(body);
+        return work(body, seed);
+    }
+
+    private static void zero(MemorySegment body) {
+        body.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 0L);
+        body.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, 0L);
+        body.set(ValueLayout.JAVA_LONG_UNALIGNED, 16, 0L);
+        body.set(ValueLayout.JAVA_LONG_UNALIGNED, 24, 0L);
+    }
+
+    /**
      * A bump allocation without a scope.
      *
      * @return the value computed
@@ -141,10 +174,7 @@ public class ScopeCostBenchmark {
     public double bumpScopeAllocateZero() {
         try (io.nebula.memory.Scope _ = bump.scope()) {
             MemorySegment body = bump.allocate(32, 8);
-            body.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 0L);
-            body.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, 0L);
-            body.set(ValueLayout.JAVA_LONG_UNALIGNED, 16, 0L);
-            body.set(ValueLayout.JAVA_LONG_UNALIGNED, 24, 0L);
+            zero(body);
             return work(body, seed);
         }
     }
