@@ -138,7 +138,7 @@ public final class PointStruct {
      * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
      */
     public static View allocate(SegmentAllocator allocator) {
-        MemorySegment segment = allocator.allocate(LAYOUT);
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 0L, 0L);
         return new View(segment, 0L);
     }
@@ -153,7 +153,7 @@ public final class PointStruct {
      * @see #write(MemorySegment, long, Point)
      */
     public static View allocate(SegmentAllocator allocator, Point value) {
-        MemorySegment segment = allocator.allocate(LAYOUT);
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         write(segment, 0L, value);
         return new View(segment, 0L);
     }

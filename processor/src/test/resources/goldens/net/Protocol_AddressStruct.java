@@ -178,7 +178,7 @@ public final class Protocol_AddressStruct {
      * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
      */
     public static View allocate(SegmentAllocator allocator) {
-        MemorySegment segment = allocator.allocate(LAYOUT);
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         segment.set(ValueLayout.JAVA_INT_UNALIGNED, 0L, 0);
         segment.set(ValueLayout.JAVA_SHORT_UNALIGNED, 4L, (short) 0);
         return new View(segment, 0L);
@@ -194,7 +194,7 @@ public final class Protocol_AddressStruct {
      * @see #write(MemorySegment, long, Protocol.Address)
      */
     public static View allocate(SegmentAllocator allocator, Protocol.Address value) {
-        MemorySegment segment = allocator.allocate(LAYOUT);
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         write(segment, 0L, value);
         return new View(segment, 0L);
     }

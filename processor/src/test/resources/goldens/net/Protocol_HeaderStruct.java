@@ -255,7 +255,7 @@ public final class Protocol_HeaderStruct {
      * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
      */
     public static View allocate(SegmentAllocator allocator) {
-        MemorySegment segment = allocator.allocate(LAYOUT);
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 0L, 0L);
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 8L, 0L);
         return new View(segment, 0L);
@@ -271,7 +271,7 @@ public final class Protocol_HeaderStruct {
      * @see #write(MemorySegment, long, Protocol.Header)
      */
     public static View allocate(SegmentAllocator allocator, Protocol.Header value) {
-        MemorySegment segment = allocator.allocate(LAYOUT);
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 0L, 0L);
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 8L, 0L);
         write(segment, 0L, value);

@@ -465,7 +465,7 @@ public final class StructWriter {
                             + " bytes\n")
                     .returns(view)
                     .addParameter(allocator)
-                    .addStatement("$T segment = allocator.allocate(LAYOUT)", MEMORY_SEGMENT)
+                    .addStatement("$T segment = allocator.allocate(SIZE, ALIGNMENT)", MEMORY_SEGMENT)
                     .addCode(zero(0, model.size()))
                     .addStatement("return new View(segment, 0L)")
                     .build());
@@ -540,7 +540,7 @@ public final class StructWriter {
         /** The body of {@code allocate(allocator, value)}: each field written once, padding zeroed. */
         private CodeBlock initialise() {
             CodeBlock.Builder code = CodeBlock.builder()
-                    .addStatement("$T segment = allocator.allocate(LAYOUT)", MEMORY_SEGMENT);
+                    .addStatement("$T segment = allocator.allocate(SIZE, ALIGNMENT)", MEMORY_SEGMENT);
             if (flat()) {
                 for (Member member : model.members()) {
                     if (member instanceof Member.Padding padding) {
