@@ -28,6 +28,8 @@ final class ConfinedBump extends BumpAllocator {
     private final long offsetLimit;
     /** A restore within the current chunk only moves {@code top}: no checked-mode levels, nothing to zero. */
     private final boolean plainRestore;
+    /** An allocation only moves {@code top}: not checked, no fill pattern, no statistics; one field to test. */
+    private final boolean plainAllocate;
     private MemorySegment memory;
     private long base;
     private long limit;
@@ -46,6 +48,7 @@ final class ConfinedBump extends BumpAllocator {
         this.limit = memory.byteSize();
         this.offsetLimit = chain == null ? limit : -1;
         this.plainRestore = !checked && !zeroOnRelease;
+        this.plainAllocate = !checked && !fill && !zeroOnAllocate && stats == null;
         life.startTracking(this);
     }
 
@@ -78,6 +81,21 @@ final class ConfinedBump extends BumpAllocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (!plainAllocate) {
+            return allocateWithExtras(byteSize, byteAlignment);
+        }
+        life.checkOwner(this);
+        long start = Requests.alignUp(base + top, byteAlignment) - base;
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
+            start = claimInNextChunk(byteSize, byteAlignment);
+        } else {
+            top = start + byteSize;
+        }
+        return memory.asSlice(start, byteSize);
+    }
+
+    /** {@link #allocate(long, long)} with checked mode, a fill pattern or statistics. */
+    private MemorySegment allocateWithExtras(long byteSize, long byteAlignment) {
         if (checked) {
             return allocateChecked(byteSize, byteAlignment);
         }
