@@ -138,13 +138,14 @@ public final class PointStruct {
      * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
      */
     public static View allocate(SegmentAllocator allocator) {
-        MemorySegment segment = allocator.allocate(LAYOUT);
-        segment.fill((byte) 0);
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
+        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 0L, 0L);
         return new View(segment, 0L);
     }
 
     /**
-     * Allocates one struct through {@code allocator}, zeroes it and writes {@code value} into it.
+     * Allocates one struct through {@code allocator} and writes {@code value} into it, zeroing
+     * the padding: each byte is written once.
      *
      * @param allocator any allocator: an arena, a slicing allocator, a pool
      * @param value the initial values of the fields
@@ -152,9 +153,9 @@ public final class PointStruct {
      * @see #write(MemorySegment, long, Point)
      */
     public static View allocate(SegmentAllocator allocator, Point value) {
-        View view = allocate(allocator);
-        write(view.segment, 0L, value);
-        return view;
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
+        write(segment, 0L, value);
+        return new View(segment, 0L);
     }
 
     /**
@@ -240,8 +241,7 @@ public final class PointStruct {
          */
         public View moveTo(long offset) {
             Objects.checkFromIndexSize(offset, SIZE, segment.byteSize());
-            this.offset = offset;
-            return this;
+            return at(offset);
         }
 
         /**
@@ -250,11 +250,17 @@ public final class PointStruct {
          *
          * @param index the element index
          * @return this view
-         * @throws IndexOutOfBoundsException if the element lies outside the segment; the view is not moved then
-         * @throws ArithmeticException if {@code index * SIZE} overflows a long
+         * @throws IndexOutOfBoundsException if {@code index} is negative or the element lies outside
+         * the segment; the view is not moved then
          */
         public View moveToElement(long index) {
-            return moveTo(Math.multiplyExact(index, SIZE));
+            Objects.checkIndex(index, segment.byteSize() / SIZE);
+            return at(index * SIZE);
+        }
+
+        private View at(long offset) {
+            this.offset = offset;
+            return this;
         }
 
         /**

@@ -178,13 +178,15 @@ public final class Protocol_AddressStruct {
      * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
      */
     public static View allocate(SegmentAllocator allocator) {
-        MemorySegment segment = allocator.allocate(LAYOUT);
-        segment.fill((byte) 0);
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
+        segment.set(ValueLayout.JAVA_INT_UNALIGNED, 0L, 0);
+        segment.set(ValueLayout.JAVA_SHORT_UNALIGNED, 4L, (short) 0);
         return new View(segment, 0L);
     }
 
     /**
-     * Allocates one struct through {@code allocator}, zeroes it and writes {@code value} into it.
+     * Allocates one struct through {@code allocator} and writes {@code value} into it, zeroing
+     * the padding: each byte is written once.
      *
      * @param allocator any allocator: an arena, a slicing allocator, a pool
      * @param value the initial values of the fields
@@ -192,9 +194,9 @@ public final class Protocol_AddressStruct {
      * @see #write(MemorySegment, long, Protocol.Address)
      */
     public static View allocate(SegmentAllocator allocator, Protocol.Address value) {
-        View view = allocate(allocator);
-        write(view.segment, 0L, value);
-        return view;
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
+        write(segment, 0L, value);
+        return new View(segment, 0L);
     }
 
     /**
@@ -280,8 +282,7 @@ public final class Protocol_AddressStruct {
          */
         public View moveTo(long offset) {
             Objects.checkFromIndexSize(offset, SIZE, segment.byteSize());
-            this.offset = offset;
-            return this;
+            return at(offset);
         }
 
         /**
@@ -290,11 +291,17 @@ public final class Protocol_AddressStruct {
          *
          * @param index the element index
          * @return this view
-         * @throws IndexOutOfBoundsException if the element lies outside the segment; the view is not moved then
-         * @throws ArithmeticException if {@code index * SIZE} overflows a long
+         * @throws IndexOutOfBoundsException if {@code index} is negative or the element lies outside
+         * the segment; the view is not moved then
          */
         public View moveToElement(long index) {
-            return moveTo(Math.multiplyExact(index, SIZE));
+            Objects.checkIndex(index, segment.byteSize() / SIZE);
+            return at(index * SIZE);
+        }
+
+        private View at(long offset) {
+            this.offset = offset;
+            return this;
         }
 
         /**

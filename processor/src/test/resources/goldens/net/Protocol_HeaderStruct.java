@@ -255,13 +255,15 @@ public final class Protocol_HeaderStruct {
      * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
      */
     public static View allocate(SegmentAllocator allocator) {
-        MemorySegment segment = allocator.allocate(LAYOUT);
-        segment.fill((byte) 0);
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
+        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 0L, 0L);
+        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 8L, 0L);
         return new View(segment, 0L);
     }
 
     /**
-     * Allocates one struct through {@code allocator}, zeroes it and writes {@code value} into it.
+     * Allocates one struct through {@code allocator}, zeroes it (the padding of nested structs
+     * included) and writes {@code value} into it.
      *
      * @param allocator any allocator: an arena, a slicing allocator, a pool
      * @param value the initial values of the fields
@@ -269,9 +271,11 @@ public final class Protocol_HeaderStruct {
      * @see #write(MemorySegment, long, Protocol.Header)
      */
     public static View allocate(SegmentAllocator allocator, Protocol.Header value) {
-        View view = allocate(allocator);
-        write(view.segment, 0L, value);
-        return view;
+        MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
+        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 0L, 0L);
+        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 8L, 0L);
+        write(segment, 0L, value);
+        return new View(segment, 0L);
     }
 
     /**
@@ -360,9 +364,7 @@ public final class Protocol_HeaderStruct {
          */
         public View moveTo(long offset) {
             Objects.checkFromIndexSize(offset, SIZE, segment.byteSize());
-            this.offset = offset;
-            source.moveTo(offset + OFFSET_SOURCE);
-            return this;
+            return at(offset);
         }
 
         /**
@@ -371,11 +373,18 @@ public final class Protocol_HeaderStruct {
          *
          * @param index the element index
          * @return this view
-         * @throws IndexOutOfBoundsException if the element lies outside the segment; the view is not moved then
-         * @throws ArithmeticException if {@code index * SIZE} overflows a long
+         * @throws IndexOutOfBoundsException if {@code index} is negative or the element lies outside
+         * the segment; the view is not moved then
          */
         public View moveToElement(long index) {
-            return moveTo(Math.multiplyExact(index, SIZE));
+            Objects.checkIndex(index, segment.byteSize() / SIZE);
+            return at(index * SIZE);
+        }
+
+        private View at(long offset) {
+            this.offset = offset;
+            source.moveTo(offset + OFFSET_SOURCE);
+            return this;
         }
 
         /**

@@ -30,6 +30,8 @@ class GeneratedCodeBehaviourTest {
 
     private static final String POINT = "geo.PointStruct";
     private static final String BODY = "geo.BodyStruct";
+    private static final String MIXED = "geo.MixedStruct";
+    private static final String WIDE = "geo.WideStruct";
     private static Compilations.Loaded loaded;
 
     @BeforeParameterizedClassInvocation
@@ -39,7 +41,13 @@ class GeneratedCodeBehaviourTest {
                         "@Struct public record Point(int x, int y) {}"),
                 Compilations.source("geo.Body", "package geo;", "import io.nebula.memory.annotation.*;",
                         "@Struct public record Body(byte kind, Point position, @Array(length = 3) short[] tags,",
-                        "        @Array(length = 2) Point[] corners, @Array(length = 2) boolean[] flags) {}"));
+                        "        @Array(length = 2) Point[] corners, @Array(length = 2) boolean[] flags) {}"),
+                // Flat, with padding inside and at the end: zeroed by stores of 8, 4, 2 and 1 bytes.
+                Compilations.source("geo.Mixed", "package geo;", "import io.nebula.memory.annotation.*;",
+                        "@Struct public record Mixed(byte kind, long id, short tag, byte last) {}"),
+                // Flat and larger than what is zeroed by stores: zeroed by fill.
+                Compilations.source("geo.Wide", "package geo;", "import io.nebula.memory.annotation.*;",
+                        "@Struct public record Wide(byte kind, @Array(length = 10) long[] values) {}"));
         assertThat(compilation).succeededWithoutWarnings();
         loaded = Compilations.load(compilation);
     }
@@ -84,6 +92,31 @@ class GeneratedCodeBehaviourTest {
     }
 
     @Test
+    void allocateZeroesEveryByteOfAFlatStructWhetherByStoresOrByFill() {
+        try (Arena arena = Arena.ofConfined()) {
+            for (String struct : new String[] {MIXED, WIDE}) {
+                MemorySegment segment = segmentOf(loaded.call(struct, "allocate", dirty(arena)));
+                assertEquals(loaded.constant(struct, "SIZE"), segment.byteSize());
+                assertEquals(-1L, segment.mismatch(arena.allocate(segment.byteSize())), struct);
+            }
+        }
+    }
+
+    @Test
+    void allocateWithAValueOfAFlatStructZeroesOnlyThePaddingAndWritesEachField() {
+        try (Arena arena = Arena.ofConfined()) {
+            Object value = loaded.newInstance("geo.Mixed", (byte) -1, -1L, (short) -1, (byte) -1);
+            MemorySegment segment = segmentOf(loaded.call(MIXED, "allocate", dirty(arena), value));
+            // kind @0, padding 1..8, id @8, tag @16, last @18, padding 19..24: every field is all ones.
+            for (long at = 0; at < segment.byteSize(); at++) {
+                boolean padding = (at >= 1 && at < 8) || at >= 19;
+                assertEquals(padding ? (byte) 0 : (byte) -1, segment.get(JAVA_BYTE, at), "byte " + at);
+            }
+            assertEquals(value, loaded.call(MIXED, "read", segment, 0L));
+        }
+    }
+
+    @Test
     void allocateWithAValueWritesEveryFieldAndZeroesThePadding() {
         try (Arena arena = Arena.ofConfined()) {
             Object value = body();
@@ -123,6 +156,9 @@ class GeneratedCodeBehaviourTest {
                 assertEquals((int) i * 3, loaded.call(POINT, "getX", points, i * 8));
             }
             assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "moveToElement", 10L));
+            assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "moveToElement", -1L));
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> loaded.call(view, "moveToElement", Long.MAX_VALUE / 4), "index * SIZE overflows");
             assertEquals(72L, loaded.call(view, "offset"), "a failed move leaves the view where it was");
         }
     }

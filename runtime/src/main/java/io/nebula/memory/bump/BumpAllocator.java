@@ -396,6 +396,14 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
                 + (isClosed() ? ", closed" : "") + "]";
     }
 
+    /**
+     * Closes a scope: restores its checkpoint, with the errors of {@link #restore(Checkpoint)}. A confined arena
+     * overrides it with a shorter path for the common case.
+     */
+    void closeScope(BumpCheckpoint checkpoint) {
+        restore(checkpoint);
+    }
+
     /** Checks that the calling thread may use the allocator: the owner check, or the closed check. */
     abstract void checkUsable();
 

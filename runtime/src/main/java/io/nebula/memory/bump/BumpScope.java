@@ -24,7 +24,7 @@ final class BumpScope implements Scope {
     @Override
     public void close() {
         if (!closed) {
-            allocator.restore(checkpoint);
+            allocator.closeScope(checkpoint);
             closed = true;
         }
     }

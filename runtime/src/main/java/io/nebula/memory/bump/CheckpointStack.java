@@ -96,6 +96,22 @@ final class CheckpointStack {
         return d < depth && ids[d] == checkpoint.id;
     }
 
+    /**
+     * Discards {@code checkpoint} if it is the innermost live checkpoint and checked mode is off, which has no level
+     * arenas to close: the fast path of a scope's close, a comparison of its depth and id and one store.
+     *
+     * @param checkpoint a checkpoint whose owner is this stack's allocator
+     * @return {@code true} when it was discarded; {@code false}, and nothing changed, otherwise
+     */
+    boolean popInnermost(BumpCheckpoint checkpoint) {
+        int d = checkpoint.depth;
+        if (checked || d != depth - 1 || ids[d] != checkpoint.id) {
+            return false;
+        }
+        depth = d;
+        return true;
+    }
+
     /** Returns the number of live checkpoints. */
     int depth() {
         return depth;

@@ -26,6 +26,10 @@ final class ConfinedBump extends BumpAllocator {
 
     private final Lifecycle.Confined life;
     private final long offsetLimit;
+    /** A restore within the current chunk only moves {@code top}: no checked-mode levels, nothing to zero. */
+    private final boolean plainRestore;
+    /** An allocation only moves {@code top}: not checked, no fill pattern, no statistics; one field to test. */
+    private final boolean plainAllocate;
     private MemorySegment memory;
     private long base;
     private long limit;
@@ -43,6 +47,8 @@ final class ConfinedBump extends BumpAllocator {
         this.base = memory.address();
         this.limit = memory.byteSize();
         this.offsetLimit = chain == null ? limit : -1;
+        this.plainRestore = !checked && !zeroOnRelease;
+        this.plainAllocate = !checked && !fill && !zeroOnAllocate && stats == null;
         life.startTracking(this);
     }
 
@@ -75,6 +81,21 @@ final class ConfinedBump extends BumpAllocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (!plainAllocate) {
+            return allocateWithExtras(byteSize, byteAlignment);
+        }
+        life.checkOwner(this);
+        long start = Requests.alignUp(base + top, byteAlignment) - base;
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
+            start = claimInNextChunk(byteSize, byteAlignment);
+        } else {
+            top = start + byteSize;
+        }
+        return memory.asSlice(start, byteSize);
+    }
+
+    /** {@link #allocate(long, long)} with checked mode, a fill pattern or statistics. */
+    private MemorySegment allocateWithExtras(long byteSize, long byteAlignment) {
         if (checked) {
             return allocateChecked(byteSize, byteAlignment);
         }
@@ -178,6 +199,23 @@ final class ConfinedBump extends BumpAllocator {
     public Scope scope() {
         life.checkOwner(this);
         return new BumpScope(this, checkpoints.push(this, usedBefore, top, true));
+    }
+
+    /**
+     * The fast path of a scope's close: the innermost scope, opened in the current chunk, of an unchecked arena that
+     * does not zero on release. Everything else, errors included, goes through {@link #restore(Checkpoint)}.
+     */
+    @Override
+    void closeScope(BumpCheckpoint checkpoint) {
+        life.checkOwner(this);
+        if (plainRestore && checkpoint.chunkStart == usedBefore && checkpoints.popInnermost(checkpoint)) {
+            long to = checkpoint.top;
+            long released = top - to;
+            top = to;
+            released(RESTORE, released);
+            return;
+        }
+        restore(checkpoint);
     }
 
     @Override

@@ -374,6 +374,51 @@ class BumpAllocatorTest {
         }
 
         @Test
+        void aStaleScopeAtTheDepthOfALiveOneIsRefusedAndTheLiveOneStillCloses() {
+            try (BumpAllocator arena = BumpAllocator.create(256)) {
+                Checkpoint first = arena.checkpoint();
+                Scope stale = arena.scope();
+                arena.restore(first);                      // discards the scope
+                arena.allocate(8);
+                Checkpoint second = arena.checkpoint();
+                Scope live = arena.scope();                // the stale scope's depth, another id
+                arena.allocate(16);
+                expect(ErrorCode.INVALID_CHECKPOINT, stale::close);
+                assertFalse(stale.isClosed());
+                assertEquals(24, arena.usedBytes(), "the refused close changed nothing");
+                live.close();
+                assertEquals(8, arena.usedBytes());
+                arena.restore(second);
+                assertEquals(8, arena.usedBytes());
+            }
+        }
+
+        @Test
+        void closingAScopeReleasesAndDiscardsTheCheckpointsTakenInsideIt() {
+            try (BumpAllocator arena = BumpAllocator.create(256)) {
+                Scope scope = arena.scope();
+                arena.allocate(8);
+                Checkpoint inside = arena.checkpoint();
+                arena.allocate(16);
+                scope.close();                             // not the innermost: goes through restore
+                assertEquals(0, arena.usedBytes());
+                expect(ErrorCode.INVALID_CHECKPOINT, () -> arena.restore(inside));
+            }
+        }
+
+        @Test
+        void closingAScopeZeroesWhatItReleasesWhenAsked() {
+            try (BumpAllocator arena = BumpAllocator.create(128, BumpConfig.defaults().withZeroOnRelease(true))) {
+                MemorySegment scratch;
+                try (Scope _ = arena.scope()) {
+                    scratch = arena.allocate(32);
+                    scratch.fill((byte) 0x5A);
+                }
+                assertEquals(-1, scratch.mismatch(MemorySegment.ofArray(new byte[32])), "released bytes read as zero");
+            }
+        }
+
+        @Test
         void aScopeWhoseCloseFailedStaysOpenAndCanBeClosedAgain() throws InterruptedException {
             try (BumpAllocator arena = BumpAllocator.create(256)) {
                 Scope scope = arena.scope();

@@ -41,6 +41,8 @@ public final class StructWriter {
     private static final ClassName VALUE_LAYOUT = ClassName.get(PACKAGE, "ValueLayout");
     private static final ClassName BYTE_ORDER = ClassName.get("java.nio", "ByteOrder");
     private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
+    /** The most bytes a generated struct zeroes with constant-offset stores rather than {@code fill}. */
+    private static final long ZERO_BY_STORES = 64;
 
     private final GeneratedAnnotation generated;
 
@@ -463,14 +465,17 @@ public final class StructWriter {
                             + " bytes\n")
                     .returns(view)
                     .addParameter(allocator)
-                    .addStatement("$T segment = allocator.allocate(LAYOUT)", MEMORY_SEGMENT)
-                    .addStatement("segment.fill((byte) 0)")
+                    .addStatement("$T segment = allocator.allocate(SIZE, ALIGNMENT)", MEMORY_SEGMENT)
+                    .addCode(zero(0, model.size()))
                     .addStatement("return new View(segment, 0L)")
                     .build());
             type.addMethod(MethodSpec.methodBuilder("allocate")
                     .addModifiers(modifiers(Modifier.STATIC))
-                    .addJavadoc("Allocates one struct through {@code allocator}, zeroes it and writes {@code value}"
-                            + " into it.\n\n")
+                    .addJavadoc(flat()
+                            ? "Allocates one struct through {@code allocator} and writes {@code value} into it,"
+                                    + " zeroing\nthe padding: each byte is written once.\n\n"
+                            : "Allocates one struct through {@code allocator}, zeroes it (the padding of nested"
+                                    + " structs\nincluded) and writes {@code value} into it.\n\n")
                     .addJavadoc("@param allocator any allocator: an arena, a slicing allocator, a pool\n")
                     .addJavadoc("@param value the initial values of the fields\n")
                     .addJavadoc("@return a view of the new struct, at offset 0 of a segment of {@link #SIZE}"
@@ -479,9 +484,7 @@ public final class StructWriter {
                     .returns(view)
                     .addParameter(allocator)
                     .addParameter(model.recordType(), "value")
-                    .addStatement("$T view = allocate(allocator)", view)
-                    .addStatement("write(view.segment, 0L, value)")
-                    .addStatement("return view")
+                    .addCode(initialise())
                     .build());
             type.addMethod(MethodSpec.methodBuilder("allocateArray")
                     .addModifiers(modifiers(Modifier.STATIC))
@@ -525,6 +528,67 @@ public final class StructWriter {
                     .build());
         }
 
+        /**
+         * Whether every byte of the struct that is not padding belongs to a primitive field, so that
+         * {@code write} plus zeroed padding writes each byte once. A nested struct's padding is not written by
+         * {@code write}, so a struct with nested structs is zeroed in full first.
+         */
+        private boolean flat() {
+            return model.fields().stream().allMatch(field -> field.type() instanceof FieldType.OfPrimitive);
+        }
+
+        /** The body of {@code allocate(allocator, value)}: each field written once, padding zeroed. */
+        private CodeBlock initialise() {
+            CodeBlock.Builder code = CodeBlock.builder()
+                    .addStatement("$T segment = allocator.allocate(SIZE, ALIGNMENT)", MEMORY_SEGMENT);
+            if (flat()) {
+                for (Member member : model.members()) {
+                    if (member instanceof Member.Padding padding) {
+                        code.add(zero(padding.offset(), padding.size()));
+                    }
+                }
+            } else {
+                code.add(zero(0, model.size()));
+            }
+            return code.addStatement("write(segment, 0L, value)")
+                    .addStatement("return new View(segment, 0L)")
+                    .build();
+        }
+
+        /**
+         * Zeroes {@code length} bytes of {@code segment} from {@code from}: up to {@value #ZERO_BY_STORES} bytes as
+         * plain stores with constant offsets (what C2 compiles to a few moves), more through {@code fill}, whose
+         * call costs more than the stores below that size.
+         */
+        private CodeBlock zero(long from, long length) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            if (length > ZERO_BY_STORES) {
+                if (from == 0 && length == model.size()) {
+                    return code.addStatement("segment.fill((byte) 0)").build();
+                }
+                return code.addStatement("segment.asSlice($LL, $LL).fill((byte) 0)", from, length).build();
+            }
+            long at = from;
+            long end = from + length;
+            while (at < end) {
+                long left = end - at;
+                if (left >= 8) {
+                    code.addStatement("segment.set($T.JAVA_LONG_UNALIGNED, $LL, 0L)", VALUE_LAYOUT, at);
+                    at += 8;
+                } else if (left >= 4) {
+                    code.addStatement("segment.set($T.JAVA_INT_UNALIGNED, $LL, 0)", VALUE_LAYOUT, at);
+                    at += 4;
+                } else if (left >= 2) {
+                    code.addStatement("segment.set($T.JAVA_SHORT_UNALIGNED, $LL, (short) 0)", VALUE_LAYOUT, at);
+                    at += 2;
+                } else {
+                    code.addStatement("segment.set($T.JAVA_BYTE, $LL, (byte) 0)", VALUE_LAYOUT, at);
+                    at += 1;
+                }
+            }
+            return code.build();
+        }
+
         // ------------------------------------------------------------------------------------------------ view
 
         private TypeSpec viewType() {
@@ -555,6 +619,11 @@ public final class StructWriter {
                     .returns(view)
                     .addParameter(offsetParameter())
                     .addStatement("$T.checkFromIndexSize(offset, SIZE, segment.byteSize())", OBJECTS)
+                    .addStatement("return at(offset)");
+            MethodSpec.Builder at = MethodSpec.methodBuilder("at")
+                    .addModifiers(Modifier.PRIVATE)
+                    .returns(view)
+                    .addParameter(offsetParameter())
                     .addStatement("this.offset = offset");
             for (Field field : model.fields()) {
                 if (!field.isArray() && field.type() instanceof FieldType.OfStruct(StructModel struct)) {
@@ -562,7 +631,7 @@ public final class StructWriter {
                     type.addField(nestedView, field.name(), Modifier.PRIVATE, Modifier.FINAL);
                     constructor.addStatement("this.$L = $T.view(segment, offset + $L)", field.name(),
                             struct.generatedType(), Names.offsetConstant(field.name()));
-                    moveTo.addStatement("$L.moveTo(offset + $L)", field.name(), Names.offsetConstant(field.name()));
+                    at.addStatement("$L.moveTo(offset + $L)", field.name(), Names.offsetConstant(field.name()));
                 }
             }
             type.addMethod(constructor.build());
@@ -578,20 +647,21 @@ public final class StructWriter {
                     .returns(TypeName.LONG)
                     .addStatement("return offset")
                     .build());
-            type.addMethod(moveTo.addStatement("return this").build());
+            type.addMethod(moveTo.build());
             type.addMethod(MethodSpec.methodBuilder("moveToElement")
                     .addModifiers(Modifier.PUBLIC)
                     .addJavadoc("Moves this view to element {@code index} of an array of structs that starts at"
                             + " offset 0 of the\nsegment, as allocated by {@link $T#allocateArray}.\n\n", self)
                     .addJavadoc("@param index the element index\n")
                     .addJavadoc("@return this view\n")
-                    .addJavadoc("@throws IndexOutOfBoundsException if the element lies outside the segment; the"
-                            + " view is not moved then\n")
-                    .addJavadoc("@throws ArithmeticException if {@code index * SIZE} overflows a long\n")
+                    .addJavadoc("@throws IndexOutOfBoundsException if {@code index} is negative or the element"
+                            + " lies outside\nthe segment; the view is not moved then\n")
                     .returns(view)
                     .addParameter(TypeName.LONG, "index")
-                    .addStatement("return moveTo($T.multiplyExact(index, SIZE))", Math.class)
+                    .addStatement("$T.checkIndex(index, segment.byteSize() / SIZE)", OBJECTS)
+                    .addStatement("return at(index * SIZE)")
                     .build());
+            type.addMethod(at.addStatement("return this").build());
             for (Field field : model.fields()) {
                 viewAccessors(type, field);
             }
