@@ -77,9 +77,28 @@ final class ConfinedPool extends PoolAllocator {
         if (!fits(byteSize, byteAlignment)) {
             throw invalidRequest(byteSize, byteAlignment);
         }
+        if (checked) {
+            return allocateChecked(byteSize);
+        }
         long handle = take(byteSize);
-        MemorySegment segment = checked ? checkedBlocks.segment(handle, byteSize)
-                : chunks.segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+        MemorySegment segment = chunks.segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+        if (openScopes != 0) {
+            inScope(handle, byteSize);
+        }
+        return segment;
+    }
+
+    /** Checked mode: the block's own segment is reserved first, so that a refusal leaves the pool as it was. */
+    private MemorySegment allocateChecked(long byteSize) {
+        CheckedBlocks.Reservation reservation = checkedBlocks.reserve(byteSize);
+        long handle;
+        try {
+            handle = take(byteSize);
+        } catch (RuntimeException e) {
+            reservation.arena().close();
+            throw e;
+        }
+        MemorySegment segment = checkedBlocks.handOut(handle, reservation);
         if (openScopes != 0) {
             inScope(handle, byteSize);
         }

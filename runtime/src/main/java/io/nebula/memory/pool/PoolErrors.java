@@ -3,6 +3,7 @@ package io.nebula.memory.pool;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.internal.Failure;
+import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Requests;
 
 import java.lang.foreign.MemorySegment;
@@ -136,15 +137,8 @@ final class PoolErrors {
 
     /** Checked mode could not reserve the segment of a block. */
     static AllocationException checkedSegmentFailure(PoolAllocator pool, long byteSize, OutOfMemoryError e) {
-        return Failure.of(ErrorCode.OUT_OF_MEMORY)
-                .allocator(pool.toString())
-                .request(byteSize, pool.blockAlignment())
-                .memory(pool.availableBytes(), pool.usedBytes())
-                .details("the system could not reserve " + byteSize + " bytes of native memory for the checked-mode"
-                        + " segment of a block: " + e.getMessage())
-                .suggest("Free native memory held elsewhere (other arenas, direct buffers) first.")
-                .suggest("Or run without checked mode, which needs no memory beyond the pool's chunks.")
-                .build();
+        return NativeMemory.checkedSegmentRefused(pool.toString(), byteSize, pool.blockAlignment(),
+                pool.availableBytes(), pool.usedBytes(), e);
     }
 
     // ---- deallocation ------------------------------------------------------------------------------------------

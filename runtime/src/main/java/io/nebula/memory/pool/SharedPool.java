@@ -124,9 +124,29 @@ final class SharedPool extends PoolAllocator {
             life.checkNotClosed(this);
             throw invalidRequest(byteSize, byteAlignment);
         }
+        if (checked) {
+            return allocateChecked(byteSize, byteAlignment);
+        }
         long handle = take(byteSize, byteAlignment);
-        MemorySegment segment = checked ? checkedBlocks.segment(handle, byteSize)
-                : table().segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+        MemorySegment segment = table().segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+        if (openScopes != 0) {
+            inScope(handle, byteSize);
+        }
+        return segment;
+    }
+
+    /** Checked mode: the block's own segment is reserved first, so that a refusal leaves the pool as it was. */
+    private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
+        life.checkNotClosed(this);
+        CheckedBlocks.Reservation reservation = checkedBlocks.reserve(byteSize);
+        long handle;
+        try {
+            handle = take(byteSize, byteAlignment);
+        } catch (RuntimeException e) {
+            reservation.arena().close();
+            throw e;
+        }
+        MemorySegment segment = checkedBlocks.handOut(handle, reservation);
         if (openScopes != 0) {
             inScope(handle, byteSize);
         }

@@ -2,6 +2,7 @@ package io.nebula.memory.stack;
 
 import io.nebula.memory.internal.CheckedMode;
 import io.nebula.memory.internal.Lifecycle;
+import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Requests;
 import io.nebula.memory.simd.MemoryKernels;
 
@@ -164,7 +165,7 @@ abstract sealed class StackEntries permits StackAllocator {
         Arena own = life.newArena();
         MemorySegment segment;
         try {
-            segment = own.allocate(byteSize, byteAlignment);
+            segment = NativeMemory.allocate(own, byteSize, byteAlignment);
         } catch (RuntimeException | OutOfMemoryError e) {
             own.close();
             top = previousTops[depth - 1];

@@ -8,9 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +59,28 @@ class BumpAllocatorLeakTest {
         arena.checkpoint();
         arena.allocate(10);
         assertDoesNotThrow(arena::close);
+    }
+
+    @Test
+    void aScopeWhoseFirstCloseFailedAndThatWasThenClosedIsNoLeak() throws InterruptedException {
+        BumpAllocator arena = BumpAllocator.create(1024, BumpConfig.defaults().withLeakPolicy(LeakPolicy.FAIL));
+        Scope scope = arena.scope();
+        arena.allocate(10);
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        Thread intruder = new Thread(() -> {
+            try {
+                scope.close();
+            } catch (Throwable e) {
+                seen.set(e);
+            }
+        });
+        intruder.start();
+        intruder.join();
+        assertEquals(ErrorCode.WRONG_THREAD, ((AllocationException) seen.get()).code());
+        assertFalse(scope.isClosed());
+        scope.close();
+        assertTrue(scope.isClosed());
+        assertDoesNotThrow(arena::close, "the scope was closed: no leak to report");
     }
 
     @Test
