@@ -223,6 +223,27 @@ final class PoolErrors {
                 .build();
     }
 
+    /**
+     * The free list's next block, read from the first 8 bytes of the block handed out before it, is not a free block:
+     * a write into that block after it was given back overwrote the link.
+     *
+     * @param what what the link names instead: "in use", "outside every chunk", "not the start of a block"
+     */
+    static AllocationException corruptFreeList(PoolAllocator pool, long handle, String what) {
+        return Failure.of(ErrorCode.USE_AFTER_FREE)
+                .allocator(pool.toString())
+                .request(pool.blockSize(), pool.blockAlignment())
+                .memory(pool.availableBytes(), pool.usedBytes())
+                .details("the free list names block handle 0x" + Long.toHexString(handle) + " next, which is "
+                        + what + ": a block was written to after it was given back (a free block's first 8 bytes"
+                        + " link it to the next free block), and the pool refuses to hand out a block twice")
+                .suggest("Find the write into a block after deallocate(): run with checked mode"
+                        + " (PoolConfig.withChecked(true) or -Dnebula.memory.checked=true), where such a write"
+                        + " throws IllegalStateException at the write itself.")
+                .suggest("reset() the pool to rebuild its free list.")
+                .build();
+    }
+
     /** Checked mode: a segment whose arena is closed, because it was given back, reset or released by a scope. */
     static AllocationException useAfterFree(PoolAllocator pool, MemorySegment segment) {
         return Failure.of(ErrorCode.USE_AFTER_FREE)

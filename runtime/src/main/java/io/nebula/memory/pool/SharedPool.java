@@ -164,7 +164,11 @@ final class SharedPool extends PoolAllocator {
         int chunk = Handles.chunk(handle);
         long offset = Handles.offset(handle);
         long granule = offset >>> granuleShift;
-        LONGS.getAndBitwiseOr(table.allocated[chunk], (int) (granule >>> 6), 1L << granule);
+        long before = (long) LONGS.getAndBitwiseOr(table.allocated[chunk], (int) (granule >>> 6), 1L << granule);
+        if ((before & 1L << granule) != 0) {
+            failed();
+            throw Events.allocationError(PoolErrors.corruptFreeList(this, handle, "in use"));
+        }
         long live = (long) LIVE.getAndAdd(this, 1L) + 1;
         if (fill) {
             fillBlock(table.segments[chunk], offset);
@@ -185,7 +189,7 @@ final class SharedPool extends PoolAllocator {
             // The table is read after the head: it has the chunk of every block on the list.
             // Another thread may pop this block and write into it before the compare-and-set below: the link read
             // here is then stale, and the compare-and-set fails because the version has moved on.
-            long link = table().segments[chunk].get(ValueLayout.JAVA_LONG, offset);
+            long link = link(chunk, offset, top);
             long witness = (long) HEAD.compareAndExchange(this, top,
                     (top + VERSION_ONE) & ~NUMBER_MASK | (link & NUMBER_MASK));
             if (witness == top) {
@@ -194,6 +198,28 @@ final class SharedPool extends PoolAllocator {
             top = witness;
         }
         return -1;
+    }
+
+    /**
+     * Reads the link of the free list's first block. A number that names no block of a chunk can only come from a
+     * write into a freed block (its first 8 bytes hold the link): refused, as is one that names a block in use
+     * (by its allocated bit, in {@link #take}).
+     */
+    private long link(int chunk, long offset, long top) {
+        try {
+            ChunkTable table = table();
+            if (chunk >= table.count) {
+                throw new IndexOutOfBoundsException(chunk);
+            }
+            return table.segments[chunk].get(ValueLayout.JAVA_LONG, offset);
+        } catch (IndexOutOfBoundsException outside) {
+            if ((long) HEAD.getVolatile(this) != top) {
+                return NO_NUMBER;   // read while another thread moved the head: the compare-and-set fails
+            }
+            failed();
+            throw Events.allocationError(PoolErrors.corruptFreeList(this, Handles.of(chunk, offset),
+                    "outside every chunk"));
+        }
     }
 
     /** Pushes a block onto the free list. */
