@@ -125,6 +125,8 @@ final class ConfinedPool extends PoolAllocator {
         liveBlocks++;
         if (fill) {
             fillBlock(table.segments[chunk], offset);
+        } else if (zeroOnRelease) {
+            table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, 0L);   // the free-list link
         }
         if (stats != null) {
             stats.allocated(byteSize, liveBlocks * stride);
@@ -243,6 +245,9 @@ final class ConfinedPool extends PoolAllocator {
     void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
         long granule = offset >>> granuleShift;
         table.allocated[chunk][(int) (granule >>> 6)] &= ~(1L << granule);
+        if (zeroOnRelease) {
+            zeroBlock(table.segments[chunk], offset);
+        }
         table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, freeHead);
         freeHead = Handles.of(chunk, offset);
         liveBlocks--;

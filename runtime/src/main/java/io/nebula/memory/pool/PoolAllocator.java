@@ -77,6 +77,7 @@ import java.util.Optional;
  *   <li>{@link #reset()}: O(chunks touched + blocks handed out since the last reset / 64); with
  *       {@link PoolConfig#zeroOnRelease()}, O(bytes of those blocks).</li>
  *   <li>With a {@link PoolConfig#fillPattern() fill pattern}, each allocation also fills the block.</li>
+ *   <li>With {@link PoolConfig#zeroOnRelease()}, each deallocation also fills the block with zeros.</li>
  * </ul>
  *
  * <h2>Scopes</h2>
@@ -172,6 +173,8 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     final boolean checked;
     final boolean fill;
     final byte pattern;
+    /** Zero a block when it is given back, and its free-list link when it is handed out again. */
+    final boolean zeroOnRelease;
     /** Checked mode only: the blocks handed out; {@code null} otherwise. */
     final CheckedBlocks checkedBlocks;
     /** The statistics, or {@code null} when not tracked. */
@@ -193,6 +196,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
         this.checked = CheckedMode.effective(config.checked());
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
+        this.zeroOnRelease = config.zeroOnRelease();
         this.checkedBlocks = checked ? new CheckedBlocks(this, config.threadSafe()) : null;
         this.stats = lifecycle.stats();
         this.arena = lifecycle.arena();
@@ -558,6 +562,11 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     /** The index in its chunk of the block at {@code offset}. */
     final int indexOf(long offset) {
         return (int) (strideShift >= 0 ? offset >>> strideShift : offset / stride);
+    }
+
+    /** Zero-on-release: writes zeros over a block given back, before its free-list link is written into it. */
+    final void zeroBlock(MemorySegment chunk, long offset) {
+        MemoryKernels.fill(chunk, offset, blockSize, (byte) 0);
     }
 
     /** Writes the fill pattern over a block. */

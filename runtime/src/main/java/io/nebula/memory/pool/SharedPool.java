@@ -172,6 +172,8 @@ final class SharedPool extends PoolAllocator {
         long live = (long) LIVE.getAndAdd(this, 1L) + 1;
         if (fill) {
             fillBlock(table.segments[chunk], offset);
+        } else if (zeroOnRelease) {
+            table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, 0L);   // the free-list link
         }
         if (stats != null) {
             stats.allocated(byteSize, live * stride);
@@ -379,6 +381,9 @@ final class SharedPool extends PoolAllocator {
     /** Counts a block whose bit was just cleared as free, and pushes it onto the free list. */
     private void recycle(ChunkTable table, int chunk, long offset, long byteSize) {
         LIVE.getAndAdd(this, -1L);
+        if (zeroOnRelease) {
+            zeroBlock(table.segments[chunk], offset);
+        }
         push(table.segments[chunk], offset, (long) chunk << indexBits | indexOf(offset));
         if (stats != null) {
             stats.deallocated(byteSize);
