@@ -484,8 +484,9 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
         if (checkpoint instanceof BumpCheckpoint mine && mine.owner == this && checkpoints.isLive(mine)) {
             return mine;
         }
+        boolean mine = checkpoint instanceof BumpCheckpoint bump && bump.owner == this;
         throw Events.allocationError(BumpErrors.invalidCheckpoint(toString(), availableBytes(), usedBytes(),
-                checkpoint, whyNotLive(checkpoint)));
+                checkpoint, whyNotLive(checkpoint), mine));
     }
 
     private String whyNotLive(Checkpoint checkpoint) {

@@ -102,6 +102,7 @@ public final class NativeMemory {
     }
 
     private static String describe(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e.getMessage() == null ? e.getClass().getName() + ": the request is larger than any address range"
+                + " the JDK can reserve" : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

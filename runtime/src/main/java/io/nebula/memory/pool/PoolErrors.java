@@ -49,6 +49,17 @@ final class PoolErrors {
                         + " PoolConfig.withMaxBlocks(" + blockCount + ").");
     }
 
+    /** The blocks would fit in a chunk, but not at {@code blockAlignment}: it sets the stride. */
+    static AllocationException alignmentTooLarge(long blockSize, long blockAlignment, int blockCount, long stride) {
+        long fits = Long.highestOneBit(Handles.MAX_CHUNK_BYTES / blockCount);
+        return shape(ErrorCode.INVALID_ALIGNMENT, blockSize, blockAlignment,
+                "the block alignment " + blockAlignment + " puts block starts " + stride + " bytes apart, so "
+                        + blockCount + " blocks of " + blockSize + " bytes would need a chunk of more than "
+                        + Handles.MAX_CHUNK_BYTES + " bytes (512 GiB)",
+                "Use an alignment of at most " + fits + " bytes for " + blockCount + " blocks; the alignment of the"
+                        + " objects the pool holds (layout.byteAlignment()) is enough.");
+    }
+
     /** The chunk would exceed {@link Handles#MAX_CHUNK_BYTES}; {@code stride} is -1 when a block alone does. */
     static AllocationException chunkTooLarge(long blockSize, long blockAlignment, int blockCount, long stride) {
         long perChunk = stride < 0 ? 0 : Handles.MAX_CHUNK_BYTES / stride;

@@ -308,8 +308,9 @@ public abstract sealed class StackAllocator extends StackEntries
      *
      * @param segment the top allocation
      * @throws AllocationException {@link ErrorCode#OUT_OF_ORDER} when {@code segment} is a live allocation with
-     *     others above it, {@link ErrorCode#FOREIGN_SEGMENT} when it is not a live allocation of this stack, in
-     *     checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already popped, {@link ErrorCode#CLOSED} or
+     *     others above it, {@link ErrorCode#DOUBLE_FREE} when it lies at or above the top (popped already), in
+     *     checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already popped, {@link ErrorCode#FOREIGN_SEGMENT}
+     *     when it is not a live allocation of this stack otherwise, {@link ErrorCode#CLOSED} or
      *     {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
      */
     @Override
@@ -322,8 +323,9 @@ public abstract sealed class StackAllocator extends StackEntries
      *
      * @param offset the offset of the top allocation in {@link #segment()}
      * @throws AllocationException {@link ErrorCode#OUT_OF_ORDER} when {@code offset} starts a live allocation with
-     *     others above it, {@link ErrorCode#FOREIGN_SEGMENT} when it starts no live allocation,
-     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
+     *     others above it, {@link ErrorCode#DOUBLE_FREE} when it is at or above the top (popped already),
+     *     {@link ErrorCode#FOREIGN_SEGMENT} when it starts no live allocation otherwise, {@link ErrorCode#CLOSED}
+     *     or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
      */
     public abstract void deallocateOffset(long offset);
 

@@ -152,7 +152,7 @@ final class StackModelRun implements AutoCloseable {
         }
         verifyEverything();
         List<ErrorCode> expected = new ArrayList<>(List.of(ErrorCode.OUT_OF_MEMORY, ErrorCode.INVALID_SIZE,
-                ErrorCode.INVALID_ALIGNMENT, ErrorCode.OUT_OF_ORDER, ErrorCode.FOREIGN_SEGMENT,
+                ErrorCode.INVALID_ALIGNMENT, ErrorCode.OUT_OF_ORDER, ErrorCode.FOREIGN_SEGMENT, ErrorCode.DOUBLE_FREE,
                 ErrorCode.INVALID_CHECKPOINT));
         if (checked) {
             expected.add(ErrorCode.USE_AFTER_FREE);
@@ -264,7 +264,9 @@ final class StackModelRun implements AutoCloseable {
             }
         }
         operation = () -> "deallocateOffset(" + offset + "), not a live start";
-        expectFailure(ErrorCode.FOREIGN_SEGMENT, () -> stack.deallocateOffset(offset));
+        boolean popped = offset >= top && offset <= capacity;
+        expectFailure(popped ? ErrorCode.DOUBLE_FREE : ErrorCode.FOREIGN_SEGMENT,
+                () -> stack.deallocateOffset(offset));
     }
 
     private void takeCheckpoint() {
