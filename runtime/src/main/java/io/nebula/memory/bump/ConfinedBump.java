@@ -68,7 +68,7 @@ final class ConfinedBump extends BumpAllocator {
         long end = start + byteSize;
         top = end;
         if (stats != null) {
-            stats.allocated(byteSize, end);
+            stats.allocated(end - used, end);
         }
         prepare(memory, start, byteSize);
         return start;
@@ -95,6 +95,7 @@ final class ConfinedBump extends BumpAllocator {
         life.checkOwner(this);
         int wasChunk = chain == null ? 0 : chain.current();
         long wasTop = top;
+        long wasUsed = usedBefore + wasTop;
         long start = Requests.alignUp(base + wasTop, byteAlignment) - base;
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
             start = moveToNextChunk(byteSize, byteAlignment);
@@ -113,7 +114,7 @@ final class ConfinedBump extends BumpAllocator {
         long end = start + byteSize;
         top = end;
         if (stats != null) {
-            stats.allocated(byteSize, usedBefore + end);
+            stats.allocated(usedBefore + end - wasUsed, usedBefore + end);
         }
         return segment;
     }
@@ -128,7 +129,7 @@ final class ConfinedBump extends BumpAllocator {
         long end = start + byteSize;
         top = end;
         if (stats != null) {
-            stats.allocated(byteSize, usedBefore + end);
+            stats.allocated(end - used, usedBefore + end);
         }
         return start;
     }
@@ -138,11 +139,12 @@ final class ConfinedBump extends BumpAllocator {
      * otherwise moves a growable arena to its next chunk and claims the request there.
      */
     private long claimInNextChunk(long byteSize, long byteAlignment) {
+        long wasUsed = usedBefore + top;
         long start = moveToNextChunk(byteSize, byteAlignment);
         long end = start + byteSize;
         top = end;
         if (stats != null) {
-            stats.allocated(byteSize, usedBefore + end);
+            stats.allocated(usedBefore + end - wasUsed, usedBefore + end);
         }
         return start;
     }

@@ -155,7 +155,7 @@ final class SharedBump extends BumpAllocator {
                     byteAlignment, availableBytes(), usedBytes(), systemRefused)));
         }
         if (stats != null) {
-            stats.allocated(byteSize, end);
+            stats.allocated(end - used, end);
         }
         return segment;
     }
@@ -168,10 +168,11 @@ final class SharedBump extends BumpAllocator {
         ActiveChunk chunk = active;
         int wasChunk = chain.current();
         long wasTop = chunk.top();
-        long start = chunk.claim(byteSize, byteAlignment);
+        long wasUsed = chunk.usedBefore + wasTop;
+        long start = chunk.claim(byteSize, byteAlignment) >= 0 ? chunk.start(wasTop, byteAlignment) : -1;
         if (start < 0) {
             chunk = moveToNextChunk(chunk, byteSize, byteAlignment);
-            start = Requests.alignUp(chunk.base, byteAlignment) - chunk.base;
+            start = chunk.start(0, byteAlignment);
         }
         MemorySegment segment;
         try {
@@ -188,7 +189,8 @@ final class SharedBump extends BumpAllocator {
                     byteAlignment, availableBytes(), usedBytes(), systemRefused)));
         }
         if (stats != null) {
-            stats.allocated(byteSize, chunk.usedBefore + start + byteSize);
+            long usedAfter = chunk.usedBefore + start + byteSize;
+            stats.allocated(usedAfter - wasUsed, usedAfter);
         }
         return segment;
     }
@@ -209,7 +211,7 @@ final class SharedBump extends BumpAllocator {
             long witness = (long) TOP.compareAndExchange(this, used, end);
             if (witness == used) {
                 if (stats != null) {
-                    stats.allocated(byteSize, end);
+                    stats.allocated(end - used, end);
                 }
                 return start;
             }
@@ -229,25 +231,35 @@ final class SharedBump extends BumpAllocator {
         }
         while (true) {
             ActiveChunk chunk = active;
-            long start = chunk.claim(byteSize, byteAlignment);
-            if (start < 0) {
+            long wasUsed = chunk.claim(byteSize, byteAlignment);
+            long start;
+            if (wasUsed >= 0) {
+                start = chunk.start(wasUsed, byteAlignment);
+                wasUsed += chunk.usedBefore;
+            } else {
                 life.lock();
                 try {
                     life.checkNotClosed(this);
                     if (active != chunk) {
                         continue;
                     }
-                    start = chunk.claim(byteSize, byteAlignment);
-                    if (start < 0) {
-                        chunk = moveToNextChunk(chunk, byteSize, byteAlignment);
-                        start = Requests.alignUp(chunk.base, byteAlignment) - chunk.base;
+                    wasUsed = chunk.claim(byteSize, byteAlignment);
+                    if (wasUsed >= 0) {
+                        start = chunk.start(wasUsed, byteAlignment);
+                        wasUsed += chunk.usedBefore;
+                    } else {
+                        ActiveChunk left = chunk;
+                        chunk = moveToNextChunk(left, byteSize, byteAlignment);
+                        start = chunk.start(0, byteAlignment);
+                        wasUsed = left.usedBefore + chain.end(chain.current() - 1);
                     }
                 } finally {
                     life.unlock();
                 }
             }
             if (stats != null) {
-                stats.allocated(byteSize, chunk.usedBefore + start + byteSize);
+                long usedAfter = chunk.usedBefore + start + byteSize;
+                stats.allocated(usedAfter - wasUsed, usedAfter);
             }
             prepare(chunk.segment, start, byteSize);
             return chunk.segment.asSlice(start, byteSize);

@@ -129,7 +129,7 @@ final class ConfinedPool extends PoolAllocator {
             table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, 0L);   // the free-list link
         }
         if (stats != null) {
-            stats.allocated(byteSize, liveBlocks * stride);
+            stats.allocated(stride, liveBlocks * stride);
         }
         return handle;
     }
@@ -252,7 +252,7 @@ final class ConfinedPool extends PoolAllocator {
         freeHead = Handles.of(chunk, offset);
         liveBlocks--;
         if (stats != null) {
-            stats.deallocated(byteSize);
+            stats.deallocated(stride);
         }
     }
 

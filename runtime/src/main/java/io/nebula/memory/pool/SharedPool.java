@@ -176,7 +176,7 @@ final class SharedPool extends PoolAllocator {
             table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, 0L);   // the free-list link
         }
         if (stats != null) {
-            stats.allocated(byteSize, live * stride);
+            stats.allocated(stride, live * stride);
         }
         return handle;
     }
@@ -386,7 +386,7 @@ final class SharedPool extends PoolAllocator {
         }
         push(table.segments[chunk], offset, (long) chunk << indexBits | indexOf(offset));
         if (stats != null) {
-            stats.deallocated(byteSize);
+            stats.deallocated(stride);
         }
     }
 

@@ -122,7 +122,8 @@ import java.util.Optional;
  *
  * <h2>Statistics</h2>
  * With {@link StackConfig#trackStats()}, deallocations count pops; checkpoint restores, scope closes and resets
- * count as bulk releases ({@code resets}), with the bytes they popped, padding included, in {@code bytesFreed}.
+ * count as bulk releases ({@code resets}). Bytes count the alignment padding before each allocation on both sides
+ * ({@code bytesAllocated} and {@code bytesFreed}), so they balance.
  */
 public abstract sealed class StackAllocator extends StackEntries
         implements Allocator, MemoryUsage, Resettable, StatisticsProvider permits ConfinedStack, SharedStack {
@@ -468,7 +469,7 @@ public abstract sealed class StackAllocator extends StackEntries
             MemoryKernels.fill(block(), start, byteSize, pattern);
         }
         if (stats != null) {
-            stats.allocated(byteSize, top());
+            stats.allocated(takenByTop(), top());
         }
         return start;
     }
@@ -492,7 +493,7 @@ public abstract sealed class StackAllocator extends StackEntries
             MemoryKernels.fill(segment, 0, byteSize, pattern);
         }
         if (stats != null) {
-            stats.allocated(byteSize, top());
+            stats.allocated(takenByTop(), top());
         }
         return segment;
     }

@@ -146,6 +146,11 @@ abstract sealed class StackEntries permits StackAllocator {
         return true;
     }
 
+    /** The bytes the top entry takes: its size and the alignment padding before it. */
+    final long takenByTop() {
+        return top - previousTops[depth - 1];
+    }
+
     /** Checked mode: records where the top entry, pushed for the offset path, was allocated. */
     final void recordSite() {
         checkedEntries[depth - 1] = new CheckedEntry(null, null, CheckedMode.captureSite());
@@ -180,7 +185,7 @@ abstract sealed class StackEntries permits StackAllocator {
      * Pops the top entry (there must be one), zeroing the bytes it releases when configured and closing its
      * checked-mode arena.
      *
-     * @return the size of the popped allocation, padding excluded
+     * @return the bytes the popped allocation took, the alignment padding before it included
      */
     final long popEntry() {
         int n = depth - 1;
@@ -194,7 +199,7 @@ abstract sealed class StackEntries permits StackAllocator {
         }
         top = previous;
         depth = n;
-        return end - starts[n];
+        return end - previous;
     }
 
     /**

@@ -202,7 +202,7 @@ final class StackModelRun implements AutoCloseable {
         live.add(region);
         top = offset + size;
         allocations++;
-        bytesAllocated += size;
+        bytesAllocated += top - region.previousTop();   // the padding before it included
         peak = Math.max(peak, top);
     }
 
@@ -228,7 +228,7 @@ final class StackModelRun implements AutoCloseable {
         discardAbove(live.size());
         top = region.previousTop();
         deallocations++;
-        bytesFreed += region.size();
+        bytesFreed += oldTop - top;   // the padding before it included
         if (zeroOnRelease) {
             assertBytes(top, oldTop - top, (byte) 0, "zeroed on pop");
         }
