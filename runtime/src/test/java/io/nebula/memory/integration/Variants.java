@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Every allocator in every variant the library offers: confined and thread-safe, unchecked and checked, and the
  * growable arena and pool. Each tracks statistics and ignores leaks (the suites that use them check state, not leak
- * reports). Room for 64 KiB of requests up to {@link #MAX_REQUEST} bytes aligned to at most {@link #MAX_ALIGNMENT}.
+ * reports). Room for at least 64 KiB of requests (a pool: 256 blocks) up to {@link #MAX_REQUEST} bytes aligned to
+ * at most {@link #MAX_ALIGNMENT}.
  */
 final class Variants {
 
@@ -71,13 +72,13 @@ final class Variants {
     static Stream<Variant> pools() {
         PoolConfig base = PoolConfig.defaults().withTrackStats(true).withLeakPolicy(LeakPolicy.IGNORE);
         return Stream.of(
-                new Variant("pool", false, () -> PoolAllocator.create(MAX_REQUEST, MAX_ALIGNMENT, 64, base)),
+                new Variant("pool", false, () -> PoolAllocator.create(MAX_REQUEST, MAX_ALIGNMENT, 256, base)),
                 new Variant("pool thread-safe", false,
-                        () -> PoolAllocator.create(MAX_REQUEST, MAX_ALIGNMENT, 64, base.withThreadSafe(true))),
+                        () -> PoolAllocator.create(MAX_REQUEST, MAX_ALIGNMENT, 256, base.withThreadSafe(true))),
                 new Variant("pool checked", true,
-                        () -> PoolAllocator.create(MAX_REQUEST, MAX_ALIGNMENT, 64, base.withChecked(true))),
+                        () -> PoolAllocator.create(MAX_REQUEST, MAX_ALIGNMENT, 256, base.withChecked(true))),
                 new Variant("pool checked thread-safe", true, () -> PoolAllocator.create(MAX_REQUEST, MAX_ALIGNMENT,
-                        64, base.withChecked(true).withThreadSafe(true))),
+                        256, base.withChecked(true).withThreadSafe(true))),
                 new Variant("pool growable", false,
                         () -> PoolAllocator.create(MAX_REQUEST, MAX_ALIGNMENT, 8, base.withAllowGrowth(true))));
     }
