@@ -2,9 +2,11 @@ package io.nebula.memory.bump;
 
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
-import io.nebula.memory.Scope;
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.LeakWarnings;
+import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Leak reports: a bump arena closed while scopes are still open. */
+@ExtendWith(LeakWarnings.class)
 class BumpAllocatorLeakTest {
 
     @Test
@@ -84,12 +87,15 @@ class BumpAllocatorLeakTest {
     }
 
     @Test
-    void ignoreAndWarnPoliciesCloseQuietly() {
+    void ignoreAndWarnPoliciesCloseQuietly(LeakWarnings.Captured warnings) {
         for (LeakPolicy policy : new LeakPolicy[] {LeakPolicy.IGNORE, LeakPolicy.WARN}) {
             BumpAllocator arena = BumpAllocator.create(64, BumpConfig.defaults().withLeakPolicy(policy));
             arena.scope();
             assertDoesNotThrow(arena::close);
             assertTrue(arena.isClosed());
         }
+        assertEquals(1, warnings.messages().size(), "WARN logs the report once, IGNORE nothing");
+        assertTrue(warnings.messages().getFirst().startsWith("BumpAllocator[capacity=64")
+                && warnings.messages().getFirst().contains("closed with 1 open scope(s)"), warnings.messages()::toString);
     }
 }

@@ -3,8 +3,10 @@ package io.nebula.memory.pool;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakWarnings;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 import java.lang.foreign.Arena;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(LeakWarnings.class)
 class PoolAllocatorTest {
 
     /** Runs {@code call}, expects {@code code}, and checks that the pool is exactly as before. */

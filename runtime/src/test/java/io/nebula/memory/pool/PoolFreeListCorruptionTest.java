@@ -2,6 +2,7 @@ package io.nebula.memory.pool;
 
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PoolFreeListCorruptionTest {
 
     private static PoolAllocator pool(boolean threadSafe) {
-        return PoolAllocator.create(64, 8, 8, PoolConfig.defaults().withThreadSafe(threadSafe).withTrackStats(true));
+        return PoolAllocator.create(64, 8, 8, PoolConfig.defaults().withThreadSafe(threadSafe).withTrackStats(true)
+                .withLeakPolicy(LeakPolicy.IGNORE));
     }
 
     @ParameterizedTest(name = "thread-safe={0}")

@@ -1,5 +1,6 @@
 package io.nebula.memory.pool;
 
+import io.nebula.memory.LeakPolicy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,7 +16,8 @@ class PoolZeroOnReleaseTest {
     @ValueSource(booleans = {false, true})
     void aBlockGivenBackIsZeroedAndComesBackZeroed(boolean threadSafe) {
         try (PoolAllocator pool = PoolAllocator.create(64, 8, 4,
-                PoolConfig.defaults().withThreadSafe(threadSafe).withZeroOnRelease(true))) {
+                PoolConfig.defaults().withThreadSafe(threadSafe).withZeroOnRelease(true)
+                        .withLeakPolicy(LeakPolicy.IGNORE))) {
             MemorySegment first = pool.allocate();
             MemorySegment second = pool.allocate();
             first.fill((byte) 0x5A);
@@ -36,7 +38,8 @@ class PoolZeroOnReleaseTest {
     @ParameterizedTest(name = "thread-safe={0}")
     @ValueSource(booleans = {false, true})
     void withoutItAGivenBackBlockKeepsItsData(boolean threadSafe) {
-        try (PoolAllocator pool = PoolAllocator.create(64, 8, 4, PoolConfig.defaults().withThreadSafe(threadSafe))) {
+        try (PoolAllocator pool = PoolAllocator.create(64, 8, 4,
+                PoolConfig.defaults().withThreadSafe(threadSafe).withLeakPolicy(LeakPolicy.IGNORE))) {
             MemorySegment block = pool.allocate();
             block.fill((byte) 0x5A);
             pool.deallocate(block);

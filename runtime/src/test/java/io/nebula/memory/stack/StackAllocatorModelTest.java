@@ -2,7 +2,9 @@ package io.nebula.memory.stack;
 
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.LeakWarnings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.SplittableRandom;
 
@@ -20,6 +22,7 @@ import java.util.SplittableRandom;
  *
  * <p>The seed is random per run and printed on failure; rerun one with {@code -Dnebula.test.seed=<seed>}.
  */
+@ExtendWith(LeakWarnings.class)
 class StackAllocatorModelTest {
 
     @Test

@@ -4,9 +4,11 @@ import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakWarnings;
 import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(LeakWarnings.class)
 class StackAllocatorTest {
 
     @Nested

@@ -2,8 +2,10 @@ package io.nebula.memory.stack;
 
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakWarnings;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Giving allocations back: by segment and by offset, the top only, and every way of getting that wrong. */
+@ExtendWith(LeakWarnings.class)
 class StackDeallocateTest {
 
     @Nested
