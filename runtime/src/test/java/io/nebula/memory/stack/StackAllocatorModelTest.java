@@ -1,5 +1,6 @@
 package io.nebula.memory.stack;
 
+import io.nebula.memory.Choices;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakPolicy;
 import io.nebula.memory.LeakWarnings;
@@ -83,7 +84,8 @@ class StackAllocatorModelTest {
     private static void check(StackConfig config, long capacity, int operations, long seed) {
         try (StackModelRun run = new StackModelRun(config, capacity, seed)) {
             try {
-                run.execute(operations);
+                run.execute(Choices.operations(operations));
+                run.assertEveryErrorProvoked();
             } catch (AssertionError | RuntimeException e) {
                 String where = "model test failed with seed " + seed + " (rerun with -Dnebula.test.seed=" + seed
                         + ") at operation " + run.step + ", " + run.operation.get() + ", on " + run.stack;
