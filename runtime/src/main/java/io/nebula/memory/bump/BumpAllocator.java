@@ -329,8 +329,9 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
      * back only in bulk, by {@link #reset()} or {@link #restore(Checkpoint)}.
      *
      * @param segment a segment that this allocator returned
-     * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when the segment is not this allocator's, or
-     *     in checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already released
+     * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when the segment is not this allocator's,
+     *     in checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already released, {@link ErrorCode#CLOSED}
+     *     or {@link ErrorCode#WRONG_THREAD}
      */
     @Override
     public final void deallocate(MemorySegment segment) {

@@ -358,7 +358,9 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      *
      * @return the block's handle; see {@link #segmentOf(long)} and {@link #offsetOf(long)}
      * @throws AllocationException {@link ErrorCode#OUT_OF_MEMORY} when every block is in use and the pool may not
-     *     grow, or {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     *     grow (or the system refuses a new chunk), {@link ErrorCode#USE_AFTER_FREE} when a write into a block after
+     *     it was given back broke the free list (until {@link #reset()}), or {@link ErrorCode#CLOSED} or
+     *     {@link ErrorCode#WRONG_THREAD}
      */
     public abstract long allocateHandle();
 
