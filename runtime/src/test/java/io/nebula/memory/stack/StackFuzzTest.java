@@ -34,7 +34,8 @@ class StackFuzzTest {
     @FuzzTest(maxDuration = "5m")
     void operations(FuzzedDataProvider data) {
         StackConfig config = data.pickValue(CONFIGS);
-        long capacity = data.pickValue(new Long[] {256L, 4096L, 16 * 1024L});
+        // The model's sizes go up to half the capacity, from 1025 bytes: at least 4 KiB.
+        long capacity = data.pickValue(new Long[] {4096L, 16 * 1024L, 64 * 1024L});
         int operations = Math.min(MAX_OPERATIONS, data.remainingBytes() / 2 + 1);
         try (StackModelRun run = new StackModelRun(config, capacity, new FuzzChoices(data))) {
             run.execute(operations);
