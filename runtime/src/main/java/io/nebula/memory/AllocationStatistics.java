@@ -3,12 +3,17 @@ package io.nebula.memory;
 /**
  * A snapshot of an allocator's counters, taken by {@link StatisticsProvider#statistics()}.
  *
+ * <p>Bytes are counted in one unit on both sides: the bytes of the allocator's memory each allocation takes, which
+ * is the request plus the alignment padding before it (and, on a growable arena, the unused tail of a chunk it moved
+ * past), or a whole block for a pool. Hence {@code bytesAllocated - bytesFreed == currentBytes} once the threads
+ * that allocate are done, and the two are equal after everything is released.
+ *
  * @param allocations       successful allocations
  * @param deallocations     successful deallocations, the blocks a pool's scope gives back included (bulk releases by
  *                          a reset, a checkpoint restore or an arena's or stack's scope close are not counted here;
  *                          see {@code resets})
- * @param bytesAllocated    bytes handed out by successful allocations, padding excluded
- * @param bytesFreed        bytes given back, by deallocation or bulk release
+ * @param bytesAllocated    bytes taken by successful allocations, padding and whole pool blocks included
+ * @param bytesFreed        bytes given back, by deallocation or bulk release, in the same unit
  * @param currentBytes      bytes in use now, padding included (as {@link MemoryUsage#usedBytes()})
  * @param peakBytes         the largest {@code currentBytes} seen
  * @param failedAllocations allocations that threw

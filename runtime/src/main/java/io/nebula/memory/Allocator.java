@@ -24,7 +24,10 @@ import java.util.function.Consumer;
  * went wrong and whose message gives the numbers involved and what to do. A failed call leaves the allocator
  * exactly as it was. Note that this deviates from {@link SegmentAllocator#allocate(long, long)}, which documents
  * {@code IllegalArgumentException} for a negative size or a bad alignment: here those are
- * {@link ErrorCode#INVALID_SIZE} and {@link ErrorCode#INVALID_ALIGNMENT}.
+ * {@link ErrorCode#INVALID_SIZE} and {@link ErrorCode#INVALID_ALIGNMENT}; a negative or overflowing element count
+ * of {@code allocate(layout, count)} is {@link ErrorCode#INVALID_SIZE} too. What {@code allocateFrom} is given to
+ * copy keeps the JDK's exception types, and the library's allocators check it before allocating. Every method throws
+ * {@link NullPointerException} for a {@code null} argument.
  */
 public interface Allocator extends SegmentAllocator, AutoCloseable {
 
@@ -49,7 +52,8 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
      *
      * @param segment a segment that this allocator returned and that is still live
      * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when the segment is not this allocator's,
-     *     {@link ErrorCode#DOUBLE_FREE}, {@link ErrorCode#OUT_OF_ORDER}, or {@link ErrorCode#CLOSED}
+     *     {@link ErrorCode#DOUBLE_FREE}, {@link ErrorCode#OUT_OF_ORDER}, in checked mode
+     *     {@link ErrorCode#USE_AFTER_FREE}, {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
      */
     void deallocate(MemorySegment segment);
 

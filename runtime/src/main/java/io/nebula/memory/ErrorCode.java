@@ -27,7 +27,10 @@ public enum ErrorCode {
     WRONG_THREAD("Wrong thread"),
     /** Memory was still allocated when the allocator was closed, and the leak policy says to fail. */
     LEAK("Memory leak"),
-    /** A segment was used after the allocation it came from was released (checked mode only). */
+    /**
+     * A segment was used after the allocation it came from was released: detected in checked mode, and in any mode
+     * when a write into a freed pool block broke the pool's free list.
+     */
     USE_AFTER_FREE("Use after free");
 
     private final String title;

@@ -51,8 +51,8 @@ final class ActiveChunk {
     /**
      * Claims {@code byteSize} bytes aligned to {@code byteAlignment}, both valid.
      *
-     * @return the start of the range in {@link #segment}, or {@code -1} when it does not fit (or the chunk is
-     *     sealed)
+     * @return the bytes used in the chunk just before the claim (the range starts at the next address aligned
+     *     to {@code byteAlignment} from there), or {@code -1} when it does not fit (or the chunk is sealed)
      */
     long claim(long byteSize, long byteAlignment) {
         long used = (long) TOP.getVolatile(this);
@@ -64,10 +64,15 @@ final class ActiveChunk {
             long end = start + byteSize;
             long witness = (long) TOP.compareAndExchange(this, used, end);
             if (witness == used) {
-                return start;
+                return used;
             }
             used = witness;
         }
+    }
+
+    /** Where a range claimed when {@code used} bytes were used starts in {@link #segment}. */
+    long start(long used, long byteAlignment) {
+        return Requests.alignUp(base + used, byteAlignment) - base;
     }
 
     /** The bytes used in the chunk; {@link #SEALED} once sealed. */

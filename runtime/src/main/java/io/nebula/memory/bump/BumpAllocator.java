@@ -14,10 +14,14 @@ import io.nebula.memory.internal.CheckedMode;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Lifecycle;
 import io.nebula.memory.internal.NativeMemory;
+import io.nebula.memory.internal.SegmentRequests;
 import io.nebula.memory.internal.StatisticsRecorder;
 import io.nebula.memory.simd.MemoryKernels;
 
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -252,12 +256,82 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
     public abstract MemorySegment allocate(long byteSize, long byteAlignment);
 
     /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the count before allocating: a negative count, or one whose array would overflow a {@code long},
+     * is a bad size like {@code allocate(-1, 8)} (where the JDK's default method throws
+     * {@link IllegalArgumentException}).
+     *
+     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code count} is negative or the array's size
+     *     overflows, or any error of {@link #allocate(long, long)}
+     * @throws IllegalArgumentException when the element layout's size is not a multiple of its alignment
+     */
+    @Override
+    public final MemorySegment allocate(MemoryLayout elementLayout, long count) {
+        return allocate(arrayBytes(elementLayout, count), elementLayout.byteAlignment());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the count and the source before allocating (the JDK's default method allocates first and checks the
+     * source while copying it, which would cost the allocation): a call that throws has allocated nothing.
+     *
+     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code elementCount} is negative or the
+     *     array's size overflows, or any error of {@link #allocate(long, long)}
+     * @throws IllegalArgumentException when the layouts differ in size, a layout's alignment is larger than its
+     *     size, or the source is not aligned for {@code sourceElementLayout}
+     * @throws IndexOutOfBoundsException when the elements do not lie inside {@code source}
+     * @throws IllegalStateException when {@code source}'s scope is closed
+     * @throws WrongThreadException when the calling thread cannot access {@code source}
+     */
+    @Override
+    public final MemorySegment allocateFrom(ValueLayout elementLayout, MemorySegment source,
+                                            ValueLayout sourceElementLayout, long sourceOffset, long elementCount) {
+        long bytes = arrayBytes(elementLayout, elementCount);
+        SegmentRequests.checkSource(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
+        MemorySegment array = allocate(bytes, elementLayout.byteAlignment());
+        MemorySegment.copy(source, sourceElementLayout, sourceOffset, array, elementLayout, 0, elementCount);
+        return array;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks {@code value} before allocating: a call that throws has allocated nothing.
+     *
+     * @throws IllegalArgumentException when {@code value} is not a native segment
+     * @throws AllocationException any error of {@link #allocate(long, long)}
+     */
+    @Override
+    public final MemorySegment allocateFrom(AddressLayout layout, MemorySegment value) {
+        SegmentRequests.checkAddress(layout, value);
+        MemorySegment segment = allocate(layout);
+        segment.set(layout, 0, value);
+        return segment;
+    }
+
+    /** The bytes of an array of {@code count} elements, or the counted {@link ErrorCode#INVALID_SIZE}. */
+    private long arrayBytes(MemoryLayout elementLayout, long count) {
+        long bytes = SegmentRequests.arrayBytes(elementLayout, count);
+        if (bytes < 0) {
+            if (stats != null) {
+                stats.failed();
+            }
+            throw Events.allocationError(SegmentRequests.invalidCount(toString(), elementLayout, count,
+                    availableBytes(), usedBytes()));
+        }
+        return bytes;
+    }
+
+    /**
      * Checks that the segment belongs to this allocator and otherwise does nothing: a bump allocator takes memory
      * back only in bulk, by {@link #reset()} or {@link #restore(Checkpoint)}.
      *
      * @param segment a segment that this allocator returned
-     * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when the segment is not this allocator's, or
-     *     in checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already released
+     * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when the segment is not this allocator's,
+     *     in checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already released, {@link ErrorCode#CLOSED}
+     *     or {@link ErrorCode#WRONG_THREAD}
      */
     @Override
     public final void deallocate(MemorySegment segment) {
@@ -419,8 +493,9 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
         if (checkpoint instanceof BumpCheckpoint mine && mine.owner == this && checkpoints.isLive(mine)) {
             return mine;
         }
+        boolean mine = checkpoint instanceof BumpCheckpoint bump && bump.owner == this;
         throw Events.allocationError(BumpErrors.invalidCheckpoint(toString(), availableBytes(), usedBytes(),
-                checkpoint, whyNotLive(checkpoint)));
+                checkpoint, whyNotLive(checkpoint), mine));
     }
 
     private String whyNotLive(Checkpoint checkpoint) {

@@ -52,6 +52,9 @@ final class BumpErrors {
     static AllocationException outOfMemory(String allocator, ConfigOrigin origin, long byteSize, long byteAlignment,
                                            long used, long capacity, long start) {
         long padding = start - used;
+        if (byteAlignment > BumpAllocator.BLOCK_ALIGNMENT && byteSize <= capacity - used) {
+            return overAligned(allocator, byteSize, byteAlignment, used, capacity, padding);
+        }
         Failure error = Failure.of(ErrorCode.OUT_OF_MEMORY)
                 .allocator(allocator)
                 .request(byteSize, byteAlignment)
@@ -74,6 +77,28 @@ final class BumpErrors {
         error.suggest(origin, "Make the arena growable when the total is not known in advance: "
                 + "BumpConfig.defaults().withGrowth(maxChunkBytes, limitBytes).", null);
         return error.build();
+    }
+
+    /**
+     * The request would fit, but not at an address with its alignment: above the block's own alignment, the padding
+     * depends on where the system placed the block, so no capacity figure is worth suggesting.
+     */
+    private static AllocationException overAligned(String allocator, long byteSize, long byteAlignment, long used,
+                                                   long capacity, long padding) {
+        return Failure.of(ErrorCode.OUT_OF_MEMORY)
+                .allocator(allocator)
+                .request(byteSize, byteAlignment)
+                .memory(capacity - used, used)
+                .details("the " + byteSize + " bytes would fit in the " + (capacity - used) + " bytes left, but the"
+                        + " next address aligned to " + byteAlignment + " bytes lies " + padding + " bytes further on,"
+                        + " past the end of the arena; the arena's block is aligned to "
+                        + BumpAllocator.BLOCK_ALIGNMENT + " bytes, so an alignment above that is met only where the"
+                        + " block's address happens to allow it")
+                .suggest("Ask for an alignment of at most " + BumpAllocator.BLOCK_ALIGNMENT + " bytes, or round the"
+                        + " address up yourself inside a larger request.")
+                .suggest("Allocate memory with such an alignment from a JDK arena: Arena.allocate(" + byteSize + ", "
+                        + byteAlignment + ").")
+                .build();
     }
 
     /** A growable arena would pass its limit to serve the request. */
@@ -159,11 +184,15 @@ final class BumpErrors {
 
     /** A checkpoint that {@code restore} cannot take back, and why. */
     static AllocationException invalidCheckpoint(String allocator, long available, long used, Checkpoint checkpoint,
-                                                 String why) {
-        return Failure.of(ErrorCode.INVALID_CHECKPOINT)
+                                                 String why, boolean mine) {
+        Failure error = Failure.of(ErrorCode.INVALID_CHECKPOINT)
                 .allocator(allocator)
                 .memory(available, used)
-                .details(checkpoint + " cannot be restored: " + why)
+                .details(checkpoint + " cannot be restored: " + why);
+        if (!mine) {
+            return error.suggest("Restore a checkpoint on the arena whose checkpoint() or scope() made it.").build();
+        }
+        return error
                 .suggest("Restore checkpoints in reverse order of creation (close nested scopes before outer ones).")
                 .suggest("Take a new checkpoint after reset(); a reset discards every checkpoint.")
                 .build();

@@ -3,6 +3,7 @@ package io.nebula.memory.bump;
 import io.nebula.memory.LeakReport;
 import io.nebula.memory.internal.CheckedMode;
 import io.nebula.memory.internal.Lifecycle;
+import io.nebula.memory.internal.NativeMemory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -148,9 +149,10 @@ final class CheckpointStack {
      * @param byteSize      the size
      * @param byteAlignment the alignment
      * @return a segment that dies when the current level is discarded
+     * @throws OutOfMemoryError when the system refuses the memory; nothing changed then
      */
     MemorySegment allocateInLevel(long byteSize, long byteAlignment) {
-        return levels[depth].allocate(byteSize, byteAlignment);
+        return NativeMemory.allocate(levels[depth], byteSize, byteAlignment);
     }
 
     /**

@@ -251,6 +251,11 @@ final class ChunkChain {
         ends[index] = used;
     }
 
+    /** How far the chunk at {@code index}, in use and before the current one, was used when the arena left it. */
+    long end(int index) {
+        return ends[index];
+    }
+
     /**
      * Returns the chunk in use that holds the position {@code usedBytes}: the last chunk in use that starts at or
      * before it.

@@ -5,6 +5,7 @@ import io.nebula.memory.Checkpoint;
 import io.nebula.memory.Scope;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Lifecycle;
+import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Requests;
 import io.nebula.memory.simd.MemoryKernels;
 
@@ -73,7 +74,7 @@ final class ConfinedBump extends BumpAllocator {
         long end = start + byteSize;
         top = end;
         if (stats != null) {
-            stats.allocated(byteSize, end);
+            stats.allocated(end - used, end);
         }
         prepare(memory, start, byteSize);
         return start;
@@ -106,10 +107,37 @@ final class ConfinedBump extends BumpAllocator {
         return target.asSlice(start, byteSize);
     }
 
+    /**
+     * Checked mode: finds the range as {@link #claim} does, then takes the level's own segment, and only then
+     * commits the range and counts the allocation; when the system refuses the segment, a move to another chunk is
+     * undone (the new chunk stays as a spare) and the arena is as it was.
+     */
     private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
         life.checkOwner(this);
-        claim(byteSize, byteAlignment);
-        return levelSegment(byteSize, byteAlignment);
+        int wasChunk = chain == null ? 0 : chain.current();
+        long wasTop = top;
+        long wasUsed = usedBefore + wasTop;
+        long start = Requests.alignUp(base + wasTop, byteAlignment) - base;
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
+            start = moveToNextChunk(byteSize, byteAlignment);
+        }
+        MemorySegment segment;
+        try {
+            segment = levelSegment(byteSize, byteAlignment);
+        } catch (OutOfMemoryError systemRefused) {
+            if (chain != null && chain.current() != wasChunk) {
+                chain.rewind(wasChunk);
+                enter(wasChunk, wasTop);
+            }
+            throw Events.allocationError(failed(NativeMemory.checkedSegmentRefused(toString(), byteSize,
+                    byteAlignment, availableBytes(), usedBytes(), systemRefused)));
+        }
+        long end = start + byteSize;
+        top = end;
+        if (stats != null) {
+            stats.allocated(usedBefore + end - wasUsed, usedBefore + end);
+        }
+        return segment;
     }
 
     /** Moves the bump offset past a new range of {@code memory} and returns the range's start; writes nothing. */
@@ -122,7 +150,7 @@ final class ConfinedBump extends BumpAllocator {
         long end = start + byteSize;
         top = end;
         if (stats != null) {
-            stats.allocated(byteSize, usedBefore + end);
+            stats.allocated(end - used, usedBefore + end);
         }
         return start;
     }
@@ -132,6 +160,23 @@ final class ConfinedBump extends BumpAllocator {
      * otherwise moves a growable arena to its next chunk and claims the request there.
      */
     private long claimInNextChunk(long byteSize, long byteAlignment) {
+        long wasUsed = usedBefore + top;
+        long start = moveToNextChunk(byteSize, byteAlignment);
+        long end = start + byteSize;
+        top = end;
+        if (stats != null) {
+            stats.allocated(usedBefore + end - wasUsed, usedBefore + end);
+        }
+        return start;
+    }
+
+    /**
+     * Refuses an invalid request, or a request a fixed arena cannot hold (counting the failure), and otherwise moves
+     * a growable arena to its next chunk, with nothing used in it yet.
+     *
+     * @return where the request starts in the new chunk
+     */
+    private long moveToNextChunk(long byteSize, long byteAlignment) {
         AllocationException refused = refusal(byteSize, byteAlignment);
         if (refused != null) {
             throw Events.allocationError(failed(refused));
@@ -147,13 +192,7 @@ final class ConfinedBump extends BumpAllocator {
                     usedBytes(), limit - top, chain)));
         }
         enter(next, 0);
-        long start = Requests.alignUp(base, byteAlignment) - base;
-        long end = start + byteSize;
-        top = end;
-        if (stats != null) {
-            stats.allocated(byteSize, usedBefore + end);
-        }
-        return start;
+        return Requests.alignUp(base, byteAlignment) - base;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.nebula.memory.Checkpoint;
 import io.nebula.memory.Scope;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Lifecycle;
+import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Requests;
 
 import java.lang.foreign.MemorySegment;
@@ -107,22 +108,91 @@ final class SharedBump extends BumpAllocator {
         }
         long start = claim(byteSize, byteAlignment);
         if (start < 0) {
-            return allocateInChunks(byteSize, byteAlignment, true);
+            return allocateInChunks(byteSize, byteAlignment);
         }
         prepare(memory, start, byteSize);
         return memory.asSlice(start, byteSize);
     }
 
+    /**
+     * Checked mode, under the lock: claims the range, takes the level's own segment, and counts the allocation only
+     * then. When the system refuses the segment, the claim is undone: a growable arena's chunk (checked growable
+     * arenas claim only here, under the lock) goes back to where it was, a move to another chunk included (the new
+     * chunk stays as a spare); a fixed arena's offset goes back unless an {@link #allocateOffset} of another thread
+     * claimed bytes after it meanwhile, in which case the range stays unused, as alignment padding does.
+     */
     private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
         life.lock();
         try {
-            if (claim(byteSize, byteAlignment) < 0) {
-                allocateInChunks(byteSize, byteAlignment, false);
-            }
-            return levelSegment(byteSize, byteAlignment);
+            life.checkNotClosed(this);
+            return chain == null ? checkedInBlock(byteSize, byteAlignment) : checkedInChunks(byteSize, byteAlignment);
         } finally {
             life.unlock();
         }
+    }
+
+    private MemorySegment checkedInBlock(long byteSize, long byteAlignment) {
+        long used = (long) TOP.getVolatile(this);
+        long end;
+        while (true) {
+            long start = Requests.alignUp(base + used, byteAlignment) - base;
+            if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
+                throw Events.allocationError(failed(refusal(byteSize, byteAlignment)));
+            }
+            end = start + byteSize;
+            long witness = (long) TOP.compareAndExchange(this, used, end);
+            if (witness == used) {
+                break;
+            }
+            used = witness;
+        }
+        MemorySegment segment;
+        try {
+            segment = levelSegment(byteSize, byteAlignment);
+        } catch (OutOfMemoryError systemRefused) {
+            TOP.compareAndSet(this, end, used);
+            throw Events.allocationError(failed(NativeMemory.checkedSegmentRefused(toString(), byteSize,
+                    byteAlignment, availableBytes(), usedBytes(), systemRefused)));
+        }
+        if (stats != null) {
+            stats.allocated(end - used, end);
+        }
+        return segment;
+    }
+
+    private MemorySegment checkedInChunks(long byteSize, long byteAlignment) {
+        AllocationException refused = refusal(byteSize, byteAlignment);
+        if (refused != null) {
+            throw Events.allocationError(failed(refused));
+        }
+        ActiveChunk chunk = active;
+        int wasChunk = chain.current();
+        long wasTop = chunk.top();
+        long wasUsed = chunk.usedBefore + wasTop;
+        long start = chunk.claim(byteSize, byteAlignment) >= 0 ? chunk.start(wasTop, byteAlignment) : -1;
+        if (start < 0) {
+            chunk = moveToNextChunk(chunk, byteSize, byteAlignment);
+            start = chunk.start(0, byteAlignment);
+        }
+        MemorySegment segment;
+        try {
+            segment = levelSegment(byteSize, byteAlignment);
+        } catch (OutOfMemoryError systemRefused) {
+            if (chunk == active && chain.current() == wasChunk) {
+                chunk.rewind(wasTop);
+            } else {
+                active.seal();
+                chain.rewind(wasChunk);
+                active = new ActiveChunk(chain.segment(wasChunk), chain.start(wasChunk), wasTop);
+            }
+            throw Events.allocationError(failed(NativeMemory.checkedSegmentRefused(toString(), byteSize,
+                    byteAlignment, availableBytes(), usedBytes(), systemRefused)));
+        }
+        if (stats != null) {
+            long usedAfter = chunk.usedBefore + start + byteSize;
+            stats.allocated(usedAfter - wasUsed, usedAfter);
+        }
+        return segment;
     }
 
     /**
@@ -141,7 +211,7 @@ final class SharedBump extends BumpAllocator {
             long witness = (long) TOP.compareAndExchange(this, used, end);
             if (witness == used) {
                 if (stats != null) {
-                    stats.allocated(byteSize, end);
+                    stats.allocated(end - used, end);
                 }
                 return start;
             }
@@ -153,39 +223,43 @@ final class SharedBump extends BumpAllocator {
      * The slow path of {@link #allocate}: refuses an invalid request or one a fixed arena cannot hold; otherwise
      * claims the request in a growable arena's current chunk, moving to the next chunk under the lock when it does
      * not fit.
-     *
-     * @param slice whether to prepare the memory and return a segment of it; {@code false} in checked mode, which
-     *              only accounts and returns {@code null}
      */
-    private MemorySegment allocateInChunks(long byteSize, long byteAlignment, boolean slice) {
+    private MemorySegment allocateInChunks(long byteSize, long byteAlignment) {
         AllocationException refused = refusal(byteSize, byteAlignment);
         if (refused != null) {
             throw Events.allocationError(failed(refused));
         }
         while (true) {
             ActiveChunk chunk = active;
-            long start = chunk.claim(byteSize, byteAlignment);
-            if (start < 0) {
+            long wasUsed = chunk.claim(byteSize, byteAlignment);
+            long start;
+            if (wasUsed >= 0) {
+                start = chunk.start(wasUsed, byteAlignment);
+                wasUsed += chunk.usedBefore;
+            } else {
                 life.lock();
                 try {
                     life.checkNotClosed(this);
                     if (active != chunk) {
                         continue;
                     }
-                    start = chunk.claim(byteSize, byteAlignment);
-                    if (start < 0) {
-                        chunk = moveToNextChunk(chunk, byteSize, byteAlignment);
-                        start = Requests.alignUp(chunk.base, byteAlignment) - chunk.base;
+                    wasUsed = chunk.claim(byteSize, byteAlignment);
+                    if (wasUsed >= 0) {
+                        start = chunk.start(wasUsed, byteAlignment);
+                        wasUsed += chunk.usedBefore;
+                    } else {
+                        ActiveChunk left = chunk;
+                        chunk = moveToNextChunk(left, byteSize, byteAlignment);
+                        start = chunk.start(0, byteAlignment);
+                        wasUsed = left.usedBefore + chain.end(chain.current() - 1);
                     }
                 } finally {
                     life.unlock();
                 }
             }
             if (stats != null) {
-                stats.allocated(byteSize, chunk.usedBefore + start + byteSize);
-            }
-            if (!slice) {
-                return null;
+                long usedAfter = chunk.usedBefore + start + byteSize;
+                stats.allocated(usedAfter - wasUsed, usedAfter);
             }
             prepare(chunk.segment, start, byteSize);
             return chunk.segment.asSlice(start, byteSize);

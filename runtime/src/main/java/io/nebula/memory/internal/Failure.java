@@ -27,6 +27,7 @@ public final class Failure {
     private long usedBytes = -1;
     private String details = "";
     private final List<String> suggestions = new ArrayList<>(4);
+    private Throwable cause;
 
     private Failure(ErrorCode code) {
         this.code = Objects.requireNonNull(code, "code");
@@ -122,6 +123,17 @@ public final class Failure {
     }
 
     /**
+     * Sets the cause: the error of the system or the JDK that the exception reports.
+     *
+     * @param error the underlying error
+     * @return this builder
+     */
+    public Failure cause(Throwable error) {
+        this.cause = Objects.requireNonNull(error, "error");
+        return this;
+    }
+
+    /**
      * Builds the exception. Records nothing: see the class documentation.
      *
      * @return the exception
@@ -131,8 +143,12 @@ public final class Failure {
         if (suggestions.isEmpty()) {
             throw new IllegalStateException("an AllocationException must suggest what to do");
         }
-        return new AllocationException(code, allocator,
+        AllocationException e = new AllocationException(code, allocator,
                 hasRequest ? new AllocationException.Request(byteSize, byteAlignment) : null,
                 availableBytes, usedBytes, details, suggestions);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
     }
 }

@@ -3,6 +3,7 @@ package io.nebula.memory.pool;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.internal.CheckedMode;
 import io.nebula.memory.internal.Events;
+import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.simd.MemoryKernels;
 
 import java.lang.foreign.Arena;
@@ -49,20 +50,44 @@ final class CheckedBlocks {
         this.byAddress = threadSafe ? new ConcurrentHashMap<>() : new HashMap<>();
     }
 
-    /** Backs the block just taken with a segment of its own arena, or gives the block back and throws. */
-    MemorySegment segment(long handle, long byteSize) {
+    /**
+     * The segment of a block about to be taken, in an arena of its own: reserved before the pool takes the block,
+     * so that a refusal by the system leaves the pool untouched.
+     *
+     * @param arena   the segment's arena
+     * @param segment the segment, the fill pattern written over it
+     */
+    record Reservation(Arena arena, MemorySegment segment) { }
+
+    /**
+     * Reserves the segment for a block of {@code byteSize} bytes, before the block is taken.
+     *
+     * @throws AllocationException {@code OUT_OF_MEMORY} (counted as a failed allocation) when the system refuses
+     *     the memory; nothing changed then
+     */
+    Reservation reserve(long byteSize) {
+        Arena arena = threadSafe ? Arena.ofShared() : Arena.ofConfined();
         MemorySegment segment;
         try {
-            segment = segmentFor(handle, byteSize, pool.blockAlignment);
+            segment = NativeMemory.allocate(arena, byteSize, pool.blockAlignment);
         } catch (OutOfMemoryError e) {
-            pool.release(pool.table(), Handles.chunk(handle), Handles.offset(handle), byteSize, null);
+            arena.close();
             pool.failed();
             throw Events.allocationError(PoolErrors.checkedSegmentFailure(pool, byteSize, e));
         }
         if (pool.fill) {
             MemoryKernels.fill(segment, 0, segment.byteSize(), pool.pattern);
         }
-        return segment;
+        return new Reservation(arena, segment);
+    }
+
+    /** Hands out the block just taken as the reserved segment, and records it. */
+    MemorySegment handOut(long handle, Reservation reservation) {
+        Entry entry = new Entry(handle, reservation.segment().address(), reservation.arena(),
+                CheckedMode.captureSite());
+        byHandle.put(handle, entry);
+        byAddress.put(entry.address(), entry);
+        return reservation.segment();
     }
 
     /**
@@ -79,12 +104,18 @@ final class CheckedBlocks {
             int chunk = Handles.chunk(entry.handle());
             long offset = Handles.offset(entry.handle());
             pool.untag(table, chunk, offset, segment);
-            if (!remove(entry)) {
+            if (!byHandle.remove(entry.handle(), entry)) {
                 throw Events.allocationError(PoolErrors.useAfterFree(pool, segment));   // another thread was first
             }
+            // Closed before it is forgotten by address: a thread that gives the segment back at the same time either
+            // still finds the entry (and loses the claim above) or finds the segment's scope closed (below).
             entry.arena().close();
+            byAddress.remove(entry.address(), entry);
             pool.free(table, chunk, offset, segment.byteSize(), segment);
             return;
+        }
+        if (!segment.scope().isAlive()) {
+            throw Events.allocationError(PoolErrors.useAfterFree(pool, segment));   // given back meanwhile
         }
         int chunk = table.chunkContaining(segment.address());
         if (chunk < 0 || !segment.isNative() || segment.byteSize() > pool.blockSize) {
@@ -116,39 +147,10 @@ final class CheckedBlocks {
         byHandle.put(handle, new Entry(handle, 0, null, CheckedMode.captureSite()));
     }
 
-    /**
-     * Backs a block with a zeroed segment of {@code byteSize} bytes in an arena of its own, and records it.
-     *
-     * @throws OutOfMemoryError when the system refuses the memory; nothing is recorded then
-     */
-    private MemorySegment segmentFor(long handle, long byteSize, long byteAlignment) {
-        Arena arena = threadSafe ? Arena.ofShared() : Arena.ofConfined();
-        MemorySegment segment;
-        try {
-            segment = arena.allocate(byteSize, byteAlignment);
-        } catch (OutOfMemoryError | RuntimeException e) {
-            arena.close();
-            throw e;
-        }
-        Entry entry = new Entry(handle, segment.address(), arena, CheckedMode.captureSite());
-        byHandle.put(handle, entry);
-        byAddress.put(entry.address(), entry);
-        return segment;
-    }
-
     /** Returns the entry of a segment handed out and not yet given back, or {@code null}. */
     Entry find(MemorySegment segment) {
         Entry entry = byAddress.get(segment.address());
         return entry != null && entry.arena().scope().equals(segment.scope()) ? entry : null;
-    }
-
-    /** Forgets a segment's block; {@code false} when another thread gave it back first. */
-    private boolean remove(Entry entry) {
-        if (!byAddress.remove(entry.address(), entry)) {
-            return false;
-        }
-        byHandle.remove(entry.handle(), entry);
-        return true;
     }
 
     /**

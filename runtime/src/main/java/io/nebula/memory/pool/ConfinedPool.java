@@ -1,5 +1,6 @@
 package io.nebula.memory.pool;
 
+import io.nebula.memory.AllocationException;
 import io.nebula.memory.Scope;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Lifecycle;
@@ -77,9 +78,28 @@ final class ConfinedPool extends PoolAllocator {
         if (!fits(byteSize, byteAlignment)) {
             throw invalidRequest(byteSize, byteAlignment);
         }
+        if (checked) {
+            return allocateChecked(byteSize);
+        }
         long handle = take(byteSize);
-        MemorySegment segment = checked ? checkedBlocks.segment(handle, byteSize)
-                : chunks.segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+        MemorySegment segment = chunks.segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+        if (openScopes != 0) {
+            inScope(handle, byteSize);
+        }
+        return segment;
+    }
+
+    /** Checked mode: the block's own segment is reserved first, so that a refusal leaves the pool as it was. */
+    private MemorySegment allocateChecked(long byteSize) {
+        CheckedBlocks.Reservation reservation = checkedBlocks.reserve(byteSize);
+        long handle;
+        try {
+            handle = take(byteSize);
+        } catch (RuntimeException e) {
+            reservation.arena().close();
+            throw e;
+        }
+        MemorySegment segment = checkedBlocks.handOut(handle, reservation);
         if (openScopes != 0) {
             inScope(handle, byteSize);
         }
@@ -90,7 +110,7 @@ final class ConfinedPool extends PoolAllocator {
     private long take(long byteSize) {
         long handle = freeHead;
         if (handle >= 0) {
-            freeHead = chunks.segments[Handles.chunk(handle)].get(ValueLayout.JAVA_LONG, Handles.offset(handle));
+            freeHead = pop(handle);
         } else if (frontier < frontierEnd) {
             handle = frontier;
             frontier = handle + stride;
@@ -105,11 +125,44 @@ final class ConfinedPool extends PoolAllocator {
         liveBlocks++;
         if (fill) {
             fillBlock(table.segments[chunk], offset);
+        } else if (zeroOnRelease) {
+            table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, 0L);   // the free-list link
         }
         if (stats != null) {
-            stats.allocated(byteSize, liveBlocks * stride);
+            stats.allocated(stride, liveBlocks * stride);
         }
         return handle;
+    }
+
+    /**
+     * Checks that {@code handle}, the free list's first block, is a free block, and reads its link: the handle of
+     * the next. A handle that names a block in use, or no block start of a chunk, can only come from a write into a
+     * freed block (its first 8 bytes hold the link): refused, and the list is left as it is.
+     */
+    private long pop(long handle) {
+        ChunkTable table = chunks;
+        int chunk = Handles.chunk(handle);
+        long offset = Handles.offset(handle);
+        long granule = offset >>> granuleShift;
+        try {
+            if (chunk >= table.count) {
+                throw corruptFreeList(handle, "outside every chunk");
+            }
+            if ((table.allocated[chunk][(int) (granule >>> 6)] & 1L << granule) != 0) {
+                throw corruptFreeList(handle, "in use");
+            }
+            if ((offset & (1L << granuleShift) - 1) != 0) {
+                throw corruptFreeList(handle, "not the start of a block");
+            }
+            return table.segments[chunk].get(ValueLayout.JAVA_LONG, offset);
+        } catch (IndexOutOfBoundsException outside) {
+            throw corruptFreeList(handle, "outside every chunk");
+        }
+    }
+
+    private AllocationException corruptFreeList(long handle, String what) {
+        failed();
+        return Events.allocationError(PoolErrors.corruptFreeList(this, handle, what));
     }
 
     /** Moves the frontier to the next chunk, adding one if growth allows, and takes its first block. */
@@ -192,11 +245,14 @@ final class ConfinedPool extends PoolAllocator {
     void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
         long granule = offset >>> granuleShift;
         table.allocated[chunk][(int) (granule >>> 6)] &= ~(1L << granule);
+        if (zeroOnRelease) {
+            zeroBlock(table.segments[chunk], offset);
+        }
         table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, freeHead);
         freeHead = Handles.of(chunk, offset);
         liveBlocks--;
         if (stats != null) {
-            stats.deallocated(byteSize);
+            stats.deallocated(stride);
         }
     }
 

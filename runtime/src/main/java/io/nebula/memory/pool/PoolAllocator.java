@@ -13,11 +13,15 @@ import io.nebula.memory.internal.CheckedMode;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Lifecycle;
 import io.nebula.memory.internal.Requests;
+import io.nebula.memory.internal.SegmentRequests;
 import io.nebula.memory.internal.StatisticsRecorder;
 import io.nebula.memory.simd.MemoryKernels;
 
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -73,6 +77,7 @@ import java.util.Optional;
  *   <li>{@link #reset()}: O(chunks touched + blocks handed out since the last reset / 64); with
  *       {@link PoolConfig#zeroOnRelease()}, O(bytes of those blocks).</li>
  *   <li>With a {@link PoolConfig#fillPattern() fill pattern}, each allocation also fills the block.</li>
+ *   <li>With {@link PoolConfig#zeroOnRelease()}, each deallocation also fills the block with zeros.</li>
  * </ul>
  *
  * <h2>Scopes</h2>
@@ -168,6 +173,8 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     final boolean checked;
     final boolean fill;
     final byte pattern;
+    /** Zero a block when it is given back, and its free-list link when it is handed out again. */
+    final boolean zeroOnRelease;
     /** Checked mode only: the blocks handed out; {@code null} otherwise. */
     final CheckedBlocks checkedBlocks;
     /** The statistics, or {@code null} when not tracked. */
@@ -189,6 +196,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
         this.checked = CheckedMode.effective(config.checked());
         this.fill = config.fillPattern().isPresent();
         this.pattern = (byte) config.fillPattern().orElse(0);
+        this.zeroOnRelease = config.zeroOnRelease();
         this.checkedBlocks = checked ? new CheckedBlocks(this, config.threadSafe()) : null;
         this.stats = lifecycle.stats();
         this.arena = lifecycle.arena();
@@ -350,7 +358,9 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      *
      * @return the block's handle; see {@link #segmentOf(long)} and {@link #offsetOf(long)}
      * @throws AllocationException {@link ErrorCode#OUT_OF_MEMORY} when every block is in use and the pool may not
-     *     grow, or {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     *     grow (or the system refuses a new chunk), {@link ErrorCode#USE_AFTER_FREE} when a write into a block after
+     *     it was given back broke the free list (until {@link #reset()}), or {@link ErrorCode#CLOSED} or
+     *     {@link ErrorCode#WRONG_THREAD}
      */
     public abstract long allocateHandle();
 
@@ -378,6 +388,73 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      */
     @Override
     public abstract MemorySegment allocate(long byteSize, long byteAlignment);
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the count before allocating: a negative count, or one whose array would overflow a {@code long},
+     * is a bad size like {@code allocate(-1, 8)} (where the JDK's default method throws
+     * {@link IllegalArgumentException}).
+     *
+     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code count} is negative or the array's size
+     *     overflows, or any error of {@link #allocate(long, long)}
+     * @throws IllegalArgumentException when the element layout's size is not a multiple of its alignment
+     */
+    @Override
+    public final MemorySegment allocate(MemoryLayout elementLayout, long count) {
+        return allocate(arrayBytes(elementLayout, count), elementLayout.byteAlignment());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the count and the source before allocating (the JDK's default method allocates first and checks the
+     * source while copying it, which would cost the allocation): a call that throws has allocated nothing.
+     *
+     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code elementCount} is negative or the
+     *     array's size overflows, or any error of {@link #allocate(long, long)}
+     * @throws IllegalArgumentException when the layouts differ in size, a layout's alignment is larger than its
+     *     size, or the source is not aligned for {@code sourceElementLayout}
+     * @throws IndexOutOfBoundsException when the elements do not lie inside {@code source}
+     * @throws IllegalStateException when {@code source}'s scope is closed
+     * @throws WrongThreadException when the calling thread cannot access {@code source}
+     */
+    @Override
+    public final MemorySegment allocateFrom(ValueLayout elementLayout, MemorySegment source,
+                                            ValueLayout sourceElementLayout, long sourceOffset, long elementCount) {
+        long bytes = arrayBytes(elementLayout, elementCount);
+        SegmentRequests.checkSource(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
+        MemorySegment array = allocate(bytes, elementLayout.byteAlignment());
+        MemorySegment.copy(source, sourceElementLayout, sourceOffset, array, elementLayout, 0, elementCount);
+        return array;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks {@code value} before allocating: a call that throws has allocated nothing.
+     *
+     * @throws IllegalArgumentException when {@code value} is not a native segment
+     * @throws AllocationException any error of {@link #allocate(long, long)}
+     */
+    @Override
+    public final MemorySegment allocateFrom(AddressLayout layout, MemorySegment value) {
+        SegmentRequests.checkAddress(layout, value);
+        MemorySegment segment = allocate(layout);
+        segment.set(layout, 0, value);
+        return segment;
+    }
+
+    /** The bytes of an array of {@code count} elements, or the counted {@link ErrorCode#INVALID_SIZE}. */
+    private long arrayBytes(MemoryLayout elementLayout, long count) {
+        long bytes = SegmentRequests.arrayBytes(elementLayout, count);
+        if (bytes < 0) {
+            failed();
+            throw Events.allocationError(SegmentRequests.invalidCount(toString(), elementLayout, count,
+                    availableBytes(), usedBytes()));
+        }
+        return bytes;
+    }
 
     /**
      * Gives back a block that {@link #allocateHandle()} returned.
@@ -487,6 +564,11 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     /** The index in its chunk of the block at {@code offset}. */
     final int indexOf(long offset) {
         return (int) (strideShift >= 0 ? offset >>> strideShift : offset / stride);
+    }
+
+    /** Zero-on-release: writes zeros over a block given back, before its free-list link is written into it. */
+    final void zeroBlock(MemorySegment chunk, long offset) {
+        MemoryKernels.fill(chunk, offset, blockSize, (byte) 0);
     }
 
     /** Writes the fill pattern over a block. */

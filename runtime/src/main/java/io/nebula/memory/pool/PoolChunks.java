@@ -1,5 +1,6 @@
 package io.nebula.memory.pool;
 
+import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.NativeMemory;
@@ -36,12 +37,14 @@ final class PoolChunks {
         int blocks = (int) Math.min(pool.chunkBlocks, config.maxBlocks() - table.totalBlocks);
         MemorySegment chunk;
         try {
-            chunk = pool.arena.allocate(blocks * pool.stride, pool.chunkAlignment);
+            chunk = NativeMemory.allocate(pool.arena, blocks * pool.stride, pool.chunkAlignment);
         } catch (OutOfMemoryError | IllegalArgumentException e) {
             pool.failed();
-            throw Events.allocationError(PoolErrors.outOfMemory(pool, table, byteSize, byteAlignment,
+            AllocationException refused = PoolErrors.outOfMemory(pool, table, byteSize, byteAlignment,
                     "the system could not reserve " + blocks * pool.stride + " bytes of native memory for a new"
-                            + " chunk of " + blocks + " blocks: " + e.getMessage()));
+                            + " chunk of " + blocks + " blocks: " + e);
+            refused.initCause(e);
+            throw Events.allocationError(refused);
         }
         return table.with(chunk, blocks, pool.granuleShift);
     }

@@ -24,10 +24,12 @@ import java.util.OptionalInt;
  * @param fillPattern a byte written over every block handed out, to make use of uninitialised memory visible in
  *                    a debugger or a test; empty for none (the default). Costs one {@code fill} of the block
  *                    size per allocation
- * @param zeroOnRelease make the blocks that {@link PoolAllocator#reset()} releases read as zero when they are handed
- *                    out again: a reset writes zeros over the blocks handed out since the last reset, and costs
- *                    O(bytes handed out) instead of O(blocks / 64). Blocks given back one by one
- *                    ({@code deallocate}, {@code deallocateHandle}, a scope's close) are not zeroed
+ * @param zeroOnRelease make released blocks read as zero when they are handed out again, and leave none of their
+ *                    data behind: a block given back ({@code deallocate}, {@code deallocateHandle}, a scope's
+ *                    close) is zeroed then (one {@code fill} of the block size), except the 8 bytes of its
+ *                    free-list link, which are zeroed when the block is handed out again; a reset writes zeros over
+ *                    the blocks handed out since the last reset, and costs O(bytes handed out) instead of
+ *                    O(blocks / 64)
  * @param allowGrowth when every block is in use, reserve another chunk of the creation-time block count instead
  *                    of failing with {@code OUT_OF_MEMORY}; off by default
  * @param maxBlocks   the most blocks the pool may ever hold, over all its chunks; growth stops there (the last
@@ -139,7 +141,8 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
     /**
      * Returns a copy with zero-on-release on or off.
      *
-     * @param on whether the blocks {@code reset()} releases read as zero when handed out again
+     * @param on whether released blocks (given back, or released by {@code reset()}) read as zero when handed out
+     *           again
      * @return the new configuration
      */
     public PoolConfig withZeroOnRelease(boolean on) {

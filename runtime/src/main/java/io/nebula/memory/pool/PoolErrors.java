@@ -3,6 +3,7 @@ package io.nebula.memory.pool;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.internal.Failure;
+import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Requests;
 
 import java.lang.foreign.MemorySegment;
@@ -46,6 +47,17 @@ final class PoolErrors {
                 "the block count " + blockCount + " exceeds the configured maxBlocks " + maxBlocks,
                 "Pass a block count of at most " + maxBlocks + ", or raise the bound with"
                         + " PoolConfig.withMaxBlocks(" + blockCount + ").");
+    }
+
+    /** The blocks would fit in a chunk, but not at {@code blockAlignment}: it sets the stride. */
+    static AllocationException alignmentTooLarge(long blockSize, long blockAlignment, int blockCount, long stride) {
+        long fits = Long.highestOneBit(Handles.MAX_CHUNK_BYTES / blockCount);
+        return shape(ErrorCode.INVALID_ALIGNMENT, blockSize, blockAlignment,
+                "the block alignment " + blockAlignment + " puts block starts " + stride + " bytes apart, so "
+                        + blockCount + " blocks of " + blockSize + " bytes would need a chunk of more than "
+                        + Handles.MAX_CHUNK_BYTES + " bytes (512 GiB)",
+                "Use an alignment of at most " + fits + " bytes for " + blockCount + " blocks; the alignment of the"
+                        + " objects the pool holds (layout.byteAlignment()) is enough.");
     }
 
     /** The chunk would exceed {@link Handles#MAX_CHUNK_BYTES}; {@code stride} is -1 when a block alone does. */
@@ -138,15 +150,8 @@ final class PoolErrors {
 
     /** Checked mode could not reserve the segment of a block. */
     static AllocationException checkedSegmentFailure(PoolAllocator pool, long byteSize, OutOfMemoryError e) {
-        return Failure.of(ErrorCode.OUT_OF_MEMORY)
-                .allocator(pool.toString())
-                .request(byteSize, pool.blockAlignment())
-                .memory(pool.availableBytes(), pool.usedBytes())
-                .details("the system could not reserve " + byteSize + " bytes of native memory for the checked-mode"
-                        + " segment of a block: " + e.getMessage())
-                .suggest("Free native memory held elsewhere (other arenas, direct buffers) first.")
-                .suggest("Or run without checked mode, which needs no memory beyond the pool's chunks.")
-                .build();
+        return NativeMemory.checkedSegmentRefused(pool.toString(), byteSize, pool.blockAlignment(),
+                pool.availableBytes(), pool.usedBytes(), e);
     }
 
     // ---- deallocation ------------------------------------------------------------------------------------------
@@ -228,6 +233,27 @@ final class PoolErrors {
                 .suggest("Give each block back exactly once; clear your reference to it when you do.")
                 .suggest("Blocks handed out before reset() were all given back by it, and blocks taken inside a"
                         + " scope are given back by its close; do not give them back again.")
+                .build();
+    }
+
+    /**
+     * The free list's next block, read from the first 8 bytes of the block handed out before it, is not a free block:
+     * a write into that block after it was given back overwrote the link.
+     *
+     * @param what what the link names instead: "in use", "outside every chunk", "not the start of a block"
+     */
+    static AllocationException corruptFreeList(PoolAllocator pool, long handle, String what) {
+        return Failure.of(ErrorCode.USE_AFTER_FREE)
+                .allocator(pool.toString())
+                .request(pool.blockSize(), pool.blockAlignment())
+                .memory(pool.availableBytes(), pool.usedBytes())
+                .details("the free list names block handle 0x" + Long.toHexString(handle) + " next, which is "
+                        + what + ": a block was written to after it was given back (a free block's first 8 bytes"
+                        + " link it to the next free block), and the pool refuses to hand out a block twice")
+                .suggest("Find the write into a block after deallocate(): run with checked mode"
+                        + " (PoolConfig.withChecked(true) or -Dnebula.memory.checked=true), where such a write"
+                        + " throws IllegalStateException at the write itself.")
+                .suggest("reset() the pool to rebuild its free list.")
                 .build();
     }
 

@@ -50,6 +50,11 @@ record PoolShape(long blockSize, long blockAlignment, long stride, int chunkBloc
         long stride = blockSize > Handles.MAX_CHUNK_BYTES ? -1
                 : Requests.alignUp(blockSize, Math.max(LINK_BYTES, blockAlignment));
         if (stride < 0 || stride > Handles.MAX_CHUNK_BYTES / blockCount) {
+            long unaligned = Requests.alignUp(blockSize, LINK_BYTES);
+            if (stride > 0 && unaligned <= Handles.MAX_CHUNK_BYTES / blockCount) {
+                throw Events.allocationError(PoolErrors.alignmentTooLarge(blockSize, blockAlignment, blockCount,
+                        stride));
+            }
             throw Events.allocationError(PoolErrors.chunkTooLarge(blockSize, blockAlignment, blockCount, stride));
         }
         long chunkAlignment = Math.max(blockAlignment, MIN_CHUNK_ALIGNMENT);

@@ -124,9 +124,29 @@ final class SharedPool extends PoolAllocator {
             life.checkNotClosed(this);
             throw invalidRequest(byteSize, byteAlignment);
         }
+        if (checked) {
+            return allocateChecked(byteSize, byteAlignment);
+        }
         long handle = take(byteSize, byteAlignment);
-        MemorySegment segment = checked ? checkedBlocks.segment(handle, byteSize)
-                : table().segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+        MemorySegment segment = table().segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+        if (openScopes != 0) {
+            inScope(handle, byteSize);
+        }
+        return segment;
+    }
+
+    /** Checked mode: the block's own segment is reserved first, so that a refusal leaves the pool as it was. */
+    private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
+        life.checkNotClosed(this);
+        CheckedBlocks.Reservation reservation = checkedBlocks.reserve(byteSize);
+        long handle;
+        try {
+            handle = take(byteSize, byteAlignment);
+        } catch (RuntimeException e) {
+            reservation.arena().close();
+            throw e;
+        }
+        MemorySegment segment = checkedBlocks.handOut(handle, reservation);
         if (openScopes != 0) {
             inScope(handle, byteSize);
         }
@@ -144,13 +164,19 @@ final class SharedPool extends PoolAllocator {
         int chunk = Handles.chunk(handle);
         long offset = Handles.offset(handle);
         long granule = offset >>> granuleShift;
-        LONGS.getAndBitwiseOr(table.allocated[chunk], (int) (granule >>> 6), 1L << granule);
+        long before = (long) LONGS.getAndBitwiseOr(table.allocated[chunk], (int) (granule >>> 6), 1L << granule);
+        if ((before & 1L << granule) != 0) {
+            failed();
+            throw Events.allocationError(PoolErrors.corruptFreeList(this, handle, "in use"));
+        }
         long live = (long) LIVE.getAndAdd(this, 1L) + 1;
         if (fill) {
             fillBlock(table.segments[chunk], offset);
+        } else if (zeroOnRelease) {
+            table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, 0L);   // the free-list link
         }
         if (stats != null) {
-            stats.allocated(byteSize, live * stride);
+            stats.allocated(stride, live * stride);
         }
         return handle;
     }
@@ -165,7 +191,7 @@ final class SharedPool extends PoolAllocator {
             // The table is read after the head: it has the chunk of every block on the list.
             // Another thread may pop this block and write into it before the compare-and-set below: the link read
             // here is then stale, and the compare-and-set fails because the version has moved on.
-            long link = table().segments[chunk].get(ValueLayout.JAVA_LONG, offset);
+            long link = link(chunk, offset, top);
             long witness = (long) HEAD.compareAndExchange(this, top,
                     (top + VERSION_ONE) & ~NUMBER_MASK | (link & NUMBER_MASK));
             if (witness == top) {
@@ -174,6 +200,28 @@ final class SharedPool extends PoolAllocator {
             top = witness;
         }
         return -1;
+    }
+
+    /**
+     * Reads the link of the free list's first block. A number that names no block of a chunk can only come from a
+     * write into a freed block (its first 8 bytes hold the link): refused, as is one that names a block in use
+     * (by its allocated bit, in {@link #take}).
+     */
+    private long link(int chunk, long offset, long top) {
+        try {
+            ChunkTable table = table();
+            if (chunk >= table.count) {
+                throw new IndexOutOfBoundsException(chunk);
+            }
+            return table.segments[chunk].get(ValueLayout.JAVA_LONG, offset);
+        } catch (IndexOutOfBoundsException outside) {
+            if ((long) HEAD.getVolatile(this) != top) {
+                return NO_NUMBER;   // read while another thread moved the head: the compare-and-set fails
+            }
+            failed();
+            throw Events.allocationError(PoolErrors.corruptFreeList(this, Handles.of(chunk, offset),
+                    "outside every chunk"));
+        }
     }
 
     /** Pushes a block onto the free list. */
@@ -333,9 +381,12 @@ final class SharedPool extends PoolAllocator {
     /** Counts a block whose bit was just cleared as free, and pushes it onto the free list. */
     private void recycle(ChunkTable table, int chunk, long offset, long byteSize) {
         LIVE.getAndAdd(this, -1L);
+        if (zeroOnRelease) {
+            zeroBlock(table.segments[chunk], offset);
+        }
         push(table.segments[chunk], offset, (long) chunk << indexBits | indexOf(offset));
         if (stats != null) {
-            stats.deallocated(byteSize);
+            stats.deallocated(stride);
         }
     }
 

@@ -124,7 +124,7 @@ public final class MemoryKernels {
 
     /**
      * Sets {@code length} bytes of {@code segment}, from {@code offset}, to {@code value}. The allocators' fill
-     * pattern and zero-on-reset go through here.
+     * pattern and zero-on-release go through here.
      *
      * @param segment the segment to write
      * @param offset  the first byte to set

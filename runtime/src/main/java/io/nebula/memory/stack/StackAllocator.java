@@ -14,11 +14,15 @@ import io.nebula.memory.internal.CheckedMode;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Lifecycle;
 import io.nebula.memory.internal.NativeMemory;
+import io.nebula.memory.internal.SegmentRequests;
 import io.nebula.memory.internal.StatisticsRecorder;
 import io.nebula.memory.simd.MemoryKernels;
 
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -118,7 +122,8 @@ import java.util.Optional;
  *
  * <h2>Statistics</h2>
  * With {@link StackConfig#trackStats()}, deallocations count pops; checkpoint restores, scope closes and resets
- * count as bulk releases ({@code resets}), with the bytes they popped, padding included, in {@code bytesFreed}.
+ * count as bulk releases ({@code resets}). Bytes count the alignment padding before each allocation on both sides
+ * ({@code bytesAllocated} and {@code bytesFreed}), so they balance.
  */
 public abstract sealed class StackAllocator extends StackEntries
         implements Allocator, MemoryUsage, Resettable, StatisticsProvider permits ConfinedStack, SharedStack {
@@ -229,14 +234,84 @@ public abstract sealed class StackAllocator extends StackEntries
     public abstract MemorySegment allocate(long byteSize, long byteAlignment);
 
     /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the count before allocating: a negative count, or one whose array would overflow a {@code long},
+     * is a bad size like {@code allocate(-1, 8)} (where the JDK's default method throws
+     * {@link IllegalArgumentException}).
+     *
+     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code count} is negative or the array's size
+     *     overflows, or any error of {@link #allocate(long, long)}
+     * @throws IllegalArgumentException when the element layout's size is not a multiple of its alignment
+     */
+    @Override
+    public final MemorySegment allocate(MemoryLayout elementLayout, long count) {
+        return allocate(arrayBytes(elementLayout, count), elementLayout.byteAlignment());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the count and the source before allocating (the JDK's default method allocates first and checks the
+     * source while copying it, which would cost the allocation): a call that throws has allocated nothing.
+     *
+     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code elementCount} is negative or the
+     *     array's size overflows, or any error of {@link #allocate(long, long)}
+     * @throws IllegalArgumentException when the layouts differ in size, a layout's alignment is larger than its
+     *     size, or the source is not aligned for {@code sourceElementLayout}
+     * @throws IndexOutOfBoundsException when the elements do not lie inside {@code source}
+     * @throws IllegalStateException when {@code source}'s scope is closed
+     * @throws WrongThreadException when the calling thread cannot access {@code source}
+     */
+    @Override
+    public final MemorySegment allocateFrom(ValueLayout elementLayout, MemorySegment source,
+                                            ValueLayout sourceElementLayout, long sourceOffset, long elementCount) {
+        long bytes = arrayBytes(elementLayout, elementCount);
+        SegmentRequests.checkSource(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
+        MemorySegment array = allocate(bytes, elementLayout.byteAlignment());
+        MemorySegment.copy(source, sourceElementLayout, sourceOffset, array, elementLayout, 0, elementCount);
+        return array;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks {@code value} before allocating: a call that throws has allocated nothing.
+     *
+     * @throws IllegalArgumentException when {@code value} is not a native segment
+     * @throws AllocationException any error of {@link #allocate(long, long)}
+     */
+    @Override
+    public final MemorySegment allocateFrom(AddressLayout layout, MemorySegment value) {
+        SegmentRequests.checkAddress(layout, value);
+        MemorySegment segment = allocate(layout);
+        segment.set(layout, 0, value);
+        return segment;
+    }
+
+    /** The bytes of an array of {@code count} elements, or the counted {@link ErrorCode#INVALID_SIZE}. */
+    private long arrayBytes(MemoryLayout elementLayout, long count) {
+        long bytes = SegmentRequests.arrayBytes(elementLayout, count);
+        if (bytes < 0) {
+            if (stats != null) {
+                stats.failed();
+            }
+            throw Events.allocationError(SegmentRequests.invalidCount(toString(), elementLayout, count,
+                    availableBytes(), usedBytes()));
+        }
+        return bytes;
+    }
+
+    /**
      * Pops the top allocation, which must be {@code segment}: the segment exactly as {@link #allocate(long, long)}
      * returned it (same address and size, not a slice of it). On a thread-safe stack the top is the most recent
      * allocation of any thread.
      *
      * @param segment the top allocation
      * @throws AllocationException {@link ErrorCode#OUT_OF_ORDER} when {@code segment} is a live allocation with
-     *     others above it, {@link ErrorCode#FOREIGN_SEGMENT} when it is not a live allocation of this stack, in
-     *     checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already popped, {@link ErrorCode#CLOSED} or
+     *     others above it, {@link ErrorCode#DOUBLE_FREE} when it lies at or above the top (popped already), in
+     *     checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already popped, {@link ErrorCode#FOREIGN_SEGMENT}
+     *     when it is not a live allocation of this stack otherwise, {@link ErrorCode#CLOSED} or
      *     {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
      */
     @Override
@@ -249,8 +324,9 @@ public abstract sealed class StackAllocator extends StackEntries
      *
      * @param offset the offset of the top allocation in {@link #segment()}
      * @throws AllocationException {@link ErrorCode#OUT_OF_ORDER} when {@code offset} starts a live allocation with
-     *     others above it, {@link ErrorCode#FOREIGN_SEGMENT} when it starts no live allocation,
-     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
+     *     others above it, {@link ErrorCode#DOUBLE_FREE} when it is at or above the top (popped already),
+     *     {@link ErrorCode#FOREIGN_SEGMENT} when it starts no live allocation otherwise, {@link ErrorCode#CLOSED}
+     *     or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
      */
     public abstract void deallocateOffset(long offset);
 
@@ -393,14 +469,23 @@ public abstract sealed class StackAllocator extends StackEntries
             MemoryKernels.fill(block(), start, byteSize, pattern);
         }
         if (stats != null) {
-            stats.allocated(byteSize, top());
+            stats.allocated(takenByTop(), top());
         }
         return start;
     }
 
     /** Checked mode: pushes an allocation whose segment comes from an arena of its own. */
     final MemorySegment pushChecked(long byteSize, long byteAlignment) {
-        MemorySegment segment = pushCheckedEntry(byteSize, byteAlignment, lifecycle());
+        MemorySegment segment;
+        try {
+            segment = pushCheckedEntry(byteSize, byteAlignment, lifecycle());
+        } catch (OutOfMemoryError systemRefused) {
+            if (stats != null) {
+                stats.failed();
+            }
+            throw Events.allocationError(NativeMemory.checkedSegmentRefused(describe(""), byteSize, byteAlignment,
+                    capacityBytes() - top(), top(), systemRefused));
+        }
         if (segment == null) {
             throw Events.allocationError(refused(byteSize, byteAlignment));
         }
@@ -408,7 +493,7 @@ public abstract sealed class StackAllocator extends StackEntries
             MemoryKernels.fill(segment, 0, byteSize, pattern);
         }
         if (stats != null) {
-            stats.allocated(byteSize, top());
+            stats.allocated(takenByTop(), top());
         }
         return segment;
     }

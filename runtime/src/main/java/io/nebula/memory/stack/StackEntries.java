@@ -2,6 +2,7 @@ package io.nebula.memory.stack;
 
 import io.nebula.memory.internal.CheckedMode;
 import io.nebula.memory.internal.Lifecycle;
+import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Requests;
 import io.nebula.memory.simd.MemoryKernels;
 
@@ -145,6 +146,11 @@ abstract sealed class StackEntries permits StackAllocator {
         return true;
     }
 
+    /** The bytes the top entry takes: its size and the alignment padding before it. */
+    final long takenByTop() {
+        return top - previousTops[depth - 1];
+    }
+
     /** Checked mode: records where the top entry, pushed for the offset path, was allocated. */
     final void recordSite() {
         checkedEntries[depth - 1] = new CheckedEntry(null, null, CheckedMode.captureSite());
@@ -164,7 +170,7 @@ abstract sealed class StackEntries permits StackAllocator {
         Arena own = life.newArena();
         MemorySegment segment;
         try {
-            segment = own.allocate(byteSize, byteAlignment);
+            segment = NativeMemory.allocate(own, byteSize, byteAlignment);
         } catch (RuntimeException | OutOfMemoryError e) {
             own.close();
             top = previousTops[depth - 1];
@@ -179,7 +185,7 @@ abstract sealed class StackEntries permits StackAllocator {
      * Pops the top entry (there must be one), zeroing the bytes it releases when configured and closing its
      * checked-mode arena.
      *
-     * @return the size of the popped allocation, padding excluded
+     * @return the bytes the popped allocation took, the alignment padding before it included
      */
     final long popEntry() {
         int n = depth - 1;
@@ -193,7 +199,7 @@ abstract sealed class StackEntries permits StackAllocator {
         }
         top = previous;
         depth = n;
-        return end - starts[n];
+        return end - previous;
     }
 
     /**

@@ -105,8 +105,11 @@ final class StackErrors {
                     + describe(stack, part) + " but is not that allocation as it was handed out (a slice of it?); "
                     + expected(stack));
         }
+        if (offset >= stack.top()) {
+            return alreadyPopped(stack, size, given + ", at offset " + offset + " of this stack's block,");
+        }
         return foreign(stack, size, notLive(stack, given + ", at offset " + offset
-                + " of this stack's block,", offset));
+                + " of this stack's block,"));
     }
 
     /** An offset given to {@code deallocateOffset} that does not start the top allocation. */
@@ -120,7 +123,24 @@ final class StackErrors {
         if (index >= 0) {
             return outOfOrder(stack, -1, index);
         }
-        return foreign(stack, -1, notLive(stack, "the offset " + offset, offset));
+        if (offset >= stack.top()) {
+            return alreadyPopped(stack, -1, "the offset " + offset);
+        }
+        return foreign(stack, -1, notLive(stack, "the offset " + offset));
+    }
+
+    /** A segment or offset at or above the top: popped already (or never handed out). */
+    private static AllocationException alreadyPopped(StackAllocator stack, long size, String given) {
+        Failure error = failure(ErrorCode.DOUBLE_FREE, stack);
+        if (size >= 0) {
+            error.request(size, 1);
+        }
+        return error.details(given + " is at or above the top (" + stack.top() + " bytes used): it was popped"
+                        + " already, by a deallocation, a checkpoint restore, a scope close or a reset (or it was"
+                        + " never handed out); " + expected(stack))
+                .suggest("Give back each allocation once: a deallocation, checkpoint restore, scope close or reset"
+                        + " that popped it already gave it back.")
+                .build();
     }
 
     /** A checkpoint given to {@code restore} that is not a valid checkpoint of this stack. */
@@ -219,12 +239,9 @@ final class StackErrors {
                 .memory(stack.capacityBytes() - stack.top(), stack.top());
     }
 
-    private static String notLive(StackAllocator stack, String given, long offset) {
-        String why = offset >= stack.top()
-                ? " is at or above the top (" + stack.top() + " bytes used), so it was already popped or never"
-                        + " handed out"
-                : " does not start a live allocation (it may have been a slice, or popped and overwritten)";
-        return given + why + "; " + expected(stack);
+    private static String notLive(StackAllocator stack, String given) {
+        return given + " does not start a live allocation (it may have been a slice, or popped and overwritten); "
+                + expected(stack);
     }
 
     private static String describe(StackAllocator stack, int i) {

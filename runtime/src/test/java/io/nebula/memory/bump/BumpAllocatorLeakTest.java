@@ -2,19 +2,24 @@ package io.nebula.memory.bump;
 
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
-import io.nebula.memory.Scope;
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.LeakWarnings;
+import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Leak reports: a bump arena closed while scopes are still open. */
+@ExtendWith(LeakWarnings.class)
 class BumpAllocatorLeakTest {
 
     @Test
@@ -60,12 +65,37 @@ class BumpAllocatorLeakTest {
     }
 
     @Test
-    void ignoreAndWarnPoliciesCloseQuietly() {
+    void aScopeWhoseFirstCloseFailedAndThatWasThenClosedIsNoLeak() throws InterruptedException {
+        BumpAllocator arena = BumpAllocator.create(1024, BumpConfig.defaults().withLeakPolicy(LeakPolicy.FAIL));
+        Scope scope = arena.scope();
+        arena.allocate(10);
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        Thread intruder = new Thread(() -> {
+            try {
+                scope.close();
+            } catch (Throwable e) {
+                seen.set(e);
+            }
+        });
+        intruder.start();
+        intruder.join();
+        assertEquals(ErrorCode.WRONG_THREAD, ((AllocationException) seen.get()).code());
+        assertFalse(scope.isClosed());
+        scope.close();
+        assertTrue(scope.isClosed());
+        assertDoesNotThrow(arena::close, "the scope was closed: no leak to report");
+    }
+
+    @Test
+    void ignoreAndWarnPoliciesCloseQuietly(LeakWarnings.Captured warnings) {
         for (LeakPolicy policy : new LeakPolicy[] {LeakPolicy.IGNORE, LeakPolicy.WARN}) {
             BumpAllocator arena = BumpAllocator.create(64, BumpConfig.defaults().withLeakPolicy(policy));
             arena.scope();
             assertDoesNotThrow(arena::close);
             assertTrue(arena.isClosed());
         }
+        assertEquals(1, warnings.messages().size(), "WARN logs the report once, IGNORE nothing");
+        assertTrue(warnings.messages().getFirst().startsWith("BumpAllocator[capacity=64")
+                && warnings.messages().getFirst().contains("closed with 1 open scope(s)"), warnings.messages()::toString);
     }
 }

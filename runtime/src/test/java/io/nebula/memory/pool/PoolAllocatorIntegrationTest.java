@@ -3,7 +3,9 @@ package io.nebula.memory.pool;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.AllocationStatistics;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakWarnings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -22,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A pool used the way a program uses one: scopes of work, then close, and the thread rules. */
+@ExtendWith(LeakWarnings.class)
 class PoolAllocatorIntegrationTest {
 
     private static final StructLayout NODE = MemoryLayout.structLayout(

@@ -3,7 +3,9 @@ package io.nebula.memory.pool;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.LeakWarnings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Leak reports: a pool closed while blocks are still handed out. */
+@ExtendWith(LeakWarnings.class)
 class PoolAllocatorLeakTest {
 
     private static final PoolConfig FAIL = PoolConfig.defaults().withLeakPolicy(LeakPolicy.FAIL);

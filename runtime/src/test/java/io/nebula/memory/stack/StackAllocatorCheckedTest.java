@@ -190,7 +190,7 @@ class StackAllocatorCheckedTest {
             }));
             assertEquals(0, stack.depth());
             AllocationException e = assertThrows(AllocationException.class, () -> stack.deallocateOffset(0));
-            assertEquals(ErrorCode.FOREIGN_SEGMENT, e.code());
+            assertEquals(ErrorCode.DOUBLE_FREE, e.code());
         }
     }
 }

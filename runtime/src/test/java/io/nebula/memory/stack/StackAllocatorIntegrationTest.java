@@ -3,8 +3,10 @@ package io.nebula.memory.stack;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakWarnings;
 import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 import java.lang.foreign.MemorySegment;
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(LeakWarnings.class)
 class StackAllocatorIntegrationTest {
 
     private static final int RECURSION_DEPTH = 1000;

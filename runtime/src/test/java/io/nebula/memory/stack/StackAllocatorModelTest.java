@@ -1,8 +1,11 @@
 package io.nebula.memory.stack;
 
+import io.nebula.memory.Choices;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakPolicy;
+import io.nebula.memory.LeakWarnings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.SplittableRandom;
 
@@ -20,6 +23,7 @@ import java.util.SplittableRandom;
  *
  * <p>The seed is random per run and printed on failure; rerun one with {@code -Dnebula.test.seed=<seed>}.
  */
+@ExtendWith(LeakWarnings.class)
 class StackAllocatorModelTest {
 
     @Test
@@ -80,7 +84,8 @@ class StackAllocatorModelTest {
     private static void check(StackConfig config, long capacity, int operations, long seed) {
         try (StackModelRun run = new StackModelRun(config, capacity, seed)) {
             try {
-                run.execute(operations);
+                run.execute(Choices.operations(operations));
+                run.assertEveryErrorProvoked();
             } catch (AssertionError | RuntimeException e) {
                 String where = "model test failed with seed " + seed + " (rerun with -Dnebula.test.seed=" + seed
                         + ") at operation " + run.step + ", " + run.operation.get() + ", on " + run.stack;

@@ -3,9 +3,11 @@ package io.nebula.memory.stack;
 import io.nebula.memory.AllocationException;
 import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
+import io.nebula.memory.LeakWarnings;
 import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.foreign.MemorySegment;
 
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(LeakWarnings.class)
 class StackCheckpointTest {
 
     /** A {@link Checkpoint} that no allocator created. */
