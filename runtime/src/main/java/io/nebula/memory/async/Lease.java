@@ -210,6 +210,11 @@ public final class Lease implements Allocator, MemoryUsage, Resettable {
         top = 0;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws NullPointerException when {@code segment} is {@code null}
+     */
     @Override
     public boolean owns(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
