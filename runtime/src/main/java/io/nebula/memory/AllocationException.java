@@ -62,6 +62,8 @@ public final class AllocationException extends RuntimeException {
      * @param details        the numbers and objects involved; empty when none
      * @param suggestions    what to do about it, most likely fix first; at least one
      * @throws IllegalArgumentException when {@code suggestions} is empty
+     * @throws NullPointerException     when {@code code}, {@code allocator}, {@code details}, {@code suggestions} or
+     *     one of the suggestions is {@code null}
      */
     public AllocationException(ErrorCode code, String allocator, Request request, long availableBytes,
                                long usedBytes, String details, List<String> suggestions) {

@@ -54,6 +54,7 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
      * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when the segment is not this allocator's,
      *     {@link ErrorCode#DOUBLE_FREE}, {@link ErrorCode#OUT_OF_ORDER}, in checked mode
      *     {@link ErrorCode#USE_AFTER_FREE}, {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code segment} is {@code null}
      */
     void deallocate(MemorySegment segment);
 
@@ -65,6 +66,7 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
      * @param layout  the layout the segment was allocated for
      * @throws AllocationException {@link ErrorCode#LAYOUT_MISMATCH} when the segment does not fit the layout, or
      *     any error of {@link #deallocate(MemorySegment)}
+     * @throws NullPointerException when {@code segment} or {@code layout} is {@code null}
      */
     default void deallocate(MemorySegment segment, MemoryLayout layout) {
         Objects.requireNonNull(segment, "segment");
@@ -91,6 +93,7 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
      * @param initializer writes the initial contents
      * @return the initialised segment
      * @throws AllocationException as {@link #allocate(long, long)}
+     * @throws NullPointerException when {@code layout} or {@code initializer} is {@code null}
      */
     default MemorySegment allocate(MemoryLayout layout, Consumer<? super MemorySegment> initializer) {
         Objects.requireNonNull(initializer, "initializer");
@@ -113,6 +116,7 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
      *
      * @param segment any segment
      * @return {@code true} when the whole segment lies in this allocator's native memory
+     * @throws NullPointerException when {@code segment} is {@code null}
      */
     boolean owns(MemorySegment segment);
 
@@ -126,6 +130,10 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
     /**
      * Frees the allocator's native memory. Every segment it handed out becomes inaccessible: the FFM API throws
      * {@link IllegalStateException} on any later access. Closing a closed allocator does nothing.
+     *
+     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined allocator's
+     *     owner, or {@link ErrorCode#LEAK} when allocations or scopes are still open and the leak policy is
+     *     {@code FAIL}; each allocator's {@code close()} says which it can throw
      */
     @Override
     void close();

@@ -39,6 +39,7 @@ public final class ConfigOrigin {
      * @param annotatedClass the class's canonical name, for example {@code app.RequestHandler}
      * @return the origin
      * @throws IllegalArgumentException when the name is blank
+     * @throws NullPointerException     when {@code annotatedClass} is {@code null}
      */
     public static ConfigOrigin allocatorAnnotation(String annotatedClass) {
         Objects.requireNonNull(annotatedClass, "annotatedClass");

@@ -1,6 +1,7 @@
 package io.nebula.memory;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What was still allocated when an allocator closed.
@@ -21,9 +22,13 @@ public record LeakReport(String allocator, long liveAllocations, long openScopes
     public static final int MAX_SITES = 10;
 
     /**
-     * Copies the site list.
+     * Checks the description and copies the site list.
+     *
+     * @throws NullPointerException when {@code allocator}, {@code allocationSites} or one of the sites is
+     *     {@code null}
      */
     public LeakReport {
+        Objects.requireNonNull(allocator, "allocator");
         allocationSites = List.copyOf(allocationSites);
     }
 

@@ -147,6 +147,7 @@ public final class AsyncArena implements MemoryUsage, AutoCloseable {
      * @return the arena
      * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when the budget is under one granule, or
      *     {@link ErrorCode#OUT_OF_MEMORY} when the native memory cannot be reserved
+     * @throws NullPointerException when {@code config} is {@code null}
      */
     public static AsyncArena create(long capacity, AsyncConfig config) {
         Objects.requireNonNull(config, "config");
@@ -190,6 +191,7 @@ public final class AsyncArena implements MemoryUsage, AutoCloseable {
      *     memory granted at the same moment goes back to the budget
      * @throws TimeoutException     when the budget did not serve the request in time; the request leaves the queue
      * @throws AllocationException  as {@link #lease(long)} fails its future
+     * @throws NullPointerException when {@code timeout} is {@code null}
      */
     public Lease leaseBlocking(long bytes, Duration timeout) throws InterruptedException, TimeoutException {
         Objects.requireNonNull(timeout, "timeout");
@@ -252,6 +254,7 @@ public final class AsyncArena implements MemoryUsage, AutoCloseable {
      * @param type the value's layout, reader and writer
      * @param <T>  the value's type
      * @return a future of the handle, as {@link #lease(long)}
+     * @throws NullPointerException when {@code type} is {@code null}
      */
     public <T> CompletableFuture<Handle<T>> allocate(HandleType<T> type) {
         Objects.requireNonNull(type, "type");
@@ -273,6 +276,7 @@ public final class AsyncArena implements MemoryUsage, AutoCloseable {
      * @param <T>     the value's type
      * @return a future of the handle, as {@link #lease(long)}; when the writer throws, the future fails with its
      *     exception and the bytes go back
+     * @throws NullPointerException when {@code type} or {@code initial} is {@code null}
      */
     public <T> CompletableFuture<Handle<T>> allocate(HandleType<T> type, T initial) {
         Objects.requireNonNull(type, "type");

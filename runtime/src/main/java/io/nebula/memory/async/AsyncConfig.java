@@ -36,6 +36,7 @@ public record AsyncConfig(long granuleBytes, LeakPolicy leakPolicy, Duration lon
      *
      * @throws IllegalArgumentException when the granule is not a power of two from 8 to {@link #MAX_GRANULE}, or
      *     the long-wait threshold is negative
+     * @throws NullPointerException when {@code leakPolicy} or {@code longWait} is {@code null}
      */
     public AsyncConfig {
         Objects.requireNonNull(leakPolicy, "leakPolicy");
@@ -74,6 +75,7 @@ public record AsyncConfig(long granuleBytes, LeakPolicy leakPolicy, Duration lon
      *
      * @param policy what {@code close()} does with leases and handles still open
      * @return the new configuration
+     * @throws NullPointerException when {@code policy} is {@code null}
      */
     public AsyncConfig withLeakPolicy(LeakPolicy policy) {
         return new AsyncConfig(granuleBytes, policy, longWait, zeroOnRelease);
@@ -86,6 +88,7 @@ public record AsyncConfig(long granuleBytes, LeakPolicy leakPolicy, Duration lon
      *                  request that waited at all
      * @return the new configuration
      * @throws IllegalArgumentException when {@code threshold} is negative
+     * @throws NullPointerException when {@code threshold} is {@code null}
      */
     public AsyncConfig withLongWait(Duration threshold) {
         return new AsyncConfig(granuleBytes, leakPolicy, threshold, zeroOnRelease);

@@ -80,6 +80,7 @@ public final class Handle<T> implements AutoCloseable {
      * @param <R>      the result's type
      * @return the function's result
      * @throws AllocationException {@link ErrorCode#CLOSED} once the handle is closed
+     * @throws NullPointerException when {@code function} is {@code null}
      */
     public <R> R read(Function<? super T, ? extends R> function) {
         Objects.requireNonNull(function, "function");
@@ -91,6 +92,7 @@ public final class Handle<T> implements AutoCloseable {
      *
      * @param value the new value
      * @throws AllocationException {@link ErrorCode#CLOSED} once the handle is closed
+     * @throws NullPointerException when {@code value} is {@code null}
      */
     public void write(T value) {
         Objects.requireNonNull(value, "value");
@@ -105,6 +107,7 @@ public final class Handle<T> implements AutoCloseable {
      * @param function computes the new value from the old
      * @return the new value
      * @throws AllocationException {@link ErrorCode#CLOSED} once the handle is closed
+     * @throws NullPointerException when {@code function} is {@code null}, or returns {@code null}
      */
     public T update(UnaryOperator<T> function) {
         Objects.requireNonNull(function, "function");

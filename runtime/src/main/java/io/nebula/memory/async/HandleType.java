@@ -73,6 +73,7 @@ public record HandleType<T>(MemoryLayout layout, Reader<T> reader, Writer<T> wri
      * @param writer writes the value, such as {@code ParticleStruct::write}
      * @param <T>    the value's type
      * @return the handle type
+     * @throws NullPointerException when an argument is {@code null}
      */
     public static <T> HandleType<T> of(MemoryLayout layout, Reader<T> reader, Writer<T> writer) {
         return new HandleType<>(layout, reader, writer);
@@ -83,6 +84,7 @@ public record HandleType<T>(MemoryLayout layout, Reader<T> reader, Writer<T> wri
      *
      * @param layout the int layout, such as {@link ValueLayout#JAVA_INT}
      * @return the handle type
+     * @throws NullPointerException when {@code layout} is {@code null}
      */
     public static HandleType<Integer> of(ValueLayout.OfInt layout) {
         return new HandleType<>(layout, (s, o) -> s.get(layout, o), (s, o, v) -> s.set(layout, o, v));
@@ -93,6 +95,7 @@ public record HandleType<T>(MemoryLayout layout, Reader<T> reader, Writer<T> wri
      *
      * @param layout the long layout, such as {@link ValueLayout#JAVA_LONG}
      * @return the handle type
+     * @throws NullPointerException when {@code layout} is {@code null}
      */
     public static HandleType<Long> of(ValueLayout.OfLong layout) {
         return new HandleType<>(layout, (s, o) -> s.get(layout, o), (s, o, v) -> s.set(layout, o, v));
@@ -103,6 +106,7 @@ public record HandleType<T>(MemoryLayout layout, Reader<T> reader, Writer<T> wri
      *
      * @param layout the double layout, such as {@link ValueLayout#JAVA_DOUBLE}
      * @return the handle type
+     * @throws NullPointerException when {@code layout} is {@code null}
      */
     public static HandleType<Double> of(ValueLayout.OfDouble layout) {
         return new HandleType<>(layout, (s, o) -> s.get(layout, o), (s, o, v) -> s.set(layout, o, v));
@@ -113,6 +117,7 @@ public record HandleType<T>(MemoryLayout layout, Reader<T> reader, Writer<T> wri
      *
      * @param layout the float layout, such as {@link ValueLayout#JAVA_FLOAT}
      * @return the handle type
+     * @throws NullPointerException when {@code layout} is {@code null}
      */
     public static HandleType<Float> of(ValueLayout.OfFloat layout) {
         return new HandleType<>(layout, (s, o) -> s.get(layout, o), (s, o, v) -> s.set(layout, o, v));
@@ -123,6 +128,7 @@ public record HandleType<T>(MemoryLayout layout, Reader<T> reader, Writer<T> wri
      *
      * @param layout the byte layout, such as {@link ValueLayout#JAVA_BYTE}
      * @return the handle type
+     * @throws NullPointerException when {@code layout} is {@code null}
      */
     public static HandleType<Byte> of(ValueLayout.OfByte layout) {
         return new HandleType<>(layout, (s, o) -> s.get(layout, o), (s, o, v) -> s.set(layout, o, v));

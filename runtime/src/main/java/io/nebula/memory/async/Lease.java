@@ -6,8 +6,12 @@ import io.nebula.memory.ErrorCode;
 import io.nebula.memory.MemoryUsage;
 import io.nebula.memory.Resettable;
 import io.nebula.memory.internal.Events;
+import io.nebula.memory.internal.SegmentRequests;
 
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -108,12 +112,82 @@ public final class Lease implements Allocator, MemoryUsage, Resettable {
     }
 
     /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the count before allocating: a negative count, or one whose array would overflow a {@code long},
+     * is a bad size like {@code allocate(-1, 8)} (where the JDK's default method throws
+     * {@link IllegalArgumentException}).
+     *
+     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code count} is negative or the array's size
+     *     overflows, or any error of {@link #allocate(long, long)}
+     * @throws IllegalArgumentException when the element layout's size is not a multiple of its alignment
+     * @throws NullPointerException     when {@code elementLayout} is {@code null}
+     */
+    @Override
+    public MemorySegment allocate(MemoryLayout elementLayout, long count) {
+        return allocate(arrayBytes(elementLayout, count), elementLayout.byteAlignment());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the count and the source before allocating (the JDK's default method allocates first and checks the
+     * source while copying it, which would cost the lease the bytes): a call that throws has allocated nothing.
+     *
+     * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code elementCount} is negative or the
+     *     array's size overflows, or any error of {@link #allocate(long, long)}
+     * @throws IllegalArgumentException  when the layouts differ in size, a layout's alignment is larger than its
+     *     size, or the source is not aligned for {@code sourceElementLayout}
+     * @throws IndexOutOfBoundsException when the elements do not lie inside {@code source}
+     * @throws IllegalStateException     when {@code source}'s scope is closed
+     * @throws WrongThreadException      when the calling thread cannot access {@code source}
+     * @throws NullPointerException      when an argument is {@code null}
+     */
+    @Override
+    public MemorySegment allocateFrom(ValueLayout elementLayout, MemorySegment source,
+                                      ValueLayout sourceElementLayout, long sourceOffset, long elementCount) {
+        long bytes = arrayBytes(elementLayout, elementCount);
+        SegmentRequests.checkSource(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
+        MemorySegment array = allocate(bytes, elementLayout.byteAlignment());
+        MemorySegment.copy(source, sourceElementLayout, sourceOffset, array, elementLayout, 0, elementCount);
+        return array;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks {@code value} before allocating: a call that throws has allocated nothing.
+     *
+     * @throws IllegalArgumentException when {@code value} is not a native segment
+     * @throws AllocationException      any error of {@link #allocate(long, long)}
+     * @throws NullPointerException     when an argument is {@code null}
+     */
+    @Override
+    public MemorySegment allocateFrom(AddressLayout layout, MemorySegment value) {
+        SegmentRequests.checkAddress(layout, value);
+        MemorySegment allocated = allocate(layout);
+        allocated.set(layout, 0, value);
+        return allocated;
+    }
+
+    /** The bytes of an array of {@code count} elements, or {@link ErrorCode#INVALID_SIZE}. */
+    private long arrayBytes(MemoryLayout elementLayout, long count) {
+        long bytes = SegmentRequests.arrayBytes(elementLayout, count);
+        if (bytes < 0) {
+            throw Events.allocationError(SegmentRequests.invalidCount(toString(), elementLayout, count,
+                    availableBytes(), usedBytes()));
+        }
+        return bytes;
+    }
+
+    /**
      * Checks that the segment lies in this lease and otherwise does nothing: a lease takes memory back only all
      * at once, by {@link #reset()} or {@link #close()}.
      *
      * @param segment a segment this lease handed out
      * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when it does not lie in the lease, or
      *     {@link ErrorCode#CLOSED}
+     * @throws NullPointerException when {@code segment} is {@code null}
      */
     @Override
     public void deallocate(MemorySegment segment) {
@@ -136,6 +210,11 @@ public final class Lease implements Allocator, MemoryUsage, Resettable {
         top = 0;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws NullPointerException when {@code segment} is {@code null}
+     */
     @Override
     public boolean owns(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");

@@ -176,6 +176,7 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
      * @return the allocator: confined to the calling thread unless {@code config.threadSafe()}
      * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code capacity < 1} or larger than the
      *     growth limit, or {@link ErrorCode#OUT_OF_MEMORY} when the native memory cannot be reserved
+     * @throws NullPointerException when {@code config} is {@code null}
      */
     public static BumpAllocator create(long capacity, BumpConfig config) {
         Objects.requireNonNull(config, "config");
@@ -265,6 +266,7 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
      * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code count} is negative or the array's size
      *     overflows, or any error of {@link #allocate(long, long)}
      * @throws IllegalArgumentException when the element layout's size is not a multiple of its alignment
+     * @throws NullPointerException when {@code elementLayout} is {@code null}
      */
     @Override
     public final MemorySegment allocate(MemoryLayout elementLayout, long count) {
@@ -284,6 +286,7 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
      * @throws IndexOutOfBoundsException when the elements do not lie inside {@code source}
      * @throws IllegalStateException when {@code source}'s scope is closed
      * @throws WrongThreadException when the calling thread cannot access {@code source}
+     * @throws NullPointerException when an argument is {@code null}
      */
     @Override
     public final MemorySegment allocateFrom(ValueLayout elementLayout, MemorySegment source,
@@ -302,6 +305,7 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
      *
      * @throws IllegalArgumentException when {@code value} is not a native segment
      * @throws AllocationException any error of {@link #allocate(long, long)}
+     * @throws NullPointerException when an argument is {@code null}
      */
     @Override
     public final MemorySegment allocateFrom(AddressLayout layout, MemorySegment value) {
@@ -332,6 +336,7 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
      * @throws AllocationException {@link ErrorCode#FOREIGN_SEGMENT} when the segment is not this allocator's,
      *     in checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already released, {@link ErrorCode#CLOSED}
      *     or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code segment} is {@code null}
      */
     @Override
     public final void deallocate(MemorySegment segment) {
@@ -389,6 +394,7 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
      *     allocator or is not a bump allocator's, or was discarded by an earlier restore (of it or of an enclosing
      *     checkpoint), by the close of its scope or by a reset; {@link ErrorCode#CLOSED} or
      *     {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code checkpoint} is {@code null}
      */
     public abstract void restore(Checkpoint checkpoint);
 
@@ -402,6 +408,11 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
     @Override
     public abstract void reset();
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws NullPointerException when {@code segment} is {@code null}
+     */
     @Override
     public final boolean owns(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");

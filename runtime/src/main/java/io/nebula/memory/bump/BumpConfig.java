@@ -83,6 +83,8 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * Checks the components.
      *
      * @throws IllegalArgumentException when the fill pattern is not a byte value (-128 to 255)
+     * @throws NullPointerException when {@code fillPattern}, {@code leakPolicy}, {@code growth} or {@code origin} is
+     *     {@code null}
      */
     public BumpConfig {
         Objects.requireNonNull(origin, "origin");
@@ -187,6 +189,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      *
      * @param policy what {@code close()} does with open scopes
      * @return the new configuration
+     * @throws NullPointerException when {@code policy} is {@code null}
      */
     public BumpConfig withLeakPolicy(LeakPolicy policy) {
         return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy, growth, origin);
@@ -211,6 +214,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      *
      * @param growth how the arena grows
      * @return the new configuration
+     * @throws NullPointerException when {@code growth} is {@code null}
      */
     public BumpConfig withGrowth(Growth growth) {
         return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,
@@ -271,6 +275,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      *
      * @param origin where the configuration was written
      * @return the new configuration
+     * @throws NullPointerException when {@code origin} is {@code null}
      */
     public BumpConfig withOrigin(ConfigOrigin origin) {
         return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth,

@@ -45,7 +45,12 @@ public final class AllocatorMXBeans {
          */
         ObjectName objectName();
 
-        /** Unregisters the bean; closing again does nothing. */
+        /**
+         * Unregisters the bean; closing again does nothing.
+         *
+         * @throws IllegalStateException when JMX cannot unregister the bean (someone else unregistered it already,
+         *     or its deregistration failed)
+         */
         @Override
         void close();
     }
@@ -56,6 +61,7 @@ public final class AllocatorMXBeans {
      * @param name the allocator's name
      * @return {@code io.nebula.memory:type=Allocator,name=<name>}, the name quoted when needed
      * @throws IllegalArgumentException when the name cannot form an object name
+     * @throws NullPointerException when {@code name} is {@code null}
      */
     public static ObjectName objectName(String name) {
         return objectName("Allocator", name);
@@ -76,6 +82,7 @@ public final class AllocatorMXBeans {
      * @param name the arena's name
      * @return {@code io.nebula.memory:type=AsyncArena,name=<name>}, the name quoted when needed
      * @throws IllegalArgumentException when the name cannot form an object name
+     * @throws NullPointerException when {@code name} is {@code null}
      */
     public static ObjectName asyncArenaName(String name) {
         return objectName("AsyncArena", name);
@@ -94,6 +101,8 @@ public final class AllocatorMXBeans {
      * @param arena the arena
      * @return the registration; close it when the arena closes
      * @throws IllegalArgumentException when the name is already taken
+     * @throws IllegalStateException    when JMX refuses the bean
+     * @throws NullPointerException     when {@code name} or {@code arena} is {@code null}
      */
     public static Registration register(String name, AsyncArena arena) {
         Objects.requireNonNull(arena, "arena");
@@ -108,6 +117,8 @@ public final class AllocatorMXBeans {
      * @param <A>       an allocator that reports usage and statistics
      * @return the registration; close it when the allocator closes
      * @throws IllegalArgumentException when the name is already taken
+     * @throws IllegalStateException    when JMX refuses the bean
+     * @throws NullPointerException     when {@code name} or {@code allocator} is {@code null}
      */
     public static <A extends Allocator & MemoryUsage & StatisticsProvider> Registration register(String name,
                                                                                                A allocator) {

@@ -229,6 +229,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      *     {@code blockCount < 1}, {@code blockCount > config.maxBlocks()} or a chunk would exceed 512 GiB;
      *     {@link ErrorCode#INVALID_ALIGNMENT} when {@code blockAlignment} is not a positive power of two;
      *     {@link ErrorCode#OUT_OF_MEMORY} when the native memory cannot be reserved
+     * @throws NullPointerException when {@code config} is {@code null}
      */
     public static PoolAllocator create(long blockSize, long blockAlignment, int blockCount, PoolConfig config) {
         Objects.requireNonNull(config, "config");
@@ -399,6 +400,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code count} is negative or the array's size
      *     overflows, or any error of {@link #allocate(long, long)}
      * @throws IllegalArgumentException when the element layout's size is not a multiple of its alignment
+     * @throws NullPointerException when {@code elementLayout} is {@code null}
      */
     @Override
     public final MemorySegment allocate(MemoryLayout elementLayout, long count) {
@@ -418,6 +420,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      * @throws IndexOutOfBoundsException when the elements do not lie inside {@code source}
      * @throws IllegalStateException when {@code source}'s scope is closed
      * @throws WrongThreadException when the calling thread cannot access {@code source}
+     * @throws NullPointerException when an argument is {@code null}
      */
     @Override
     public final MemorySegment allocateFrom(ValueLayout elementLayout, MemorySegment source,
@@ -436,6 +439,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      *
      * @throws IllegalArgumentException when {@code value} is not a native segment
      * @throws AllocationException any error of {@link #allocate(long, long)}
+     * @throws NullPointerException when an argument is {@code null}
      */
     @Override
     public final MemorySegment allocateFrom(AddressLayout layout, MemorySegment value) {
@@ -476,6 +480,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      *     {@link ErrorCode#DOUBLE_FREE} when the block is already free, in checked mode
      *     {@link ErrorCode#USE_AFTER_FREE} when the segment was already given back or released by {@link #reset()}
      *     or by its scope, or {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code segment} is {@code null}
      */
     @Override
     public abstract void deallocate(MemorySegment segment);
@@ -581,6 +586,8 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      *
      * <p>Any part of any chunk counts, whether or not it is a block in use; in checked mode, so does a segment
      * handed out and not yet given back.
+     *
+     * @throws NullPointerException when {@code segment} is {@code null}
      */
     @Override
     public final boolean owns(MemorySegment segment) {

@@ -53,6 +53,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      *
      * @throws IllegalArgumentException when the fill pattern is not a byte value (-128 to 255) or
      *     {@code maxBlocks < 1}
+     * @throws NullPointerException when {@code fillPattern}, {@code leakPolicy} or {@code origin} is {@code null}
      */
     public PoolConfig {
         Objects.requireNonNull(origin, "origin");
@@ -189,6 +190,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      *
      * @param policy what {@code close()} does with blocks still handed out
      * @return the new configuration
+     * @throws NullPointerException when {@code policy} is {@code null}
      */
     public PoolConfig withLeakPolicy(LeakPolicy policy) {
         return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked,
@@ -201,6 +203,7 @@ public record PoolConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      *
      * @param origin where the configuration was written
      * @return the new configuration
+     * @throws NullPointerException when {@code origin} is {@code null}
      */
     public PoolConfig withOrigin(ConfigOrigin origin) {
         return new PoolConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, allowGrowth, maxBlocks, checked,

@@ -108,6 +108,9 @@ public final class MemoryKernels {
      * @throws IndexOutOfBoundsException when an offset or {@code length} is negative, or a range passes the end of
      *     its segment
      * @throws IllegalArgumentException  when {@code dst} is read-only
+     * @throws IllegalStateException     when the scope of {@code src} or {@code dst} is closed
+     * @throws WrongThreadException      when the calling thread cannot access {@code src} or {@code dst}
+     * @throws NullPointerException      when {@code src} or {@code dst} is {@code null}
      */
     public static void copy(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long length) {
         // The JDK checks both ranges and the destination's access mode before it writes anything, with the same
@@ -133,6 +136,9 @@ public final class MemoryKernels {
      * @throws IndexOutOfBoundsException when {@code offset} or {@code length} is negative, or the range passes
      *     the end of {@code segment}
      * @throws IllegalArgumentException  when {@code segment} is read-only
+     * @throws IllegalStateException     when the scope of {@code segment} is closed
+     * @throws WrongThreadException      when the calling thread cannot access {@code segment}
+     * @throws NullPointerException      when {@code segment} is {@code null}
      */
     public static void fill(MemorySegment segment, long offset, long length, byte value) {
         checkWritableRange("fill", segment, offset, length);
@@ -155,6 +161,9 @@ public final class MemoryKernels {
      *     {@code -1} when the ranges are equal
      * @throws IndexOutOfBoundsException when an offset or {@code length} is negative, or a range passes the end of
      *     its segment
+     * @throws IllegalStateException     when the scope of {@code a} or {@code b} is closed
+     * @throws WrongThreadException      when the calling thread cannot access {@code a} or {@code b}
+     * @throws NullPointerException      when {@code a} or {@code b} is {@code null}
      */
     public static long mismatch(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long length) {
         checkRange("mismatch", "first", a, aOffset, length);
@@ -176,6 +185,9 @@ public final class MemoryKernels {
      * @return {@code true} when every byte is equal; always {@code true} when {@code length} is zero
      * @throws IndexOutOfBoundsException when an offset or {@code length} is negative, or a range passes the end of
      *     its segment
+     * @throws IllegalStateException     when the scope of {@code a} or {@code b} is closed
+     * @throws WrongThreadException      when the calling thread cannot access {@code a} or {@code b}
+     * @throws NullPointerException      when {@code a} or {@code b} is {@code null}
      */
     public static boolean equals(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long length) {
         return mismatch(a, aOffset, b, bOffset, length) == -1;

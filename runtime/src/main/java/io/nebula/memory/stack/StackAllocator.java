@@ -169,6 +169,7 @@ public abstract sealed class StackAllocator extends StackEntries
      * @return the allocator: confined to the calling thread unless {@code config.threadSafe()}
      * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code capacity < 1}, or
      *     {@link ErrorCode#OUT_OF_MEMORY} when the native memory cannot be reserved
+     * @throws NullPointerException when {@code config} is {@code null}
      */
     public static StackAllocator create(long capacity, StackConfig config) {
         Objects.requireNonNull(config, "config");
@@ -243,6 +244,7 @@ public abstract sealed class StackAllocator extends StackEntries
      * @throws AllocationException {@link ErrorCode#INVALID_SIZE} when {@code count} is negative or the array's size
      *     overflows, or any error of {@link #allocate(long, long)}
      * @throws IllegalArgumentException when the element layout's size is not a multiple of its alignment
+     * @throws NullPointerException when {@code elementLayout} is {@code null}
      */
     @Override
     public final MemorySegment allocate(MemoryLayout elementLayout, long count) {
@@ -262,6 +264,7 @@ public abstract sealed class StackAllocator extends StackEntries
      * @throws IndexOutOfBoundsException when the elements do not lie inside {@code source}
      * @throws IllegalStateException when {@code source}'s scope is closed
      * @throws WrongThreadException when the calling thread cannot access {@code source}
+     * @throws NullPointerException when an argument is {@code null}
      */
     @Override
     public final MemorySegment allocateFrom(ValueLayout elementLayout, MemorySegment source,
@@ -280,6 +283,7 @@ public abstract sealed class StackAllocator extends StackEntries
      *
      * @throws IllegalArgumentException when {@code value} is not a native segment
      * @throws AllocationException any error of {@link #allocate(long, long)}
+     * @throws NullPointerException when an argument is {@code null}
      */
     @Override
     public final MemorySegment allocateFrom(AddressLayout layout, MemorySegment value) {
@@ -313,6 +317,7 @@ public abstract sealed class StackAllocator extends StackEntries
      *     checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already popped, {@link ErrorCode#FOREIGN_SEGMENT}
      *     when it is not a live allocation of this stack otherwise, {@link ErrorCode#CLOSED} or
      *     {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
+     * @throws NullPointerException when {@code segment} is {@code null}
      */
     @Override
     public abstract void deallocate(MemorySegment segment);
@@ -348,6 +353,7 @@ public abstract sealed class StackAllocator extends StackEntries
      * @throws AllocationException {@link ErrorCode#INVALID_CHECKPOINT} when the checkpoint was taken by another
      *     allocator, or was discarded because an allocation it covered was popped;
      *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
+     * @throws NullPointerException when {@code checkpoint} is {@code null}
      */
     public abstract void restore(Checkpoint checkpoint);
 
@@ -400,6 +406,8 @@ public abstract sealed class StackAllocator extends StackEntries
      *
      * <p>Unchecked: every segment inside the backing block. Checked: also the live segments handed out by
      * {@link #allocate(long, long)}, and their slices.
+     *
+     * @throws NullPointerException when {@code segment} is {@code null}
      */
     @Override
     public final boolean owns(MemorySegment segment) {

@@ -39,6 +39,7 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      * Checks the components.
      *
      * @throws IllegalArgumentException when the fill pattern is not a byte value (-128 to 255)
+     * @throws NullPointerException when {@code fillPattern}, {@code leakPolicy} or {@code origin} is {@code null}
      */
     public StackConfig {
         Objects.requireNonNull(origin, "origin");
@@ -140,6 +141,7 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      *
      * @param policy what {@code close()} does with live allocations
      * @return the new configuration
+     * @throws NullPointerException when {@code policy} is {@code null}
      */
     public StackConfig withLeakPolicy(LeakPolicy policy) {
         return new StackConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy, origin);
@@ -151,6 +153,7 @@ public record StackConfig(boolean threadSafe, boolean trackStats, OptionalInt fi
      *
      * @param origin where the configuration was written
      * @return the new configuration
+     * @throws NullPointerException when {@code origin} is {@code null}
      */
     public StackConfig withOrigin(ConfigOrigin origin) {
         return new StackConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,

@@ -67,6 +67,27 @@ class AsyncArenaTest {
     }
 
     @Test
+    void aLeaseRefusesBadCountsAndSourcesAsTheAllocatorsDoWithoutSpendingItsBytes() {
+        try (AsyncArena arena = AsyncArena.create(4096, QUIET); Lease lease = arena.lease(256).join()) {
+            ValueLayout.OfInt element = ValueLayout.JAVA_INT;
+            MemorySegment source = MemorySegment.ofArray(new int[] {1, 2});
+            assertEquals(ErrorCode.INVALID_SIZE,
+                    assertThrows(AllocationException.class, () -> lease.allocate(element, -1)).code());
+            assertEquals(ErrorCode.INVALID_SIZE,
+                    assertThrows(AllocationException.class, () -> lease.allocate(element, Long.MAX_VALUE)).code());
+            assertEquals(ErrorCode.INVALID_SIZE, assertThrows(AllocationException.class,
+                    () -> lease.allocateFrom(element, source, element, 0, -1)).code());
+            assertThrows(IndexOutOfBoundsException.class, () -> lease.allocateFrom(element, source, element, 0, 5));
+            assertThrows(IllegalArgumentException.class,
+                    () -> lease.allocateFrom(ValueLayout.ADDRESS, MemorySegment.ofArray(new int[] {1})));
+            assertThrows(NullPointerException.class, () -> lease.allocate(null, 1));
+            assertEquals(0, lease.usedBytes(), "a refused call spends none of the lease");
+            MemorySegment copy = lease.allocateFrom(element, source, element, 0, 2);
+            assertEquals(2, copy.getAtIndex(element, 1));
+        }
+    }
+
+    @Test
     void aClosedLeaseRefusesWorkAndClosingTwiceGivesBackOnce() {
         try (AsyncArena arena = AsyncArena.create(4096, QUIET)) {
             Lease lease = arena.lease(100).join();
