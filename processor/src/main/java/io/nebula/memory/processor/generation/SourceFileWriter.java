@@ -13,11 +13,11 @@ import javax.tools.JavaFileObject;
  * of one line folded onto the line of its delimiters ({@code /** Text. *}{@code /}), as a careful author writes
  * it; JavaPoet always spreads a doc comment over three lines or more.
  */
-public final class SourceFiles {
+public final class SourceFileWriter {
     /** The longest line a folded doc comment may make. */
     private static final int MAX_LINE = 120;
 
-    private SourceFiles() {
+    private SourceFileWriter() {
     }
 
     /**
