@@ -56,9 +56,7 @@ final class Particles_Memory extends Particles implements AutoCloseable {
         return allocator;
     }
 
-    /**
-     * Runs {@link Particles#close()}, then frees the allocator's native memory whatever it throws.
-     */
+    /** Runs {@link Particles#close()}, then frees the allocator's native memory whatever it throws. */
     @Override
     public void close() {
         try {

@@ -18,98 +18,76 @@ import javax.annotation.processing.Generated;
  * </pre>
  * 8 bytes, aligned to 4.
  *
- * <p>Static accessors read and write a struct at an offset in a segment and allocate nothing;
- * a {@link View} does the same through getters and setters. Neither checks more than the
- * segment does: an access outside the segment throws {@link IndexOutOfBoundsException},
- * an array index outside the array throws it before any access.
+ * <p>Static accessors take the {@code segment} holding a struct and the struct's {@code offset} in it,
+ * in bytes; those of an array field also take the element {@code index}, from 0 to its length - 1.
+ * They read or write one field and allocate nothing; a {@link View} does the same through
+ * getters and setters. Neither checks more than the segment does: an access outside the segment
+ * throws {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
 public final class PointStruct {
-    /**
-     * The layout of {@link Point}, with every field and padding named.
-     */
+    /** The layout, with every field and padding named. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             ValueLayout.JAVA_INT.withName("x"),
             ValueLayout.JAVA_INT.withName("y"));
 
-    /**
-     * The size of {@link Point} in bytes, padding included.
-     */
+    /** The size in bytes, padding included. */
     public static final long SIZE = 8L;
 
-    /**
-     * The alignment of {@link Point} in bytes.
-     */
+    /** The alignment in bytes. */
     public static final long ALIGNMENT = 4L;
 
-    /**
-     * The offset of {@code x} from the start of the struct, in bytes.
-     */
+    /** The offset of {@code x} in bytes. */
     public static final long OFFSET_X = 0L;
 
-    /**
-     * The offset of {@code y} from the start of the struct, in bytes.
-     */
+    /** The offset of {@code y} in bytes. */
     public static final long OFFSET_Y = 4L;
 
     private PointStruct() {
     }
 
     /**
-     * Reads {@code x} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return the value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
+     * {@return {@code x}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static int getX(MemorySegment segment, long offset) {
         return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_X);
     }
 
     /**
-     * Writes {@code x} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
+     * Writes {@code x}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      * @param value the new value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
      */
     public static void setX(MemorySegment segment, long offset, int value) {
         segment.set(ValueLayout.JAVA_INT, offset + OFFSET_X, value);
     }
 
     /**
-     * Reads {@code y} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return the value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
+     * {@return {@code y}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static int getY(MemorySegment segment, long offset) {
         return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_Y);
     }
 
     /**
-     * Writes {@code y} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
+     * Writes {@code y}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      * @param value the new value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
      */
     public static void setY(MemorySegment segment, long offset, int value) {
         segment.set(ValueLayout.JAVA_INT, offset + OFFSET_Y, value);
     }
 
     /**
-     * Reads the struct at {@code offset} into a new {@link Point}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return a record holding the values of every field, with new arrays
-     * @throws IndexOutOfBoundsException if the struct lies outside {@code segment}
+     * {@return a new {@link Point} of the struct's values, with new arrays}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static Point read(MemorySegment segment, long offset) {
         return new Point(
@@ -118,12 +96,10 @@ public final class PointStruct {
     }
 
     /**
-     * Writes every field of {@code value} into the struct at {@code offset}; padding is left as it is.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
+     * Writes every field of {@code value}; padding is left as it is.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      * @param value the values to write
-     * @throws IndexOutOfBoundsException if the struct lies outside {@code segment}
      */
     public static void write(MemorySegment segment, long offset, Point value) {
         setX(segment, offset, value.x());
@@ -131,11 +107,8 @@ public final class PointStruct {
     }
 
     /**
-     * Allocates one struct through {@code allocator} and zeroes all of it, padding included,
-     * whether or not the allocator zeroes memory.
-     *
+     * {@return a view of a new struct, zeroed, padding included, whatever the allocator does}
      * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
      */
     public static View allocate(SegmentAllocator allocator) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
@@ -144,13 +117,9 @@ public final class PointStruct {
     }
 
     /**
-     * Allocates one struct through {@code allocator} and writes {@code value} into it, zeroing
-     * the padding: each byte is written once.
-     *
+     * {@return a view of a new struct holding {@code value}, padding zeroed: each byte written once}
      * @param allocator any allocator: an arena, a slicing allocator, a pool
      * @param value the initial values of the fields
-     * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
-     * @see #write(MemorySegment, long, Point)
      */
     public static View allocate(SegmentAllocator allocator, Point value) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
@@ -159,13 +128,10 @@ public final class PointStruct {
     }
 
     /**
-     * Allocates {@code count} consecutive structs through {@code allocator} and zeroes them.
-     * Element {@code i} is at offset {@code i * SIZE}; one view visits them all through
-     * {@link View#moveToElement(long)}.
-     *
+     * {@return a segment of {@code count} zeroed structs, element {@code i} at offset {@code i * SIZE}}
+     * One view visits them all through {@link View#moveToElement(long)}.
      * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @param count the number of structs, at least 0
-     * @return a segment of {@code count * SIZE} bytes, aligned to {@link #ALIGNMENT}
+     * @param count the number of structs
      * @throws IllegalArgumentException if {@code count} is negative or the size overflows
      */
     public static MemorySegment allocateArray(SegmentAllocator allocator, long count) {
@@ -175,23 +141,17 @@ public final class PointStruct {
     }
 
     /**
-     * A view of the struct at the start of {@code segment}.
-     *
-     * @param segment the memory holding the struct
-     * @return a new view at offset 0
-     * @throws IndexOutOfBoundsException if {@code segment} is smaller than {@link #SIZE}
+     * {@return a new view of the struct at offset 0}
+     * @param segment the segment holding the struct
      */
     public static View view(MemorySegment segment) {
         return new View(segment, 0L);
     }
 
     /**
-     * A view of the struct at {@code offset} in {@code segment}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return a new view
-     * @throws IndexOutOfBoundsException if the struct lies outside {@code segment}
+     * {@return a new view of the struct at {@code offset}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static View view(MemorySegment segment, long offset) {
         return new View(segment, offset);
@@ -214,30 +174,21 @@ public final class PointStruct {
             this.offset = offset;
         }
 
-        /**
-         * The segment this view reads and writes.
-         *
-         * @return the segment
-         */
+        /** {@return the segment this view reads and writes} */
         public MemorySegment segment() {
             return segment;
         }
 
-        /**
-         * The offset of the struct in the segment.
-         *
-         * @return the offset in bytes
-         */
+        /** {@return the offset of the struct in the segment, in bytes} */
         public long offset() {
             return offset;
         }
 
         /**
-         * Moves this view, and the views of its nested structs, to the struct at {@code offset}.
-         *
-         * @param offset the offset of the struct in the segment, in bytes
+         * Moves this view, and its nested structs' views, to the struct at {@code offset}; it is not
+         * moved if the struct lies outside the segment.
+         * @param offset the struct's offset in bytes
          * @return this view
-         * @throws IndexOutOfBoundsException if the struct lies outside the segment; the view is not moved then
          */
         public View moveTo(long offset) {
             Objects.checkFromIndexSize(offset, SIZE, segment.byteSize());
@@ -245,13 +196,10 @@ public final class PointStruct {
         }
 
         /**
-         * Moves this view to element {@code index} of an array of structs that starts at offset 0 of the
-         * segment, as allocated by {@link PointStruct#allocateArray}.
-         *
+         * Moves this view to element {@code index} of an array of structs at offset 0, as allocated by
+         * {@link PointStruct#allocateArray}; it is not moved if the element lies outside the segment.
          * @param index the element index
          * @return this view
-         * @throws IndexOutOfBoundsException if {@code index} is negative or the element lies outside
-         * the segment; the view is not moved then
          */
         public View moveToElement(long index) {
             Objects.checkIndex(index, segment.byteSize() / SIZE);
@@ -263,18 +211,13 @@ public final class PointStruct {
             return this;
         }
 
-        /**
-         * Reads {@code x}.
-         *
-         * @return the value
-         */
+        /** {@return {@code x}} */
         public int x() {
             return getX(segment, offset);
         }
 
         /**
          * Writes {@code x}.
-         *
          * @param value the new value
          * @return this view
          */
@@ -283,18 +226,13 @@ public final class PointStruct {
             return this;
         }
 
-        /**
-         * Reads {@code y}.
-         *
-         * @return the value
-         */
+        /** {@return {@code y}} */
         public int y() {
             return getY(segment, offset);
         }
 
         /**
          * Writes {@code y}.
-         *
          * @param value the new value
          * @return this view
          */
@@ -303,21 +241,15 @@ public final class PointStruct {
             return this;
         }
 
-        /**
-         * Reads the struct into a new {@link Point}.
-         *
-         * @return a record holding the values of every field
-         */
+        /** {@return a new {@link Point} of the struct's values} */
         public Point toRecord() {
             return read(segment, offset);
         }
 
         /**
-         * Writes every field of {@code value} into the struct.
-         *
+         * Writes every field of {@code value}.
          * @param value the values to write
          * @return this view
-         * @see PointStruct#write(MemorySegment, long, Point)
          */
         public View set(Point value) {
             write(segment, offset, value);

@@ -19,106 +19,82 @@ import javax.annotation.processing.Generated;
  * </pre>
  * 6 bytes, aligned to 1, packed, big-endian.
  *
- * <p>Static accessors read and write a struct at an offset in a segment and allocate nothing;
- * a {@link View} does the same through getters and setters. Neither checks more than the
- * segment does: an access outside the segment throws {@link IndexOutOfBoundsException},
- * an array index outside the array throws it before any access.
+ * <p>Static accessors take the {@code segment} holding a struct and the struct's {@code offset} in it,
+ * in bytes; those of an array field also take the element {@code index}, from 0 to its length - 1.
+ * They read or write one field and allocate nothing; a {@link View} does the same through
+ * getters and setters. Neither checks more than the segment does: an access outside the segment
+ * throws {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
 public final class Protocol_AddressStruct {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    /**
-     * The layout of {@link Protocol.Address}, with every field and padding named.
-     */
+    /** The layout, with every field and padding named. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             MemoryLayout.sequenceLayout(4, ValueLayout.JAVA_BYTE).withName("octets"),
             SHORT.withName("port"));
 
-    /**
-     * The size of {@link Protocol.Address} in bytes, padding included.
-     */
+    /** The size in bytes, padding included. */
     public static final long SIZE = 6L;
 
-    /**
-     * The alignment of {@link Protocol.Address} in bytes.
-     */
+    /** The alignment in bytes. */
     public static final long ALIGNMENT = 1L;
 
-    /**
-     * The offset of {@code octets} from the start of the struct, in bytes.
-     */
+    /** The offset of {@code octets} in bytes. */
     public static final long OFFSET_OCTETS = 0L;
 
-    /**
-     * The offset of {@code port} from the start of the struct, in bytes.
-     */
+    /** The offset of {@code port} in bytes. */
     public static final long OFFSET_PORT = 4L;
 
-    /**
-     * The number of elements of {@code octets}.
-     */
+    /** The number of elements of {@code octets}. */
     public static final int LENGTH_OCTETS = 4;
 
     private Protocol_AddressStruct() {
     }
 
     /**
-     * The offset of element {@code index} of {@code octets} from the start of the struct.
-     *
-     * @param index the element index, from 0 to {@link #LENGTH_OCTETS} - 1
-     * @return the offset in bytes
-     * @throws IndexOutOfBoundsException if {@code index} is out of bounds
+     * {@return the offset of element {@code index} of {@code octets} in bytes}
+     * @param index the element index
      */
     public static long offsetOfOctets(long index) {
         return OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS);
     }
 
     /**
-     * Reads element {@code index} of {@code octets} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @param index the element index, from 0 to {@link #LENGTH_OCTETS} - 1
-     * @return the value
-     * @throws IndexOutOfBoundsException if {@code index} is out of bounds or the field lies outside {@code segment}
+     * {@return element {@code index} of {@code octets}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param index the element index
      */
     public static byte getOctets(MemorySegment segment, long offset, long index) {
         return segment.get(ValueLayout.JAVA_BYTE, offset + offsetOfOctets(index));
     }
 
     /**
-     * Writes element {@code index} of {@code octets} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @param index the element index, from 0 to {@link #LENGTH_OCTETS} - 1
+     * Writes element {@code index} of {@code octets}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param index the element index
      * @param value the new value
-     * @throws IndexOutOfBoundsException if {@code index} is out of bounds or the field lies outside {@code segment}
      */
     public static void setOctets(MemorySegment segment, long offset, long index, byte value) {
         segment.set(ValueLayout.JAVA_BYTE, offset + offsetOfOctets(index), value);
     }
 
     /**
-     * Reads {@code port} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return the value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
+     * {@return {@code port}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static short getPort(MemorySegment segment, long offset) {
         return segment.get(SHORT, offset + OFFSET_PORT);
     }
 
     /**
-     * Writes {@code port} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
+     * Writes {@code port}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      * @param value the new value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
      */
     public static void setPort(MemorySegment segment, long offset, short value) {
         segment.set(SHORT, offset + OFFSET_PORT, value);
@@ -135,12 +111,9 @@ public final class Protocol_AddressStruct {
     }
 
     /**
-     * Reads the struct at {@code offset} into a new {@link Protocol.Address}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return a record holding the values of every field, with new arrays
-     * @throws IndexOutOfBoundsException if the struct lies outside {@code segment}
+     * {@return a new {@link Protocol.Address} of the struct's values, with new arrays}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static Protocol.Address read(MemorySegment segment, long offset) {
         return new Protocol.Address(
@@ -149,14 +122,11 @@ public final class Protocol_AddressStruct {
     }
 
     /**
-     * Writes every field of {@code value} into the struct at {@code offset}; padding is left as it is.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
+     * Writes every field of {@code value}; padding is left as it is.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      * @param value the values to write
-     * @throws IndexOutOfBoundsException if the struct lies outside {@code segment}
-     * @throws IllegalArgumentException if an array of {@code value} does not have the length of its field;
-     *     nothing of this struct is written then
+     * @throws IllegalArgumentException if an array's length is not its field's; nothing is written then
      */
     public static void write(MemorySegment segment, long offset, Protocol.Address value) {
         checkLength("octets", value.octets().length, LENGTH_OCTETS);
@@ -171,11 +141,8 @@ public final class Protocol_AddressStruct {
     }
 
     /**
-     * Allocates one struct through {@code allocator} and zeroes all of it, padding included,
-     * whether or not the allocator zeroes memory.
-     *
+     * {@return a view of a new struct, zeroed, padding included, whatever the allocator does}
      * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
      */
     public static View allocate(SegmentAllocator allocator) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
@@ -185,13 +152,9 @@ public final class Protocol_AddressStruct {
     }
 
     /**
-     * Allocates one struct through {@code allocator} and writes {@code value} into it, zeroing
-     * the padding: each byte is written once.
-     *
+     * {@return a view of a new struct holding {@code value}, padding zeroed: each byte written once}
      * @param allocator any allocator: an arena, a slicing allocator, a pool
      * @param value the initial values of the fields
-     * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
-     * @see #write(MemorySegment, long, Protocol.Address)
      */
     public static View allocate(SegmentAllocator allocator, Protocol.Address value) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
@@ -200,13 +163,10 @@ public final class Protocol_AddressStruct {
     }
 
     /**
-     * Allocates {@code count} consecutive structs through {@code allocator} and zeroes them.
-     * Element {@code i} is at offset {@code i * SIZE}; one view visits them all through
-     * {@link View#moveToElement(long)}.
-     *
+     * {@return a segment of {@code count} zeroed structs, element {@code i} at offset {@code i * SIZE}}
+     * One view visits them all through {@link View#moveToElement(long)}.
      * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @param count the number of structs, at least 0
-     * @return a segment of {@code count * SIZE} bytes, aligned to {@link #ALIGNMENT}
+     * @param count the number of structs
      * @throws IllegalArgumentException if {@code count} is negative or the size overflows
      */
     public static MemorySegment allocateArray(SegmentAllocator allocator, long count) {
@@ -216,23 +176,17 @@ public final class Protocol_AddressStruct {
     }
 
     /**
-     * A view of the struct at the start of {@code segment}.
-     *
-     * @param segment the memory holding the struct
-     * @return a new view at offset 0
-     * @throws IndexOutOfBoundsException if {@code segment} is smaller than {@link #SIZE}
+     * {@return a new view of the struct at offset 0}
+     * @param segment the segment holding the struct
      */
     public static View view(MemorySegment segment) {
         return new View(segment, 0L);
     }
 
     /**
-     * A view of the struct at {@code offset} in {@code segment}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return a new view
-     * @throws IndexOutOfBoundsException if the struct lies outside {@code segment}
+     * {@return a new view of the struct at {@code offset}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static View view(MemorySegment segment, long offset) {
         return new View(segment, offset);
@@ -255,30 +209,21 @@ public final class Protocol_AddressStruct {
             this.offset = offset;
         }
 
-        /**
-         * The segment this view reads and writes.
-         *
-         * @return the segment
-         */
+        /** {@return the segment this view reads and writes} */
         public MemorySegment segment() {
             return segment;
         }
 
-        /**
-         * The offset of the struct in the segment.
-         *
-         * @return the offset in bytes
-         */
+        /** {@return the offset of the struct in the segment, in bytes} */
         public long offset() {
             return offset;
         }
 
         /**
-         * Moves this view, and the views of its nested structs, to the struct at {@code offset}.
-         *
-         * @param offset the offset of the struct in the segment, in bytes
+         * Moves this view, and its nested structs' views, to the struct at {@code offset}; it is not
+         * moved if the struct lies outside the segment.
+         * @param offset the struct's offset in bytes
          * @return this view
-         * @throws IndexOutOfBoundsException if the struct lies outside the segment; the view is not moved then
          */
         public View moveTo(long offset) {
             Objects.checkFromIndexSize(offset, SIZE, segment.byteSize());
@@ -286,13 +231,10 @@ public final class Protocol_AddressStruct {
         }
 
         /**
-         * Moves this view to element {@code index} of an array of structs that starts at offset 0 of the
-         * segment, as allocated by {@link Protocol_AddressStruct#allocateArray}.
-         *
+         * Moves this view to element {@code index} of an array of structs at offset 0, as allocated by
+         * {@link Protocol_AddressStruct#allocateArray}; it is not moved if the element lies outside the segment.
          * @param index the element index
          * @return this view
-         * @throws IndexOutOfBoundsException if {@code index} is negative or the element lies outside
-         * the segment; the view is not moved then
          */
         public View moveToElement(long index) {
             Objects.checkIndex(index, segment.byteSize() / SIZE);
@@ -305,11 +247,8 @@ public final class Protocol_AddressStruct {
         }
 
         /**
-         * Reads element {@code index} of {@code octets}.
-         *
-         * @param index the element index, from 0 to {@link Protocol_AddressStruct#LENGTH_OCTETS} - 1
-         * @return the value
-         * @throws IndexOutOfBoundsException if {@code index} is out of bounds
+         * {@return element {@code index} of {@code octets}}
+         * @param index the element index
          */
         public byte octets(long index) {
             return getOctets(segment, offset, index);
@@ -317,29 +256,22 @@ public final class Protocol_AddressStruct {
 
         /**
          * Writes element {@code index} of {@code octets}.
-         *
-         * @param index the element index, from 0 to {@link Protocol_AddressStruct#LENGTH_OCTETS} - 1
+         * @param index the element index
          * @param value the new value
          * @return this view
-         * @throws IndexOutOfBoundsException if {@code index} is out of bounds
          */
         public View octets(long index, byte value) {
             setOctets(segment, offset, index, value);
             return this;
         }
 
-        /**
-         * Reads {@code port}.
-         *
-         * @return the value
-         */
+        /** {@return {@code port}} */
         public short port() {
             return getPort(segment, offset);
         }
 
         /**
          * Writes {@code port}.
-         *
          * @param value the new value
          * @return this view
          */
@@ -348,21 +280,15 @@ public final class Protocol_AddressStruct {
             return this;
         }
 
-        /**
-         * Reads the struct into a new {@link Protocol.Address}.
-         *
-         * @return a record holding the values of every field
-         */
+        /** {@return a new {@link Protocol.Address} of the struct's values} */
         public Protocol.Address toRecord() {
             return read(segment, offset);
         }
 
         /**
-         * Writes every field of {@code value} into the struct.
-         *
+         * Writes every field of {@code value}.
          * @param value the values to write
          * @return this view
-         * @see Protocol_AddressStruct#write(MemorySegment, long, Protocol.Address)
          */
         public View set(Protocol.Address value) {
             write(segment, offset, value);

@@ -22,10 +22,11 @@ import javax.annotation.processing.Generated;
  * </pre>
  * 16 bytes, aligned to 1, packed, big-endian.
  *
- * <p>Static accessors read and write a struct at an offset in a segment and allocate nothing;
- * a {@link View} does the same through getters and setters. Neither checks more than the
- * segment does: an access outside the segment throws {@link IndexOutOfBoundsException},
- * an array index outside the array throws it before any access.
+ * <p>Static accessors take the {@code segment} holding a struct and the struct's {@code offset} in it,
+ * in bytes; those of an array field also take the element {@code index}, from 0 to its length - 1.
+ * They read or write one field and allocate nothing; a {@link View} does the same through
+ * getters and setters. Neither checks more than the segment does: an access outside the segment
+ * throws {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
 public final class Protocol_HeaderStruct {
@@ -33,9 +34,7 @@ public final class Protocol_HeaderStruct {
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    /**
-     * The layout of {@link Protocol.Header}, with every field and padding named.
-     */
+    /** The layout, with every field and padding named. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             ValueLayout.JAVA_BYTE.withName("version"),
             INT.withName("length"),
@@ -43,153 +42,114 @@ public final class Protocol_HeaderStruct {
             MemoryLayout.sequenceLayout(2, CHAR).withName("tag"),
             ValueLayout.JAVA_BOOLEAN.withName("last"));
 
-    /**
-     * The size of {@link Protocol.Header} in bytes, padding included.
-     */
+    /** The size in bytes, padding included. */
     public static final long SIZE = 16L;
 
-    /**
-     * The alignment of {@link Protocol.Header} in bytes.
-     */
+    /** The alignment in bytes. */
     public static final long ALIGNMENT = 1L;
 
-    /**
-     * The offset of {@code version} from the start of the struct, in bytes.
-     */
+    /** The offset of {@code version} in bytes. */
     public static final long OFFSET_VERSION = 0L;
 
-    /**
-     * The offset of {@code length} from the start of the struct, in bytes.
-     */
+    /** The offset of {@code length} in bytes. */
     public static final long OFFSET_LENGTH = 1L;
 
-    /**
-     * The offset of {@code source} from the start of the struct, in bytes.
-     */
+    /** The offset of {@code source} in bytes. */
     public static final long OFFSET_SOURCE = 5L;
 
-    /**
-     * The offset of {@code tag} from the start of the struct, in bytes.
-     */
+    /** The offset of {@code tag} in bytes. */
     public static final long OFFSET_TAG = 11L;
 
-    /**
-     * The offset of {@code last} from the start of the struct, in bytes.
-     */
+    /** The offset of {@code last} in bytes. */
     public static final long OFFSET_LAST = 15L;
 
-    /**
-     * The number of elements of {@code tag}.
-     */
+    /** The number of elements of {@code tag}. */
     public static final int LENGTH_TAG = 2;
 
     private Protocol_HeaderStruct() {
     }
 
     /**
-     * Reads {@code version} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return the value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
+     * {@return {@code version}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static byte getVersion(MemorySegment segment, long offset) {
         return segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION);
     }
 
     /**
-     * Writes {@code version} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
+     * Writes {@code version}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      * @param value the new value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
      */
     public static void setVersion(MemorySegment segment, long offset, byte value) {
         segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION, value);
     }
 
     /**
-     * Reads {@code length} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return the value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
+     * {@return {@code length}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static int getLength(MemorySegment segment, long offset) {
         return segment.get(INT, offset + OFFSET_LENGTH);
     }
 
     /**
-     * Writes {@code length} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
+     * Writes {@code length}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      * @param value the new value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
      */
     public static void setLength(MemorySegment segment, long offset, int value) {
         segment.set(INT, offset + OFFSET_LENGTH, value);
     }
 
     /**
-     * The offset of element {@code index} of {@code tag} from the start of the struct.
-     *
-     * @param index the element index, from 0 to {@link #LENGTH_TAG} - 1
-     * @return the offset in bytes
-     * @throws IndexOutOfBoundsException if {@code index} is out of bounds
+     * {@return the offset of element {@code index} of {@code tag} in bytes}
+     * @param index the element index
      */
     public static long offsetOfTag(long index) {
         return OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L;
     }
 
     /**
-     * Reads element {@code index} of {@code tag} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @param index the element index, from 0 to {@link #LENGTH_TAG} - 1
-     * @return the value
-     * @throws IndexOutOfBoundsException if {@code index} is out of bounds or the field lies outside {@code segment}
+     * {@return element {@code index} of {@code tag}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param index the element index
      */
     public static char getTag(MemorySegment segment, long offset, long index) {
         return segment.get(CHAR, offset + offsetOfTag(index));
     }
 
     /**
-     * Writes element {@code index} of {@code tag} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @param index the element index, from 0 to {@link #LENGTH_TAG} - 1
+     * Writes element {@code index} of {@code tag}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param index the element index
      * @param value the new value
-     * @throws IndexOutOfBoundsException if {@code index} is out of bounds or the field lies outside {@code segment}
      */
     public static void setTag(MemorySegment segment, long offset, long index, char value) {
         segment.set(CHAR, offset + offsetOfTag(index), value);
     }
 
     /**
-     * Reads {@code last} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return the value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
+     * {@return {@code last}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static boolean getLast(MemorySegment segment, long offset) {
         return segment.get(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST);
     }
 
     /**
-     * Writes {@code last} of the struct at {@code offset}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
+     * Writes {@code last}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      * @param value the new value
-     * @throws IndexOutOfBoundsException if the field lies outside {@code segment}
      */
     public static void setLast(MemorySegment segment, long offset, boolean value) {
         segment.set(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST, value);
@@ -206,12 +166,9 @@ public final class Protocol_HeaderStruct {
     }
 
     /**
-     * Reads the struct at {@code offset} into a new {@link Protocol.Header}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return a record holding the values of every field, with new arrays
-     * @throws IndexOutOfBoundsException if the struct lies outside {@code segment}
+     * {@return a new {@link Protocol.Header} of the struct's values, with new arrays}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static Protocol.Header read(MemorySegment segment, long offset) {
         return new Protocol.Header(
@@ -223,14 +180,11 @@ public final class Protocol_HeaderStruct {
     }
 
     /**
-     * Writes every field of {@code value} into the struct at {@code offset}; padding is left as it is.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
+     * Writes every field of {@code value}; padding is left as it is.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      * @param value the values to write
-     * @throws IndexOutOfBoundsException if the struct lies outside {@code segment}
-     * @throws IllegalArgumentException if an array of {@code value} does not have the length of its field;
-     *     nothing of this struct is written then
+     * @throws IllegalArgumentException if an array's length is not its field's; nothing is written then
      */
     public static void write(MemorySegment segment, long offset, Protocol.Header value) {
         checkLength("tag", value.tag().length, LENGTH_TAG);
@@ -248,11 +202,8 @@ public final class Protocol_HeaderStruct {
     }
 
     /**
-     * Allocates one struct through {@code allocator} and zeroes all of it, padding included,
-     * whether or not the allocator zeroes memory.
-     *
+     * {@return a view of a new struct, zeroed, padding included, whatever the allocator does}
      * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
      */
     public static View allocate(SegmentAllocator allocator) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
@@ -262,13 +213,9 @@ public final class Protocol_HeaderStruct {
     }
 
     /**
-     * Allocates one struct through {@code allocator}, zeroes it (the padding of nested structs
-     * included) and writes {@code value} into it.
-     *
+     * {@return a view of a new struct, zeroed (nested structs' padding included), then holding {@code value}}
      * @param allocator any allocator: an arena, a slicing allocator, a pool
      * @param value the initial values of the fields
-     * @return a view of the new struct, at offset 0 of a segment of {@link #SIZE} bytes
-     * @see #write(MemorySegment, long, Protocol.Header)
      */
     public static View allocate(SegmentAllocator allocator, Protocol.Header value) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
@@ -279,13 +226,10 @@ public final class Protocol_HeaderStruct {
     }
 
     /**
-     * Allocates {@code count} consecutive structs through {@code allocator} and zeroes them.
-     * Element {@code i} is at offset {@code i * SIZE}; one view visits them all through
-     * {@link View#moveToElement(long)}.
-     *
+     * {@return a segment of {@code count} zeroed structs, element {@code i} at offset {@code i * SIZE}}
+     * One view visits them all through {@link View#moveToElement(long)}.
      * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @param count the number of structs, at least 0
-     * @return a segment of {@code count * SIZE} bytes, aligned to {@link #ALIGNMENT}
+     * @param count the number of structs
      * @throws IllegalArgumentException if {@code count} is negative or the size overflows
      */
     public static MemorySegment allocateArray(SegmentAllocator allocator, long count) {
@@ -295,23 +239,17 @@ public final class Protocol_HeaderStruct {
     }
 
     /**
-     * A view of the struct at the start of {@code segment}.
-     *
-     * @param segment the memory holding the struct
-     * @return a new view at offset 0
-     * @throws IndexOutOfBoundsException if {@code segment} is smaller than {@link #SIZE}
+     * {@return a new view of the struct at offset 0}
+     * @param segment the segment holding the struct
      */
     public static View view(MemorySegment segment) {
         return new View(segment, 0L);
     }
 
     /**
-     * A view of the struct at {@code offset} in {@code segment}.
-     *
-     * @param segment the memory holding the struct
-     * @param offset the offset of the struct in {@code segment}, in bytes
-     * @return a new view
-     * @throws IndexOutOfBoundsException if the struct lies outside {@code segment}
+     * {@return a new view of the struct at {@code offset}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
      */
     public static View view(MemorySegment segment, long offset) {
         return new View(segment, offset);
@@ -337,30 +275,21 @@ public final class Protocol_HeaderStruct {
             this.source = Protocol_AddressStruct.view(segment, offset + OFFSET_SOURCE);
         }
 
-        /**
-         * The segment this view reads and writes.
-         *
-         * @return the segment
-         */
+        /** {@return the segment this view reads and writes} */
         public MemorySegment segment() {
             return segment;
         }
 
-        /**
-         * The offset of the struct in the segment.
-         *
-         * @return the offset in bytes
-         */
+        /** {@return the offset of the struct in the segment, in bytes} */
         public long offset() {
             return offset;
         }
 
         /**
-         * Moves this view, and the views of its nested structs, to the struct at {@code offset}.
-         *
-         * @param offset the offset of the struct in the segment, in bytes
+         * Moves this view, and its nested structs' views, to the struct at {@code offset}; it is not
+         * moved if the struct lies outside the segment.
+         * @param offset the struct's offset in bytes
          * @return this view
-         * @throws IndexOutOfBoundsException if the struct lies outside the segment; the view is not moved then
          */
         public View moveTo(long offset) {
             Objects.checkFromIndexSize(offset, SIZE, segment.byteSize());
@@ -368,13 +297,10 @@ public final class Protocol_HeaderStruct {
         }
 
         /**
-         * Moves this view to element {@code index} of an array of structs that starts at offset 0 of the
-         * segment, as allocated by {@link Protocol_HeaderStruct#allocateArray}.
-         *
+         * Moves this view to element {@code index} of an array of structs at offset 0, as allocated by
+         * {@link Protocol_HeaderStruct#allocateArray}; it is not moved if the element lies outside the segment.
          * @param index the element index
          * @return this view
-         * @throws IndexOutOfBoundsException if {@code index} is negative or the element lies outside
-         * the segment; the view is not moved then
          */
         public View moveToElement(long index) {
             Objects.checkIndex(index, segment.byteSize() / SIZE);
@@ -387,18 +313,13 @@ public final class Protocol_HeaderStruct {
             return this;
         }
 
-        /**
-         * Reads {@code version}.
-         *
-         * @return the value
-         */
+        /** {@return {@code version}} */
         public byte version() {
             return getVersion(segment, offset);
         }
 
         /**
          * Writes {@code version}.
-         *
          * @param value the new value
          * @return this view
          */
@@ -407,18 +328,13 @@ public final class Protocol_HeaderStruct {
             return this;
         }
 
-        /**
-         * Reads {@code length}.
-         *
-         * @return the value
-         */
+        /** {@return {@code length}} */
         public int length() {
             return getLength(segment, offset);
         }
 
         /**
          * Writes {@code length}.
-         *
          * @param value the new value
          * @return this view
          */
@@ -427,18 +343,13 @@ public final class Protocol_HeaderStruct {
             return this;
         }
 
-        /**
-         * The view of the nested struct {@code source}; it belongs to this view and moves with it.
-         *
-         * @return the view of {@code source}
-         */
+        /** {@return the view of the nested struct {@code source}, which moves with this view} */
         public Protocol_AddressStruct.View source() {
             return source;
         }
 
         /**
          * Writes every field of the nested struct {@code source}.
-         *
          * @param value the new value
          * @return this view
          */
@@ -448,11 +359,8 @@ public final class Protocol_HeaderStruct {
         }
 
         /**
-         * Reads element {@code index} of {@code tag}.
-         *
-         * @param index the element index, from 0 to {@link Protocol_HeaderStruct#LENGTH_TAG} - 1
-         * @return the value
-         * @throws IndexOutOfBoundsException if {@code index} is out of bounds
+         * {@return element {@code index} of {@code tag}}
+         * @param index the element index
          */
         public char tag(long index) {
             return getTag(segment, offset, index);
@@ -460,29 +368,22 @@ public final class Protocol_HeaderStruct {
 
         /**
          * Writes element {@code index} of {@code tag}.
-         *
-         * @param index the element index, from 0 to {@link Protocol_HeaderStruct#LENGTH_TAG} - 1
+         * @param index the element index
          * @param value the new value
          * @return this view
-         * @throws IndexOutOfBoundsException if {@code index} is out of bounds
          */
         public View tag(long index, char value) {
             setTag(segment, offset, index, value);
             return this;
         }
 
-        /**
-         * Reads {@code last}.
-         *
-         * @return the value
-         */
+        /** {@return {@code last}} */
         public boolean last() {
             return getLast(segment, offset);
         }
 
         /**
          * Writes {@code last}.
-         *
          * @param value the new value
          * @return this view
          */
@@ -491,21 +392,15 @@ public final class Protocol_HeaderStruct {
             return this;
         }
 
-        /**
-         * Reads the struct into a new {@link Protocol.Header}.
-         *
-         * @return a record holding the values of every field
-         */
+        /** {@return a new {@link Protocol.Header} of the struct's values} */
         public Protocol.Header toRecord() {
             return read(segment, offset);
         }
 
         /**
-         * Writes every field of {@code value} into the struct.
-         *
+         * Writes every field of {@code value}.
          * @param value the values to write
          * @return this view
-         * @see Protocol_HeaderStruct#write(MemorySegment, long, Protocol.Header)
          */
         public View set(Protocol.Header value) {
             write(segment, offset, value);

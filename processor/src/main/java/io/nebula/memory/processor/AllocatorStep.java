@@ -6,8 +6,9 @@ import io.nebula.memory.annotation.Allocator;
 import io.nebula.memory.annotation.MemoryScope;
 import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.diagnostics.Message;
-import io.nebula.memory.processor.generation.GeneratedAnnotation;
 import io.nebula.memory.processor.generation.AllocatorWriter;
+import io.nebula.memory.processor.generation.GeneratedAnnotation;
+import io.nebula.memory.processor.generation.SourceFileWriter;
 import io.nebula.memory.processor.model.AllocatorModel;
 import io.nebula.memory.processor.model.GeneratedKind;
 import io.nebula.memory.processor.validation.AllocatorResolution;
@@ -109,7 +110,7 @@ final class AllocatorStep implements ProcessingStep {
         written.add(model.element().getQualifiedName().toString());
         JavaFile file = writer.write(model);
         try {
-            file.writeTo(environment.getFiler());
+            SourceFileWriter.write(file, environment.getFiler());
         } catch (IOException e) {
             reporter.error(Message.WRITE_FAILED, model.element(), name, e.getMessage());
         }

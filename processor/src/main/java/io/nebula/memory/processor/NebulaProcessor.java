@@ -34,6 +34,7 @@ import javax.lang.model.element.TypeElement;
 public final class NebulaProcessor extends AbstractProcessor {
     private final List<ProcessingStep> steps = new ArrayList<>();
     private final Map<ProcessingStep, Set<String>> deferred = new HashMap<>();
+    private GeneratedTypes generated;
 
     /** Creates the processor; the compiler calls {@link #init} before anything else. */
     public NebulaProcessor() {
@@ -43,7 +44,7 @@ public final class NebulaProcessor extends AbstractProcessor {
     public synchronized void init(ProcessingEnvironment environment) {
         super.init(environment);
         ErrorReporter reporter = new ErrorReporter(environment.getMessager(), Placements.forEnvironment(environment));
-        GeneratedTypes generated = new GeneratedTypes(environment);
+        generated = new GeneratedTypes(environment);
         steps.add(new StructStep(environment, reporter, generated));
         steps.add(new AllocatorStep(environment, reporter, generated));
         for (ProcessingStep step : steps) {
@@ -75,6 +76,13 @@ public final class NebulaProcessor extends AbstractProcessor {
 
     @Override
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        // Only the annotations present in this round are looked for: each getElementsAnnotatedWith scans every
+        // element of the round, and the rounds after the first hold the generated files, which carry none.
+        Map<String, TypeElement> present = new HashMap<>();
+        for (TypeElement annotation : annotations) {
+            present.put(annotation.getQualifiedName().toString(), annotation);
+        }
+        generated.newRound();
         for (ProcessingStep step : steps) {
             Set<String> previous = deferred.get(step);
             if (round.processingOver()) {
@@ -90,7 +98,7 @@ public final class NebulaProcessor extends AbstractProcessor {
             Map<String, Set<Element>> elements = new LinkedHashMap<>();
             for (String annotation : step.annotations()) {
                 Set<Element> annotated = new LinkedHashSet<>();
-                TypeElement annotationType = processingEnv.getElementUtils().getTypeElement(annotation);
+                TypeElement annotationType = present.get(annotation);
                 if (annotationType != null) {
                     annotated.addAll(round.getElementsAnnotatedWith(annotationType));
                 }

@@ -6,6 +6,7 @@ import io.nebula.memory.annotation.Struct;
 import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.diagnostics.Message;
 import io.nebula.memory.processor.generation.GeneratedAnnotation;
+import io.nebula.memory.processor.generation.SourceFileWriter;
 import io.nebula.memory.processor.generation.StructWriter;
 import io.nebula.memory.processor.model.GeneratedKind;
 import io.nebula.memory.processor.model.StructModel;
@@ -100,7 +101,7 @@ final class StructStep implements ProcessingStep {
         written.add(record);
         JavaFile file = writer.write(model);
         try {
-            file.writeTo(environment.getFiler());
+            SourceFileWriter.write(file, environment.getFiler());
         } catch (IOException e) {
             reporter.error(Message.WRITE_FAILED, model.element(), name, e.getMessage());
         }

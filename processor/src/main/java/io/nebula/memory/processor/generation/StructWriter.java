@@ -43,6 +43,10 @@ public final class StructWriter {
     private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
     /** The most bytes a generated struct zeroes with constant-offset stores rather than {@code fill}. */
     private static final long ZERO_BY_STORES = 64;
+    private static final String SEGMENT_DOC = "@param segment the segment holding the struct\n";
+    private static final String OFFSET_DOC = "@param offset the struct's offset in bytes\n";
+    private static final String ALLOCATOR_DOC = "@param allocator any allocator: an arena, a slicing allocator,"
+            + " a pool\n";
 
     private final GeneratedAnnotation generated;
 
@@ -124,10 +128,13 @@ public final class StructWriter {
             doc.add("</pre>\n$L bytes, aligned to $L$L$L.\n\n", model.size(), model.alignment(),
                     model.packed() ? ", packed" : "",
                     model.byteOrder() == Endianness.NATIVE ? "" : ", " + orderText());
-            doc.add("<p>Static accessors read and write a struct at an offset in a segment and allocate nothing;\n")
-                    .add("a {@link View} does the same through getters and setters. Neither checks more than the\n")
-                    .add("segment does: an access outside the segment throws {@link IndexOutOfBoundsException},\n")
-                    .add("an array index outside the array throws it before any access.\n");
+            doc.add("<p>Static accessors take the {@code segment} holding a struct and the struct's {@code offset}"
+                            + " in it,\nin bytes; those of an array field also take the element {@code index}, from"
+                            + " 0 to its length - 1.\nThey read or write one field and allocate nothing; a {@link"
+                            + " View} does the same through\ngetters and setters. Neither checks more than the"
+                            + " segment does: an access outside the segment\nthrows {@link"
+                            + " IndexOutOfBoundsException}, an array index outside the array throws it before any"
+                            + " access.\n");
             return doc.build();
         }
 
@@ -192,17 +199,17 @@ public final class StructWriter {
             }
             Modifier[] constant = modifiers(Modifier.STATIC, Modifier.FINAL);
             type.addField(FieldSpec.builder(STRUCT_LAYOUT, "LAYOUT", constant)
-                    .addJavadoc("The layout of {@link $T}, with every field and padding named.\n", model.recordType())
+                    .addJavadoc("The layout, with every field and padding named.\n")
                     .initializer(layout.build()).build());
             type.addField(FieldSpec.builder(TypeName.LONG, "SIZE", constant)
-                    .addJavadoc("The size of {@link $T} in bytes, padding included.\n", model.recordType())
+                    .addJavadoc("The size in bytes, padding included.\n")
                     .initializer("$LL", model.size()).build());
             type.addField(FieldSpec.builder(TypeName.LONG, "ALIGNMENT", constant)
-                    .addJavadoc("The alignment of {@link $T} in bytes.\n", model.recordType())
+                    .addJavadoc("The alignment in bytes.\n")
                     .initializer("$LL", model.alignment()).build());
             for (Field field : model.fields()) {
                 type.addField(FieldSpec.builder(TypeName.LONG, Names.offsetConstant(field.name()), constant)
-                        .addJavadoc("The offset of {@code $L} from the start of the struct, in bytes.\n", field.name())
+                        .addJavadoc("The offset of {@code $L} in bytes.\n", field.name())
                         .initializer("$LL", field.offset()).build());
             }
             for (Field field : model.fields()) {
@@ -229,12 +236,8 @@ public final class StructWriter {
             if (field.isArray()) {
                 type.addMethod(MethodSpec.methodBuilder(Names.elementOffset(name))
                         .addModifiers(modifiers(Modifier.STATIC))
-                        .addJavadoc("The offset of element {@code index} of {@code $L} from the start of the"
-                                + " struct.\n\n", name)
-                        .addJavadoc("@param index the element index, from 0 to {@link #$L} - 1\n",
-                                Names.lengthConstant(name))
-                        .addJavadoc("@return the offset in bytes\n")
-                        .addJavadoc("@throws IndexOutOfBoundsException if {@code index} is out of bounds\n")
+                        .addJavadoc("{@return the offset of element {@code index} of {@code $L} in bytes}\n", name)
+                        .addJavadoc("@param index the element index\n")
                         .returns(TypeName.LONG)
                         .addParameter(TypeName.LONG, "index")
                         .addStatement("return $L + $T.checkIndex(index, $L)$L", Names.offsetConstant(name), OBJECTS,
@@ -259,33 +262,25 @@ public final class StructWriter {
                     .addParameter(offsetParameter());
             CodeBlock at;
             if (field.isArray()) {
-                getter.addJavadoc("Reads element {@code index} of {@code $L} of the struct at {@code offset}.\n\n", name);
-                setter.addJavadoc("Writes element {@code index} of {@code $L} of the struct at {@code offset}.\n\n",
-                        name);
+                getter.addJavadoc("{@return element {@code index} of {@code $L}}\n", name);
+                setter.addJavadoc("Writes element {@code index} of {@code $L}.\n", name);
                 getter.addParameter(TypeName.LONG, "index");
                 setter.addParameter(TypeName.LONG, "index");
                 at = CodeBlock.of("offset + $L(index)", Names.elementOffset(name));
             } else {
-                getter.addJavadoc("Reads {@code $L} of the struct at {@code offset}.\n\n", name);
-                setter.addJavadoc("Writes {@code $L} of the struct at {@code offset}.\n\n", name);
+                getter.addJavadoc("{@return {@code $L}}\n", name);
+                setter.addJavadoc("Writes {@code $L}.\n", name);
                 at = CodeBlock.of("offset + $L", Names.offsetConstant(name));
             }
             for (MethodSpec.Builder method : List.of(getter, setter)) {
-                method.addJavadoc("@param segment the memory holding the struct\n")
-                        .addJavadoc("@param offset the offset of the struct in {@code segment}, in bytes\n");
+                method.addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC);
                 if (field.isArray()) {
-                    method.addJavadoc("@param index the element index, from 0 to {@link #$L} - 1\n",
-                            Names.lengthConstant(name));
+                    method.addJavadoc("@param index the element index\n");
                 }
             }
             setter.addParameter(carrier, "value").addJavadoc("@param value the new value\n");
-            getter.addJavadoc("@return the value\n");
-            String bounds = field.isArray()
-                    ? "@throws IndexOutOfBoundsException if {@code index} is out of bounds or the field lies outside"
-                            + " {@code segment}\n"
-                    : "@throws IndexOutOfBoundsException if the field lies outside {@code segment}\n";
-            getter.addJavadoc(bounds).addStatement("return segment.get($L, $L)", valueLayout(primitive), at);
-            setter.addJavadoc(bounds).addStatement("segment.set($L, $L, value)", valueLayout(primitive), at);
+            getter.addStatement("return segment.get($L, $L)", valueLayout(primitive), at);
+            setter.addStatement("segment.set($L, $L, value)", valueLayout(primitive), at);
             type.addMethod(getter.build());
             type.addMethod(setter.build());
         }
@@ -328,11 +323,9 @@ public final class StructWriter {
             }
             type.addMethod(MethodSpec.methodBuilder("read")
                     .addModifiers(modifiers(Modifier.STATIC))
-                    .addJavadoc("Reads the struct at {@code offset} into a new {@link $T}.\n\n", model.recordType())
-                    .addJavadoc("@param segment the memory holding the struct\n")
-                    .addJavadoc("@param offset the offset of the struct in {@code segment}, in bytes\n")
-                    .addJavadoc("@return a record holding the values of every field, with new arrays\n")
-                    .addJavadoc("@throws IndexOutOfBoundsException if the struct lies outside {@code segment}\n")
+                    .addJavadoc("{@return a new {@link $T} of the struct's values, with new arrays}\n",
+                            model.recordType())
+                    .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC)
                     .returns(model.recordType())
                     .addParameter(segmentParameter())
                     .addParameter(offsetParameter())
@@ -341,19 +334,16 @@ public final class StructWriter {
 
             MethodSpec.Builder write = MethodSpec.methodBuilder("write")
                     .addModifiers(modifiers(Modifier.STATIC))
-                    .addJavadoc("Writes every field of {@code value} into the struct at {@code offset}; padding is"
-                            + " left as it is.\n\n")
-                    .addJavadoc("@param segment the memory holding the struct\n")
-                    .addJavadoc("@param offset the offset of the struct in {@code segment}, in bytes\n")
+                    .addJavadoc("Writes every field of {@code value}; padding is left as it is.\n")
+                    .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC)
                     .addJavadoc("@param value the values to write\n")
-                    .addJavadoc("@throws IndexOutOfBoundsException if the struct lies outside {@code segment}\n")
                     .addParameter(segmentParameter())
                     .addParameter(offsetParameter())
                     .addParameter(model.recordType(), "value");
             boolean hasArrays = model.fields().stream().anyMatch(Field::isArray);
             if (hasArrays) {
-                write.addJavadoc("@throws IllegalArgumentException if an array of {@code value} does not have the"
-                        + " length of its field;\n    nothing of this struct is written then\n");
+                write.addJavadoc("@throws IllegalArgumentException if an array's length is not its field's;"
+                        + " nothing is written then\n");
                 for (Field field : model.fields()) {
                     if (field.isArray()) {
                         write.addStatement("checkLength($S, value.$L().length, $L)", field.name(), field.name(),
@@ -458,11 +448,9 @@ public final class StructWriter {
             ParameterSpec allocator = ParameterSpec.builder(SEGMENT_ALLOCATOR, "allocator").build();
             type.addMethod(MethodSpec.methodBuilder("allocate")
                     .addModifiers(modifiers(Modifier.STATIC))
-                    .addJavadoc("Allocates one struct through {@code allocator} and zeroes all of it, padding"
-                            + " included,\nwhether or not the allocator zeroes memory.\n\n")
-                    .addJavadoc("@param allocator any allocator: an arena, a slicing allocator, a pool\n")
-                    .addJavadoc("@return a view of the new struct, at offset 0 of a segment of {@link #SIZE}"
-                            + " bytes\n")
+                    .addJavadoc("{@return a view of a new struct, zeroed, padding included, whatever the"
+                            + " allocator does}\n")
+                    .addJavadoc(ALLOCATOR_DOC)
                     .returns(view)
                     .addParameter(allocator)
                     .addStatement("$T segment = allocator.allocate(SIZE, ALIGNMENT)", MEMORY_SEGMENT)
@@ -472,15 +460,12 @@ public final class StructWriter {
             type.addMethod(MethodSpec.methodBuilder("allocate")
                     .addModifiers(modifiers(Modifier.STATIC))
                     .addJavadoc(flat()
-                            ? "Allocates one struct through {@code allocator} and writes {@code value} into it,"
-                                    + " zeroing\nthe padding: each byte is written once.\n\n"
-                            : "Allocates one struct through {@code allocator}, zeroes it (the padding of nested"
-                                    + " structs\nincluded) and writes {@code value} into it.\n\n")
-                    .addJavadoc("@param allocator any allocator: an arena, a slicing allocator, a pool\n")
+                            ? "{@return a view of a new struct holding {@code value}, padding zeroed: each byte"
+                                    + " written once}\n"
+                            : "{@return a view of a new struct, zeroed (nested structs' padding included), then"
+                                    + " holding {@code value}}\n")
+                    .addJavadoc(ALLOCATOR_DOC)
                     .addJavadoc("@param value the initial values of the fields\n")
-                    .addJavadoc("@return a view of the new struct, at offset 0 of a segment of {@link #SIZE}"
-                            + " bytes\n")
-                    .addJavadoc("@see #write(MemorySegment, long, $T)\n", model.recordType())
                     .returns(view)
                     .addParameter(allocator)
                     .addParameter(model.recordType(), "value")
@@ -488,12 +473,11 @@ public final class StructWriter {
                     .build());
             type.addMethod(MethodSpec.methodBuilder("allocateArray")
                     .addModifiers(modifiers(Modifier.STATIC))
-                    .addJavadoc("Allocates {@code count} consecutive structs through {@code allocator} and zeroes"
-                            + " them.\nElement {@code i} is at offset {@code i * SIZE}; one view visits them all"
-                            + " through\n{@link View#moveToElement(long)}.\n\n")
-                    .addJavadoc("@param allocator any allocator: an arena, a slicing allocator, a pool\n")
-                    .addJavadoc("@param count the number of structs, at least 0\n")
-                    .addJavadoc("@return a segment of {@code count * SIZE} bytes, aligned to {@link #ALIGNMENT}\n")
+                    .addJavadoc("{@return a segment of {@code count} zeroed structs, element {@code i} at offset"
+                            + " {@code i * SIZE}}\nOne view visits them all through {@link"
+                            + " View#moveToElement(long)}.\n")
+                    .addJavadoc(ALLOCATOR_DOC)
+                    .addJavadoc("@param count the number of structs\n")
                     .addJavadoc("@throws IllegalArgumentException if {@code count} is negative or the size"
                             + " overflows\n")
                     .returns(MEMORY_SEGMENT)
@@ -505,22 +489,16 @@ public final class StructWriter {
                     .build());
             type.addMethod(MethodSpec.methodBuilder("view")
                     .addModifiers(modifiers(Modifier.STATIC))
-                    .addJavadoc("A view of the struct at the start of {@code segment}.\n\n")
-                    .addJavadoc("@param segment the memory holding the struct\n")
-                    .addJavadoc("@return a new view at offset 0\n")
-                    .addJavadoc("@throws IndexOutOfBoundsException if {@code segment} is smaller than"
-                            + " {@link #SIZE}\n")
+                    .addJavadoc("{@return a new view of the struct at offset 0}\n")
+                    .addJavadoc(SEGMENT_DOC)
                     .returns(view)
                     .addParameter(segmentParameter())
                     .addStatement("return new View(segment, 0L)")
                     .build());
             type.addMethod(MethodSpec.methodBuilder("view")
                     .addModifiers(modifiers(Modifier.STATIC))
-                    .addJavadoc("A view of the struct at {@code offset} in {@code segment}.\n\n")
-                    .addJavadoc("@param segment the memory holding the struct\n")
-                    .addJavadoc("@param offset the offset of the struct in {@code segment}, in bytes\n")
-                    .addJavadoc("@return a new view\n")
-                    .addJavadoc("@throws IndexOutOfBoundsException if the struct lies outside {@code segment}\n")
+                    .addJavadoc("{@return a new view of the struct at {@code offset}}\n")
+                    .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC)
                     .returns(view)
                     .addParameter(segmentParameter())
                     .addParameter(offsetParameter())
@@ -610,12 +588,10 @@ public final class StructWriter {
                     .addStatement("this.offset = offset");
             MethodSpec.Builder moveTo = MethodSpec.methodBuilder("moveTo")
                     .addModifiers(Modifier.PUBLIC)
-                    .addJavadoc("Moves this view, and the views of its nested structs, to the struct at {@code"
-                            + " offset}.\n\n")
-                    .addJavadoc("@param offset the offset of the struct in the segment, in bytes\n")
+                    .addJavadoc("Moves this view, and its nested structs' views, to the struct at {@code offset};"
+                            + " it is not\nmoved if the struct lies outside the segment.\n")
+                    .addJavadoc(OFFSET_DOC)
                     .addJavadoc("@return this view\n")
-                    .addJavadoc("@throws IndexOutOfBoundsException if the struct lies outside the segment; the view"
-                            + " is not moved then\n")
                     .returns(view)
                     .addParameter(offsetParameter())
                     .addStatement("$T.checkFromIndexSize(offset, SIZE, segment.byteSize())", OBJECTS)
@@ -637,25 +613,24 @@ public final class StructWriter {
             type.addMethod(constructor.build());
             type.addMethod(MethodSpec.methodBuilder("segment")
                     .addModifiers(Modifier.PUBLIC)
-                    .addJavadoc("The segment this view reads and writes.\n\n@return the segment\n")
+                    .addJavadoc("{@return the segment this view reads and writes}\n")
                     .returns(MEMORY_SEGMENT)
                     .addStatement("return segment")
                     .build());
             type.addMethod(MethodSpec.methodBuilder("offset")
                     .addModifiers(Modifier.PUBLIC)
-                    .addJavadoc("The offset of the struct in the segment.\n\n@return the offset in bytes\n")
+                    .addJavadoc("{@return the offset of the struct in the segment, in bytes}\n")
                     .returns(TypeName.LONG)
                     .addStatement("return offset")
                     .build());
             type.addMethod(moveTo.build());
             type.addMethod(MethodSpec.methodBuilder("moveToElement")
                     .addModifiers(Modifier.PUBLIC)
-                    .addJavadoc("Moves this view to element {@code index} of an array of structs that starts at"
-                            + " offset 0 of the\nsegment, as allocated by {@link $T#allocateArray}.\n\n", self)
+                    .addJavadoc("Moves this view to element {@code index} of an array of structs at offset 0, as"
+                            + " allocated by\n{@link $T#allocateArray}; it is not moved if the element lies outside"
+                            + " the segment.\n", self)
                     .addJavadoc("@param index the element index\n")
                     .addJavadoc("@return this view\n")
-                    .addJavadoc("@throws IndexOutOfBoundsException if {@code index} is negative or the element"
-                            + " lies outside\nthe segment; the view is not moved then\n")
                     .returns(view)
                     .addParameter(TypeName.LONG, "index")
                     .addStatement("$T.checkIndex(index, segment.byteSize() / SIZE)", OBJECTS)
@@ -667,17 +642,15 @@ public final class StructWriter {
             }
             type.addMethod(MethodSpec.methodBuilder("toRecord")
                     .addModifiers(Modifier.PUBLIC)
-                    .addJavadoc("Reads the struct into a new {@link $T}.\n\n", model.recordType())
-                    .addJavadoc("@return a record holding the values of every field\n")
+                    .addJavadoc("{@return a new {@link $T} of the struct's values}\n", model.recordType())
                     .returns(model.recordType())
                     .addStatement("return read(segment, offset)")
                     .build());
             type.addMethod(MethodSpec.methodBuilder("set")
                     .addModifiers(Modifier.PUBLIC)
-                    .addJavadoc("Writes every field of {@code value} into the struct.\n\n")
+                    .addJavadoc("Writes every field of {@code value}.\n")
                     .addJavadoc("@param value the values to write\n")
                     .addJavadoc("@return this view\n")
-                    .addJavadoc("@see $T#write(MemorySegment, long, $T)\n", self, model.recordType())
                     .returns(view)
                     .addParameter(model.recordType(), "value")
                     .addStatement("write(segment, offset, value)")
@@ -696,49 +669,42 @@ public final class StructWriter {
             if (field.isArray()) {
                 getter.addParameter(TypeName.LONG, "index");
                 setter.addParameter(TypeName.LONG, "index");
-                String indexDoc = "@param index the element index, from 0 to {@link $T#$L} - 1\n";
-                String bounds = "@throws IndexOutOfBoundsException if {@code index} is out of bounds\n";
+                String indexDoc = "@param index the element index\n";
                 if (nested.isPresent()) {
-                    getter.addJavadoc("A new view of element {@code index} of {@code $L}.\n\n", name)
-                            .addJavadoc(indexDoc, self, Names.lengthConstant(name))
-                            .addJavadoc("@return a view of the element\n").addJavadoc(bounds)
+                    getter.addJavadoc("{@return a new view of element {@code index} of {@code $L}}\n", name)
+                            .addJavadoc(indexDoc)
                             .returns(nested.get().nestedClass("View"))
                             .addStatement("return $T.view(segment, offset + $L(index))", nested.get(),
                                     Names.elementOffset(name));
                     setter.addStatement("$T.write(segment, offset + $L(index), value)", nested.get(),
                             Names.elementOffset(name));
                 } else {
-                    getter.addJavadoc("Reads element {@code index} of {@code $L}.\n\n", name)
-                            .addJavadoc(indexDoc, self, Names.lengthConstant(name))
-                            .addJavadoc("@return the value\n").addJavadoc(bounds)
+                    getter.addJavadoc("{@return element {@code index} of {@code $L}}\n", name)
+                            .addJavadoc(indexDoc)
                             .returns(element)
                             .addStatement("return $L(segment, offset, index)", Names.getter(name));
                     setter.addStatement("$L(segment, offset, index, value)", Names.setter(name));
                 }
-                setter.addJavadoc("Writes element {@code index} of {@code $L}.\n\n", name)
-                        .addJavadoc(indexDoc, self, Names.lengthConstant(name));
+                setter.addJavadoc("Writes element {@code index} of {@code $L}.\n", name)
+                        .addJavadoc(indexDoc);
             } else if (nested.isPresent()) {
-                getter.addJavadoc("The view of the nested struct {@code $L}; it belongs to this view and moves"
-                                + " with it.\n\n", name)
-                        .addJavadoc("@return the view of {@code $L}\n", name)
+                getter.addJavadoc("{@return the view of the nested struct {@code $L}, which moves with this"
+                                + " view}\n", name)
                         .returns(nested.get().nestedClass("View"))
                         .addStatement("return $L", name);
-                setter.addJavadoc("Writes every field of the nested struct {@code $L}.\n\n", name)
+                setter.addJavadoc("Writes every field of the nested struct {@code $L}.\n", name)
                         .addStatement("$T.write(segment, offset + $L, value)", nested.get(),
                                 Names.offsetConstant(name));
             } else {
-                getter.addJavadoc("Reads {@code $L}.\n\n@return the value\n", name)
+                getter.addJavadoc("{@return {@code $L}}\n", name)
                         .returns(element)
                         .addStatement("return $L(segment, offset)", Names.getter(name));
-                setter.addJavadoc("Writes {@code $L}.\n\n", name)
+                setter.addJavadoc("Writes {@code $L}.\n", name)
                         .addStatement("$L(segment, offset, value)", Names.setter(name));
             }
             setter.addParameter(element, "value")
                     .addJavadoc("@param value the new value\n@return this view\n")
                     .addStatement("return this");
-            if (field.isArray()) {
-                setter.addJavadoc("@throws IndexOutOfBoundsException if {@code index} is out of bounds\n");
-            }
             type.addMethod(getter.build());
             type.addMethod(setter.build());
         }

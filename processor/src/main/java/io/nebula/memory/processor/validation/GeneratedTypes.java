@@ -5,6 +5,7 @@ import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.diagnostics.Message;
 import io.nebula.memory.processor.model.GeneratedKind;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,6 +39,8 @@ public final class GeneratedTypes {
     }
 
     private final Elements elements;
+    /** The result of {@link #javaLangShadowedIn} by package, for this round. */
+    private final Map<String, Set<String>> shadowed = new HashMap<>();
     private final SourceFiles sourceFiles;
     private final Map<String, Claim> claims = new LinkedHashMap<>();
     private final Map<String, Resolution> structs = new HashMap<>();
@@ -102,7 +105,7 @@ public final class GeneratedTypes {
             refuse(kind, source);
             return false;
         }
-        TypeElement existing = elements.getTypeElement(name.canonicalName());
+        TypeElement existing = existingType(source, name);
         if (existing != null && !written.contains(name.canonicalName()) && !isGeneratedFor(kind, existing, source)) {
             reporter.error(Message.GENERATED_NAME_TAKEN, source, name.canonicalName(), source.getQualifiedName());
             refuse(kind, source);
@@ -110,6 +113,20 @@ public final class GeneratedTypes {
         }
         written.add(name.canonicalName());
         return true;
+    }
+
+    /**
+     * The type that already has a generated name, if any. The name is that of a top-level type in the annotated
+     * type's package, so the package's members answer; looking the name up with {@link Elements#getTypeElement}
+     * costs javac a search of every location for a type that usually does not exist, about 1 ms per type.
+     */
+    private TypeElement existingType(TypeElement source, ClassName name) {
+        for (Element member : elements.getPackageOf(source).getEnclosedElements()) {
+            if (member instanceof TypeElement type && type.getSimpleName().contentEquals(name.simpleName())) {
+                return type;
+            }
+        }
+        return null;
     }
 
     /** A struct whose class is not written counts as invalid, so that allocators using it are skipped too. */
@@ -257,17 +274,29 @@ public final class GeneratedTypes {
      * @return the shadowed names, such as {@code Override} when the package declares a type of that name
      */
     public Set<String> javaLangShadowedIn(String packageName) {
+        return shadowed.computeIfAbsent(packageName, this::findJavaLangShadowedIn);
+    }
+
+    /**
+     * Forgets what {@link #javaLangShadowedIn} found: a new round may add types to a package. Called at the start of
+     * every round.
+     */
+    public void newRound() {
+        shadowed.clear();
+    }
+
+    private Set<String> findJavaLangShadowedIn(String packageName) {
         PackageElement pkg = elements.getPackageElement(packageName);
-        Set<String> shadowed = new TreeSet<>();
+        Set<String> names = new TreeSet<>();
         if (pkg == null) {
-            return shadowed;
+            return Set.of();
         }
         for (Element member : pkg.getEnclosedElements()) {
             String name = member.getSimpleName().toString();
             if (member instanceof TypeElement && elements.getTypeElement("java.lang." + name) != null) {
-                shadowed.add(name);
+                names.add(name);
             }
         }
-        return shadowed;
+        return Collections.unmodifiableSet(names);
     }
 }

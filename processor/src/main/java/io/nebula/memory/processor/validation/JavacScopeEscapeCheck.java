@@ -7,8 +7,10 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import io.nebula.memory.annotation.MemoryScope;
 import io.nebula.memory.processor.diagnostics.Message;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.Element;
@@ -34,8 +36,11 @@ final class JavacScopeEscapeCheck implements ScopeEscapeCheck, TaskListener {
     private final Elements elements;
     private final Types types;
     private final ScopedTypes scopedTypes;
-    /** The classes to check, by qualified name: elements are re-read after the rounds. */
-    private final Set<String> pending = new LinkedHashSet<>();
+    /**
+     * The classes to check, by qualified name (elements are re-read after the rounds), under the qualified name of
+     * their outermost class, whose analysis each waits for: each analysed class is one look-up.
+     */
+    private final Map<String, Set<String>> pending = new HashMap<>();
 
     /**
      * Registers the check with the compiler's task.
@@ -53,7 +58,8 @@ final class JavacScopeEscapeCheck implements ScopeEscapeCheck, TaskListener {
 
     @Override
     public void check(TypeElement owner, ExecutableElement method) {
-        pending.add(owner.getQualifiedName().toString());
+        pending.computeIfAbsent(outermost(owner).getQualifiedName().toString(), outer -> new LinkedHashSet<>())
+                .add(owner.getQualifiedName().toString());
     }
 
     @Override
@@ -61,13 +67,15 @@ final class JavacScopeEscapeCheck implements ScopeEscapeCheck, TaskListener {
         if (event.getKind() != TaskEvent.Kind.ANALYZE || event.getTypeElement() == null || pending.isEmpty()) {
             return;
         }
-        String analysed = event.getTypeElement().getQualifiedName().toString();
-        for (String name : Set.copyOf(pending)) {
+        Set<String> names = pending.remove(event.getTypeElement().getQualifiedName().toString());
+        if (names == null) {
+            return;
+        }
+        for (String name : names) {
             TypeElement owner = elements.getTypeElement(name);
-            if (owner == null || !outermost(owner).getQualifiedName().contentEquals(analysed)) {
+            if (owner == null) {
                 continue;
             }
-            pending.remove(name);
             for (ExecutableElement method : ElementFilter.methodsIn(owner.getEnclosedElements())) {
                 if (Annotations.find(method, MEMORY_SCOPE).isEmpty()) {
                     continue;
