@@ -3,6 +3,8 @@ package io.nebula.memory;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.Charset;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -137,4 +139,291 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
      */
     @Override
     void close();
+
+    // The JDK's SegmentAllocator defaults, restated so that their documentation names the library's exceptions.
+
+    /**
+     * Allocates {@code byteSize} bytes with byte alignment.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param byteSize the size in bytes, zero or more
+     * @return the new segment
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#INVALID_SIZE},
+     *     {@link ErrorCode#OUT_OF_MEMORY}, {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     */
+    @Override
+    default MemorySegment allocate(long byteSize) {
+        return SegmentAllocator.super.allocate(byteSize);
+    }
+
+    /**
+     * Allocates a segment of the layout's size and alignment.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param layout the layout
+     * @return the new segment
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code layout} is {@code null}
+     */
+    @Override
+    default MemorySegment allocate(MemoryLayout layout) {
+        return SegmentAllocator.super.allocate(layout);
+    }
+
+    /**
+     * Allocates a string's UTF-8 bytes and a terminator.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param str the string
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code str} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(String str) {
+        return SegmentAllocator.super.allocateFrom(str);
+    }
+
+    /**
+     * Allocates a string's bytes in a charset and a terminator.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param str the string
+     * @param charset the charset
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code str} or {@code charset} is {@code null}
+     * @throws IllegalArgumentException when the charset is not a standard charset, as the JDK documents
+     */
+    @Override
+    default MemorySegment allocateFrom(String str, Charset charset) {
+        return SegmentAllocator.super.allocateFrom(str, charset);
+    }
+
+    /**
+     * Allocates one byte and writes {@code value} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param layout the layout of the value
+     * @param value the value
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code layout} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfByte layout, byte value) {
+        return SegmentAllocator.super.allocateFrom(layout, value);
+    }
+
+    /**
+     * Allocates one char and writes {@code value} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param layout the layout of the value
+     * @param value the value
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code layout} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfChar layout, char value) {
+        return SegmentAllocator.super.allocateFrom(layout, value);
+    }
+
+    /**
+     * Allocates one short and writes {@code value} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param layout the layout of the value
+     * @param value the value
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code layout} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfShort layout, short value) {
+        return SegmentAllocator.super.allocateFrom(layout, value);
+    }
+
+    /**
+     * Allocates one int and writes {@code value} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param layout the layout of the value
+     * @param value the value
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code layout} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfInt layout, int value) {
+        return SegmentAllocator.super.allocateFrom(layout, value);
+    }
+
+    /**
+     * Allocates one float and writes {@code value} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param layout the layout of the value
+     * @param value the value
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code layout} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfFloat layout, float value) {
+        return SegmentAllocator.super.allocateFrom(layout, value);
+    }
+
+    /**
+     * Allocates one long and writes {@code value} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param layout the layout of the value
+     * @param value the value
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code layout} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfLong layout, long value) {
+        return SegmentAllocator.super.allocateFrom(layout, value);
+    }
+
+    /**
+     * Allocates one double and writes {@code value} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param layout the layout of the value
+     * @param value the value
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code layout} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfDouble layout, double value) {
+        return SegmentAllocator.super.allocateFrom(layout, value);
+    }
+
+    /**
+     * Allocates an array of bytes and copies {@code elements} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param elementLayout the layout of an element
+     * @param elements the values
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code elementLayout} or {@code elements} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfByte elementLayout, byte... elements) {
+        return SegmentAllocator.super.allocateFrom(elementLayout, elements);
+    }
+
+    /**
+     * Allocates an array of shorts and copies {@code elements} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param elementLayout the layout of an element
+     * @param elements the values
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code elementLayout} or {@code elements} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfShort elementLayout, short... elements) {
+        return SegmentAllocator.super.allocateFrom(elementLayout, elements);
+    }
+
+    /**
+     * Allocates an array of chars and copies {@code elements} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param elementLayout the layout of an element
+     * @param elements the values
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code elementLayout} or {@code elements} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfChar elementLayout, char... elements) {
+        return SegmentAllocator.super.allocateFrom(elementLayout, elements);
+    }
+
+    /**
+     * Allocates an array of ints and copies {@code elements} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param elementLayout the layout of an element
+     * @param elements the values
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code elementLayout} or {@code elements} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfInt elementLayout, int... elements) {
+        return SegmentAllocator.super.allocateFrom(elementLayout, elements);
+    }
+
+    /**
+     * Allocates an array of floats and copies {@code elements} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param elementLayout the layout of an element
+     * @param elements the values
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code elementLayout} or {@code elements} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfFloat elementLayout, float... elements) {
+        return SegmentAllocator.super.allocateFrom(elementLayout, elements);
+    }
+
+    /**
+     * Allocates an array of longs and copies {@code elements} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param elementLayout the layout of an element
+     * @param elements the values
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code elementLayout} or {@code elements} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfLong elementLayout, long... elements) {
+        return SegmentAllocator.super.allocateFrom(elementLayout, elements);
+    }
+
+    /**
+     * Allocates an array of doubles and copies {@code elements} into it.
+     * The JDK's method, which allocates through {@link #allocate(long, long)}.
+     *
+     * @param elementLayout the layout of an element
+     * @param elements the values
+     * @return the new segment, initialised
+     * @throws AllocationException as {@link #allocate(long, long)} does: {@link ErrorCode#OUT_OF_MEMORY},
+     *     {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
+     * @throws NullPointerException when {@code elementLayout} or {@code elements} is {@code null}
+     */
+    @Override
+    default MemorySegment allocateFrom(ValueLayout.OfDouble elementLayout, double... elements) {
+        return SegmentAllocator.super.allocateFrom(elementLayout, elements);
+    }
 }
