@@ -132,7 +132,8 @@ public final class PointStruct {
      * One view visits them all through {@link View#moveToElement(long)}.
      * @param allocator any allocator: an arena, a slicing allocator, a pool
      * @param count the number of structs
-     * @throws IllegalArgumentException if {@code count} is negative or the size overflows
+     * @throws IllegalArgumentException if {@code count} is negative or the size overflows; the library's
+     *     allocators throw {@code AllocationException} ({@code INVALID_SIZE}) instead
      */
     public static MemorySegment allocateArray(SegmentAllocator allocator, long count) {
         MemorySegment segment = allocator.allocate(LAYOUT, count);

@@ -479,7 +479,8 @@ public final class StructWriter {
                     .addJavadoc(ALLOCATOR_DOC)
                     .addJavadoc("@param count the number of structs\n")
                     .addJavadoc("@throws IllegalArgumentException if {@code count} is negative or the size"
-                            + " overflows\n")
+                            + " overflows; the library's\n    allocators throw {@code AllocationException}"
+                            + " ({@code INVALID_SIZE}) instead\n")
                     .returns(MEMORY_SEGMENT)
                     .addParameter(allocator)
                     .addParameter(TypeName.LONG, "count")
