@@ -18,9 +18,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A tour of the three allocators: a request-scoped bump arena, a pool of fixed-size connection records, and a
- * stack with a scope per call of a recursive evaluator, then the SIMD kernels. Prints what each one did, then runs every
- * example program: {@link ErrorHandling}, {@link IntegrationPatterns}, {@link AnnotationShowcase},
- * {@link AllocatorComparison}, {@link AdvancedPatterns} and {@link AsyncPipelineExample}.
+ * stack with a scope per call of a recursive evaluator, then the SIMD kernels. Prints what each one did, then runs
+ * every example program: {@link ErrorHandling}, {@link IntegrationPatterns}, {@link AnnotationShowcase},
+ * {@link AllocatorComparison}, {@link AdvancedPatterns}, {@link AsyncPipelineExample} and
+ * {@link CompressionExample}.
  */
 public final class Showcase {
 
@@ -70,6 +71,7 @@ public final class Showcase {
         AllocatorComparison.run(out);
         AdvancedPatterns.run(out);
         AsyncPipelineExample.run(out);
+        CompressionExample.run(out);
     }
 
     private static void bump(PrintStream out) {

@@ -46,7 +46,8 @@ class ShowcaseTest {
                 "== annotation showcase",
                 "== allocator comparison",
                 "== advanced patterns",
-                "== async arena"}) {
+                "== async arena",
+                "== compression"}) {
             int at = out.indexOf("\n" + header);
             int after = previous;
             assertTrue(at > after, () -> "\"" + header + "\" missing or out of order in:\n" + out);
