@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -54,6 +55,8 @@ public final class StructResolver {
             Set.of("segment", "offset", "moveTo", "moveToElement", "toRecord", "set");
 
     private static final String STRUCT = Struct.class.getCanonicalName();
+    /** The names of the layout's padding members, which a component cannot take. */
+    private static final Pattern PADDING_NAME = Pattern.compile(Pattern.quote(Member.Padding.NAME_PREFIX) + "[0-9]+");
     private static final String ARRAY = Array.class.getCanonicalName();
 
     private final Elements elements;
@@ -335,7 +338,7 @@ public final class StructResolver {
             reporter.error(Message.RESERVED_NAME, component, name, name);
             return;
         }
-        if (name.matches(java.util.regex.Pattern.quote(Member.Padding.NAME_PREFIX) + "[0-9]+")) {
+        if (PADDING_NAME.matcher(name).matches()) {
             reporter.error(Message.RESERVED_PADDING_NAME, component, name, Member.Padding.NAME_PREFIX);
             return;
         }
