@@ -17,7 +17,6 @@ import io.nebula.memory.pool.PoolAllocator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
