@@ -21,10 +21,10 @@ import javax.annotation.processing.Generated;
  *
  * <p>A {@link View} reads and writes the fields of one struct: a getter and a setter named as each
  * field, those of an array field with the element {@code index}, from 0 to its length - 1. They
- * allocate nothing and check no more than the segment does: an access outside the segment throws
+ * check no more than the segment does: an access outside the segment throws
  * {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
- * The static methods take the {@code segment} holding a struct and the struct's {@code offset} in it,
- * in bytes.
+ * They allocate nothing, but for the new view of an element of an array of structs. The static methods
+ * take the {@code segment} holding a struct and the struct's {@code offset} in it, in bytes.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
 public final class Protocol_AddressStruct {
