@@ -20,6 +20,10 @@ package io.nebula.memory;
  * @param resets            bulk releases: resets, checkpoint restores and the closes of an arena's or a stack's
  *                          scopes
  * @param growths           chunks added by a growing pool or a growable arena
+ * @param wastedBytes       bytes of a thread-safe arena that no allocation will get until they are released: the
+ *                          unused rest of each thread buffer a thread gave up for a new one because a request did
+ *                          not fit in it (counted in {@code bytesAllocated} and {@code currentBytes} as well, as
+ *                          alignment padding is); always 0 for other allocators
  */
 public record AllocationStatistics(
         long allocations,
@@ -30,7 +34,8 @@ public record AllocationStatistics(
         long peakBytes,
         long failedAllocations,
         long resets,
-        long growths) {
+        long growths,
+        long wastedBytes) {
 
     /**
      * Renders the snapshot as a JSON object, with the component names as keys.
@@ -47,6 +52,7 @@ public record AllocationStatistics(
                 + ",\"failedAllocations\":" + failedAllocations
                 + ",\"resets\":" + resets
                 + ",\"growths\":" + growths
+                + ",\"wastedBytes\":" + wastedBytes
                 + "}";
     }
 }
