@@ -42,7 +42,15 @@ final class SharedBump extends BumpAllocator {
     /** A request whose size plus alignment slack exceeds this is claimed on its own, never in a new buffer. */
     private final long largeRequest;
     /** Each platform thread's buffer. Holds no reference to the arena, so that a thread does not keep it alive. */
-    private final ThreadLocal<ThreadBuffer> local = ThreadLocal.withInitial(ThreadBuffer::new);
+    private final ThreadLocal<ThreadBuffer> local =
+            ThreadLocal.withInitial(() -> new ThreadBuffer(Thread.currentThread()));
+    /**
+     * The buffer of the first platform thread that allocated, written once (or a few times by threads that race to
+     * be first, each with its own buffer) and read by every allocation: that thread finds its buffer without a
+     * {@link ThreadLocal} look-up, and no allocation writes this field, so threads do not contend for its line.
+     * Keeps that thread's {@link Thread} object reachable while the arena is.
+     */
+    private ThreadBuffer firstBuffer;
     /** The buffers virtual threads share, a power of two of them, picked by a hash of the thread id. */
     private final ThreadBuffer[] stripes;
     /** The current period of the current chunk. */
@@ -71,7 +79,7 @@ final class SharedBump extends BumpAllocator {
                 Integer.highestOneBit(Math.max(4, 4 * Runtime.getRuntime().availableProcessors()) - 1) << 1);
         this.stripes = new ThreadBuffer[stripeCount];
         for (int i = 0; i < stripeCount; i++) {
-            stripes[i] = new ThreadBuffer();
+            stripes[i] = new ThreadBuffer(null);
         }
         life.startTracking(this);
     }
@@ -124,10 +132,17 @@ final class SharedBump extends BumpAllocator {
             throw Events.allocationError(offsetFailure(byteSize, byteAlignment));
         }
         long start;
-        if (Thread.currentThread().isVirtual()) {
+        Thread thread = Thread.currentThread();
+        ThreadBuffer first = firstBuffer;
+        if (first != null && first.owner == thread) {
+            start = first.bump(active, byteSize, byteAlignment);
+            if (start < 0) {
+                start = refill(first, byteSize, byteAlignment);
+            }
+        } else if (thread.isVirtual()) {
             ThreadBuffer buffer = stripe();
             if (!buffer.tryAcquire()) {
-                start = claimShared(new ThreadBuffer(), byteSize, byteAlignment);
+                start = claimShared(new ThreadBuffer(null), byteSize, byteAlignment);
             } else {
                 try {
                     start = buffer.bump(active, byteSize, byteAlignment);
@@ -139,7 +154,7 @@ final class SharedBump extends BumpAllocator {
                 }
             }
         } else {
-            ThreadBuffer buffer = local.get();
+            ThreadBuffer buffer = platformBuffer();
             start = buffer.bump(active, byteSize, byteAlignment);
             if (start < 0) {
                 start = refill(buffer, byteSize, byteAlignment);
@@ -161,10 +176,14 @@ final class SharedBump extends BumpAllocator {
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment)) {
             throw Events.allocationError(failed(refusal(byteSize, byteAlignment)));
         }
-        if (Thread.currentThread().isVirtual()) {
-            return allocateStriped(byteSize, byteAlignment);
+        Thread thread = Thread.currentThread();
+        ThreadBuffer buffer = firstBuffer;
+        if (buffer == null || buffer.owner != thread) {
+            if (thread.isVirtual()) {
+                return allocateStriped(byteSize, byteAlignment);
+            }
+            buffer = platformBuffer();
         }
-        ThreadBuffer buffer = local.get();
         ActiveChunk chunk = active;
         long start = buffer.bump(chunk, byteSize, byteAlignment);
         if (start < 0) {
@@ -184,7 +203,7 @@ final class SharedBump extends BumpAllocator {
         ActiveChunk chunk;
         long start;
         if (!buffer.tryAcquire()) {
-            ThreadBuffer holder = new ThreadBuffer();
+            ThreadBuffer holder = new ThreadBuffer(null);
             start = claimShared(holder, byteSize, byteAlignment);
             chunk = holder.claimedIn;
         } else {
@@ -204,6 +223,18 @@ final class SharedBump extends BumpAllocator {
         }
         prepare(chunk.segment, start, byteSize);
         return chunk.segment.asSlice(start, byteSize);
+    }
+
+    /**
+     * The calling platform thread's buffer, from {@code local}; the first one the arena hands out is also kept in
+     * {@code firstBuffer}, which the hot paths read before {@code local}.
+     */
+    private ThreadBuffer platformBuffer() {
+        ThreadBuffer buffer = local.get();
+        if (firstBuffer == null) {
+            firstBuffer = buffer;
+        }
+        return buffer;
     }
 
     /** The striped buffer of the calling virtual thread: a multiplicative hash of its id. */
@@ -495,7 +526,7 @@ final class SharedBump extends BumpAllocator {
     private BumpCheckpoint push(boolean scope) {
         ActiveChunk chunk = active;
         if (!Thread.currentThread().isVirtual()) {
-            ThreadBuffer mine = local.get();
+            ThreadBuffer mine = platformBuffer();
             if (mine.chunk == chunk && mine.limit > mine.top && chunk.move(mine.limit, mine.top)) {
                 reservedBytes(mine.top - mine.limit, 0);
                 mine.limit = mine.top;

@@ -22,16 +22,18 @@ import java.lang.invoke.VarHandle;
  */
 final class ThreadBuffer {
 
-    private static final VarHandle OWNER;
+    private static final VarHandle HELD;
 
     static {
         try {
-            OWNER = MethodHandles.lookup().findVarHandle(ThreadBuffer.class, "owner", int.class);
+            HELD = MethodHandles.lookup().findVarHandle(ThreadBuffer.class, "held", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
+    /** The platform thread whose buffer this is; {@code null} for a striped buffer (or a result holder). */
+    final Thread owner;
     /** The period the buffer was reserved in; {@code null} before the first reservation. */
     ActiveChunk chunk;
     /** The next free byte, an offset in {@code chunk.segment}. */
@@ -40,9 +42,13 @@ final class ThreadBuffer {
     long limit;
     /** The period the last allocation through {@link BumpAllocator}'s slow path landed in, for its caller. */
     ActiveChunk claimedIn;
-    /** A striped buffer's holder flag: 1 while a virtual thread allocates from it; accessed through {@link #OWNER}. */
+    /** A striped buffer's flag: 1 while a virtual thread allocates from it; accessed through {@link #HELD}. */
     @SuppressWarnings("unused")
-    private int owner;
+    private int held;
+
+    ThreadBuffer(Thread owner) {
+        this.owner = owner;
+    }
 
     /**
      * Allocates from the buffer if {@code current} is still its period and the request fits.
@@ -77,11 +83,11 @@ final class ThreadBuffer {
      * @return {@code false} when another thread holds it
      */
     boolean tryAcquire() {
-        return OWNER.compareAndSet(this, 0, 1);
+        return HELD.compareAndSet(this, 0, 1);
     }
 
     /** Gives a striped buffer back: its fields' writes happen before the next holder's reads. */
     void release() {
-        OWNER.setRelease(this, 0);
+        HELD.setRelease(this, 0);
     }
 }
