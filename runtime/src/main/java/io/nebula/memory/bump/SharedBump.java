@@ -97,16 +97,6 @@ final class SharedBump extends BumpAllocator {
         return bytes < MIN_AUTOMATIC_BUFFER ? 0 : Math.min(bytes, MAX_AUTOMATIC_BUFFER);
     }
 
-    /**
-     * Returns the size of the thread buffers each thread reserves: {@link BumpConfig#threadBufferBytes()}, or the
-     * automatic size.
-     *
-     * @return the buffer size in bytes
-     */
-    long threadBufferBytes() {
-        return bufferBytes;
-    }
-
     @Override
     public int chunkCount() {
         if (chain == null) {
