@@ -126,15 +126,6 @@ final class ActiveChunk {
     }
 
     /**
-     * Moves the bump offset back (a restore within this chunk); a concurrent claim lands wholly before or after.
-     *
-     * @return the bytes used before
-     */
-    long rewind(long used) {
-        return (long) TOP.getAndSet(this, used);
-    }
-
-    /**
      * Seals the chunk: every later claim fails.
      *
      * @return the bytes used at the moment of sealing
