@@ -6,8 +6,9 @@ package io.nebula.memory;
  * <p>Bytes are counted in one unit on both sides: the bytes of the allocator's memory each allocation takes, which
  * is the request plus the alignment padding before it (and, on a growable arena, the unused tail of a chunk it moved
  * past), or a whole block for a pool. A thread-safe arena counts each thread buffer in full when a thread reserves
- * it, as its {@code usedBytes()} does, and the allocations made inside the buffer only in {@code allocations}. Hence {@code bytesAllocated - bytesFreed == currentBytes} once the threads
- * that allocate are done, and the two are equal after everything is released.
+ * it, as its {@code usedBytes()} does, and the allocations made inside the buffer only in {@code allocations}. Hence
+ * {@code bytesAllocated - bytesFreed == currentBytes} once the threads that allocate are done, and the two are equal
+ * after everything is released.
  *
  * @param allocations       successful allocations
  * @param deallocations     successful deallocations, the blocks a pool's scope gives back included (bulk releases by

@@ -272,8 +272,8 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
 
     /**
      * Renders the configuration as a JSON object, with the component names as keys (the origin excepted): the fill
-     * pattern as its number or {@code null}, the growth as an object or {@code null} for a fixed arena. A running service
-     * can log or expose exactly how each arena is set up.
+     * pattern as its number or {@code null}, the growth as an object or {@code null} for a fixed arena. A running
+     * service can log or expose exactly how each arena is set up.
      *
      * @return a JSON object such as {@code {"threadSafe":false,"trackStats":true,"fillPattern":null,...}}
      */

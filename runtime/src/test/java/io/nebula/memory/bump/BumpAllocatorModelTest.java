@@ -196,7 +196,7 @@ class BumpAllocatorModelTest {
         return current().start + (usesBuffers ? limit : top);
     }
 
-    /** The documented end of a thread buffer reserved or grown from {@code from} for a request ending at {@code end}. */
+    /** Where a thread buffer reserved or grown from {@code from} ends, for a request ending at {@code end}. */
     private long bufferEnd(long from, long end, long chunkSize) {
         return Math.max(end, Math.min(chunkSize, from + Math.min(bufferBytes, chunkSize)));
     }

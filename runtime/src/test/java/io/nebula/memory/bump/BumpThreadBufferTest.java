@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -168,6 +169,22 @@ class BumpThreadBufferTest {
             assertEquals(arena.usedBytes(), stats.bytesAllocated());
             assertEquals(6, stats.allocations());
         }
+    }
+
+    @Test
+    void theBufferSizeIsAConfigComponentOrA64thOfTheCapacity() {
+        assertEquals(BumpConfig.AUTOMATIC_THREAD_BUFFER, BumpConfig.defaults().threadBufferBytes());
+        BumpConfig config = BumpConfig.defaults().withThreadBufferBytes(4096);
+        assertEquals(4096, config.withThreadSafe(true).withTrackStats(true).withGrowth(1 << 16, 1 << 20)
+                .withFillPattern((byte) 1).withoutGrowth().threadBufferBytes(), "kept by every copy");
+        assertThrows(IllegalArgumentException.class, () -> BumpConfig.defaults().withThreadBufferBytes(-1));
+        BumpConfig automatic = BumpConfig.defaults();
+        assertEquals(64 * 1024, SharedBump.bufferBytes(4L << 20, automatic), "a 64th of 4 MiB");
+        assertEquals(64 * 1024, SharedBump.bufferBytes(1L << 40, automatic), "at most 64 KiB");
+        assertEquals(1024, SharedBump.bufferBytes(64 * 1024 + 100, automatic), "rounded down to 64 bytes");
+        assertEquals(64, SharedBump.bufferBytes(4096, automatic));
+        assertEquals(0, SharedBump.bufferBytes(4095, automatic), "none under 4 KiB");
+        assertEquals(4096, SharedBump.bufferBytes(100, config), "the config's size, whatever the capacity");
     }
 
     @Test
