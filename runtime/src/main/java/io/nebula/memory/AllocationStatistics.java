@@ -5,8 +5,10 @@ package io.nebula.memory;
  *
  * <p>Bytes are counted in one unit on both sides: the bytes of the allocator's memory each allocation takes, which
  * is the request plus the alignment padding before it (and, on a growable arena, the unused tail of a chunk it moved
- * past), or a whole block for a pool. Hence {@code bytesAllocated - bytesFreed == currentBytes} once the threads
- * that allocate are done, and the two are equal after everything is released.
+ * past), or a whole block for a pool. A thread-safe arena counts each thread buffer in full when a thread reserves
+ * it, as its {@code usedBytes()} does, and the allocations made inside the buffer only in {@code allocations}. Hence
+ * {@code bytesAllocated - bytesFreed == currentBytes} once the threads that allocate are done, and the two are equal
+ * after everything is released.
  *
  * @param allocations       successful allocations
  * @param deallocations     successful deallocations, the blocks a pool's scope gives back included (bulk releases by
@@ -20,6 +22,10 @@ package io.nebula.memory;
  * @param resets            bulk releases: resets, checkpoint restores and the closes of an arena's or a stack's
  *                          scopes
  * @param growths           chunks added by a growing pool or a growable arena
+ * @param wastedBytes       bytes of a thread-safe arena that no allocation will get until they are released: the
+ *                          unused rest of each thread buffer a thread gave up for a new one because a request did
+ *                          not fit in it (counted in {@code bytesAllocated} and {@code currentBytes} as well, as
+ *                          alignment padding is); always 0 for other allocators
  */
 public record AllocationStatistics(
         long allocations,
@@ -30,7 +36,8 @@ public record AllocationStatistics(
         long peakBytes,
         long failedAllocations,
         long resets,
-        long growths) {
+        long growths,
+        long wastedBytes) {
 
     /**
      * Renders the snapshot as a JSON object, with the component names as keys.
@@ -47,6 +54,7 @@ public record AllocationStatistics(
                 + ",\"failedAllocations\":" + failedAllocations
                 + ",\"resets\":" + resets
                 + ",\"growths\":" + growths
+                + ",\"wastedBytes\":" + wastedBytes
                 + "}";
     }
 }

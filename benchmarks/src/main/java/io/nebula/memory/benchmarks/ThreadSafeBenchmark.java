@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * thread-local caches make it the peer a multi-threaded server would use). Times are per operation of one
  * thread: at two threads, a time equal to the one-thread time means perfect scaling.
  *
- * <p>The thread-safe bump arena is shared by the threads ({@link Scope#Benchmark}); a thread that finds it past
- * half full resets it, which is safe while others allocate. A thread-safe stack has one LIFO order for all
+ * <p>The thread-safe bump arena is shared by the threads ({@link Scope#Benchmark}); each allocates inside a thread
+ * buffer of its own (64 KiB here, a 64th of the arena). A thread that finds it past half full resets it, which is
+ * safe while others allocate and retires every thread's buffer. A thread-safe stack has one LIFO order for all
  * threads, so two threads that push and pop independently break it ({@code OUT_OF_ORDER}): it is measured at one
  * thread only, for the cost of its lock.
  */
@@ -131,7 +132,22 @@ public class ThreadSafeBenchmark {
     }
 
     /**
-     * A thread-safe bump arena's offset path (a compare-and-set), one thread.
+     * The baseline of the segment path: a confined bump arena's segment.
+     *
+     * @param state the thread's allocators
+     * @return the segment
+     */
+    @Benchmark
+    @Threads(1)
+    public MemorySegment confinedBumpSegment(Confined state) {
+        if (state.bump.usedBytes() == HALF) {
+            state.bump.reset();
+        }
+        return state.bump.allocate(SIZE, ALIGNMENT);
+    }
+
+    /**
+     * A thread-safe bump arena's offset path (inside the thread's buffer), one thread.
      *
      * @param state the thread-safe allocators
      * @return the offset

@@ -66,8 +66,10 @@ import java.util.Optional;
  *
  * <h2>Costs</h2>
  * <ul>
- *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and a store (a compare-and-set
- *       when thread-safe): no locks, no heap allocation.</li>
+ *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and a store: no locks, no
+ *       heap allocation. Thread-safe: the same inside the calling thread's buffer, found through a
+ *       {@link ThreadLocal} (a striped buffer taken with one compare-and-set on a virtual thread), plus a
+ *       compare-and-set on the shared position once per buffer.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller. On a growable arena, moving to another chunk reserves native memory (unless a spare
  *       chunk holds the request) and, when thread-safe, takes the lock.</li>
@@ -82,13 +84,44 @@ import java.util.Optional;
  * <h2>Threads</h2>
  * By default an arena is confined to the thread that created it: a call from any other thread throws
  * {@link ErrorCode#WRONG_THREAD}, and its segments can only be accessed from that thread. With
- * {@link BumpConfig#threadSafe()} any thread may allocate; allocation is a lock-free compare-and-set on the bump
- * offset (a growable arena moves to another chunk under a lock). Checkpoints, scopes, {@link #restore(Checkpoint)}
- * and {@link #reset()} then act on the arena as a whole: a restore releases what <em>every</em> thread allocated
- * since the checkpoint, atomically with respect to concurrent allocations (each one lands either before the
- * release, and is released, or after it). They take a lock among themselves, never against allocation. Release
- * such memory only when the threads that allocated it are done with it, as with any arena; a reset of a growable
- * arena may free the chunk such memory is in, and its segments are then closed.
+ * {@link BumpConfig#threadSafe()} any thread may allocate, through <em>thread buffers</em>, as the JVM allocates
+ * Java objects through thread-local allocation buffers:
+ * <ul>
+ *   <li>Each thread reserves a slice of the arena, its thread buffer, with one compare-and-set on the shared
+ *       position, and allocates inside it with plain loads and stores: no atomic operation per allocation, and no
+ *       cache line that two allocating threads both write. The buffer is {@link BumpConfig#threadBufferBytes()}
+ *       long (by default a 64th of the capacity, at most 64 KiB; none for an arena under 4 KiB), cut at the end of
+ *       the arena or chunk, longer when the request needs it.</li>
+ *   <li>When a request does not fit in the rest of the buffer: if nothing was reserved after the buffer, it grows
+ *       in place (one thread alone allocates exactly where a confined arena would); otherwise a request larger
+ *       than an eighth of a buffer (its alignment included) is claimed on its own, by compare-and-set on the
+ *       shared position, and the buffer is kept; a smaller one moves the thread to a new buffer. What the old
+ *       buffer gives up is then smaller than the request, so under an eighth of a buffer, and is counted in
+ *       {@link AllocationStatistics#wastedBytes()}: at most an eighth of the bytes reserved.</li>
+ *   <li>A platform thread keeps one buffer per arena (in a {@link ThreadLocal} that holds no reference to the
+ *       arena). Virtual threads share a few buffers (four per processor, at most 256), picked by a hash of the
+ *       thread id and held for the length of one allocation; a virtual thread whose buffer another one holds at
+ *       that moment claims its request on its own. Ten thousand virtual threads therefore reserve at most 256
+ *       buffers, not ten thousand.</li>
+ *   <li>{@link #usedBytes()} counts a buffer in full from the moment it is reserved: bytes a thread reserved and
+ *       has not used yet are used, not available (another thread cannot have them). A request may therefore fail
+ *       with {@link ErrorCode#OUT_OF_MEMORY} while other threads' buffers still hold unused bytes: at most one
+ *       buffer per thread that allocated since the last checkpoint, scope, restore or reset.</li>
+ *   <li>Checkpoints, scopes, {@link #restore(Checkpoint)} and {@link #reset()} act on the arena as a whole and
+ *       take a lock among themselves, never against allocation. Each one <em>retires every thread buffer</em> (a
+ *       generation of the position ends; a buffer is used only in the generation it was reserved in), so a stale
+ *       buffer is never used again: a thread's next allocation reserves a new buffer. A restore releases what
+ *       <em>every</em> thread allocated since the checkpoint, and a reset everything, atomically with respect to
+ *       concurrent allocations: each one lands either before the release, and is released, or after it. A
+ *       checkpoint or scope first gives back the calling platform thread's unused buffer bytes when nothing was
+ *       reserved after them; the unused rests of other threads' buffers stay below the checkpoint, counted as
+ *       used until a release below them (they are not counted as wasted). A restore or reset may run while other
+ *       threads allocate; but release memory that several threads use only when they are done with it, as with
+ *       any arena, and a reset of a growable arena may free the chunk such memory is in, closing its segments.</li>
+ * </ul>
+ * Growable arenas reserve buffers from the current chunk; a thread whose request fits in no buffer of the current
+ * chunk moves the arena to its next chunk under the lock, with its new buffer at the start. Checked mode claims
+ * each allocation on its own under the lock, as before: it is a debugging mode.
  *
  * <h2>Checked mode</h2>
  * With {@link BumpConfig#checked()} (or {@code -Dnebula.memory.checked=true}), every segment returned by
@@ -420,7 +453,8 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
      * {@inheritDoc}
      *
      * <p>For a growable arena: the bytes of the chunks before the current one, unused tails included, plus the
-     * bytes used in the current chunk (see the class documentation).
+     * bytes used in the current chunk (see the class documentation). For a thread-safe arena, every thread buffer
+     * counts in full, its unused bytes included (see "Threads" in the class documentation).
      */
     @Override
     public abstract long usedBytes();

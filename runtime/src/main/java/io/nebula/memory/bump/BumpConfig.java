@@ -15,8 +15,9 @@ import java.util.OptionalInt;
  * BumpConfig growing = BumpConfig.defaults().withGrowth(1 << 20, 64L << 20);   // chunks up to 1 MiB, 64 MiB in all
  * }</pre>
  *
- * @param threadSafe    let any thread use the arena: allocation becomes a lock-free compare-and-set on the bump
- *                      offset, and the native memory belongs to shared {@link java.lang.foreign.Arena}s
+ * @param threadSafe    let any thread use the arena: each thread allocates inside a thread buffer of its own,
+ *                      reserved from the arena with one compare-and-set, and the native memory belongs to shared
+ *                      {@link java.lang.foreign.Arena}s
  * @param trackStats    count allocations, bytes, releases and growths ({@link BumpAllocator#statistics()}); costs a
  *                      few increments per allocation (striped counters when thread-safe)
  * @param fillPattern   a byte written over every new allocation, to make use of uninitialised memory visible in a
@@ -32,14 +33,26 @@ import java.util.OptionalInt;
  * @param growth        empty for a fixed arena (the default): one block of the capacity given at creation, and
  *                      {@code OUT_OF_MEMORY} when it is full. Present for a growable arena, which chains a new chunk
  *                      when the current one is full (see {@link Growth})
+ * @param threadBufferBytes a thread-safe arena's thread buffer size: each thread reserves a slice of the arena
+ *                      this large with one compare-and-set and allocates inside it without atomics (see
+ *                      {@link BumpAllocator}); {@link #AUTOMATIC_THREAD_BUFFER} (0, the default) picks it from the
+ *                      capacity. Ignored by confined arenas
  * @param origin        where the configuration was written, for the text of error suggestions
  */
 public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
-                         boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth, ConfigOrigin origin) {
+                         boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth, long threadBufferBytes,
+                         ConfigOrigin origin) {
+
+    /**
+     * The {@link #threadBufferBytes()} that picks the size from the capacity: a 64th of it (of the first chunk's,
+     * for a growable arena), rounded down to 64 bytes, at most 64 KiB; none at all (every request claimed on its
+     * own by compare-and-set) for an arena under 4 KiB, so that one thread's buffer never holds most of it.
+     */
+    public static final long AUTOMATIC_THREAD_BUFFER = 0;
 
     private static final BumpConfig DEFAULTS =
             new BumpConfig(false, false, OptionalInt.empty(), false, false, LeakPolicy.WARN, Optional.empty(),
-                    ConfigOrigin.code());
+                    AUTOMATIC_THREAD_BUFFER, ConfigOrigin.code());
 
     /**
      * How a growable arena grows. The capacity given to {@link BumpAllocator#create(long, BumpConfig)} is the size
@@ -82,7 +95,8 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
     /**
      * Checks the components.
      *
-     * @throws IllegalArgumentException when the fill pattern is not a byte value (-128 to 255)
+     * @throws IllegalArgumentException when the fill pattern is not a byte value (-128 to 255), or
+     *     {@code threadBufferBytes} is negative
      * @throws NullPointerException when {@code fillPattern}, {@code leakPolicy}, {@code growth} or {@code origin} is
      *     {@code null}
      */
@@ -94,6 +108,10 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
         if (fillPattern.isPresent() && (fillPattern.getAsInt() < Byte.MIN_VALUE || fillPattern.getAsInt() > 0xFF)) {
             throw new IllegalArgumentException("fillPattern must be a byte value (-128 to 255), was "
                     + fillPattern.getAsInt());
+        }
+        if (threadBufferBytes < 0) {
+            throw new IllegalArgumentException("threadBufferBytes must be 0 (automatic) or a size in bytes, was "
+                    + threadBufferBytes);
         }
     }
 
@@ -110,12 +128,13 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fillPattern, boolean zeroOnRelease,
                       boolean checked, LeakPolicy leakPolicy, Optional<Growth> growth) {
-        this(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth, ConfigOrigin.code());
+        this(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth, AUTOMATIC_THREAD_BUFFER,
+                ConfigOrigin.code());
     }
 
     /**
      * Returns the defaults: confined, no statistics, no fill pattern, no zeroing, unchecked, leaks logged as
-     * warnings, a fixed arena.
+     * warnings, a fixed arena, thread buffers sized automatically.
      *
      * @return the default configuration
      */
@@ -130,7 +149,8 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withThreadSafe(boolean on) {
-        return new BumpConfig(on, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth, origin);
+        return new BumpConfig(on, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,
+                growth, threadBufferBytes, origin);
     }
 
     /**
@@ -140,7 +160,8 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withTrackStats(boolean on) {
-        return new BumpConfig(threadSafe, on, fillPattern, zeroOnRelease, checked, leakPolicy, growth, origin);
+        return new BumpConfig(threadSafe, on, fillPattern, zeroOnRelease, checked, leakPolicy,
+                growth, threadBufferBytes, origin);
     }
 
     /**
@@ -151,7 +172,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withFillPattern(byte pattern) {
         return new BumpConfig(threadSafe, trackStats, OptionalInt.of(pattern & 0xFF), zeroOnRelease, checked,
-                leakPolicy, growth, origin);
+                leakPolicy, growth, threadBufferBytes, origin);
     }
 
     /**
@@ -161,7 +182,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withoutFillPattern() {
         return new BumpConfig(threadSafe, trackStats, OptionalInt.empty(), zeroOnRelease, checked, leakPolicy,
-                growth, origin);
+                growth, threadBufferBytes, origin);
     }
 
     /**
@@ -171,7 +192,8 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withZeroOnRelease(boolean on) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy, growth, origin);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, on, checked, leakPolicy,
+                growth, threadBufferBytes, origin);
     }
 
     /**
@@ -181,7 +203,8 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @return the new configuration
      */
     public BumpConfig withChecked(boolean on) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, leakPolicy, growth, origin);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, on, leakPolicy,
+                growth, threadBufferBytes, origin);
     }
 
     /**
@@ -192,7 +215,8 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      * @throws NullPointerException when {@code policy} is {@code null}
      */
     public BumpConfig withLeakPolicy(LeakPolicy policy) {
-        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy, growth, origin);
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, policy,
+                growth, threadBufferBytes, origin);
     }
 
     /**
@@ -218,7 +242,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withGrowth(Growth growth) {
         return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,
-                Optional.of(growth), origin);
+                Optional.of(growth), threadBufferBytes, origin);
     }
 
     /**
@@ -228,7 +252,7 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withoutGrowth() {
         return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy,
-                Optional.empty(), origin);
+                Optional.empty(), threadBufferBytes, origin);
     }
 
     /**
@@ -247,9 +271,9 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
     }
 
     /**
-     * Renders the configuration as a JSON object, with the component names as keys: the fill pattern as its number
-     * or {@code null}, the growth as an object or {@code null} for a fixed arena. A running service
-     * can log or expose exactly how each arena is set up.
+     * Renders the configuration as a JSON object, with the component names as keys (the origin excepted): the fill
+     * pattern as its number or {@code null}, the growth as an object or {@code null} for a fixed arena. A running
+     * service can log or expose exactly how each arena is set up.
      *
      * @return a JSON object such as {@code {"threadSafe":false,"trackStats":true,"fillPattern":null,...}}
      */
@@ -266,7 +290,23 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
                         .member("limitBytes", g.limitBytes())
                         .member("keepAllChunks", g.keepAllChunks())
                         .toString()).orElse("null"))
+                .member("threadBufferBytes", threadBufferBytes)
                 .toString();
+    }
+
+    /**
+     * Returns a copy whose thread-safe arena gives each thread buffers of {@code bytes} (see
+     * {@link #threadBufferBytes()}). Larger buffers mean fewer compare-and-sets on the shared position and more
+     * bytes reserved but not yet used by each thread; a thread gives up at most an eighth of a buffer when it
+     * moves to a new one.
+     *
+     * @param bytes the buffer size in bytes, or {@link #AUTOMATIC_THREAD_BUFFER} to pick it from the capacity
+     * @return the new configuration
+     * @throws IllegalArgumentException when {@code bytes} is negative
+     */
+    public BumpConfig withThreadBufferBytes(long bytes) {
+        return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth, bytes,
+                origin);
     }
 
     /**
@@ -279,6 +319,6 @@ public record BumpConfig(boolean threadSafe, boolean trackStats, OptionalInt fil
      */
     public BumpConfig withOrigin(ConfigOrigin origin) {
         return new BumpConfig(threadSafe, trackStats, fillPattern, zeroOnRelease, checked, leakPolicy, growth,
-                Objects.requireNonNull(origin, "origin"));
+                threadBufferBytes, Objects.requireNonNull(origin, "origin"));
     }
 }

@@ -9,40 +9,51 @@ import io.nebula.memory.internal.NativeMemory;
 import io.nebula.memory.internal.Requests;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
- * A thread-safe {@link BumpAllocator}: allocation is a lock-free compare-and-set on the bump offset; checkpoints,
- * scopes, restores, resets and a growable arena's moves to another chunk take the lock among themselves.
+ * A thread-safe {@link BumpAllocator}: each thread allocates inside a {@link ThreadBuffer} of its own, a slice of the
+ * current chunk reserved with one compare-and-set, with plain loads and stores; checkpoints, scopes, restores,
+ * resets and a growable arena's moves to another chunk take the lock among themselves.
  *
- * <p>Invariants. A fixed arena bumps {@code top} through {@code memory}, {@code 0 <= top <= capacity}. A growable
- * arena bumps through its current {@link ActiveChunk}, {@code active}, replaced (never reused) under the lock; its
- * {@code capacity} field is {@code -1}, so the fixed fast path always fails its bounds check and falls to the chunk
- * path without a check of its own, and {@code memory} is {@code null}. Every change of position other than
- * allocation ({@code restore}, {@code reset}, a move to another chunk) happens under the lock, so checkpoints and
- * the chunk chain need no other synchronisation.
+ * <p>Invariants. The arena's position is the current {@link ActiveChunk}, {@code active}: a fixed arena's block is
+ * its only chunk, a growable arena's chain has several. {@code active} is replaced (never reused) under the lock
+ * whenever the position changes other than by allocation, the old one sealed first, so every thread buffer
+ * reserved in it is retired at once. A platform thread's buffer lives in {@code local}; virtual threads share the
+ * {@code stripes}, each held for one allocation. Allocation tries the buffer, then (in {@link #refill}) grows the
+ * buffer in place when it ends where the chunk's used bytes end, then claims a large request on its own, then
+ * reserves a new buffer; a small request moves to a new buffer only when the rest of the old one is smaller than
+ * itself, which bounds the rest given up (the {@code wastedBytes} statistic) to an eighth of a buffer. A fixed
+ * arena's {@code memory} is its block; a growable arena has none ({@code null}).
  */
 final class SharedBump extends BumpAllocator {
 
-    private static final VarHandle TOP;
-
-    static {
-        try {
-            TOP = MethodHandles.lookup().findVarHandle(SharedBump.class, "top", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** The smallest automatic thread buffer, in bytes: an arena under 64 times this has none by default. */
+    static final long MIN_AUTOMATIC_BUFFER = 64;
+    /** The largest automatic thread buffer, in bytes. */
+    static final long MAX_AUTOMATIC_BUFFER = 64 * 1024;
+    /** The most striped buffers virtual threads share. */
+    private static final int MAX_STRIPES = 256;
 
     private final Lifecycle.Shared life;
     private final MemorySegment memory;
-    private final long base;
-    private final long capacity;
-    /** A fixed arena's bump offset; accessed through {@link #TOP}. */
-    private long top;
-    /** A growable arena's current chunk; {@code null} for a fixed arena. */
+    /** The size of a thread buffer. */
+    private final long bufferBytes;
+    /** A request whose size plus alignment slack exceeds this is claimed on its own, never in a new buffer. */
+    private final long largeRequest;
+    /** Each platform thread's buffer. Holds no reference to the arena, so that a thread does not keep it alive. */
+    private final ThreadLocal<ThreadBuffer> local =
+            ThreadLocal.withInitial(() -> new ThreadBuffer(Thread.currentThread()));
+    /**
+     * The buffer of the first platform thread that allocated, written once (or a few times by threads that race to
+     * be first, each with its own buffer) and read by every allocation: that thread finds its buffer without a
+     * {@link ThreadLocal} look-up, and no allocation writes this field, so threads do not contend for its line.
+     * Keeps that thread's {@link Thread} object reachable while the arena is.
+     */
+    private ThreadBuffer firstBuffer;
+    /** The buffers virtual threads share, a power of two of them, picked by a hash of the thread id. */
+    private final ThreadBuffer[] stripes;
+    /** The current period of the current chunk. */
     private volatile ActiveChunk active;
 
     private SharedBump(long capacity, BumpConfig config) {
@@ -60,17 +71,30 @@ final class SharedBump extends BumpAllocator {
     private SharedBump(Lifecycle.Shared life, long capacity, BumpConfig config) {
         super(life, capacity, config);
         this.life = life;
-        if (chain == null) {
-            this.memory = block;
-            this.base = block.address();
-            this.capacity = capacity;
-        } else {
-            this.memory = null;
-            this.base = 0;
-            this.capacity = -1;
-            this.active = new ActiveChunk(chain.segment(0), 0, 0);
+        this.bufferBytes = bufferBytes(capacity, config);
+        this.largeRequest = Math.max(1, bufferBytes / 8);
+        this.memory = block;
+        this.active = new ActiveChunk(chain == null ? block : chain.segment(0), 0, 0);
+        int stripeCount = Math.min(MAX_STRIPES,
+                Integer.highestOneBit(Math.max(4, 4 * Runtime.getRuntime().availableProcessors()) - 1) << 1);
+        this.stripes = new ThreadBuffer[stripeCount];
+        for (int i = 0; i < stripeCount; i++) {
+            stripes[i] = new ThreadBuffer(null);
         }
         life.startTracking(this);
+    }
+
+    /**
+     * The thread buffer size: the config's, or a 64th of the capacity rounded down to 64 bytes, at most
+     * {@link #MAX_AUTOMATIC_BUFFER}; 0 (no buffers: every request claimed on its own) when that is under
+     * {@link #MIN_AUTOMATIC_BUFFER}, so that one thread's buffer never holds a small arena's memory from the others.
+     */
+    static long bufferBytes(long capacity, BumpConfig config) {
+        if (config.threadBufferBytes() != BumpConfig.AUTOMATIC_THREAD_BUFFER) {
+            return config.threadBufferBytes();
+        }
+        long bytes = (capacity / 64) & -BLOCK_ALIGNMENT;
+        return bytes < MIN_AUTOMATIC_BUFFER ? 0 : Math.min(bytes, MAX_AUTOMATIC_BUFFER);
     }
 
     @Override
@@ -93,9 +117,41 @@ final class SharedBump extends BumpAllocator {
 
     @Override
     public long allocateOffset(long byteSize, long byteAlignment) {
-        long start = claim(byteSize, byteAlignment);
-        if (start < 0) {
+        life.checkNotClosed(this);
+        if (chain != null || byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment)) {
             throw Events.allocationError(offsetFailure(byteSize, byteAlignment));
+        }
+        long start;
+        Thread thread = Thread.currentThread();
+        ThreadBuffer first = firstBuffer;
+        if (first != null && first.owner == thread) {
+            start = first.bump(active, byteSize, byteAlignment);
+            if (start < 0) {
+                start = refill(first, byteSize, byteAlignment);
+            }
+        } else if (thread.isVirtual()) {
+            ThreadBuffer buffer = stripe();
+            if (!buffer.tryAcquire()) {
+                start = claimShared(new ThreadBuffer(null), byteSize, byteAlignment);
+            } else {
+                try {
+                    start = buffer.bump(active, byteSize, byteAlignment);
+                    if (start < 0) {
+                        start = refill(buffer, byteSize, byteAlignment);
+                    }
+                } finally {
+                    buffer.release();
+                }
+            }
+        } else {
+            ThreadBuffer buffer = platformBuffer();
+            start = buffer.bump(active, byteSize, byteAlignment);
+            if (start < 0) {
+                start = refill(buffer, byteSize, byteAlignment);
+            }
+        }
+        if (stats != null) {
+            stats.allocatedInReserved();
         }
         prepare(memory, start, byteSize);
         return start;
@@ -106,12 +162,222 @@ final class SharedBump extends BumpAllocator {
         if (checked) {
             return allocateChecked(byteSize, byteAlignment);
         }
-        long start = claim(byteSize, byteAlignment);
-        if (start < 0) {
-            return allocateInChunks(byteSize, byteAlignment);
+        life.checkNotClosed(this);
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment)) {
+            throw Events.allocationError(failed(refusal(byteSize, byteAlignment)));
         }
-        prepare(memory, start, byteSize);
-        return memory.asSlice(start, byteSize);
+        Thread thread = Thread.currentThread();
+        ThreadBuffer buffer = firstBuffer;
+        if (buffer == null || buffer.owner != thread) {
+            if (thread.isVirtual()) {
+                return allocateStriped(byteSize, byteAlignment);
+            }
+            buffer = platformBuffer();
+        }
+        ActiveChunk chunk = active;
+        long start = buffer.bump(chunk, byteSize, byteAlignment);
+        if (start < 0) {
+            start = refill(buffer, byteSize, byteAlignment);
+            chunk = buffer.claimedIn;
+        }
+        if (stats != null) {
+            stats.allocatedInReserved();
+        }
+        prepare(chunk.segment, start, byteSize);
+        return chunk.segment.asSlice(start, byteSize);
+    }
+
+    /** {@link #allocate} on a virtual thread: through a striped buffer, or on its own when the stripe is held. */
+    private MemorySegment allocateStriped(long byteSize, long byteAlignment) {
+        ThreadBuffer buffer = stripe();
+        ActiveChunk chunk;
+        long start;
+        if (!buffer.tryAcquire()) {
+            ThreadBuffer holder = new ThreadBuffer(null);
+            start = claimShared(holder, byteSize, byteAlignment);
+            chunk = holder.claimedIn;
+        } else {
+            try {
+                chunk = active;
+                start = buffer.bump(chunk, byteSize, byteAlignment);
+                if (start < 0) {
+                    start = refill(buffer, byteSize, byteAlignment);
+                    chunk = buffer.claimedIn;
+                }
+            } finally {
+                buffer.release();
+            }
+        }
+        if (stats != null) {
+            stats.allocatedInReserved();
+        }
+        prepare(chunk.segment, start, byteSize);
+        return chunk.segment.asSlice(start, byteSize);
+    }
+
+    /**
+     * The calling platform thread's buffer, from {@code local}; the first one the arena hands out is also kept in
+     * {@code firstBuffer}, which the hot paths read before {@code local}.
+     */
+    private ThreadBuffer platformBuffer() {
+        ThreadBuffer buffer = local.get();
+        if (firstBuffer == null) {
+            firstBuffer = buffer;
+        }
+        return buffer;
+    }
+
+    /** The striped buffer of the calling virtual thread: a multiplicative hash of its id. */
+    private ThreadBuffer stripe() {
+        long hash = Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L;
+        return stripes[(int) (hash >>> 40) & (stripes.length - 1)];
+    }
+
+    /**
+     * The slow path of an allocation whose request {@code buffer} (held by the caller) does not hold: grows the
+     * buffer in place when it ends where the chunk's used bytes end; claims a large request on its own; otherwise
+     * reserves a new buffer that starts with the request, moving a growable arena to its next chunk under the lock
+     * when the request does not fit in the current one. Counts the bytes the arena's position moved by, and what
+     * the old buffer gives up.
+     *
+     * @return the start of the allocation in {@code buffer.claimedIn}'s segment
+     * @throws AllocationException {@link io.nebula.memory.ErrorCode#OUT_OF_MEMORY} when the request does not fit
+     */
+    private long refill(ThreadBuffer buffer, long byteSize, long byteAlignment) {
+        while (true) {
+            ActiveChunk chunk = active;
+            if (buffer.chunk == chunk) {
+                long start = chunk.start(buffer.top, byteAlignment);
+                if (byteSize <= chunk.size - start) {
+                    long end = start + byteSize;
+                    long limit = ActiveChunk.bufferEnd(buffer.limit, end, chunk.size, bufferBytes);
+                    if (chunk.move(buffer.limit, limit)) {
+                        reservedBytes(limit - buffer.limit, chunk.usedBefore + limit);
+                        buffer.reset(chunk, end, limit);
+                        buffer.claimedIn = chunk;
+                        return start;
+                    }
+                }
+            }
+            if (byteSize > largeRequest - (byteAlignment - 1)) {
+                return claimShared(buffer, byteSize, byteAlignment);
+            }
+            long used = chunk.reserve(byteSize, byteAlignment, bufferBytes);
+            if (used >= 0) {
+                return useNewBuffer(buffer, chunk, used, byteSize, byteAlignment, chunk.usedBefore + used);
+            }
+            if (chunk.top() == ActiveChunk.SEALED) {
+                awaitNewPeriod();
+                continue;
+            }
+            if (chain == null) {
+                throw Events.allocationError(failed(refusal(byteSize, byteAlignment)));
+            }
+            life.lock();
+            try {
+                life.checkNotClosed(this);
+                if (active != chunk) {
+                    continue;
+                }
+                used = chunk.reserve(byteSize, byteAlignment, bufferBytes);
+                if (used >= 0) {
+                    return useNewBuffer(buffer, chunk, used, byteSize, byteAlignment, chunk.usedBefore + used);
+                }
+                ActiveChunk moved = moveToNextChunk(chunk, byteSize, byteAlignment, bufferBytes);
+                long wasUsed = chunk.usedBefore + chain.end(chain.current() - 1);
+                return useNewBuffer(buffer, moved, 0, byteSize, byteAlignment, wasUsed);
+            } finally {
+                life.unlock();
+            }
+        }
+    }
+
+    /**
+     * Points {@code buffer} at the buffer just reserved in {@code chunk} from {@code used}, with the request at its
+     * start, and counts it: the rest of the old buffer as wasted when it was still usable, and the bytes the arena's
+     * position moved by since {@code wasUsed} (a chunk's skipped tail included).
+     */
+    private long useNewBuffer(ThreadBuffer buffer, ActiveChunk chunk, long used, long byteSize, long byteAlignment,
+                              long wasUsed) {
+        long start = chunk.start(used, byteAlignment);
+        long end = start + byteSize;
+        long limit = ActiveChunk.bufferEnd(used, end, chunk.size, bufferBytes);
+        if (stats != null) {
+            if (buffer.chunk != null && buffer.chunk.top() != ActiveChunk.SEALED) {
+                stats.wasted(buffer.limit - buffer.top);
+            }
+            stats.reserved(chunk.usedBefore + limit - wasUsed, chunk.usedBefore + limit);
+        }
+        buffer.reset(chunk, end, limit);
+        buffer.claimedIn = chunk;
+        return start;
+    }
+
+    private void reservedBytes(long bytes, long usedAfter) {
+        if (stats != null) {
+            stats.reserved(bytes, usedAfter);
+        }
+    }
+
+    /**
+     * Claims a request on its own, at the arena's position: a large request, or one of a virtual thread whose
+     * striped buffer is held. A growable arena moves to its next chunk under the lock when the request does not
+     * fit in the current one.
+     *
+     * @param holder receives, in {@code claimedIn}, the period the request landed in
+     * @return the start of the allocation in {@code holder.claimedIn}'s segment
+     */
+    private long claimShared(ThreadBuffer holder, long byteSize, long byteAlignment) {
+        while (true) {
+            ActiveChunk chunk = active;
+            long used = chunk.claim(byteSize, byteAlignment);
+            if (used >= 0) {
+                long start = chunk.start(used, byteAlignment);
+                reservedBytes(start + byteSize - used, chunk.usedBefore + start + byteSize);
+                holder.claimedIn = chunk;
+                return start;
+            }
+            if (chunk.top() == ActiveChunk.SEALED) {
+                awaitNewPeriod();
+                continue;
+            }
+            if (chain == null) {
+                throw Events.allocationError(failed(refusal(byteSize, byteAlignment)));
+            }
+            life.lock();
+            try {
+                life.checkNotClosed(this);
+                if (active != chunk) {
+                    continue;
+                }
+                used = chunk.claim(byteSize, byteAlignment);
+                long start;
+                long wasUsed;
+                if (used >= 0) {
+                    start = chunk.start(used, byteAlignment);
+                    wasUsed = chunk.usedBefore + used;
+                } else {
+                    ActiveChunk left = chunk;
+                    chunk = moveToNextChunk(left, byteSize, byteAlignment, 0);
+                    start = chunk.start(0, byteAlignment);
+                    wasUsed = left.usedBefore + chain.end(chain.current() - 1);
+                }
+                reservedBytes(chunk.usedBefore + start + byteSize - wasUsed, chunk.usedBefore + start + byteSize);
+                holder.claimedIn = chunk;
+                return start;
+            } finally {
+                life.unlock();
+            }
+        }
+    }
+
+    /**
+     * Waits until the thread that sealed the current period (holding the lock) has published the next one: takes
+     * the lock and gives it back.
+     */
+    private void awaitNewPeriod() {
+        life.lock();
+        life.unlock();
     }
 
     /**
@@ -125,152 +391,56 @@ final class SharedBump extends BumpAllocator {
         life.lock();
         try {
             life.checkNotClosed(this);
-            return chain == null ? checkedInBlock(byteSize, byteAlignment) : checkedInChunks(byteSize, byteAlignment);
-        } finally {
-            life.unlock();
-        }
-    }
-
-    private MemorySegment checkedInBlock(long byteSize, long byteAlignment) {
-        long used = (long) TOP.getVolatile(this);
-        long end;
-        while (true) {
-            long start = Requests.alignUp(base + used, byteAlignment) - base;
-            if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
+            if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment)) {
                 throw Events.allocationError(failed(refusal(byteSize, byteAlignment)));
             }
-            end = start + byteSize;
-            long witness = (long) TOP.compareAndExchange(this, used, end);
-            if (witness == used) {
-                break;
-            }
-            used = witness;
-        }
-        MemorySegment segment;
-        try {
-            segment = levelSegment(byteSize, byteAlignment);
-        } catch (OutOfMemoryError systemRefused) {
-            TOP.compareAndSet(this, end, used);
-            throw Events.allocationError(failed(NativeMemory.checkedSegmentRefused(toString(), byteSize,
-                    byteAlignment, availableBytes(), usedBytes(), systemRefused)));
-        }
-        if (stats != null) {
-            stats.allocated(end - used, end);
-        }
-        return segment;
-    }
-
-    private MemorySegment checkedInChunks(long byteSize, long byteAlignment) {
-        AllocationException refused = refusal(byteSize, byteAlignment);
-        if (refused != null) {
-            throw Events.allocationError(failed(refused));
-        }
-        ActiveChunk chunk = active;
-        int wasChunk = chain.current();
-        long wasTop = chunk.top();
-        long wasUsed = chunk.usedBefore + wasTop;
-        long start = chunk.claim(byteSize, byteAlignment) >= 0 ? chunk.start(wasTop, byteAlignment) : -1;
-        if (start < 0) {
-            chunk = moveToNextChunk(chunk, byteSize, byteAlignment);
-            start = chunk.start(0, byteAlignment);
-        }
-        MemorySegment segment;
-        try {
-            segment = levelSegment(byteSize, byteAlignment);
-        } catch (OutOfMemoryError systemRefused) {
-            if (chunk == active && chain.current() == wasChunk) {
-                chunk.rewind(wasTop);
-            } else {
-                active.seal();
-                chain.rewind(wasChunk);
-                active = new ActiveChunk(chain.segment(wasChunk), chain.start(wasChunk), wasTop);
-            }
-            throw Events.allocationError(failed(NativeMemory.checkedSegmentRefused(toString(), byteSize,
-                    byteAlignment, availableBytes(), usedBytes(), systemRefused)));
-        }
-        if (stats != null) {
-            long usedAfter = chunk.usedBefore + start + byteSize;
-            stats.allocated(usedAfter - wasUsed, usedAfter);
-        }
-        return segment;
-    }
-
-    /**
-     * The fixed arena's compare-and-set loop: returns the start of the claimed range in {@code memory}, or
-     * {@code -1} when the request is invalid, does not fit, or the arena is growable.
-     */
-    private long claim(long byteSize, long byteAlignment) {
-        life.checkNotClosed(this);
-        long used = (long) TOP.getVolatile(this);
-        while (true) {
-            long start = Requests.alignUp(base + used, byteAlignment) - base;
-            if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
-                return -1;
-            }
-            long end = start + byteSize;
-            long witness = (long) TOP.compareAndExchange(this, used, end);
-            if (witness == used) {
-                if (stats != null) {
-                    stats.allocated(end - used, end);
-                }
-                return start;
-            }
-            used = witness;
-        }
-    }
-
-    /**
-     * The slow path of {@link #allocate}: refuses an invalid request or one a fixed arena cannot hold; otherwise
-     * claims the request in a growable arena's current chunk, moving to the next chunk under the lock when it does
-     * not fit.
-     */
-    private MemorySegment allocateInChunks(long byteSize, long byteAlignment) {
-        AllocationException refused = refusal(byteSize, byteAlignment);
-        if (refused != null) {
-            throw Events.allocationError(failed(refused));
-        }
-        while (true) {
             ActiveChunk chunk = active;
-            long wasUsed = chunk.claim(byteSize, byteAlignment);
+            int wasChunk = chain == null ? 0 : chain.current();
+            long wasTop = chunk.top();
+            long used = chunk.claim(byteSize, byteAlignment);
             long start;
-            if (wasUsed >= 0) {
-                start = chunk.start(wasUsed, byteAlignment);
-                wasUsed += chunk.usedBefore;
+            long wasUsed;
+            if (used >= 0) {
+                start = chunk.start(used, byteAlignment);
+                wasUsed = chunk.usedBefore + used;
+            } else if (chain == null) {
+                throw Events.allocationError(failed(refusal(byteSize, byteAlignment)));
             } else {
-                life.lock();
-                try {
-                    life.checkNotClosed(this);
-                    if (active != chunk) {
-                        continue;
-                    }
-                    wasUsed = chunk.claim(byteSize, byteAlignment);
-                    if (wasUsed >= 0) {
-                        start = chunk.start(wasUsed, byteAlignment);
-                        wasUsed += chunk.usedBefore;
-                    } else {
-                        ActiveChunk left = chunk;
-                        chunk = moveToNextChunk(left, byteSize, byteAlignment);
-                        start = chunk.start(0, byteAlignment);
-                        wasUsed = left.usedBefore + chain.end(chain.current() - 1);
-                    }
-                } finally {
-                    life.unlock();
+                ActiveChunk left = chunk;
+                chunk = moveToNextChunk(left, byteSize, byteAlignment, 0);
+                start = chunk.start(0, byteAlignment);
+                wasUsed = left.usedBefore + wasTop;
+            }
+            MemorySegment segment;
+            try {
+                segment = levelSegment(byteSize, byteAlignment);
+            } catch (OutOfMemoryError systemRefused) {
+                if (chunk == active && (chain == null || chain.current() == wasChunk)) {
+                    chunk.move(start + byteSize, used);
+                } else {
+                    active.seal();
+                    chain.rewind(wasChunk);
+                    active = new ActiveChunk(chain.segment(wasChunk), chain.start(wasChunk), wasTop);
                 }
+                throw Events.allocationError(failed(NativeMemory.checkedSegmentRefused(toString(), byteSize,
+                        byteAlignment, availableBytes(), usedBytes(), systemRefused)));
             }
             if (stats != null) {
                 long usedAfter = chunk.usedBefore + start + byteSize;
                 stats.allocated(usedAfter - wasUsed, usedAfter);
             }
-            prepare(chunk.segment, start, byteSize);
-            return chunk.segment.asSlice(start, byteSize);
+            return segment;
+        } finally {
+            life.unlock();
         }
     }
 
     /**
      * Under the lock: moves the arena from {@code current}, where the request does not fit, to the next chunk, with
-     * the request already claimed at its start.
+     * the request already claimed at its start, and {@code bufferBytes} reserved there for a thread buffer (0 for
+     * none, see {@link ActiveChunk#bufferEnd}).
      */
-    private ActiveChunk moveToNextChunk(ActiveChunk current, long byteSize, long byteAlignment) {
+    private ActiveChunk moveToNextChunk(ActiveChunk current, long byteSize, long byteAlignment, long bufferBytes) {
         int next;
         try {
             next = chain.advance(byteSize, byteAlignment, current.top());
@@ -284,15 +454,15 @@ final class SharedBump extends BumpAllocator {
         chain.setEnd(next - 1, current.seal());
         MemorySegment segment = chain.segment(next);
         long start = Requests.alignUp(segment.address(), byteAlignment) - segment.address();
-        ActiveChunk moved = new ActiveChunk(segment, chain.start(next), start + byteSize);
+        long top = ActiveChunk.bufferEnd(0, start + byteSize, segment.byteSize(), bufferBytes);
+        ActiveChunk moved = new ActiveChunk(segment, chain.start(next), top);
         active = moved;
         return moved;
     }
 
     /**
      * The error for an invalid request, or for a request that a fixed arena cannot hold; {@code null} when the
-     * request is valid and the arena is growable. Describes the arena only when there is an error: a growable
-     * arena runs this on every move to another chunk (a thread-safe one on every allocation).
+     * request is valid and the arena is growable. Describes the arena only when there is an error.
      */
     private AllocationException refusal(long byteSize, long byteAlignment) {
         if (chain != null && byteSize >= 0 && Requests.isPowerOfTwo(byteAlignment)) {
@@ -304,8 +474,9 @@ final class SharedBump extends BumpAllocator {
         if (invalid != null || chain != null) {
             return invalid;
         }
-        return BumpErrors.outOfMemory(toString(), config.origin(), byteSize, byteAlignment, used, capacity,
-                Requests.alignUp(base + used, byteAlignment) - base);
+        long base = memory.address();
+        return BumpErrors.outOfMemory(toString(), config.origin(), byteSize, byteAlignment, used,
+                memory.byteSize(), Requests.alignUp(base + used, byteAlignment) - base);
     }
 
     private AllocationException offsetFailure(long byteSize, long byteAlignment) {
@@ -336,13 +507,24 @@ final class SharedBump extends BumpAllocator {
         }
     }
 
-    /** Under the lock: pushes a checkpoint at the current position. */
+    /**
+     * Under the lock: pushes a checkpoint at the current position, after the calling platform thread gives back the
+     * unused rest of its buffer when nothing was reserved after it. Starts a new period, which retires every thread
+     * buffer: what any thread allocates after the checkpoint lies above it, and the unused rests of the other
+     * threads' buffers stay below it, used, until a release below them.
+     */
     private BumpCheckpoint push(boolean scope) {
-        if (chain == null) {
-            return checkpoints.push(this, 0, (long) TOP.getVolatile(this), scope);
-        }
         ActiveChunk chunk = active;
-        return checkpoints.push(this, chunk.usedBefore, chunk.top(), scope);
+        if (!Thread.currentThread().isVirtual()) {
+            ThreadBuffer mine = platformBuffer();
+            if (mine.chunk == chunk && mine.limit > mine.top && chunk.move(mine.limit, mine.top)) {
+                reservedBytes(mine.top - mine.limit, 0);
+                mine.limit = mine.top;
+            }
+        }
+        long top = chunk.seal();
+        active = new ActiveChunk(chunk.segment, chunk.usedBefore, top);
+        return checkpoints.push(this, chunk.usedBefore, top, scope);
     }
 
     @Override
@@ -354,19 +536,17 @@ final class SharedBump extends BumpAllocator {
             BumpCheckpoint mine = live(checkpoint);
             checkpoints.discardFrom(mine.depth);
             long target = mine.usedBytes();
+            ActiveChunk chunk = active;
+            long sealedAt = chunk.seal();
             long released;
-            if (chain == null) {
-                released = (long) TOP.getAndSet(this, mine.top) - mine.top;
+            if (mine.chunkStart == chunk.usedBefore) {
+                released = sealedAt - mine.top;
+                active = new ActiveChunk(chunk.segment, chunk.usedBefore, mine.top);
             } else {
-                ActiveChunk chunk = active;
-                if (mine.chunkStart == chunk.usedBefore) {
-                    released = chunk.rewind(mine.top) - mine.top;
-                } else {
-                    released = chunk.seal() + chunk.usedBefore - target;
-                    int index = chain.find(target);
-                    chain.rewind(index);
-                    active = new ActiveChunk(chain.segment(index), chain.start(index), target - chain.start(index));
-                }
+                released = sealedAt + chunk.usedBefore - target;
+                int index = chain.find(target);
+                chain.rewind(index);
+                active = new ActiveChunk(chain.segment(index), chain.start(index), target - chain.start(index));
             }
             released(RESTORE, released);
         } finally {
@@ -381,15 +561,12 @@ final class SharedBump extends BumpAllocator {
             life.checkNotClosed(this);
             checkpoints.discardFrom(0);
             checkpoints.renewBaseLevel();
-            long released;
-            if (chain == null) {
-                released = (long) TOP.getAndSet(this, 0L);
-            } else {
-                ActiveChunk chunk = active;
-                released = chunk.seal() + chunk.usedBefore;
+            ActiveChunk chunk = active;
+            long released = chunk.seal() + chunk.usedBefore;
+            if (chain != null) {
                 chain.reset();
-                active = new ActiveChunk(chain.segment(0), 0, 0);
             }
+            active = new ActiveChunk(chain == null ? memory : chain.segment(0), 0, 0);
             released(RESET, released);
         } finally {
             life.unlock();
@@ -399,13 +576,12 @@ final class SharedBump extends BumpAllocator {
     /**
      * {@inheritDoc}
      *
-     * <p>A growable arena reads its current chunk under the lock, so the figure is never one of a chunk being left.
+     * <p>Thread buffers count in full from the moment they are reserved: the bytes a thread reserved and has not
+     * used yet are used bytes (they are no longer available to any other thread). Read under the lock, so the
+     * figure is never one of a period being replaced.
      */
     @Override
     public long usedBytes() {
-        if (chain == null) {
-            return (long) TOP.getVolatile(this);
-        }
         life.lock();
         try {
             ActiveChunk chunk = active;
@@ -418,7 +594,7 @@ final class SharedBump extends BumpAllocator {
     @Override
     public long capacityBytes() {
         if (chain == null) {
-            return capacity;
+            return memory.byteSize();
         }
         life.lock();
         try {
@@ -436,8 +612,8 @@ final class SharedBump extends BumpAllocator {
     @Override
     boolean inMemory(MemorySegment segment) {
         if (chain == null) {
-            long offset = segment.address() - base;
-            return offset >= 0 && offset <= capacity && segment.byteSize() <= capacity - offset;
+            long offset = segment.address() - memory.address();
+            return offset >= 0 && offset <= memory.byteSize() && segment.byteSize() <= memory.byteSize() - offset;
         }
         life.lock();
         try {

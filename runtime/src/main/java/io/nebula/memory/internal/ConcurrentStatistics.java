@@ -20,12 +20,29 @@ final class ConcurrentStatistics extends StatisticsRecorder {
     private final LongAdder failedAllocations = new LongAdder();
     private final LongAdder resets = new LongAdder();
     private final LongAdder growths = new LongAdder();
+    private final LongAdder wastedBytes = new LongAdder();
 
     @Override
     public void allocated(long byteSize, long usedAfter) {
         allocations.increment();
         bytesAllocated.add(byteSize);
         raisePeak(usedAfter);
+    }
+
+    @Override
+    public void allocatedInReserved() {
+        allocations.increment();
+    }
+
+    @Override
+    public void reserved(long byteSize, long usedAfter) {
+        bytesAllocated.add(byteSize);
+        raisePeak(usedAfter);
+    }
+
+    @Override
+    public void wasted(long byteSize) {
+        wastedBytes.add(byteSize);
     }
 
     @Override
@@ -66,6 +83,6 @@ final class ConcurrentStatistics extends StatisticsRecorder {
     public AllocationStatistics snapshot(long currentBytes) {
         return new AllocationStatistics(allocations.sum(), deallocations.sum(), bytesAllocated.sum(),
                 bytesFreed.sum(), currentBytes, Math.max(peakBytes.get(), currentBytes), failedAllocations.sum(),
-                resets.sum(), growths.sum());
+                resets.sum(), growths.sum(), wastedBytes.sum());
     }
 }

@@ -13,6 +13,7 @@ final class ConfinedStatistics extends StatisticsRecorder {
     private long failedAllocations;
     private long resets;
     private long growths;
+    private long wastedBytes;
 
     @Override
     public void allocated(long byteSize, long usedAfter) {
@@ -21,6 +22,24 @@ final class ConfinedStatistics extends StatisticsRecorder {
         if (usedAfter > peakBytes) {
             peakBytes = usedAfter;
         }
+    }
+
+    @Override
+    public void allocatedInReserved() {
+        allocations++;
+    }
+
+    @Override
+    public void reserved(long byteSize, long usedAfter) {
+        bytesAllocated += byteSize;
+        if (usedAfter > peakBytes) {
+            peakBytes = usedAfter;
+        }
+    }
+
+    @Override
+    public void wasted(long byteSize) {
+        wastedBytes += byteSize;
     }
 
     @Override
@@ -51,6 +70,6 @@ final class ConfinedStatistics extends StatisticsRecorder {
     @Override
     public AllocationStatistics snapshot(long currentBytes) {
         return new AllocationStatistics(allocations, deallocations, bytesAllocated, bytesFreed, currentBytes,
-                Math.max(peakBytes, currentBytes), failedAllocations, resets, growths);
+                Math.max(peakBytes, currentBytes), failedAllocations, resets, growths, wastedBytes);
     }
 }

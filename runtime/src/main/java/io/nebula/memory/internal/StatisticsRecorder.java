@@ -32,6 +32,28 @@ public abstract sealed class StatisticsRecorder permits ConfinedStatistics, Conc
     public abstract void allocated(long byteSize, long usedAfter);
 
     /**
+     * Counts a successful allocation whose bytes a {@link #reserved(long, long)} call counted: one made inside a
+     * thread-safe arena's thread buffer.
+     */
+    public abstract void allocatedInReserved();
+
+    /**
+     * Counts bytes that a thread-safe arena's position moved by without an allocation of their own: a thread buffer
+     * reserved or extended (negative: given back), whose allocations are counted by {@link #allocatedInReserved()}.
+     *
+     * @param byteSize  bytes reserved
+     * @param usedAfter the allocator's used bytes after the reservation, for the peak
+     */
+    public abstract void reserved(long byteSize, long usedAfter);
+
+    /**
+     * Counts the unused rest of a thread buffer given up for a new one.
+     *
+     * @param byteSize bytes wasted
+     */
+    public abstract void wasted(long byteSize);
+
+    /**
      * Counts a successful deallocation.
      *
      * @param byteSize bytes given back

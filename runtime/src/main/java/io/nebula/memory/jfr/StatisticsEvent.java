@@ -74,6 +74,10 @@ public final class StatisticsEvent extends Event {
     @Label("Growths")
     long growths;
 
+    @Label("Wasted")
+    @DataAmount
+    long wastedBytes;
+
     StatisticsEvent() {
     }
 
@@ -118,6 +122,7 @@ public final class StatisticsEvent extends Event {
             event.failedAllocations = s.failedAllocations();
             event.resets = s.resets();
             event.growths = s.growths();
+            event.wastedBytes = s.wastedBytes();
             event.commit();
         }
     }

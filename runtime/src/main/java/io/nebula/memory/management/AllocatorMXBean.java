@@ -78,6 +78,14 @@ public interface AllocatorMXBean {
     long getResets();
 
     /**
+     * Returns the bytes of a thread-safe arena's thread buffers given up unused (see
+     * {@link io.nebula.memory.AllocationStatistics#wastedBytes()}), or -1 when not tracked.
+     *
+     * @return wasted bytes
+     */
+    long getWastedBytes();
+
+    /**
      * Returns the statistics as JSON, or {@code null} when not tracked.
      *
      * @return the JSON object

@@ -223,6 +223,11 @@ public final class AllocatorMXBeans {
         }
 
         @Override
+        public long getWastedBytes() {
+            return stat(AllocationStatistics::wastedBytes);
+        }
+
+        @Override
         public String getStatisticsJson() {
             return allocator.statistics().map(AllocationStatistics::toJson).orElse(null);
         }

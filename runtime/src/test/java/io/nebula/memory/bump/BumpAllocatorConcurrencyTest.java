@@ -174,7 +174,7 @@ class BumpAllocatorConcurrencyTest {
         });
         other.start();
         other.join();
-        assertEquals(10, arena.usedBytes());
+        assertEquals(10, arena.usedBytes(), "an arena under 4 KiB has no thread buffers by default");
         Thread closer = new Thread(arena::close);
         closer.start();
         closer.join();
@@ -183,8 +183,10 @@ class BumpAllocatorConcurrencyTest {
 
     @Test
     void restoreReleasesWhatEveryThreadAllocatedSinceTheCheckpoint() throws Exception {
+        // The main thread gives its buffer back at the checkpoint; each worker's 16,000 bytes fit in one buffer of
+        // a 64th of the capacity, counted in full.
         restoreReleasesWhatEveryThreadAllocated(BumpAllocator.create(1 << 20,
-                BumpConfig.defaults().withThreadSafe(true)), 64 + 4 * 1000 * 16);
+                BumpConfig.defaults().withThreadSafe(true)), 64 + 4 * (1 << 20) / 64);
     }
 
     @Test

@@ -30,6 +30,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * full statistics must agree with the model; every live region's pattern is checked when it is released and
  * periodically while it lives, so a live allocation that is overwritten fails the test.
  *
+ * <p>A thread-safe arena, unchecked, allocates through thread buffers; driven by one thread, its allocations land
+ * exactly where a confined arena's would (the buffer grows in place while nothing was reserved after it), and the
+ * model adds the documented buffer rules: where the buffer ends, which requests are claimed on their own, that a
+ * checkpoint gives back the calling thread's unused buffer bytes and retires the buffer, and that used bytes count
+ * the whole buffer.
+ *
  * <p>The model learns only what no rule fixes: the address of a chunk the arena reserves, and which of several
  * spares fit for a request it picked. Everything else (whether a request fits, a new chunk's size, what a reset
  * keeps, the bytes each operation uses or releases) it predicts from the documented rules. The seed is printed in
@@ -122,6 +128,13 @@ class BumpAllocatorModelTest {
     private final List<Saved> saved = new ArrayList<>();
     private final List<Saved> discarded = new ArrayList<>();
     private long top;
+    /** Thread buffers: where the calling thread's buffer ends in the current chunk (used bytes count up to it). */
+    private long limit;
+    /** Thread buffers: whether the buffer belongs to the arena's current period. */
+    private boolean bufferValid;
+    /** Whether the arena under test allocates through thread buffers: thread-safe and unchecked. */
+    private boolean usesBuffers;
+    private long bufferBytes;
     private long lastPlanned = FIRST_CHUNK;
     private long allocations;
     private long bytesAllocated;
@@ -147,6 +160,9 @@ class BumpAllocatorModelTest {
     void run(Setup setup, Choices random, int operations, String label) {
         try (BumpAllocator arena = setup.create()) {
             inUse.add(new Chunk(arena.segment(), 0));
+            usesBuffers = setup.threadSafe && !setup.checked;
+            long automatic = (arena.segment().byteSize() / 64) & -64L;
+            bufferBytes = automatic < 64 ? 0 : Math.min(automatic, 64 * 1024);
             for (int op = 0; op < operations; op++) {
                 String where = setup + ", " + label + ", operation " + op;
                 int kind = random.nextInt(1000);
@@ -177,7 +193,17 @@ class BumpAllocatorModelTest {
     }
 
     private long used() {
-        return current().start + top;
+        return current().start + (usesBuffers ? limit : top);
+    }
+
+    /** Where a thread buffer reserved or grown from {@code from} ends, for a request ending at {@code end}. */
+    private long bufferEnd(long from, long end, long chunkSize) {
+        return Math.max(end, Math.min(chunkSize, from + Math.min(bufferBytes, chunkSize)));
+    }
+
+    /** Whether a thread-safe arena claims the request on its own instead of reserving a new buffer for it. */
+    private boolean large(long size, long alignment) {
+        return size + alignment - 1 > Math.max(1, bufferBytes / 8);
     }
 
     private long reserved() {
@@ -287,6 +313,14 @@ class BumpAllocatorModelTest {
                 assertEquals(current.address() + start, result.address(), where);
             }
             top = start + size;
+            if (usesBuffers && !(bufferValid && size <= limit - start)) {
+                if (!bufferValid && large(size, alignment)) {
+                    limit = top;
+                } else {
+                    limit = bufferEnd(limit, top, current.size());
+                    bufferValid = true;
+                }
+            }
         } else {
             MemorySegment now = arena.segment();
             Chunk entered;
@@ -321,6 +355,8 @@ class BumpAllocatorModelTest {
                 assertEquals(now.address() + padding, result.address(), where);
             }
             top = padding + size;
+            bufferValid = usesBuffers && !large(size, alignment);
+            limit = bufferValid ? bufferEnd(0, top, now.byteSize()) : top;
         }
         long stamp = random.nextLong();
         stamp(result, stamp);
@@ -354,6 +390,11 @@ class BumpAllocatorModelTest {
     }
 
     private void open(BumpAllocator arena, Choices random) {
+        if (usesBuffers) {
+            bytesAllocated += top - limit;   // the caller's unused buffer bytes are given back
+            limit = top;
+            bufferValid = false;
+        }
         if (random.nextBoolean()) {
             saved.add(new Saved(arena.checkpoint(), null, live.size(), used()));
         } else {
@@ -400,6 +441,8 @@ class BumpAllocatorModelTest {
             spares.add(inUse.removeLast());
         }
         top = target.usedBytes() - current().start;
+        limit = top;
+        bufferValid = false;
         dropLive(target.liveRegions(), setup, where);
         while (saved.size() > index) {
             Saved gone = saved.removeLast();
@@ -435,6 +478,8 @@ class BumpAllocatorModelTest {
             }
         }
         top = 0;
+        limit = 0;
+        bufferValid = false;
         dropLive(0, setup, where);
         saved.forEach(discarded::add);
         saved.clear();
@@ -468,7 +513,7 @@ class BumpAllocatorModelTest {
         assertEquals(current().address(), arena.segment().address(), where);
         assertTrue(reserved() <= LIMIT || inUse.size() == 1, where);
         assertEquals(new AllocationStatistics(allocations, 0, bytesAllocated, bytesFreed, used(), peak, failed,
-                releases, growths), arena.statistics().orElseThrow(), where);
+                releases, growths, 0), arena.statistics().orElseThrow(), where);
     }
 
     private static void stamp(MemorySegment segment, long stamp) {

@@ -538,9 +538,10 @@ class BumpAllocatorTest {
                 arena.restore(cp);
                 arena.reset();
                 AllocationStatistics s = arena.statistics().orElseThrow();
-                assertEquals(new AllocationStatistics(2, 0, 10 + 26, 10 + 26, 0, 36, 1, 2, 0), s, "padding counts");
+                assertEquals(new AllocationStatistics(2, 0, 10 + 26, 10 + 26, 0, 36, 1, 2, 0, 0), s, "padding counts");
                 assertEquals("{\"allocations\":2,\"deallocations\":0,\"bytesAllocated\":36,\"bytesFreed\":36,"
-                        + "\"currentBytes\":0,\"peakBytes\":36,\"failedAllocations\":1,\"resets\":2,\"growths\":0}",
+                        + "\"currentBytes\":0,\"peakBytes\":36,\"failedAllocations\":1,\"resets\":2,\"growths\":0,"
+                        + "\"wastedBytes\":0}",
                         s.toJson());
             }
         }

@@ -14,12 +14,14 @@ class ConfigJsonTest {
     @Test
     void bumpConfig() {
         assertEquals("{\"threadSafe\":false,\"trackStats\":false,\"fillPattern\":null,\"zeroOnRelease\":false,"
-                + "\"checked\":false,\"leakPolicy\":\"WARN\",\"growth\":null}", BumpConfig.defaults().toJson());
+                + "\"checked\":false,\"leakPolicy\":\"WARN\",\"growth\":null,"
+                + "\"threadBufferBytes\":0}", BumpConfig.defaults().toJson());
         assertEquals("{\"threadSafe\":true,\"trackStats\":true,\"fillPattern\":170,\"zeroOnRelease\":false,"
                         + "\"checked\":false,\"leakPolicy\":\"FAIL\",\"growth\":{\"maxChunkBytes\":1048576,"
-                        + "\"limitBytes\":67108864,\"keepAllChunks\":false}}",
+                        + "\"limitBytes\":67108864,\"keepAllChunks\":false},\"threadBufferBytes\":4096}",
                 BumpConfig.defaults().withThreadSafe(true).withTrackStats(true).withFillPattern((byte) 0xAA)
-                        .withLeakPolicy(LeakPolicy.FAIL).withGrowth(1 << 20, 64L << 20).toJson());
+                        .withLeakPolicy(LeakPolicy.FAIL).withGrowth(1 << 20, 64L << 20)
+                        .withThreadBufferBytes(4096).toJson());
     }
 
     @Test

@@ -106,7 +106,7 @@ class PoolAllocatorCheckedTest {
             assertEquals(ErrorCode.DOUBLE_FREE, twice.code());
             pool.deallocate(small);
             assertFalse(pool.owns(small), "a segment given back is no longer the pool's");
-            assertEquals(new AllocationStatistics(2, 2, 32 + 32, 32 + 32, 0, 64, 1, 0, 0),
+            assertEquals(new AllocationStatistics(2, 2, 32 + 32, 32 + 32, 0, 64, 1, 0, 0, 0),
                     pool.statistics().orElseThrow());
         }
     }

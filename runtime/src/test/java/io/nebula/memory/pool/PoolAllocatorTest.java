@@ -665,10 +665,10 @@ class PoolAllocatorTest {
                 pool.allocate();
                 pool.allocateHandle();
                 assertThrows(AllocationException.class, pool::allocateHandle);
-                assertEquals(new AllocationStatistics(6, 2, 32 * 6, 32 * 2, 128, 128, 2, 0, 1),
+                assertEquals(new AllocationStatistics(6, 2, 32 * 6, 32 * 2, 128, 128, 2, 0, 1, 0),
                         pool.statistics().orElseThrow());
                 pool.reset();
-                assertEquals(new AllocationStatistics(6, 2, 32 * 6, 32 * 6, 0, 128, 2, 1, 1),
+                assertEquals(new AllocationStatistics(6, 2, 32 * 6, 32 * 6, 0, 128, 2, 1, 1, 0),
                         pool.statistics().orElseThrow());
             }
         }

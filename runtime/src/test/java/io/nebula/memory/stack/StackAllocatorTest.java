@@ -386,11 +386,11 @@ class StackAllocatorTest {
                 assertThrows(AllocationException.class, () -> stack.allocate(-1, 1));
                 assertThrows(AllocationException.class, () -> stack.deallocate(a));
                 // Padding counts on both sides: b took 5 + 8 bytes, the 16-byte one 13 + 16.
-                assertEquals(new AllocationStatistics(4, 1, 145, 13, 132, 132, 2, 0, 0), stats(stack));
+                assertEquals(new AllocationStatistics(4, 1, 145, 13, 132, 132, 2, 0, 0, 0), stats(stack));
                 stack.restore(checkpoint);
-                assertEquals(new AllocationStatistics(4, 1, 145, 142, 3, 132, 2, 1, 0), stats(stack));
+                assertEquals(new AllocationStatistics(4, 1, 145, 142, 3, 132, 2, 1, 0, 0), stats(stack));
                 stack.reset();
-                assertEquals(new AllocationStatistics(4, 1, 145, 145, 0, 132, 2, 2, 0), stats(stack));
+                assertEquals(new AllocationStatistics(4, 1, 145, 145, 0, 132, 2, 2, 0, 0), stats(stack));
                 assertTrue(stats(stack).toJson().startsWith("{\"allocations\":4,"));
             }
         }

@@ -25,7 +25,8 @@ final class StackAssertions {
         static State of(StackAllocator stack) {
             AllocationStatistics stats = stack.statistics()
                     .map(s -> new AllocationStatistics(s.allocations(), s.deallocations(), s.bytesAllocated(),
-                            s.bytesFreed(), s.currentBytes(), s.peakBytes(), 0, s.resets(), s.growths()))
+                            s.bytesFreed(), s.currentBytes(), s.peakBytes(), 0, s.resets(), s.growths(),
+                            s.wastedBytes()))
                     .orElse(null);
             return new State(stack.usedBytes(), stack.availableBytes(), stack.depth(), stack.isClosed(),
                     stack.toString(), stats);

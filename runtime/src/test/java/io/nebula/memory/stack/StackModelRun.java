@@ -463,7 +463,7 @@ final class StackModelRun implements AutoCloseable {
         if (trackStats) {
             AllocationStatistics stats = stack.statistics().orElseThrow();
             assertEquals(new AllocationStatistics(allocations, deallocations, bytesAllocated, bytesFreed, top,
-                    peak, failed, resets, 0), stats);
+                    peak, failed, resets, 0, 0), stats);
         }
     }
 

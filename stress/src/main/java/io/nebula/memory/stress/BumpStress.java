@@ -18,8 +18,10 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * jcstress tests of the thread-safe bump arena: the compare-and-set allocation of a fixed arena, and the moves of a
- * growable arena from chunk to chunk (sealed under the lock while other threads claim by compare-and-set).
+ * jcstress tests of the thread-safe bump arena: the compare-and-set allocation of a fixed arena, the moves of a
+ * growable arena from chunk to chunk (sealed under the lock while other threads claim by compare-and-set), and the
+ * thread buffers: their reservation, their growth in place, and their retirement by a reset. The arenas of the
+ * first tests are under 4 KiB, so they have no thread buffers and every request is claimed on its own.
  */
 public final class BumpStress {
 
@@ -33,6 +35,15 @@ public final class BumpStress {
     /** A thread-safe growable arena whose first chunk has {@code capacity} bytes, new chunks doubling up to 256. */
     static BumpAllocator growableArena(long capacity) {
         return BumpAllocator.create(capacity, BumpConfig.defaults().withThreadSafe(true).withGrowth(256, 4096)
+                .withLeakPolicy(LeakPolicy.IGNORE));
+    }
+
+    /**
+     * A thread-safe fixed arena of 1 KiB whose threads reserve buffers of 256 bytes: a request over 32 bytes
+     * (alignment slack included) that does not fit in its thread's buffer is claimed on its own.
+     */
+    static BumpAllocator bufferedArena() {
+        return BumpAllocator.create(1024, BumpConfig.defaults().withThreadSafe(true).withThreadBufferBytes(256)
                 .withLeakPolicy(LeakPolicy.IGNORE));
     }
 
@@ -311,6 +322,158 @@ public final class BumpStress {
         @Arbiter
         public void after(JJ_Result r) {
             r.r2 = arena.usedBytes();
+            arena.close();
+        }
+    }
+
+    /**
+     * Two threads allocate twice each from an arena with thread buffers: each reserves a buffer of its own with one
+     * compare-and-set and makes its second allocation right after its first, inside the buffer.
+     */
+    @JCStressTest
+    @Outcome(id = {"0, 256, 512", "256, 0, 512"}, expect = ACCEPTABLE, desc = "one buffer each, either order")
+    @Outcome(expect = FORBIDDEN, desc = "a shared buffer, a second allocation outside its buffer, or a lost update")
+    @State
+    public static class ThreadBufferReservations {
+        private final BumpAllocator arena = bufferedArena();
+
+        private long twice() {
+            long first = arena.allocateOffset(16, 8);
+            long second = arena.allocateOffset(16, 8);
+            return second == first + 16 ? first : -1 - second;
+        }
+
+        /**
+         * First thread.
+         *
+         * @param r result
+         */
+        @Actor
+        public void first(JJJ_Result r) {
+            r.r1 = twice();
+        }
+
+        /**
+         * Second thread.
+         *
+         * @param r result
+         */
+        @Actor
+        public void second(JJJ_Result r) {
+            r.r2 = twice();
+        }
+
+        /**
+         * After both: two buffers reserved, counted in full.
+         *
+         * @param r result
+         */
+        @Arbiter
+        public void after(JJJ_Result r) {
+            r.r3 = arena.usedBytes();
+            arena.close();
+        }
+    }
+
+    /**
+     * A thread's buffer grows in place while nothing was reserved after it, racing another thread's reservation: 16
+     * and 224 bytes fill all but 16 bytes of the thread's buffer, and 24 more do not fit; the other thread
+     * allocates 16 bytes. The results: where the 24 bytes landed from the start of the buffer, where the other
+     * thread's 16 landed, and the used bytes.
+     */
+    @JCStressTest
+    @Outcome(id = "240, 512, 768", expect = ACCEPTABLE, desc = "grown in place, then the other buffer after it")
+    @Outcome(id = "240, 0, 768", expect = ACCEPTABLE, desc = "the other buffer first, then grown in place")
+    @Outcome(id = "512, 256, 768", expect = ACCEPTABLE,
+            desc = "the other buffer right after this one: a new buffer, 16 bytes given up")
+    @Outcome(expect = FORBIDDEN, desc = "a buffer grown over another's, or a lost update")
+    @State
+    public static class ThreadBufferGrowingInPlace {
+        private final BumpAllocator arena = bufferedArena();
+
+        /**
+         * Allocates 16, 224 and 24 bytes and reports where the last landed from the first.
+         *
+         * @param r result
+         */
+        @Actor
+        public void grows(JJJ_Result r) {
+            long first = arena.allocateOffset(16, 8);
+            arena.allocateOffset(224, 8);
+            r.r1 = arena.allocateOffset(24, 8) - first;
+        }
+
+        /**
+         * Allocates 16 bytes.
+         *
+         * @param r result
+         */
+        @Actor
+        public void reserves(JJJ_Result r) {
+            r.r2 = arena.allocateOffset(16, 8);
+        }
+
+        /**
+         * After both.
+         *
+         * @param r result
+         */
+        @Arbiter
+        public void after(JJJ_Result r) {
+            r.r3 = arena.usedBytes();
+            arena.close();
+        }
+    }
+
+    /**
+     * A reset races a thread that allocates from its buffer: the reset retires the buffer, so an allocation that
+     * starts after the reset returned reserves a new buffer from the start; it never bumps on through the retired
+     * one. The results: whether the first allocation came before the reset (it lies above the buffer the
+     * constructor reserved; after the reset, the first buffer starts at 0), where the second landed (0: a new buffer
+     * from the start, 1: right after the first, in the same buffer), and whether the reset had returned before the
+     * second began.
+     */
+    @JCStressTest
+    @Outcome(id = {"1, 1, 0", "1, 0, 0", "1, 0, 1"}, expect = ACCEPTABLE,
+            desc = "first before the reset; the second in the old buffer only if the reset was not seen done")
+    @Outcome(id = {"0, 1, 0", "0, 1, 1"}, expect = ACCEPTABLE, desc = "both after the reset, in a new buffer")
+    @Outcome(id = "1, 1, 1", expect = FORBIDDEN, desc = "a retired buffer used after the reset returned")
+    @Outcome(expect = FORBIDDEN, desc = "an allocation anywhere else")
+    @State
+    public static class ThreadBufferRacingReset {
+        private final BumpAllocator arena = bufferedArena();
+        private volatile boolean resetDone;
+
+        /** Starts with a buffer in use, [0, 256), reserved by the thread that builds the state. */
+        public ThreadBufferRacingReset() {
+            arena.allocateOffset(8, 8);
+        }
+
+        /**
+         * Allocates 16 bytes twice.
+         *
+         * @param r result
+         */
+        @Actor
+        public void allocate(JJJ_Result r) {
+            long first = arena.allocateOffset(16, 8);
+            boolean seen = resetDone;
+            long second = arena.allocateOffset(16, 8);
+            r.r1 = first != 0 ? 1 : 0;
+            r.r2 = second == 0 ? 0 : second == first + 16 ? 1 : 2;
+            r.r3 = seen ? 1 : 0;
+        }
+
+        /** Resets, then says so. */
+        @Actor
+        public void reset() {
+            arena.reset();
+            resetDone = true;
+        }
+
+        /** Frees the arena. */
+        @Arbiter
+        public void after() {
             arena.close();
         }
     }
