@@ -21,8 +21,9 @@ import java.util.zip.CRC32C;
  *
  * <h2>What is restored</h2>
  * The bytes {@code [0, usedBytes())} of the arena's {@link BumpAllocator#segment() segment}, at the same offsets,
- * and the arena's used bytes: after a restore, {@code usedBytes()} equals {@link #arenaBytes()}, and the next
- * allocation lands where it would have in the original arena. Segments are not restored, only bytes: keep
+ * and the arena's used bytes: after a restore, {@code usedBytes()} equals {@link #arenaBytes()} (on a thread-safe
+ * arena too: the rest of the restoring thread's thread buffer is given back), and the next allocation lands where it
+ * would have in the original arena. Segments are not restored, only bytes: keep
  * <em>offsets</em> into the arena (the {@code allocateOffset} path, or a segment's offset from the arena's base)
  * and derive segments and struct views from the restored arena's {@code segment()} again. Both arenas' blocks are
  * aligned to 64 bytes, so allocations aligned to at most 64 bytes stay aligned.
@@ -146,6 +147,11 @@ public final class Snapshot {
         Segments.checkAccessible(container, "snapshot", this);
         BlockFormat.verify(container, new CRC32C(), this);
         long offset = arena.allocateOffset(arenaBytes, 1);
+        if (arena.config().threadSafe()) {
+            // A thread-safe arena counts this thread's whole thread buffer as used from its reservation; a
+            // checkpoint gives back its unused rest, so that usedBytes() is exactly arenaBytes.
+            arena.checkpoint();
+        }
         try (CodecWorker worker = new CodecWorker(Codec.NONE, CodecImplementation.JAVA, false)) {
             MemorySegment target = Segments.checkDestination(arena.segment().asSlice(offset, arenaBytes),
                     arenaBytes, this);

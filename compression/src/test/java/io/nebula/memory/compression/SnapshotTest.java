@@ -64,6 +64,27 @@ class SnapshotTest {
     }
 
     @Test
+    void aThreadSafeArenaHasExactlyTheSnapshotsUsedBytesAfterARestore() {
+        // A thread-safe arena allocates through thread buffers, which count as used from their reservation: the
+        // restore must not leave the rest of the restoring thread's buffer counted as used.
+        BumpConfig threadSafe = BumpConfig.defaults().withThreadSafe(true);
+        try (BumpAllocator request = BumpAllocator.create(1 << 20, threadSafe);
+             BumpAllocator spill = BumpAllocator.create(64 * 1024)) {
+            long first = request.allocateOffset(100, 8);
+            request.segment().asSlice(first, 100).fill((byte) 3);
+            request.checkpoint();   // gives back the rest of this thread's buffer: 100 bytes used
+            assertEquals(100, request.usedBytes());
+            Snapshot snapshot = Snapshot.take(request, Codec.LZ4, spill);
+
+            request.reset();
+            snapshot.restore(request);
+            assertEquals(100, request.usedBytes());
+            assertEquals(3, request.segment().get(ValueLayout.JAVA_BYTE, 99));
+            assertEquals(104, request.allocateOffset(8, 8), "the next allocation lands where it would have");
+        }
+    }
+
+    @Test
     void restoresIntoAnotherLargerArena() {
         try (BumpAllocator request = BumpAllocator.create(16 * 1024);
              BumpAllocator other = BumpAllocator.create(1 << 20);
