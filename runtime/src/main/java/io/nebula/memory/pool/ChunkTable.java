@@ -55,14 +55,18 @@ final class ChunkTable {
         this.totalBlocks = totalBlocks;
     }
 
-    /** A table of one chunk. */
-    static ChunkTable of(MemorySegment first, long blocks, int granuleShift) {
+    /** A table of one chunk; see {@link #with} for the shifts. */
+    static ChunkTable of(MemorySegment first, long blocks, int granuleShift, int wordShift) {
         return new ChunkTable(new MemorySegment[4], new long[4], new long[4], new long[4][], new long[4], new int[4],
-                null, 0, 0).with(first, blocks, granuleShift);
+                null, 0, 0).with(first, blocks, granuleShift, wordShift);
     }
 
-    /** Returns a table with {@code chunk}, of {@code blocks} blocks, added as the last chunk index. */
-    ChunkTable with(MemorySegment chunk, long blocks, int granuleShift) {
+    /**
+     * Returns a table with {@code chunk}, of {@code blocks} blocks, added as the last chunk index. Its allocated bits
+     * have one bit per granule of {@code 1 << granuleShift} bytes, 64 to a word, and the words lie
+     * {@code 1 << wordShift} {@code long}s apart (so that a thread-safe pool gives each its own cache line).
+     */
+    ChunkTable with(MemorySegment chunk, long blocks, int granuleShift, int wordShift) {
         int index = count;
         MemorySegment[] newSegments = segments;
         long[] newBases = bases;
@@ -86,7 +90,7 @@ final class ChunkTable {
         newSegments[index] = chunk;
         newBases[index] = address;
         newLimits[index] = bytes;
-        newAllocated[index] = new long[(int) (((bytes >>> granuleShift) + 63) >>> 6)];
+        newAllocated[index] = new long[(int) (((bytes >>> granuleShift) + 63) >>> 6) << wordShift];
         if (newTags != null) {
             newTags[index] = new long[(int) blocks];
         }

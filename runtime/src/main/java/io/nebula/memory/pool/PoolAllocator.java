@@ -191,6 +191,12 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     final int granuleShift;
     /** log2 of the stride when it is a power of two, else -1: a block's index in its chunk without a division. */
     final int strideShift;
+    /**
+     * log2 of the {@code long}s from one word of allocated bits to the next: 0 in a confined pool; in a thread-safe
+     * one up to 3, so that each word has a cache line of its own and threads working on blocks of different words do
+     * not contend, at most one more byte of bits per 64 bytes of chunk (see {@link ChunkTable}).
+     */
+    final int wordShift;
     /** The most chunks this pool can hold. */
     final int maxChunks;
     final PoolConfig config;
@@ -215,6 +221,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
         this.chunkAlignment = shape.chunkAlignment();
         this.granuleShift = Long.numberOfTrailingZeros(stride);
         this.strideShift = Long.bitCount(stride) == 1 ? granuleShift : -1;
+        this.wordShift = config.threadSafe() ? Math.min(3, granuleShift - 3) : 0;
         this.maxChunks = maxChunks;
         this.config = config;
         this.checked = CheckedMode.effective(config.checked());

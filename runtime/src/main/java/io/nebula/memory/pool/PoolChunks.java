@@ -24,7 +24,7 @@ final class PoolChunks {
     static ChunkTable first(PoolAllocator pool) {
         MemorySegment first = NativeMemory.reserve(pool.arena, pool.stride * pool.chunkBlocks, pool.chunkAlignment,
                 "PoolAllocator");
-        return ChunkTable.of(first, pool.chunkBlocks, pool.granuleShift);
+        return ChunkTable.of(first, pool.chunkBlocks, pool.granuleShift, pool.wordShift);
     }
 
     /** Returns {@code table} with one more chunk, or throws {@link ErrorCode#OUT_OF_MEMORY}. */
@@ -46,7 +46,7 @@ final class PoolChunks {
             refused.initCause(e);
             throw Events.allocationError(refused);
         }
-        return table.with(chunk, blocks, pool.granuleShift);
+        return table.with(chunk, blocks, pool.granuleShift, pool.wordShift);
     }
 
     /** Records a growth in the statistics and the flight recorder. */
@@ -62,7 +62,8 @@ final class PoolChunks {
         if (pool.config.zeroOnRelease() && touched > 0) {
             MemoryKernels.fill(table.segments[chunk], 0, touched, (byte) 0);
         }
-        Arrays.fill(table.allocated[chunk], 0, (int) (((touched >>> pool.granuleShift) + 63) >>> 6), 0L);
+        Arrays.fill(table.allocated[chunk], 0, (int) (((touched >>> pool.granuleShift) + 63) >>> 6) << pool.wordShift,
+                0L);
     }
 
     /** Records a reset of {@code released} bytes in the statistics and the flight recorder. */

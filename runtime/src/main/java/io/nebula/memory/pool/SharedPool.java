@@ -126,6 +126,11 @@ final class SharedPool extends PoolAllocator {
      * {@link #IDS_PER_RESERVATION} at a time, so ids are unique over the pool's life and never 0.
      */
     private long lastScopeId;
+    /**
+     * Set under the lock while the magazines are drained before the pool grows or reports that it is full: empty
+     * magazines do not refill meanwhile, so that the free blocks collected stay on the free list.
+     */
+    private volatile boolean draining;
     /** How many times the pool was reset: a log of an older epoch was discarded. Written under the lock. */
     private volatile int epoch;
 
@@ -216,7 +221,10 @@ final class SharedPool extends PoolAllocator {
         long handle = magazines == null ? -1 : takeCached();
         if (handle < 0) {
             while ((handle = pop()) < 0 && (handle = takeFresh()) < 0) {
-                grow(byteSize, byteAlignment);
+                handle = grow(byteSize, byteAlignment);
+                if (handle >= 0) {
+                    break;   // else a chunk was added: take from it, unless other threads are first
+                }
             }
             OUT.getAndAdd(this, 1L);
         }
@@ -224,7 +232,8 @@ final class SharedPool extends PoolAllocator {
         int chunk = Handles.chunk(handle);
         long offset = Handles.offset(handle);
         long granule = offset >>> granuleShift;
-        long before = (long) LONGS.getAndBitwiseOr(table.allocated[chunk], (int) (granule >>> 6), 1L << granule);
+        long before = (long) LONGS.getAndBitwiseOr(table.allocated[chunk], (int) (granule >>> 6) << wordShift,
+                1L << granule);
         if ((before & 1L << granule) != 0) {
             failed();
             throw Events.allocationError(PoolErrors.corruptFreeList(this, handle, "in use"));
@@ -299,9 +308,13 @@ final class SharedPool extends PoolAllocator {
 
     /**
      * Fills an owned, empty magazine with one compare-and-set: a chain of blocks from the free list, or else a run of
-     * blocks past the frontier. Returns {@code false} when both are empty.
+     * blocks past the frontier. Returns {@code false} when both are empty, or while the lock holder drains the
+     * magazines.
      */
     private boolean refill(Magazine magazine) {
+        if (draining) {
+            return false;   // the lock holder is collecting free blocks to decide whether the pool is full
+        }
         long taken = refillFromList(magazine);
         if (taken == 0) {
             taken = refillFresh(magazine);
@@ -355,7 +368,8 @@ final class SharedPool extends PoolAllocator {
             return false;
         }
         long granule = (number & indexMask) * stride >>> granuleShift;
-        long word = (long) LONGS.getOpaque(table.allocated[(int) (number >>> indexBits)], (int) (granule >>> 6));
+        long word = (long) LONGS.getOpaque(table.allocated[(int) (number >>> indexBits)],
+                (int) (granule >>> 6) << wordShift);
         return (word & 1L << granule) == 0;
     }
 
@@ -370,8 +384,10 @@ final class SharedPool extends PoolAllocator {
     }
 
     /**
-     * Takes up to {@link #refillBlocks} never-used blocks of the frontier's chunk at once, by one compare-and-set on
-     * the frontier, and links them. Returns the blocks taken: 0 when the frontier has passed the last chunk.
+     * Takes never-used blocks of the frontier's chunk at once, by one compare-and-set on the frontier, and links them:
+     * up to {@link #magazineBlocks}, and no further than the end of the frontier block's word of allocated bits, so
+     * that threads that fill their magazines from the frontier set and clear bits in words (cache lines) of their
+     * own. Returns the blocks taken: 0 when the frontier has passed the last chunk.
      */
     private long refillFresh(Magazine magazine) {
         long number = (long) FRESH.getVolatile(this);
@@ -381,8 +397,13 @@ final class SharedPool extends PoolAllocator {
             if (chunk >= table.count) {
                 return 0;
             }
-            long left = table.limits[chunk] / stride - (number & indexMask);
-            long taken = Math.min(refillBlocks, Math.max(left, 0));
+            long index = number & indexMask;
+            long left = Math.min(magazineBlocks, table.limits[chunk] / stride - index);
+            long word = index * stride >>> granuleShift >>> 6;
+            long taken = 0;
+            while (taken < left && (index + taken) * stride >>> granuleShift >>> 6 == word) {
+                taken++;
+            }
             long next = taken > 0 ? number + taken : (long) (chunk + 1) << indexBits;
             long witness = (long) FRESH.compareAndExchange(this, number, next);
             if (witness != number) {
@@ -543,28 +564,38 @@ final class SharedPool extends PoolAllocator {
         }
     }
 
-    /** Adds a chunk if the pool is still full once the lock is held, or explains why it cannot. */
-    private void grow(long byteSize, long byteAlignment) {
+    /**
+     * Under the lock: moves every magazine's blocks to the free list, with refills held off meanwhile, and takes a
+     * block from the free list or the frontier; only when both are still empty, adds a chunk, or explains why it
+     * cannot. Returns the block's handle, or -1 after adding a chunk (the caller takes from it as from the rest).
+     */
+    private long grow(long byteSize, long byteAlignment) {
         ChunkTable table;
         ChunkTable grown;
         life.lock();
         try {
             life.checkNotClosed(this);
-            drainMagazines();
-            table = table();
-            long number = (long) FRESH.getVolatile(this);
-            int chunk = (int) (number >>> indexBits);
-            boolean frontierLeft = chunk < table.count - 1
-                    || (chunk == table.count - 1 && (number & indexMask) * stride < table.limits[chunk]);
-            if (frontierLeft || ((long) HEAD.getVolatile(this) & NUMBER_MASK) != NO_NUMBER) {
-                return;
+            draining = true;
+            try {
+                drainMagazines();
+                long handle = pop();
+                if (handle < 0) {
+                    handle = takeFresh();
+                }
+                if (handle >= 0) {
+                    return handle;
+                }
+            } finally {
+                draining = false;
             }
+            table = table();
             grown = PoolChunks.grow(this, table, byteSize, byteAlignment);
             CHUNKS.setRelease(this, grown);
         } finally {
             life.unlock();
         }
         PoolChunks.grew(this, table, grown);
+        return -1;
     }
 
     /** Records a block just taken in the calling thread's innermost scope, if it has one. */
@@ -655,7 +686,8 @@ final class SharedPool extends PoolAllocator {
         long granule = offset >>> granuleShift;
         long bit = 1L << granule;
         // Of two threads giving back the same block, exactly one sees the bit set; the other changes nothing.
-        long before = (long) LONGS.getAndBitwiseAnd(table.allocated[chunk], (int) (granule >>> 6), ~bit);
+        long before = (long) LONGS.getAndBitwiseAnd(table.allocated[chunk], (int) (granule >>> 6) << wordShift,
+                ~bit);
         if ((before & bit) == 0) {
             throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
                     handedOutSinceReset(chunk, offset)));
