@@ -192,11 +192,10 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     /** log2 of the stride when it is a power of two, else -1: a block's index in its chunk without a division. */
     final int strideShift;
     /**
-     * log2 of the {@code long}s from one word of allocated bits to the next: 0 in a confined pool; in a thread-safe
-     * one up to 3, so that each word has a cache line of its own and threads working on blocks of different words do
-     * not contend, at most one more byte of bits per 64 bytes of chunk (see {@link ChunkTable}).
+     * Whether the chunks keep one state byte per block ({@link ChunkTable#states}) instead of allocated bits: a
+     * thread-safe pool, which then marks a block in use with a plain store instead of an atomic operation.
      */
-    final int wordShift;
+    final boolean blockStates;
     /** The most chunks this pool can hold. */
     final int maxChunks;
     final PoolConfig config;
@@ -221,7 +220,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
         this.chunkAlignment = shape.chunkAlignment();
         this.granuleShift = Long.numberOfTrailingZeros(stride);
         this.strideShift = Long.bitCount(stride) == 1 ? granuleShift : -1;
-        this.wordShift = config.threadSafe() ? Math.min(3, granuleShift - 3) : 0;
+        this.blockStates = config.threadSafe();
         this.maxChunks = maxChunks;
         this.config = config;
         this.checked = CheckedMode.effective(config.checked());

@@ -33,9 +33,11 @@ import java.util.Objects;
  * Every push and pop is one compare-and-set on the head that also moves the version on, so a pop that read a stale
  * link fails instead of installing it (the ABA problem); a refill walks the links of a chain before its
  * compare-and-set, which fails for the same reason when the list changed during the walk. Blocks never handed out
- * lie past {@link #fresh}, a block number advanced by compare-and-set. The allocated bits are set and cleared by
- * atomic or and and, the moment a block is handed out or given back, wherever it comes from or goes: a block in a
- * magazine has its bit clear, so giving it back again is a double free. The chunk table is replaced with release
+ * lie past {@link #fresh}, a block number advanced by compare-and-set. Each block has a state byte
+ * ({@link ChunkTable#states}) instead of an allocated bit: set by a plain store when the block is handed out (the
+ * taker alone holds it then) and cleared by compare-and-set when it is given back, so that of two threads giving it
+ * back exactly one succeeds, wherever the block comes from or goes: a block in a magazine is free, so giving it back
+ * again is a double free. The chunk table is replaced with release
  * semantics and read with acquire.
  *
  * <p>Scopes: each thread's open scopes and the blocks it took in them are in its own {@link ScopeLog}, held by
@@ -65,6 +67,8 @@ final class SharedPool extends PoolAllocator {
     static final int MAX_MAGAZINE_BLOCKS = 64;
     /** The most magazines a pool has. */
     static final int MAX_MAGAZINES = 64;
+    /** Block states on one cache line: a refill from the frontier takes no more than the rest of a line. */
+    private static final long STATES_PER_LINE = 64;
 
     private static final VarHandle HEAD;
     private static final VarHandle FRESH;
@@ -73,6 +77,11 @@ final class SharedPool extends PoolAllocator {
     private static final VarHandle OPEN_SCOPES;
     private static final VarHandle SCOPE_IDS;
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle BYTES = MethodHandles.arrayElementVarHandle(byte[].class);
+    /** A block's state: free (on a list, in a magazine or never handed out). */
+    private static final byte FREE = 0;
+    /** A block's state: handed out. */
+    private static final byte IN_USE = 1;
 
     static {
         try {
@@ -231,13 +240,15 @@ final class SharedPool extends PoolAllocator {
         ChunkTable table = table();
         int chunk = Handles.chunk(handle);
         long offset = Handles.offset(handle);
-        long granule = offset >>> granuleShift;
-        long before = (long) LONGS.getAndBitwiseOr(table.allocated[chunk], (int) (granule >>> 6) << wordShift,
-                1L << granule);
-        if ((before & 1L << granule) != 0) {
+        byte[] states = table.states[chunk];
+        int index = indexOf(offset);
+        if (states[index] != FREE) {
             failed();
             throw Events.allocationError(PoolErrors.corruptFreeList(this, handle, "in use"));
         }
+        // A plain store: this thread alone took the block, so no other thread writes its byte until it is given
+        // back, and whoever gives it back learns of the block from this thread, after this store.
+        states[index] = IN_USE;
         if (fill) {
             fillBlock(table.segments[chunk], offset);
         } else if (zeroOnRelease) {
@@ -276,7 +287,7 @@ final class SharedPool extends PoolAllocator {
     /**
      * Takes the first block of an owned magazine that holds one. Its link must name a block of a chunk, or end the
      * magazine's list when it is the last: anything else was written into the block after it was given back, and is
-     * refused with the magazine left as it is (the allocated bit refuses a link to a block in use, in {@link #take}).
+     * refused with the magazine left as it is (the block state refuses a link to a block in use, in {@link #take}).
      */
     private long takeFirst(Magazine magazine) {
         ChunkTable table = table();
@@ -362,15 +373,12 @@ final class SharedPool extends PoolAllocator {
         return 0;
     }
 
-    /** Whether {@code number} names a block of a chunk whose allocated bit is clear (a racy read, for the walk). */
+    /** Whether {@code number} names a block of a chunk whose state is free (a racy read, for the walk). */
     private boolean isFree(ChunkTable table, long number) {
         if (!inChunks(table, number)) {
             return false;
         }
-        long granule = (number & indexMask) * stride >>> granuleShift;
-        long word = (long) LONGS.getOpaque(table.allocated[(int) (number >>> indexBits)],
-                (int) (granule >>> 6) << wordShift);
-        return (word & 1L << granule) == 0;
+        return (byte) BYTES.getOpaque(table.states[(int) (number >>> indexBits)], (int) (number & indexMask)) == FREE;
     }
 
     /** The link held by the block of {@code number}, which names a block of a chunk of {@code table}. */
@@ -385,9 +393,8 @@ final class SharedPool extends PoolAllocator {
 
     /**
      * Takes never-used blocks of the frontier's chunk at once, by one compare-and-set on the frontier, and links them:
-     * up to {@link #magazineBlocks}, and no further than the end of the frontier block's word of allocated bits, so
-     * that threads that fill their magazines from the frontier set and clear bits in words (cache lines) of their
-     * own. Returns the blocks taken: 0 when the frontier has passed the last chunk.
+     * up to {@link #magazineBlocks}, and no further than the 64-block line of block states the frontier is in, so
+     * that threads that fill their magazines from the frontier mark their blocks on cache lines of their own. Returns the blocks taken: 0 when the frontier has passed the last chunk.
      */
     private long refillFresh(Magazine magazine) {
         long number = (long) FRESH.getVolatile(this);
@@ -399,11 +406,7 @@ final class SharedPool extends PoolAllocator {
             }
             long index = number & indexMask;
             long left = Math.min(magazineBlocks, table.limits[chunk] / stride - index);
-            long word = index * stride >>> granuleShift >>> 6;
-            long taken = 0;
-            while (taken < left && (index + taken) * stride >>> granuleShift >>> 6 == word) {
-                taken++;
-            }
+            long taken = Math.min(left, STATES_PER_LINE - (index & STATES_PER_LINE - 1));
             long next = taken > 0 ? number + taken : (long) (chunk + 1) << indexBits;
             long witness = (long) FRESH.compareAndExchange(this, number, next);
             if (witness != number) {
@@ -506,7 +509,7 @@ final class SharedPool extends PoolAllocator {
     /**
      * Reads the link of the free list's first block. A number that names no block of a chunk can only come from a
      * write into a freed block (its first 8 bytes hold the link): refused, as is one that names a block in use
-     * (by its allocated bit, in {@link #take}).
+     * (by its state, in {@link #take}).
      */
     private long link(int chunk, long offset, long top) {
         try {
@@ -660,7 +663,7 @@ final class SharedPool extends PoolAllocator {
         long[] tags = allTags[chunk];
         int index = indexOf(offset);
         if (offset != index * stride) {
-            return;   // not a block start: the allocated bit refuses it next, as FOREIGN_SEGMENT
+            return;   // not a block start: markFree refuses it next, as FOREIGN_SEGMENT
         }
         long tag = (long) LONGS.getVolatile(tags, index);
         while (tag != 0) {
@@ -677,25 +680,26 @@ final class SharedPool extends PoolAllocator {
 
     @Override
     void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
-        clearAllocatedBit(table, chunk, offset, segment);
+        markFree(table, chunk, offset, segment);
         recycle(table, chunk, offset, byteSize);
     }
 
-    /** Clears a block's allocated bit, or throws {@link io.nebula.memory.ErrorCode#DOUBLE_FREE} if it is clear. */
-    private void clearAllocatedBit(ChunkTable table, int chunk, long offset, MemorySegment segment) {
-        long granule = offset >>> granuleShift;
-        long bit = 1L << granule;
-        // Of two threads giving back the same block, exactly one sees the bit set; the other changes nothing.
-        long before = (long) LONGS.getAndBitwiseAnd(table.allocated[chunk], (int) (granule >>> 6) << wordShift,
-                ~bit);
-        if ((before & bit) == 0) {
+    /**
+     * Marks a block free, or throws {@link io.nebula.memory.ErrorCode#DOUBLE_FREE} if it is free already (or
+     * {@link io.nebula.memory.ErrorCode#FOREIGN_SEGMENT} if {@code offset} is not a block start).
+     */
+    private void markFree(ChunkTable table, int chunk, long offset, MemorySegment segment) {
+        int index = indexOf(offset);
+        // Of two threads giving back the same block, exactly one changes its state; the other changes nothing.
+        if (index * stride != offset
+                || (byte) BYTES.compareAndExchange(table.states[chunk], index, IN_USE, FREE) != IN_USE) {
             throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
                     handedOutSinceReset(chunk, offset)));
         }
     }
 
     /**
-     * Puts a block whose bit was just cleared in the calling thread's magazine, or onto the free list when another
+     * Puts a block just marked free in the calling thread's magazine, or onto the free list when another
      * thread owns that magazine, and counts it.
      */
     private void recycle(ChunkTable table, int chunk, long offset, long byteSize) {
@@ -782,7 +786,7 @@ final class SharedPool extends PoolAllocator {
                 if (checked) {
                     checkedBlocks.releaseForScope(handle);
                 }
-                clearAllocatedBit(table, chunk, offset, null);
+                markFree(table, chunk, offset, null);
             } catch (RuntimeException | Error e) {
                 LONGS.setVolatile(tags, index, id);   // the scope stays open and still holds the block
                 throw e;
