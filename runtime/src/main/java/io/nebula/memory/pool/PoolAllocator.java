@@ -66,13 +66,14 @@ import java.util.Optional;
  *       frontier through blocks never handed out, then set the block's allocated bit: no locks, no heap
  *       allocation. Creating the pool writes no links, so construction does not touch the blocks (the JDK
  *       zero-fills the chunk when reserving it). Thread-safe: a compare-and-set that takes the calling thread's
- *       cache of free blocks, and an atomic or on the allocated bits (see Threads below); refilling an empty cache
- *       costs one compare-and-set per batch.</li>
+ *       cache of free blocks and a plain store of the block's state byte (see Threads below); refilling an empty
+ *       cache costs one compare-and-set per batch.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
  *   <li>{@link #deallocateHandle(long)}: a bounds check, a test-and-clear of the allocated bit, one 8-byte store
- *       of the link. Thread-safe: an atomic and on the allocated bits and the compare-and-set that takes the
- *       thread's cache; emptying a full cache onto the shared free list costs one compare-and-set.</li>
+ *       of the link. Thread-safe: a compare-and-set on the block's state byte instead of the bit, and the
+ *       compare-and-set that takes the thread's cache; emptying a full cache onto the shared free list costs one
+ *       compare-and-set.</li>
  *   <li>{@link #deallocate(MemorySegment)}: the same after finding the chunk that holds the address: one range
  *       check for chunk 0, a binary search over the chunks' addresses otherwise (O(log chunks)).</li>
  *   <li>Growing: one {@code Arena.allocate} of a chunk, which the JDK zero-fills.</li>
@@ -100,7 +101,7 @@ import java.util.Optional;
  * <h2>Checks</h2>
  * Deallocation is always checked, in O(1), whatever the configuration: a segment or handle that is not the start
  * of a block of this pool throws {@link ErrorCode#FOREIGN_SEGMENT}, and a block that is already free throws
- * {@link ErrorCode#DOUBLE_FREE} (one allocated bit per block tells). What the pool cannot see, unless in checked
+ * {@link ErrorCode#DOUBLE_FREE} (one allocated bit per block tells; one state byte in a thread-safe pool). What the pool cannot see, unless in checked
  * mode: a segment kept across {@link #reset()} or past its scope names a block that may since have been handed out
  * again, and giving it back frees the new owner's block; and writing to a block after giving it back overwrites the
  * free-list link in its first 8 bytes. Every access stays bounds-checked by the FFM API, so neither can touch memory
@@ -116,22 +117,23 @@ import java.util.Optional;
  *   <li>Lock-free: {@link #allocate(long, long)}, {@link #allocateHandle()}, {@link #deallocate(MemorySegment)} and
  *       {@link #deallocateHandle(long)}. The free list is a stack whose head carries a version that every push and
  *       pop moves on, so a thread that stalled while others popped a block and pushed it back fails its
- *       compare-and-set instead of installing a stale link (the ABA problem). Each block's allocated bit is set and
- *       cleared atomically: of two threads that give back the same block, exactly one succeeds and the other gets
- *       {@link ErrorCode#DOUBLE_FREE}.</li>
+ *       compare-and-set instead of installing a stale link (the ABA problem). Each block's state byte is set by the
+ *       thread that takes the block and cleared by compare-and-set: of two threads that give back the same block,
+ *       exactly one succeeds and the other gets {@link ErrorCode#DOUBLE_FREE}.</li>
  *   <li>Caches of free blocks (magazines, as in jemalloc's thread caches and Netty's adaptive allocator): in front of
  *       the shared free list sit twice as many caches as processors (a power of two, at most 64), each a short free
  *       list of its own that one thread at a time owns for the length of a call. A thread uses the cache its thread
  *       id selects, so that threads running at once mostly use different caches and touch no shared cache line: an
  *       allocation takes the cache's first block, and a deallocation puts the block back first in the cache of the
  *       thread that gives it back, whichever thread took it. An empty cache takes up to half its capacity at once
- *       from the shared free list (or from the blocks never handed out) with one compare-and-set; a full one moves
+ *       from the shared free list, or else up to its capacity from the blocks never handed out (within 64
+ *       consecutive blocks), with one compare-and-set; a full one moves
  *       all its blocks to the shared free list with one compare-and-set. A thread that finds its cache in use by
  *       another thread uses the shared free list. A cache holds at most 64 blocks, and all the caches together at
  *       most half the first chunk; a pool whose first chunk is too small to give each cache two blocks has none.
  *       The caches belong to the pool, not to threads: a thread that ends leaves its blocks free to the others,
  *       and any number of virtual threads share the same few caches. Blocks in a cache are free: they count in
- *       {@link #freeBlocks()} and {@link #availableBytes()}, their allocated bit is clear (giving one back again is a
+ *       {@link #freeBlocks()} and {@link #availableBytes()}, their state is free (giving one back again is a
  *       {@link ErrorCode#DOUBLE_FREE}), and before the pool grows or reports {@link ErrorCode#OUT_OF_MEMORY} it moves
  *       every cache's blocks back to the shared free list.</li>
  *   <li>Counts: {@link #usedBytes()}, {@link #freeBlocks()}, {@link #availableBytes()}, the leak report and the
@@ -574,7 +576,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      */
     abstract void untag(ChunkTable table, int chunk, long offset, MemorySegment segment);
 
-    /** Frees a block known to be in use, untagged: clears its allocated bit, links it and counts it. */
+    /** Frees a block known to be in use, untagged: clears its allocated bit or state, links it and counts it. */
     abstract void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment);
 
     /** Whether a request can be served by a block. */
