@@ -56,7 +56,7 @@ final class Magazine extends MagazineFields {
         OWNED.setRelease(this, 0L);
     }
 
-    /** The blocks held: exact while owned, and once the threads that used the pool are done; otherwise a recent value. */
+    /** The blocks held: exact while owned and once the threads that used the pool are done; else a recent value. */
     int held() {
         return (int) (long) COUNT.getOpaque(this);
     }

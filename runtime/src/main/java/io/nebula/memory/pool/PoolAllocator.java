@@ -99,13 +99,13 @@ import java.util.Optional;
  * predictable branch per call.
  *
  * <h2>Checks</h2>
- * Deallocation is always checked, in O(1), whatever the configuration: a segment or handle that is not the start
- * of a block of this pool throws {@link ErrorCode#FOREIGN_SEGMENT}, and a block that is already free throws
- * {@link ErrorCode#DOUBLE_FREE} (one allocated bit per block tells; one state byte in a thread-safe pool). What the pool cannot see, unless in checked
- * mode: a segment kept across {@link #reset()} or past its scope names a block that may since have been handed out
- * again, and giving it back frees the new owner's block; and writing to a block after giving it back overwrites the
- * free-list link in its first 8 bytes. Every access stays bounds-checked by the FFM API, so neither can touch memory
- * outside the pool.
+ * Deallocation is always checked, in O(1), whatever the configuration: a segment or handle that is not the start of
+ * a block of this pool throws {@link ErrorCode#FOREIGN_SEGMENT}, and a block that is already free throws
+ * {@link ErrorCode#DOUBLE_FREE} (one allocated bit per block tells; one state byte in a thread-safe pool). What the
+ * pool cannot see, unless in checked mode: a segment kept across {@link #reset()} or past its scope names a block that
+ * may since have been handed out again, and giving it back frees the new owner's block; and writing to a block
+ * after giving it back overwrites the free-list link in its first 8 bytes. Every access stays bounds-checked by the
+ * FFM API, so neither can touch memory outside the pool.
  *
  * <h2>Threads</h2>
  * By default a pool is confined to the thread that created it: a call from any other thread throws

@@ -37,8 +37,7 @@ import java.util.Objects;
  * ({@link ChunkTable#states}) instead of an allocated bit: set by a plain store when the block is handed out (the
  * taker alone holds it then) and cleared by compare-and-set when it is given back, so that of two threads giving it
  * back exactly one succeeds, wherever the block comes from or goes: a block in a magazine is free, so giving it back
- * again is a double free. The chunk table is replaced with release
- * semantics and read with acquire.
+ * again is a double free. The chunk table is replaced with release semantics and read with acquire.
  *
  * <p>Scopes: each thread's open scopes and the blocks it took in them are in its own {@link ScopeLog}, held by
  * {@link #logs}. {@link #openScopes} counts the open scopes of every thread; the allocation paths consult a log only
@@ -327,6 +326,9 @@ final class SharedPool extends PoolAllocator {
             return false;   // the lock holder is collecting free blocks to decide whether the pool is full
         }
         long taken = refillFromList(magazine);
+        if (taken < 0) {
+            return false;   // a broken list: pop() reports it
+        }
         if (taken == 0) {
             taken = refillFresh(magazine);
             if (taken == 0) {
@@ -341,7 +343,8 @@ final class SharedPool extends PoolAllocator {
      * Pops up to {@link #refillBlocks} blocks off the free list at once: walks their links from the head, then moves
      * the head past the last with one compare-and-set, which fails if any thread pushed or popped meanwhile (the
      * version), so that a walk through links that changed under it is never installed. The walk stops before a link
-     * that names no free block: that link becomes the head, and {@link #pop()} reports it. Returns the blocks taken.
+     * that names no free block: that link becomes the head, and {@link #pop()} reports it. Returns the blocks taken,
+     * 0 when the list is empty, or -1 when its first block is not a free block (for {@link #pop()} to report).
      */
     private long refillFromList(Magazine magazine) {
         long top = (long) HEAD.getVolatile(this);
@@ -349,7 +352,7 @@ final class SharedPool extends PoolAllocator {
             ChunkTable table = table();   // read after the head: it has the chunk of every block on the list
             long first = top & NUMBER_MASK;
             if (!isFree(table, first)) {
-                return 0;
+                return -1;
             }
             long last = first;
             long taken = 1;
@@ -394,7 +397,8 @@ final class SharedPool extends PoolAllocator {
     /**
      * Takes never-used blocks of the frontier's chunk at once, by one compare-and-set on the frontier, and links them:
      * up to {@link #magazineBlocks}, and no further than the 64-block line of block states the frontier is in, so
-     * that threads that fill their magazines from the frontier mark their blocks on cache lines of their own. Returns the blocks taken: 0 when the frontier has passed the last chunk.
+     * that threads that fill their magazines from the frontier mark their blocks on cache lines of their own.
+     * Returns the blocks taken: 0 when the frontier has passed the last chunk.
      */
     private long refillFresh(Magazine magazine) {
         long number = (long) FRESH.getVolatile(this);
@@ -453,7 +457,7 @@ final class SharedPool extends PoolAllocator {
         return true;
     }
 
-    /** Moves every block of an owned magazine to the free list, with one compare-and-set: its last links to the head. */
+    /** Moves every block of an owned magazine to the free list with one compare-and-set: its last links to the head. */
     private void flush(Magazine magazine, ChunkTable table) {
         long taken = magazine.count;
         long tail = magazine.tail;
