@@ -14,7 +14,8 @@ import java.lang.invoke.VarHandle;
  * lock while it owns a magazine, so the wait is for a few instructions.
  *
  * <p>The magazines of a pool are created together and would share cache lines, so that two threads working on two
- * magazines would still contend; the fields sit between 64 bytes of padding on each side (the superclasses).
+ * magazines would still contend; the fields sit between 64 bytes of padding on each side (a superclass's before
+ * them, this class's after).
  */
 final class Magazine extends MagazineFields {
 
