@@ -1,6 +1,8 @@
 package io.nebula.memory.benchmarks;
 
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.bump.BumpConfig;
@@ -23,12 +25,15 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Thread-safe allocators at one and two threads, against the confined ones and Netty's pooled allocator (whose
- * thread-local caches make it the peer a multi-threaded server would use). Times are per operation of one
- * thread: at two threads, a time equal to the one-thread time means perfect scaling.
+ * Thread-safe allocators at one and two threads, against the confined ones and Netty's allocators: the pooled one
+ * (thread-local caches) and 4.2's adaptive one (striped magazines), the peers a multi-threaded server would use.
+ * Times are per operation of one thread: at two threads, a time equal to the one-thread time means perfect scaling.
+ * The {@code pool*} methods compare the pools with Netty at one and two threads, on one 64-byte block or buffer taken,
+ * written, read and given back.
  *
  * <p>The thread-safe bump arena is shared by the threads ({@link Scope#Benchmark}); each allocates inside a thread
  * buffer of its own (64 KiB here, a 64th of the arena). A thread that finds it past half full resets it, which is
@@ -57,6 +62,7 @@ public class ThreadSafeBenchmark {
         PoolAllocator pool;
         StackAllocator stack;
         PooledByteBufAllocator netty;
+        AdaptiveByteBufAllocator nettyAdaptive;
 
         /** Creates the allocators. */
         @Setup(Level.Trial)
@@ -65,6 +71,7 @@ public class ThreadSafeBenchmark {
             pool = PoolAllocator.create(SIZE, ALIGNMENT, 1024, PoolConfig.defaults().withThreadSafe(true));
             stack = StackAllocator.create(4096, StackConfig.defaults().withThreadSafe(true));
             netty = new PooledByteBufAllocator(true);
+            nettyAdaptive = new AdaptiveByteBufAllocator(true, false);
         }
 
         /** Frees the memory. */
@@ -195,28 +202,64 @@ public class ThreadSafeBenchmark {
     }
 
     /**
-     * The baseline: a confined pool's handle taken and given back.
+     * The baseline: a confined pool's block taken, written, read and given back (64 bytes).
+     *
+     * @param state the thread's allocators
+     * @return the value read
+     */
+    @Benchmark
+    @Threads(1)
+    public long poolConfined(Confined state) {
+        return useBlock(state.pool);
+    }
+
+    /**
+     * A thread-safe pool's block taken, written, read and given back, one thread: the thread's magazine.
+     *
+     * @param state the thread-safe allocators
+     * @return the value read
+     */
+    @Benchmark
+    @Threads(1)
+    public long poolThreadSafe1Thread(ThreadSafe state) {
+        return useBlock(state.pool);
+    }
+
+    /**
+     * A thread-safe pool's block taken, written, read and given back, two threads on one pool.
+     *
+     * @param state the thread-safe allocators
+     * @return the value read
+     */
+    @Benchmark
+    @Threads(2)
+    public long poolThreadSafe2Threads(ThreadSafe state) {
+        return useBlock(state.pool);
+    }
+
+    /**
+     * The baseline of the zero-garbage path: a confined pool's handle taken and given back.
      *
      * @param state the thread's allocators
      * @return the handle
      */
     @Benchmark
     @Threads(1)
-    public long confinedPoolHandle(Confined state) {
+    public long poolHandleConfined(Confined state) {
         long handle = state.pool.allocateHandle();
         state.pool.deallocateHandle(handle);
         return handle;
     }
 
     /**
-     * A thread-safe pool's handle taken and given back (two compare-and-sets on the free list), one thread.
+     * A thread-safe pool's handle taken and given back, one thread.
      *
      * @param state the thread-safe allocators
      * @return the handle
      */
     @Benchmark
     @Threads(1)
-    public long threadSafePoolHandle1Thread(ThreadSafe state) {
+    public long poolHandleThreadSafe1Thread(ThreadSafe state) {
         long handle = state.pool.allocateHandle();
         state.pool.deallocateHandle(handle);
         return handle;
@@ -230,24 +273,74 @@ public class ThreadSafeBenchmark {
      */
     @Benchmark
     @Threads(2)
-    public long threadSafePoolHandle2Threads(ThreadSafe state) {
+    public long poolHandleThreadSafe2Threads(ThreadSafe state) {
         long handle = state.pool.allocateHandle();
         state.pool.deallocateHandle(handle);
         return handle;
     }
 
     /**
-     * A thread-safe pool's segment taken and given back, two threads on one pool.
+     * Netty 4.2's adaptive allocator: a 64-byte direct buffer taken, written, read and released, one thread.
      *
      * @param state the thread-safe allocators
-     * @return the segment, given back
+     * @return the value read
+     */
+    @Benchmark
+    @Threads(1)
+    public long poolNettyAdaptive1Thread(ThreadSafe state) {
+        return useBuffer(state.nettyAdaptive);
+    }
+
+    /**
+     * Netty 4.2's adaptive allocator, two threads on one allocator.
+     *
+     * @param state the thread-safe allocators
+     * @return the value read
      */
     @Benchmark
     @Threads(2)
-    public MemorySegment threadSafePoolSegment2Threads(ThreadSafe state) {
-        MemorySegment segment = state.pool.allocate();
-        state.pool.deallocate(segment);
-        return segment;
+    public long poolNettyAdaptive2Threads(ThreadSafe state) {
+        return useBuffer(state.nettyAdaptive);
+    }
+
+    /**
+     * Netty's pooled allocator: a 64-byte direct buffer taken, written, read and released, one thread.
+     *
+     * @param state the thread-safe allocators
+     * @return the value read
+     */
+    @Benchmark
+    @Threads(1)
+    public long poolNettyPooled1Thread(ThreadSafe state) {
+        return useBuffer(state.netty);
+    }
+
+    /**
+     * Netty's pooled allocator, two threads on one allocator.
+     *
+     * @param state the thread-safe allocators
+     * @return the value read
+     */
+    @Benchmark
+    @Threads(2)
+    public long poolNettyPooled2Threads(ThreadSafe state) {
+        return useBuffer(state.netty);
+    }
+
+    private static long useBlock(PoolAllocator pool) {
+        MemorySegment segment = pool.allocate();
+        segment.set(ValueLayout.JAVA_LONG, 0, SIZE);
+        long value = segment.get(ValueLayout.JAVA_LONG, 0);
+        pool.deallocate(segment);
+        return value;
+    }
+
+    private static long useBuffer(ByteBufAllocator allocator) {
+        ByteBuf buffer = allocator.directBuffer((int) SIZE);
+        buffer.setLong(0, SIZE);
+        long value = buffer.getLong(0);
+        buffer.release();
+        return value;
     }
 
     /**
@@ -276,33 +369,5 @@ public class ThreadSafeBenchmark {
         long offset = state.stack.allocateOffset(SIZE, ALIGNMENT);
         state.stack.deallocateOffset(offset);
         return offset;
-    }
-
-    /**
-     * Netty's pooled allocator, allocate and release, one thread.
-     *
-     * @param state the thread-safe allocators
-     * @return the released buffer
-     */
-    @Benchmark
-    @Threads(1)
-    public ByteBuf nettyPooled1Thread(ThreadSafe state) {
-        ByteBuf buffer = state.netty.directBuffer((int) SIZE);
-        buffer.release();
-        return buffer;
-    }
-
-    /**
-     * Netty's pooled allocator, allocate and release, two threads on one allocator.
-     *
-     * @param state the thread-safe allocators
-     * @return the released buffer
-     */
-    @Benchmark
-    @Threads(2)
-    public ByteBuf nettyPooled2Threads(ThreadSafe state) {
-        ByteBuf buffer = state.netty.directBuffer((int) SIZE);
-        buffer.release();
-        return buffer;
     }
 }

@@ -14,8 +14,10 @@ import java.util.Arrays;
  * fresh copies of the sorted arrays. Adding a chunk therefore costs O(1) amortised when chunk addresses ascend, as
  * the system usually hands them out, and O(chunks) otherwise.
  *
- * <p>The allocated bits (one per granule of {@code 1 << granuleShift} bytes, set for each block start in use) and
- * the scope tags are the only state that changes in place; the pool updates them, atomically when thread-safe.
+ * <p>The allocated bits (one per granule of {@code 1 << granuleShift} bytes, set for each block start in use; a
+ * confined pool's) or the block states (one byte per block, 1 while in use; a thread-safe pool's, so that marking a
+ * block in use is a plain store of its own byte, and giving it back one compare-and-set on it) and the scope tags
+ * are the only state that changes in place.
  *
  * <p>Scope tags (one {@code long} per block, by index in its chunk) exist once the pool has opened a scope
  * ({@link #withTags(long)}); before that {@link #tags} is {@code null}, and a pool that never opens a scope never
@@ -24,14 +26,19 @@ import java.util.Arrays;
  */
 final class ChunkTable {
 
+    /** The allocated bits of a chunk whose table keeps block states instead. */
+    private static final long[] NO_BITS = new long[0];
+
     /** Each chunk's segment, by chunk index. */
     final MemorySegment[] segments;
     /** Each chunk's address. */
     final long[] bases;
     /** Each chunk's size in bytes. */
     final long[] limits;
-    /** Each chunk's allocated bits. */
+    /** Each chunk's allocated bits; empty arrays when the table has {@link #states}. */
     final long[][] allocated;
+    /** Each chunk's block states, one byte per block, 1 while in use; {@code null} in a confined pool's table. */
+    final byte[][] states;
     /** Chunk addresses in ascending order, and the chunk index of each. */
     final long[] sortedBases;
     final int[] sortedChunks;
@@ -42,12 +49,13 @@ final class ChunkTable {
     /** The blocks in all chunks. */
     final long totalBlocks;
 
-    private ChunkTable(MemorySegment[] segments, long[] bases, long[] limits, long[][] allocated, long[] sortedBases,
-                       int[] sortedChunks, long[][] tags, int count, long totalBlocks) {
+    private ChunkTable(MemorySegment[] segments, long[] bases, long[] limits, long[][] allocated, byte[][] states,
+                       long[] sortedBases, int[] sortedChunks, long[][] tags, int count, long totalBlocks) {
         this.segments = segments;
         this.bases = bases;
         this.limits = limits;
         this.allocated = allocated;
+        this.states = states;
         this.sortedBases = sortedBases;
         this.sortedChunks = sortedChunks;
         this.tags = tags;
@@ -55,19 +63,25 @@ final class ChunkTable {
         this.totalBlocks = totalBlocks;
     }
 
-    /** A table of one chunk. */
-    static ChunkTable of(MemorySegment first, long blocks, int granuleShift) {
-        return new ChunkTable(new MemorySegment[4], new long[4], new long[4], new long[4][], new long[4], new int[4],
-                null, 0, 0).with(first, blocks, granuleShift);
+    /** A table of one chunk; see {@link #with} for the arguments. */
+    static ChunkTable of(MemorySegment first, long blocks, long stride, int granuleShift, boolean blockStates) {
+        return new ChunkTable(new MemorySegment[4], new long[4], new long[4], new long[4][],
+                blockStates ? new byte[4][] : null, new long[4], new int[4], null, 0, 0)
+                .with(first, blocks, stride, granuleShift);
     }
 
-    /** Returns a table with {@code chunk}, of {@code blocks} blocks, added as the last chunk index. */
-    ChunkTable with(MemorySegment chunk, long blocks, int granuleShift) {
+    /**
+     * Returns a table with {@code chunk}, of {@code blocks} blocks, added as the last chunk index: with one state byte
+     * per block of {@code stride} bytes when this table has {@link #states}, else with one allocated bit per granule
+     * of {@code 1 << granuleShift} bytes.
+     */
+    ChunkTable with(MemorySegment chunk, long blocks, long stride, int granuleShift) {
         int index = count;
         MemorySegment[] newSegments = segments;
         long[] newBases = bases;
         long[] newLimits = limits;
         long[][] newAllocated = allocated;
+        byte[][] newStates = states;
         long[] newSortedBases = sortedBases;
         int[] newSortedChunks = sortedChunks;
         long[][] newTags = tags;
@@ -77,6 +91,7 @@ final class ChunkTable {
             newBases = Arrays.copyOf(bases, length);
             newLimits = Arrays.copyOf(limits, length);
             newAllocated = Arrays.copyOf(allocated, length);
+            newStates = states == null ? null : Arrays.copyOf(states, length);
             newSortedBases = Arrays.copyOf(sortedBases, length);
             newSortedChunks = Arrays.copyOf(sortedChunks, length);
             newTags = tags == null ? null : Arrays.copyOf(tags, length);
@@ -86,7 +101,12 @@ final class ChunkTable {
         newSegments[index] = chunk;
         newBases[index] = address;
         newLimits[index] = bytes;
-        newAllocated[index] = new long[(int) (((bytes >>> granuleShift) + 63) >>> 6)];
+        if (newStates != null) {
+            newAllocated[index] = NO_BITS;
+            newStates[index] = new byte[(int) (bytes / stride)];
+        } else {
+            newAllocated[index] = new long[(int) (((bytes >>> granuleShift) + 63) >>> 6)];
+        }
         if (newTags != null) {
             newTags[index] = new long[(int) blocks];
         }
@@ -104,8 +124,8 @@ final class ChunkTable {
         }
         newSortedBases[at] = address;
         newSortedChunks[at] = index;
-        return new ChunkTable(newSegments, newBases, newLimits, newAllocated, newSortedBases, newSortedChunks,
-                newTags, index + 1, totalBlocks + blocks);
+        return new ChunkTable(newSegments, newBases, newLimits, newAllocated, newStates, newSortedBases,
+                newSortedChunks, newTags, index + 1, totalBlocks + blocks);
     }
 
     /**
@@ -121,7 +141,7 @@ final class ChunkTable {
         for (int chunk = 0; chunk < count; chunk++) {
             newTags[chunk] = new long[(int) (limits[chunk] / stride)];
         }
-        return new ChunkTable(segments, bases, limits, allocated, sortedBases, sortedChunks, newTags, count,
+        return new ChunkTable(segments, bases, limits, allocated, states, sortedBases, sortedChunks, newTags, count,
                 totalBlocks);
     }
 

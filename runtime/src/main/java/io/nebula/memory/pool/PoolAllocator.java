@@ -65,12 +65,15 @@ import java.util.Optional;
  *   <li>{@link #allocateHandle()}: pop the free list (one 8-byte load from the block), or else advance a
  *       frontier through blocks never handed out, then set the block's allocated bit: no locks, no heap
  *       allocation. Creating the pool writes no links, so construction does not touch the blocks (the JDK
- *       zero-fills the chunk when reserving it). Thread-safe: three atomic operations (a compare-and-set on the
- *       free list or the frontier, an atomic or on the allocated bits, an atomic add on the count in use).</li>
+ *       zero-fills the chunk when reserving it). Thread-safe: a compare-and-set that takes the calling thread's
+ *       cache of free blocks and a plain store of the block's state byte (see Threads below); refilling an empty
+ *       cache costs one compare-and-set per batch.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
  *   <li>{@link #deallocateHandle(long)}: a bounds check, a test-and-clear of the allocated bit, one 8-byte store
- *       of the link. Thread-safe: the same three atomic operations as allocation.</li>
+ *       of the link. Thread-safe: a compare-and-set on the block's state byte instead of the bit, and the
+ *       compare-and-set that takes the thread's cache; emptying a full cache onto the shared free list costs one
+ *       compare-and-set.</li>
  *   <li>{@link #deallocate(MemorySegment)}: the same after finding the chunk that holds the address: one range
  *       check for chunk 0, a binary search over the chunks' addresses otherwise (O(log chunks)).</li>
  *   <li>Growing: one {@code Arena.allocate} of a chunk, which the JDK zero-fills.</li>
@@ -96,13 +99,13 @@ import java.util.Optional;
  * predictable branch per call.
  *
  * <h2>Checks</h2>
- * Deallocation is always checked, in O(1), whatever the configuration: a segment or handle that is not the start
- * of a block of this pool throws {@link ErrorCode#FOREIGN_SEGMENT}, and a block that is already free throws
- * {@link ErrorCode#DOUBLE_FREE} (one allocated bit per block tells). What the pool cannot see, unless in checked
- * mode: a segment kept across {@link #reset()} or past its scope names a block that may since have been handed out
- * again, and giving it back frees the new owner's block; and writing to a block after giving it back overwrites the
- * free-list link in its first 8 bytes. Every access stays bounds-checked by the FFM API, so neither can touch memory
- * outside the pool.
+ * Deallocation is always checked, in O(1), whatever the configuration: a segment or handle that is not the start of
+ * a block of this pool throws {@link ErrorCode#FOREIGN_SEGMENT}, and a block that is already free throws
+ * {@link ErrorCode#DOUBLE_FREE} (one allocated bit per block tells; one state byte in a thread-safe pool). What the
+ * pool cannot see, unless in checked mode: a segment kept across {@link #reset()} or past its scope names a block that
+ * may since have been handed out again, and giving it back frees the new owner's block; and writing to a block
+ * after giving it back overwrites the free-list link in its first 8 bytes. Every access stays bounds-checked by the
+ * FFM API, so neither can touch memory outside the pool.
  *
  * <h2>Threads</h2>
  * By default a pool is confined to the thread that created it: a call from any other thread throws
@@ -114,13 +117,36 @@ import java.util.Optional;
  *   <li>Lock-free: {@link #allocate(long, long)}, {@link #allocateHandle()}, {@link #deallocate(MemorySegment)} and
  *       {@link #deallocateHandle(long)}. The free list is a stack whose head carries a version that every push and
  *       pop moves on, so a thread that stalled while others popped a block and pushed it back fails its
- *       compare-and-set instead of installing a stale link (the ABA problem). Each block's allocated bit is set and
- *       cleared atomically: of two threads that give back the same block, exactly one succeeds and the other gets
- *       {@link ErrorCode#DOUBLE_FREE}.</li>
+ *       compare-and-set instead of installing a stale link (the ABA problem). Each block's state byte is set by the
+ *       thread that takes the block and cleared by compare-and-set: of two threads that give back the same block,
+ *       exactly one succeeds and the other gets {@link ErrorCode#DOUBLE_FREE}.</li>
+ *   <li>Caches of free blocks (magazines, as in jemalloc's thread caches and Netty's adaptive allocator): in front of
+ *       the shared free list sit twice as many caches as processors (a power of two, at most 64), each a short free
+ *       list of its own that one thread at a time owns for the length of a call. A thread uses the cache its thread
+ *       id selects, so that threads running at once mostly use different caches and touch no shared cache line: an
+ *       allocation takes the cache's first block, and a deallocation puts the block back first in the cache of the
+ *       thread that gives it back, whichever thread took it. An empty cache takes up to half its capacity at once
+ *       from the shared free list, or else up to its capacity from the blocks never handed out (within 64
+ *       consecutive blocks), with one compare-and-set; a full one moves
+ *       all its blocks to the shared free list with one compare-and-set. A thread that finds its cache in use by
+ *       another thread uses the shared free list. A cache holds at most 64 blocks, and all the caches together at
+ *       most half the first chunk; a pool whose first chunk is too small to give each cache two blocks has none.
+ *       The caches belong to the pool, not to threads: a thread that ends leaves its blocks free to the others,
+ *       and any number of virtual threads share the same few caches. Blocks in a cache are free: they count in
+ *       {@link #freeBlocks()} and {@link #availableBytes()}, their state is free (giving one back again is a
+ *       {@link ErrorCode#DOUBLE_FREE}), and before the pool grows or reports {@link ErrorCode#OUT_OF_MEMORY} it moves
+ *       every cache's blocks back to the shared free list.</li>
+ *   <li>Counts: {@link #usedBytes()}, {@link #freeBlocks()}, {@link #availableBytes()}, the leak report and the
+ *       {@link #statistics() statistics} are exact whenever no other thread is allocating or giving back blocks
+ *       (after joining the workers, for example). While threads work, the count of blocks in use may be off by
+ *       the blocks moving between a cache and the shared free list at that moment, and the statistics' peak is the
+ *       largest count in use that an allocating thread computed: exact with one thread; with several, off by at
+ *       most the blocks that were moving between a cache and the shared free list when it was computed.</li>
  *   <li>Locked: adding a chunk, creating the scope tags, {@link #reset()} and {@link #close()} take a lock among
- *       themselves. Threads that find the pool full at once wait for it; one adds a chunk, the others check again
- *       and use it. {@link ErrorCode#OUT_OF_MEMORY} means that at one moment during the call every block was in use
- *       and the pool could not grow.</li>
+ *       themselves. Threads that find the pool full at once wait for it; one empties the caches or adds a chunk,
+ *       the others check again and use it. {@link ErrorCode#OUT_OF_MEMORY} means that during the call every block
+ *       was in use, except blocks given back by other threads while the caches were being emptied, and the pool
+ *       could not grow.</li>
  *   <li>{@link #reset()} and {@link #close()} act on every block, including the blocks other threads hold: call
  *       them only while no other thread uses the pool (between phases, after joining the workers). They are not
  *       atomic with respect to concurrent allocations and deallocations; a call that overlaps {@code close()} may
@@ -167,6 +193,11 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     final int granuleShift;
     /** log2 of the stride when it is a power of two, else -1: a block's index in its chunk without a division. */
     final int strideShift;
+    /**
+     * Whether the chunks keep one state byte per block ({@link ChunkTable#states}) instead of allocated bits: a
+     * thread-safe pool, which then marks a block in use with a plain store instead of an atomic operation.
+     */
+    final boolean blockStates;
     /** The most chunks this pool can hold. */
     final int maxChunks;
     final PoolConfig config;
@@ -191,6 +222,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
         this.chunkAlignment = shape.chunkAlignment();
         this.granuleShift = Long.numberOfTrailingZeros(stride);
         this.strideShift = Long.bitCount(stride) == 1 ? granuleShift : -1;
+        this.blockStates = config.threadSafe();
         this.maxChunks = maxChunks;
         this.config = config;
         this.checked = CheckedMode.effective(config.checked());
@@ -538,7 +570,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      */
     abstract void untag(ChunkTable table, int chunk, long offset, MemorySegment segment);
 
-    /** Frees a block known to be in use, untagged: clears its allocated bit, links it and counts it. */
+    /** Frees a block known to be in use, untagged: clears its allocated bit or state, links it and counts it. */
     abstract void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment);
 
     /** Whether a request can be served by a block. */

@@ -24,7 +24,7 @@ final class PoolChunks {
     static ChunkTable first(PoolAllocator pool) {
         MemorySegment first = NativeMemory.reserve(pool.arena, pool.stride * pool.chunkBlocks, pool.chunkAlignment,
                 "PoolAllocator");
-        return ChunkTable.of(first, pool.chunkBlocks, pool.granuleShift);
+        return ChunkTable.of(first, pool.chunkBlocks, pool.stride, pool.granuleShift, pool.blockStates);
     }
 
     /** Returns {@code table} with one more chunk, or throws {@link ErrorCode#OUT_OF_MEMORY}. */
@@ -46,7 +46,7 @@ final class PoolChunks {
             refused.initCause(e);
             throw Events.allocationError(refused);
         }
-        return table.with(chunk, blocks, pool.granuleShift);
+        return table.with(chunk, blocks, pool.stride, pool.granuleShift);
     }
 
     /** Records a growth in the statistics and the flight recorder. */
@@ -57,12 +57,19 @@ final class PoolChunks {
         Events.growth(pool, (after.totalBlocks - before.totalBlocks) * pool.stride, after.totalBlocks * pool.stride);
     }
 
-    /** Clears the allocated bits of the first {@code touched} bytes of a chunk, zeroing them if configured. */
+    /**
+     * Clears the allocated bits (or block states) of the first {@code touched} bytes of a chunk, zeroing them if
+     * configured.
+     */
     static void clear(PoolAllocator pool, ChunkTable table, int chunk, long touched) {
         if (pool.config.zeroOnRelease() && touched > 0) {
             MemoryKernels.fill(table.segments[chunk], 0, touched, (byte) 0);
         }
-        Arrays.fill(table.allocated[chunk], 0, (int) (((touched >>> pool.granuleShift) + 63) >>> 6), 0L);
+        if (table.states != null) {
+            Arrays.fill(table.states[chunk], 0, (int) ((touched + pool.stride - 1) / pool.stride), (byte) 0);
+        } else {
+            Arrays.fill(table.allocated[chunk], 0, (int) (((touched >>> pool.granuleShift) + 63) >>> 6), 0L);
+        }
     }
 
     /** Records a reset of {@code released} bytes in the statistics and the flight recorder. */

@@ -15,8 +15,9 @@ import java.util.OptionalInt;
  *
  * <p>There is no zero-on-allocate switch: {@code withFillPattern((byte) 0)} hands out every block zeroed.
  *
- * @param threadSafe  let several threads use the pool: allocation and deallocation become lock-free
- *                    compare-and-sets on a version-tagged free list, and the chunks belong to a shared
+ * @param threadSafe  let several threads use the pool: allocation and deallocation become lock-free, through
+ *                    caches of free blocks that threads share out by thread id, in front of a version-tagged
+ *                    free list, and the chunks belong to a shared
  *                    {@link java.lang.foreign.Arena} (see {@link PoolAllocator}); confined to the creating thread
  *                    otherwise
  * @param trackStats  count allocations, deallocations, resets and growths ({@link PoolAllocator#statistics()});

@@ -13,13 +13,31 @@ import java.util.Objects;
 /**
  * A thread-safe pool: lock-free allocation and deallocation, a lock for growth, reset and close.
  *
+ * <p>Caches: in front of the shared free list sit {@link #magazines}, a power of two of them (twice the processors,
+ * at most {@link #MAX_MAGAZINES}), which a thread selects by its id. Each is a short free list of its own, linked
+ * through the blocks like the shared one, holding at most {@link #magazineBlocks} blocks; a thread owns it for the
+ * length of one call by a compare-and-set ({@link Magazine}). An allocation takes the first block of the thread's
+ * magazine; an empty magazine first takes a chain of up to {@link #refillBlocks} blocks off the shared list, or a
+ * run of never-used blocks past the frontier, with one compare-and-set. A deallocation puts the block first in the
+ * magazine of the thread that gives it back, whichever thread took it; a full magazine first moves all its blocks to
+ * the shared list with one compare-and-set. A thread that finds its magazine owned by another uses the shared list
+ * instead. The magazines belong to the pool, not to threads, so a thread that ends strands nothing, and virtual
+ * threads share them like platform threads. Before the pool grows or reports that it is full, the lock holder
+ * moves every magazine's blocks to the shared list ({@link #drainMagazines()}); {@link #reset()} empties them.
+ * {@link #outBlocks} counts the blocks off the shared list and before the frontier; the blocks in use are that
+ * less the blocks the magazines hold ({@link #live()}), so a cached block counts as free.
+ *
  * <p>The free list links blocks by 32-bit <em>block number</em>, {@code chunk << indexBits | index in chunk}: the
  * head ({@link #head}) holds a version in its high 32 bits above the number of the first free block (or
  * {@link #NO_NUMBER}) in its low 32 bits, and each free block holds the number of the next in its first 8 bytes.
  * Every push and pop is one compare-and-set on the head that also moves the version on, so a pop that read a stale
- * link fails instead of installing it (the ABA problem). Blocks never handed out lie past {@link #fresh}, a block
- * number advanced by compare-and-set. The allocated bits are set and cleared by atomic or and and; the count in use
- * by atomic add. The chunk table is replaced with release semantics and read with acquire.
+ * link fails instead of installing it (the ABA problem); a refill walks the links of a chain before its
+ * compare-and-set, which fails for the same reason when the list changed during the walk. Blocks never handed out
+ * lie past {@link #fresh}, a block number advanced by compare-and-set. Each block has a state byte
+ * ({@link ChunkTable#states}) instead of an allocated bit: set by a plain store when the block is handed out (the
+ * taker alone holds it then) and cleared by compare-and-set when it is given back, so that of two threads giving it
+ * back exactly one succeeds, wherever the block comes from or goes: a block in a magazine is free, so giving it back
+ * again is a double free. The chunk table is replaced with release semantics and read with acquire.
  *
  * <p>Scopes: each thread's open scopes and the blocks it took in them are in its own {@link ScopeLog}, held by
  * {@link #logs}. {@link #openScopes} counts the open scopes of every thread; the allocation paths consult a log only
@@ -44,21 +62,32 @@ final class SharedPool extends PoolAllocator {
     private static final long RELEASING = -1;
     /** How many scope ids a thread reserves at once, so that opening a scope rarely touches the shared counter. */
     private static final long IDS_PER_RESERVATION = 1 << 16;
+    /** The most blocks a magazine holds. */
+    static final int MAX_MAGAZINE_BLOCKS = 64;
+    /** The most magazines a pool has. */
+    static final int MAX_MAGAZINES = 64;
+    /** Block states on one cache line: a refill from the frontier takes no more than the rest of a line. */
+    private static final long STATES_PER_LINE = 64;
 
     private static final VarHandle HEAD;
     private static final VarHandle FRESH;
-    private static final VarHandle LIVE;
+    private static final VarHandle OUT;
     private static final VarHandle CHUNKS;
     private static final VarHandle OPEN_SCOPES;
     private static final VarHandle SCOPE_IDS;
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle BYTES = MethodHandles.arrayElementVarHandle(byte[].class);
+    /** A block's state: free (on a list, in a magazine or never handed out). */
+    private static final byte FREE = 0;
+    /** A block's state: handed out. */
+    private static final byte IN_USE = 1;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             HEAD = lookup.findVarHandle(SharedPool.class, "head", long.class);
             FRESH = lookup.findVarHandle(SharedPool.class, "fresh", long.class);
-            LIVE = lookup.findVarHandle(SharedPool.class, "liveBlocks", long.class);
+            OUT = lookup.findVarHandle(SharedPool.class, "outBlocks", long.class);
             CHUNKS = lookup.findVarHandle(SharedPool.class, "chunks", ChunkTable.class);
             OPEN_SCOPES = lookup.findVarHandle(SharedPool.class, "openScopes", int.class);
             SCOPE_IDS = lookup.findVarHandle(SharedPool.class, "lastScopeId", long.class);
@@ -73,11 +102,24 @@ final class SharedPool extends PoolAllocator {
     private final long indexMask;
     /** Each thread's scopes on this pool. */
     private final ThreadLocal<ScopeLog> logs = new ThreadLocal<>();
+    /**
+     * The caches of free blocks, a power of two of them, each thread using the one its id selects; {@code null} when
+     * the first chunk is too small to share out ({@link #magazines(int, int)}).
+     */
+    private final Magazine[] magazines;
+    private final int magazineMask;
+    /** The most blocks one magazine holds: a free into a full magazine first moves them all to the free list. */
+    private final int magazineBlocks;
+    /** The blocks an empty magazine takes at once, from the free list or else the frontier. */
+    private final int refillBlocks;
 
     /** Through {@link #CHUNKS}: the chunks. */
     private ChunkTable chunks;
-    /** Through {@link #LIVE}: blocks in use. */
-    private long liveBlocks;
+    /**
+     * Through {@link #OUT}: the blocks off the free list and before the frontier, so handed out or held by a
+     * magazine. Moves by a whole batch when a magazine refills or empties.
+     */
+    private long outBlocks;
     /** Through {@link #HEAD}: the version, and the number of the first free block. Each free block holds the next. */
     private long head = NO_NUMBER;
     /**
@@ -92,6 +134,11 @@ final class SharedPool extends PoolAllocator {
      * {@link #IDS_PER_RESERVATION} at a time, so ids are unique over the pool's life and never 0.
      */
     private long lastScopeId;
+    /**
+     * Set under the lock while the magazines are drained before the pool grows or reports that it is full: empty
+     * magazines do not refill meanwhile, so that the free blocks collected stay on the free list.
+     */
+    private volatile boolean draining;
     /** How many times the pool was reset: a log of an older epoch was discarded. Written under the lock. */
     private volatile int epoch;
 
@@ -102,8 +149,28 @@ final class SharedPool extends PoolAllocator {
         this.life = life;
         this.indexBits = indexBits;
         this.indexMask = (1L << indexBits) - 1;
+        int stripes = stripes(Runtime.getRuntime().availableProcessors());
+        int perMagazine = (int) Math.min(MAX_MAGAZINE_BLOCKS, shape.chunkBlocks() / (2L * stripes));
+        this.magazines = perMagazine < 2 ? null : magazines(stripes, perMagazine);
+        this.magazineMask = stripes - 1;
+        this.magazineBlocks = perMagazine;
+        this.refillBlocks = perMagazine / 2;
         CHUNKS.setRelease(this, PoolChunks.first(this));
         life.startTracking(this);
+    }
+
+    /** The number of magazines: the power of two at or above twice the processors, at most {@link #MAX_MAGAZINES}. */
+    static int stripes(int processors) {
+        int wanted = Math.min(MAX_MAGAZINES, Math.max(1, processors) * 2);
+        return Integer.highestOneBit(wanted - 1) << 1;
+    }
+
+    private static Magazine[] magazines(int stripes, int perMagazine) {
+        Magazine[] magazines = new Magazine[stripes];
+        for (int i = 0; i < stripes; i++) {
+            magazines[i] = new Magazine(NO_NUMBER);
+        }
+        return magazines;
     }
 
     @Override
@@ -153,32 +220,273 @@ final class SharedPool extends PoolAllocator {
         return segment;
     }
 
-    /** Hands out a block, popping the free list or else advancing the frontier, and adding a chunk when neither can. */
+    /**
+     * Hands out a block: from the calling thread's magazine, or else by popping the free list or advancing the
+     * frontier, adding a chunk when neither can.
+     */
     private long take(long byteSize, long byteAlignment) {
         life.checkNotClosed(this);
-        long handle;
-        while ((handle = pop()) < 0 && (handle = takeFresh()) < 0) {
-            grow(byteSize, byteAlignment);
+        long handle = magazines == null ? -1 : takeCached();
+        if (handle < 0) {
+            while ((handle = pop()) < 0 && (handle = takeFresh()) < 0) {
+                handle = grow(byteSize, byteAlignment);
+                if (handle >= 0) {
+                    break;   // else a chunk was added: take from it, unless other threads are first
+                }
+            }
+            OUT.getAndAdd(this, 1L);
         }
         ChunkTable table = table();
         int chunk = Handles.chunk(handle);
         long offset = Handles.offset(handle);
-        long granule = offset >>> granuleShift;
-        long before = (long) LONGS.getAndBitwiseOr(table.allocated[chunk], (int) (granule >>> 6), 1L << granule);
-        if ((before & 1L << granule) != 0) {
+        byte[] states = table.states[chunk];
+        int index = indexOf(offset);
+        if (states[index] != FREE) {
             failed();
             throw Events.allocationError(PoolErrors.corruptFreeList(this, handle, "in use"));
         }
-        long live = (long) LIVE.getAndAdd(this, 1L) + 1;
+        // A plain store: this thread alone took the block, so no other thread writes its byte until it is given
+        // back, and whoever gives it back learns of the block from this thread, after this store.
+        states[index] = IN_USE;
         if (fill) {
             fillBlock(table.segments[chunk], offset);
         } else if (zeroOnRelease) {
             table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, 0L);   // the free-list link
         }
         if (stats != null) {
-            stats.allocated(stride, live * stride);
+            stats.allocated(stride, live() * stride);
         }
         return handle;
+    }
+
+    /** The calling thread's magazine. Virtual threads share the magazines like platform threads: by thread id. */
+    private Magazine magazine() {
+        return magazines[(int) Thread.currentThread().threadId() & magazineMask];
+    }
+
+    /**
+     * Takes the first block of the calling thread's magazine, refilling it first when empty: the block's handle, or
+     * -1 when another thread owns the magazine or neither the free list nor the frontier has a block.
+     */
+    private long takeCached() {
+        Magazine magazine = magazine();
+        if (!magazine.tryAcquire()) {
+            return -1;
+        }
+        try {
+            if (magazine.count == 0 && !refill(magazine)) {
+                return -1;
+            }
+            return takeFirst(magazine);
+        } finally {
+            magazine.release();
+        }
+    }
+
+    /**
+     * Takes the first block of an owned magazine that holds one. Its link must name a block of a chunk, or end the
+     * magazine's list when it is the last: anything else was written into the block after it was given back, and is
+     * refused with the magazine left as it is (the block state refuses a link to a block in use, in {@link #take}).
+     */
+    private long takeFirst(Magazine magazine) {
+        ChunkTable table = table();
+        long number = magazine.head;
+        int chunk = (int) (number >>> indexBits);
+        long offset = (number & indexMask) * stride;
+        long link = table.segments[chunk].get(ValueLayout.JAVA_LONG, offset);
+        if (magazine.count == 1 ? link != NO_NUMBER : !inChunks(table, link)) {
+            failed();
+            throw Events.allocationError(PoolErrors.corruptFreeList(this, handleOf(link),
+                    magazine.count == 1 ? "past the last block of a thread's cache of free blocks"
+                            : "outside every chunk"));
+        }
+        magazine.head = link;
+        magazine.count--;
+        return Handles.of(chunk, offset);
+    }
+
+    /** Whether {@code number} names a block of a chunk of {@code table}. */
+    private boolean inChunks(ChunkTable table, long number) {
+        long chunk = number >>> indexBits;
+        return chunk < table.count && (number & indexMask) * stride < table.limits[(int) chunk];
+    }
+
+    /** The handle of a block number, for messages: a number that names no chunk gives a handle that names none. */
+    private long handleOf(long number) {
+        return Handles.of((int) Math.min(number >>> indexBits, Handles.MAX_CHUNKS), (number & indexMask) * stride);
+    }
+
+    /**
+     * Fills an owned, empty magazine with one compare-and-set: a chain of blocks from the free list, or else a run of
+     * blocks past the frontier. Returns {@code false} when both are empty, or while the lock holder drains the
+     * magazines.
+     */
+    private boolean refill(Magazine magazine) {
+        if (draining) {
+            return false;   // the lock holder is collecting free blocks to decide whether the pool is full
+        }
+        long taken = refillFromList(magazine);
+        if (taken < 0) {
+            return false;   // a broken list: pop() reports it
+        }
+        if (taken == 0) {
+            taken = refillFresh(magazine);
+            if (taken == 0) {
+                return false;
+            }
+        }
+        OUT.getAndAdd(this, taken);
+        return true;
+    }
+
+    /**
+     * Pops up to {@link #refillBlocks} blocks off the free list at once: walks their links from the head, then moves
+     * the head past the last with one compare-and-set, which fails if any thread pushed or popped meanwhile (the
+     * version), so that a walk through links that changed under it is never installed. The walk stops before a link
+     * that names no free block: that link becomes the head, and {@link #pop()} reports it. Returns the blocks taken,
+     * 0 when the list is empty, or -1 when its first block is not a free block (for {@link #pop()} to report).
+     */
+    private long refillFromList(Magazine magazine) {
+        long top = (long) HEAD.getVolatile(this);
+        while ((top & NUMBER_MASK) != NO_NUMBER) {
+            ChunkTable table = table();   // read after the head: it has the chunk of every block on the list
+            long first = top & NUMBER_MASK;
+            if (!isFree(table, first)) {
+                return -1;
+            }
+            long last = first;
+            long taken = 1;
+            long next = linkOf(table, last);
+            while (taken < refillBlocks && next != NO_NUMBER && isFree(table, next)) {
+                last = next;
+                taken++;
+                next = linkOf(table, last);
+            }
+            long witness = (long) HEAD.compareAndExchange(this, top,
+                    (top + VERSION_ONE) & ~NUMBER_MASK | (next & NUMBER_MASK));
+            if (witness == top) {
+                setLink(table, last, NO_NUMBER);
+                magazine.head = first;
+                magazine.tail = last;
+                magazine.count = taken;
+                return taken;
+            }
+            top = witness;
+        }
+        return 0;
+    }
+
+    /** Whether {@code number} names a block of a chunk whose state is free (a racy read, for the walk). */
+    private boolean isFree(ChunkTable table, long number) {
+        if (!inChunks(table, number)) {
+            return false;
+        }
+        return (byte) BYTES.getOpaque(table.states[(int) (number >>> indexBits)], (int) (number & indexMask)) == FREE;
+    }
+
+    /** The link held by the block of {@code number}, which names a block of a chunk of {@code table}. */
+    private long linkOf(ChunkTable table, long number) {
+        return table.segments[(int) (number >>> indexBits)].get(ValueLayout.JAVA_LONG, (number & indexMask) * stride);
+    }
+
+    /** Writes the link of the block of {@code number}. */
+    private void setLink(ChunkTable table, long number, long link) {
+        table.segments[(int) (number >>> indexBits)].set(ValueLayout.JAVA_LONG, (number & indexMask) * stride, link);
+    }
+
+    /**
+     * Takes never-used blocks of the frontier's chunk at once, by one compare-and-set on the frontier, and links them:
+     * up to {@link #magazineBlocks}, and no further than the 64-block line of block states the frontier is in, so
+     * that threads that fill their magazines from the frontier mark their blocks on cache lines of their own.
+     * Returns the blocks taken: 0 when the frontier has passed the last chunk.
+     */
+    private long refillFresh(Magazine magazine) {
+        long number = (long) FRESH.getVolatile(this);
+        while (true) {
+            ChunkTable table = table();
+            int chunk = (int) (number >>> indexBits);
+            if (chunk >= table.count) {
+                return 0;
+            }
+            long index = number & indexMask;
+            long left = Math.min(magazineBlocks, table.limits[chunk] / stride - index);
+            long taken = Math.min(left, STATES_PER_LINE - (index & STATES_PER_LINE - 1));
+            long next = taken > 0 ? number + taken : (long) (chunk + 1) << indexBits;
+            long witness = (long) FRESH.compareAndExchange(this, number, next);
+            if (witness != number) {
+                number = witness;
+            } else if (taken > 0) {
+                for (long block = number; block < next; block++) {
+                    setLink(table, block, block + 1 < next ? block + 1 : NO_NUMBER);
+                }
+                magazine.head = number;
+                magazine.tail = next - 1;
+                magazine.count = taken;
+                return taken;
+            } else {
+                number = next;
+            }
+        }
+    }
+
+    /**
+     * Puts a block just given back first in the calling thread's magazine, after moving every block of a full one to
+     * the free list: {@code false} when another thread owns the magazine.
+     */
+    private boolean putCached(long number) {
+        Magazine magazine = magazine();
+        if (!magazine.tryAcquire()) {
+            return false;
+        }
+        try {
+            ChunkTable table = table();
+            if (magazine.count == magazineBlocks) {
+                flush(magazine, table);
+            }
+            if (magazine.count == 0) {
+                setLink(table, number, NO_NUMBER);
+                magazine.tail = number;
+            } else {
+                setLink(table, number, magazine.head);
+            }
+            magazine.head = number;
+            magazine.count++;
+        } finally {
+            magazine.release();
+        }
+        return true;
+    }
+
+    /** Moves every block of an owned magazine to the free list with one compare-and-set: its last links to the head. */
+    private void flush(Magazine magazine, ChunkTable table) {
+        long taken = magazine.count;
+        long tail = magazine.tail;
+        push(table.segments[(int) (tail >>> indexBits)], (tail & indexMask) * stride, magazine.head);
+        magazine.head = NO_NUMBER;
+        magazine.tail = NO_NUMBER;
+        magazine.count = 0;
+        OUT.getAndAdd(this, -taken);
+    }
+
+    /**
+     * Moves the blocks of every magazine to the free list, waiting for each magazine's owner: under the lock, before
+     * the pool decides that it is full.
+     */
+    private void drainMagazines() {
+        if (magazines == null) {
+            return;
+        }
+        ChunkTable table = table();
+        for (Magazine magazine : magazines) {
+            magazine.acquire();
+            try {
+                if (magazine.count > 0) {
+                    flush(magazine, table);
+                }
+            } finally {
+                magazine.release();
+            }
+        }
     }
 
     /** Pops the free list: the handle of a block, or -1 when it is empty. */
@@ -205,7 +513,7 @@ final class SharedPool extends PoolAllocator {
     /**
      * Reads the link of the free list's first block. A number that names no block of a chunk can only come from a
      * write into a freed block (its first 8 bytes hold the link): refused, as is one that names a block in use
-     * (by its allocated bit, in {@link #take}).
+     * (by its state, in {@link #take}).
      */
     private long link(int chunk, long offset, long top) {
         try {
@@ -224,7 +532,10 @@ final class SharedPool extends PoolAllocator {
         }
     }
 
-    /** Pushes a block onto the free list. */
+    /**
+     * Pushes a chain of blocks onto the free list: {@code number} is its first block, and the block at
+     * {@code offset} in {@code chunk} its last (the first, for a single block), whose link this sets to the head.
+     */
     private void push(MemorySegment chunk, long offset, long number) {
         long top = (long) HEAD.getVolatile(this);
         while (true) {
@@ -260,27 +571,38 @@ final class SharedPool extends PoolAllocator {
         }
     }
 
-    /** Adds a chunk if the pool is still full once the lock is held, or explains why it cannot. */
-    private void grow(long byteSize, long byteAlignment) {
+    /**
+     * Under the lock: moves every magazine's blocks to the free list, with refills held off meanwhile, and takes a
+     * block from the free list or the frontier; only when both are still empty, adds a chunk, or explains why it
+     * cannot. Returns the block's handle, or -1 after adding a chunk (the caller takes from it as from the rest).
+     */
+    private long grow(long byteSize, long byteAlignment) {
         ChunkTable table;
         ChunkTable grown;
         life.lock();
         try {
             life.checkNotClosed(this);
-            table = table();
-            long number = (long) FRESH.getVolatile(this);
-            int chunk = (int) (number >>> indexBits);
-            boolean frontierLeft = chunk < table.count - 1
-                    || (chunk == table.count - 1 && (number & indexMask) * stride < table.limits[chunk]);
-            if (frontierLeft || ((long) HEAD.getVolatile(this) & NUMBER_MASK) != NO_NUMBER) {
-                return;
+            draining = true;
+            try {
+                drainMagazines();
+                long handle = pop();
+                if (handle < 0) {
+                    handle = takeFresh();
+                }
+                if (handle >= 0) {
+                    return handle;
+                }
+            } finally {
+                draining = false;
             }
+            table = table();
             grown = PoolChunks.grow(this, table, byteSize, byteAlignment);
             CHUNKS.setRelease(this, grown);
         } finally {
             life.unlock();
         }
         PoolChunks.grew(this, table, grown);
+        return -1;
     }
 
     /** Records a block just taken in the calling thread's innermost scope, if it has one. */
@@ -345,7 +667,7 @@ final class SharedPool extends PoolAllocator {
         long[] tags = allTags[chunk];
         int index = indexOf(offset);
         if (offset != index * stride) {
-            return;   // not a block start: the allocated bit refuses it next, as FOREIGN_SEGMENT
+            return;   // not a block start: markFree refuses it next, as FOREIGN_SEGMENT
         }
         long tag = (long) LONGS.getVolatile(tags, index);
         while (tag != 0) {
@@ -362,29 +684,37 @@ final class SharedPool extends PoolAllocator {
 
     @Override
     void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
-        clearAllocatedBit(table, chunk, offset, segment);
+        markFree(table, chunk, offset, segment);
         recycle(table, chunk, offset, byteSize);
     }
 
-    /** Clears a block's allocated bit, or throws {@link io.nebula.memory.ErrorCode#DOUBLE_FREE} if it is clear. */
-    private void clearAllocatedBit(ChunkTable table, int chunk, long offset, MemorySegment segment) {
-        long granule = offset >>> granuleShift;
-        long bit = 1L << granule;
-        // Of two threads giving back the same block, exactly one sees the bit set; the other changes nothing.
-        long before = (long) LONGS.getAndBitwiseAnd(table.allocated[chunk], (int) (granule >>> 6), ~bit);
-        if ((before & bit) == 0) {
+    /**
+     * Marks a block free, or throws {@link io.nebula.memory.ErrorCode#DOUBLE_FREE} if it is free already (or
+     * {@link io.nebula.memory.ErrorCode#FOREIGN_SEGMENT} if {@code offset} is not a block start).
+     */
+    private void markFree(ChunkTable table, int chunk, long offset, MemorySegment segment) {
+        int index = indexOf(offset);
+        // Of two threads giving back the same block, exactly one changes its state; the other changes nothing.
+        if (index * stride != offset
+                || (byte) BYTES.compareAndExchange(table.states[chunk], index, IN_USE, FREE) != IN_USE) {
             throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
                     handedOutSinceReset(chunk, offset)));
         }
     }
 
-    /** Counts a block whose bit was just cleared as free, and pushes it onto the free list. */
+    /**
+     * Puts a block just marked free in the calling thread's magazine, or onto the free list when another
+     * thread owns that magazine, and counts it.
+     */
     private void recycle(ChunkTable table, int chunk, long offset, long byteSize) {
-        LIVE.getAndAdd(this, -1L);
         if (zeroOnRelease) {
             zeroBlock(table.segments[chunk], offset);
         }
-        push(table.segments[chunk], offset, (long) chunk << indexBits | indexOf(offset));
+        long number = (long) chunk << indexBits | indexOf(offset);
+        if (magazines == null || !putCached(number)) {
+            push(table.segments[chunk], offset, number);
+            OUT.getAndAdd(this, -1L);
+        }
         if (stats != null) {
             stats.deallocated(stride);
         }
@@ -460,7 +790,7 @@ final class SharedPool extends PoolAllocator {
                 if (checked) {
                     checkedBlocks.releaseForScope(handle);
                 }
-                clearAllocatedBit(table, chunk, offset, null);
+                markFree(table, chunk, offset, null);
             } catch (RuntimeException | Error e) {
                 LONGS.setVolatile(tags, index, id);   // the scope stays open and still holds the block
                 throw e;
@@ -486,10 +816,12 @@ final class SharedPool extends PoolAllocator {
                 PoolChunks.clear(this, table, chunk, chunk < frontierAt ? table.limits[chunk]
                         : Math.min(table.limits[chunk], (number & indexMask) * stride));
             }
+            released = live() * stride;
+            emptyMagazines();
             long top = (long) HEAD.getVolatile(this);
             HEAD.setVolatile(this, (top + VERSION_ONE) & ~NUMBER_MASK | NO_NUMBER);
             FRESH.setVolatile(this, 0L);
-            released = (long) LIVE.getAndSet(this, 0L) * stride;
+            OUT.setVolatile(this, 0L);
             epoch = epoch + 1;
             openScopes = 0;
         } finally {
@@ -498,14 +830,39 @@ final class SharedPool extends PoolAllocator {
         PoolChunks.wasReset(this, released);
     }
 
+    /** Forgets the blocks of every magazine, waiting for each magazine's owner: a reset makes every block free. */
+    private void emptyMagazines() {
+        if (magazines == null) {
+            return;
+        }
+        for (Magazine magazine : magazines) {
+            magazine.acquire();
+            magazine.head = NO_NUMBER;
+            magazine.tail = NO_NUMBER;
+            magazine.count = 0;
+            magazine.release();
+        }
+    }
+
     @Override
     ChunkTable table() {
         return (ChunkTable) CHUNKS.getAcquire(this);
     }
 
+    /**
+     * The blocks off the free list and before the frontier, less those the magazines hold. Exact while no other
+     * thread allocates or gives back; meanwhile a value within the blocks in flight between a magazine and the free
+     * list.
+     */
     @Override
     long live() {
-        return (long) LIVE.getVolatile(this);
+        long live = (long) OUT.getVolatile(this);
+        if (magazines != null) {
+            for (Magazine magazine : magazines) {
+                live -= magazine.held();
+            }
+        }
+        return Math.max(live, 0);
     }
 
     @Override
