@@ -60,9 +60,9 @@ import java.lang.annotation.Target;
  * static accessors compile to the same code as hand-written access. So does a view held in a local variable and
  * moved by {@code moveToElement}: the JIT replaces the view by its fields, and hoists its one index check out of
  * the loop together with the segment's own bounds checks (measured on JDK 25 against hand-written code, see
- * docs/BENCHMARKS.md). A view kept in a heap field stays a heap object,
- * whose offset each move stores and each access reloads: in the hottest loops create the view where the loop is
- * ({@code view(segment)} costs nothing when the view does not escape) or use the static accessors.
+ * docs/BENCHMARKS.md). A view kept in a heap field stays a heap object, whose offset each move stores and each
+ * access reloads: in the hottest loops create the view where the loop is ({@code view(segment)} costs nothing
+ * when the view does not escape) or use the static accessors.
  *
  * <h2>Errors</h2>
  * The processor reports, on the offending declaration: an annotated type that is not a record, a generic or
