@@ -18,12 +18,14 @@ import javax.annotation.processing.Generated;
  * </pre>
  * 8 bytes, aligned to 4.
  *
- * <p>A {@link View} reads and writes the fields of one struct: a getter and a setter named as each
- * field, those of an array field with the element {@code index}, from 0 to its length - 1. They
- * check no more than the segment does: an access outside the segment throws
- * {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
- * They allocate nothing, but for the new view of an element of an array of structs. The static methods
- * take the {@code segment} holding a struct and the struct's {@code offset} in it, in bytes.
+ * <p>Two layers read and write single fields, and allocate nothing. The static methods take the
+ * {@code segment} holding a struct and the struct's {@code offset} in it, in bytes: {@code get<Field>}
+ * and {@code set<Field>} per primitive field, and {@code offsetOf<Field>(index)}, an element's offset
+ * in the struct, per array field. A {@link View}, a flyweight that a loop moves from struct to struct,
+ * has a getter and a setter named as each field. The accessors of an array field take the element
+ * {@code index}, from 0 to its length - 1, and check it before any access; beyond that they check no
+ * more than the segment does: an access outside it throws {@link IndexOutOfBoundsException}. Only the
+ * view of an element of an array of structs is a new object.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
 public final class PointStruct {
@@ -45,6 +47,44 @@ public final class PointStruct {
     public static final long OFFSET_Y = 4L;
 
     private PointStruct() {
+    }
+
+    /**
+     * {@return {@code x}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     */
+    public static int getX(MemorySegment segment, long offset) {
+        return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_X);
+    }
+
+    /**
+     * Writes {@code x}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param value the new value
+     */
+    public static void setX(MemorySegment segment, long offset, int value) {
+        segment.set(ValueLayout.JAVA_INT, offset + OFFSET_X, value);
+    }
+
+    /**
+     * {@return {@code y}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     */
+    public static int getY(MemorySegment segment, long offset) {
+        return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_Y);
+    }
+
+    /**
+     * Writes {@code y}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param value the new value
+     */
+    public static void setY(MemorySegment segment, long offset, int value) {
+        segment.set(ValueLayout.JAVA_INT, offset + OFFSET_Y, value);
     }
 
     /**

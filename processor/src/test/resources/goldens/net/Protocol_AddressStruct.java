@@ -19,12 +19,14 @@ import javax.annotation.processing.Generated;
  * </pre>
  * 6 bytes, aligned to 1, packed, big-endian.
  *
- * <p>A {@link View} reads and writes the fields of one struct: a getter and a setter named as each
- * field, those of an array field with the element {@code index}, from 0 to its length - 1. They
- * check no more than the segment does: an access outside the segment throws
- * {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
- * They allocate nothing, but for the new view of an element of an array of structs. The static methods
- * take the {@code segment} holding a struct and the struct's {@code offset} in it, in bytes.
+ * <p>Two layers read and write single fields, and allocate nothing. The static methods take the
+ * {@code segment} holding a struct and the struct's {@code offset} in it, in bytes: {@code get<Field>}
+ * and {@code set<Field>} per primitive field, and {@code offsetOf<Field>(index)}, an element's offset
+ * in the struct, per array field. A {@link View}, a flyweight that a loop moves from struct to struct,
+ * has a getter and a setter named as each field. The accessors of an array field take the element
+ * {@code index}, from 0 to its length - 1, and check it before any access; beyond that they check no
+ * more than the segment does: an access outside it throws {@link IndexOutOfBoundsException}. Only the
+ * view of an element of an array of structs is a new object.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
 public final class Protocol_AddressStruct {
@@ -53,14 +55,52 @@ public final class Protocol_AddressStruct {
     private Protocol_AddressStruct() {
     }
 
-    private static byte[] readOctets(MemorySegment segment, long offset) {
-        byte[] values = new byte[LENGTH_OCTETS];
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS, values, 0, LENGTH_OCTETS);
-        return values;
+    /**
+     * {@return the offset of element {@code index} of {@code octets} in the struct}
+     * @param index the element index
+     */
+    public static long offsetOfOctets(long index) {
+        return OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS);
     }
 
-    private static void writeOctets(MemorySegment segment, long offset, byte[] values) {
-        MemorySegment.copy(values, 0, segment, ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS, LENGTH_OCTETS);
+    /**
+     * {@return element {@code index} of {@code octets}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param index the element index
+     */
+    public static byte getOctets(MemorySegment segment, long offset, long index) {
+        return segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS));
+    }
+
+    /**
+     * Writes element {@code index} of {@code octets}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param index the element index
+     * @param value the new value
+     */
+    public static void setOctets(MemorySegment segment, long offset, long index, byte value) {
+        segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS), value);
+    }
+
+    /**
+     * {@return {@code port}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     */
+    public static short getPort(MemorySegment segment, long offset) {
+        return segment.get(SHORT, offset + OFFSET_PORT);
+    }
+
+    /**
+     * Writes {@code port}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param value the new value
+     */
+    public static void setPort(MemorySegment segment, long offset, short value) {
+        segment.set(SHORT, offset + OFFSET_PORT, value);
     }
 
     /**
@@ -70,7 +110,7 @@ public final class Protocol_AddressStruct {
      */
     public static Protocol.Address read(MemorySegment segment, long offset) {
         return new Protocol.Address(
-                readOctets(segment, offset),
+                segment.asSlice(offset + OFFSET_OCTETS, LENGTH_OCTETS).toArray(ValueLayout.JAVA_BYTE),
                 segment.get(SHORT, offset + OFFSET_PORT));
     }
 
@@ -83,7 +123,7 @@ public final class Protocol_AddressStruct {
      */
     public static void write(MemorySegment segment, long offset, Protocol.Address value) {
         checkLength("octets", value.octets().length, LENGTH_OCTETS);
-        writeOctets(segment, offset, value.octets());
+        MemorySegment.copy(value.octets(), 0, segment, ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS, LENGTH_OCTETS);
         segment.set(SHORT, offset + OFFSET_PORT, value.port());
     }
 

@@ -22,12 +22,14 @@ import javax.annotation.processing.Generated;
  * </pre>
  * 16 bytes, aligned to 1, packed, big-endian.
  *
- * <p>A {@link View} reads and writes the fields of one struct: a getter and a setter named as each
- * field, those of an array field with the element {@code index}, from 0 to its length - 1. They
- * check no more than the segment does: an access outside the segment throws
- * {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
- * They allocate nothing, but for the new view of an element of an array of structs. The static methods
- * take the {@code segment} holding a struct and the struct's {@code offset} in it, in bytes.
+ * <p>Two layers read and write single fields, and allocate nothing. The static methods take the
+ * {@code segment} holding a struct and the struct's {@code offset} in it, in bytes: {@code get<Field>}
+ * and {@code set<Field>} per primitive field, and {@code offsetOf<Field>(index)}, an element's offset
+ * in the struct, per array field. A {@link View}, a flyweight that a loop moves from struct to struct,
+ * has a getter and a setter named as each field. The accessors of an array field take the element
+ * {@code index}, from 0 to its length - 1, and check it before any access; beyond that they check no
+ * more than the segment does: an access outside it throws {@link IndexOutOfBoundsException}. Only the
+ * view of an element of an array of structs is a new object.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
 public final class Protocol_HeaderStruct {
@@ -70,14 +72,90 @@ public final class Protocol_HeaderStruct {
     private Protocol_HeaderStruct() {
     }
 
-    private static char[] readTag(MemorySegment segment, long offset) {
-        char[] values = new char[LENGTH_TAG];
-        MemorySegment.copy(segment, CHAR, offset + OFFSET_TAG, values, 0, LENGTH_TAG);
-        return values;
+    /**
+     * {@return {@code version}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     */
+    public static byte getVersion(MemorySegment segment, long offset) {
+        return segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION);
     }
 
-    private static void writeTag(MemorySegment segment, long offset, char[] values) {
-        MemorySegment.copy(values, 0, segment, CHAR, offset + OFFSET_TAG, LENGTH_TAG);
+    /**
+     * Writes {@code version}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param value the new value
+     */
+    public static void setVersion(MemorySegment segment, long offset, byte value) {
+        segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION, value);
+    }
+
+    /**
+     * {@return {@code length}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     */
+    public static int getLength(MemorySegment segment, long offset) {
+        return segment.get(INT, offset + OFFSET_LENGTH);
+    }
+
+    /**
+     * Writes {@code length}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param value the new value
+     */
+    public static void setLength(MemorySegment segment, long offset, int value) {
+        segment.set(INT, offset + OFFSET_LENGTH, value);
+    }
+
+    /**
+     * {@return the offset of element {@code index} of {@code tag} in the struct}
+     * @param index the element index
+     */
+    public static long offsetOfTag(long index) {
+        return OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L;
+    }
+
+    /**
+     * {@return element {@code index} of {@code tag}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param index the element index
+     */
+    public static char getTag(MemorySegment segment, long offset, long index) {
+        return segment.get(CHAR, offset + OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L);
+    }
+
+    /**
+     * Writes element {@code index} of {@code tag}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param index the element index
+     * @param value the new value
+     */
+    public static void setTag(MemorySegment segment, long offset, long index, char value) {
+        segment.set(CHAR, offset + OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L, value);
+    }
+
+    /**
+     * {@return {@code last}}
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     */
+    public static boolean getLast(MemorySegment segment, long offset) {
+        return segment.get(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST);
+    }
+
+    /**
+     * Writes {@code last}.
+     * @param segment the segment holding the struct
+     * @param offset the struct's offset in bytes
+     * @param value the new value
+     */
+    public static void setLast(MemorySegment segment, long offset, boolean value) {
+        segment.set(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST, value);
     }
 
     /**
@@ -90,7 +168,7 @@ public final class Protocol_HeaderStruct {
                 segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION),
                 segment.get(INT, offset + OFFSET_LENGTH),
                 Protocol_AddressStruct.read(segment, offset + OFFSET_SOURCE),
-                readTag(segment, offset),
+                segment.asSlice(offset + OFFSET_TAG, LENGTH_TAG * 2L).toArray(CHAR),
                 segment.get(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST));
     }
 
@@ -106,7 +184,7 @@ public final class Protocol_HeaderStruct {
         segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION, value.version());
         segment.set(INT, offset + OFFSET_LENGTH, value.length());
         Protocol_AddressStruct.write(segment, offset + OFFSET_SOURCE, value.source());
-        writeTag(segment, offset, value.tag());
+        MemorySegment.copy(value.tag(), 0, segment, CHAR, offset + OFFSET_TAG, LENGTH_TAG);
         segment.set(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST, value.last());
     }
 

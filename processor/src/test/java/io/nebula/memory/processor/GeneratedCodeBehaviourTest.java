@@ -13,10 +13,7 @@ import io.nebula.memory.bump.BumpAllocator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
-import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Method;
-import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import io.nebula.memory.processor.Compilations.Toolchain;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -156,7 +153,7 @@ class GeneratedCodeBehaviourTest {
                 assertSame(view, loaded.call(loaded.call(view, "moveToElement", i), "x", (int) i * 3));
             }
             for (long i = 0; i < 10; i++) {
-                assertEquals((int) i * 3, points.get(ValueLayout.JAVA_INT, i * 8));
+                assertEquals((int) i * 3, loaded.call(POINT, "getX", points, i * 8));
             }
             assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "moveToElement", 10L));
             assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "moveToElement", -1L));
@@ -176,7 +173,7 @@ class GeneratedCodeBehaviourTest {
             assertSame(position, loaded.call(view, "position"));
             loaded.call(position, "y", 99);
             long second = (long) loaded.constant(BODY, "SIZE") + (long) loaded.constant(BODY, "OFFSET_POSITION");
-            assertEquals(99, bodies.get(ValueLayout.JAVA_INT, second + (long) loaded.constant(POINT, "OFFSET_Y")));
+            assertEquals(99, loaded.call(POINT, "getY", bodies, second));
             assertEquals(second, loaded.call(position, "offset"));
         }
     }
@@ -185,11 +182,17 @@ class GeneratedCodeBehaviourTest {
     void arrayIndexesAreCheckedBeforeAnyAccess() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment segment = arena.allocate((long) loaded.constant(BODY, "SIZE") * 2);
-            Object view = loaded.call(BODY, "view", segment);
             // Index 3 of tags would still be inside the segment: only the index check catches it.
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> loaded.call(BODY, "setTags", segment, 0L, 3L, (short) 1));
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> loaded.call(BODY, "getTags", segment, 0L, -1L));
+            assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(BODY, "offsetOfCorners", 2L));
+            Object view = loaded.call(BODY, "view", segment);
             assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "tags", 3L, (short) 1));
             assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "tags", -1L));
             assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "corners", 2L));
+            assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "flags", 2L, true));
             assertEquals(-1L, segment.mismatch(arena.allocate(segment.byteSize())), "nothing was written");
         }
     }
@@ -220,15 +223,49 @@ class GeneratedCodeBehaviourTest {
     }
 
     @Test
-    void theViewIsTheOnlyAccessorLayer() throws Exception {
-        for (String type : List.of(POINT, BODY)) {
-            for (Method method : loaded.type(type).getDeclaredMethods()) {
-                assertTrue(Set.of("read", "write", "allocate", "allocateArray", "view").contains(method.getName())
-                        || !java.lang.reflect.Modifier.isPublic(method.getModifiers()),
-                        type + " declares a public static accessor: " + method);
-            }
-        }
-        Method element = loaded.type(BODY + "$View").getMethod("tags", long.class);
+    void staticAccessorsAreStaticAndTakeTheSegmentAndOffset() throws Exception {
+        Method getter = loaded.type(POINT).getMethod("getX", MemorySegment.class, long.class);
+        assertTrue(java.lang.reflect.Modifier.isStatic(getter.getModifiers()));
+        Method element = loaded.type(BODY).getMethod("getTags", MemorySegment.class, long.class, long.class);
         assertEquals(short.class, element.getReturnType());
+        Method setter = loaded.type(BODY).getMethod("setFlags", MemorySegment.class, long.class, long.class,
+                boolean.class);
+        assertTrue(java.lang.reflect.Modifier.isStatic(setter.getModifiers()));
+        assertEquals(long.class, loaded.type(BODY).getMethod("offsetOfCorners", long.class).getReturnType());
+    }
+
+    @Test
+    void theStaticAccessorsAndTheViewReadAndWriteTheSameBytes() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bodies = (MemorySegment) loaded.call(BODY, "allocateArray", arena, 2L);
+            long second = (long) loaded.constant(BODY, "SIZE");
+            Object view = loaded.call(BODY, "view", bodies, second);
+
+            loaded.call(BODY, "setKind", bodies, second, (byte) 5);
+            loaded.call(BODY, "setTags", bodies, second, 2L, (short) -9);
+            loaded.call(BODY, "setFlags", bodies, second, 1L, true);
+            assertEquals((byte) 5, loaded.call(view, "kind"));
+            assertEquals((short) -9, loaded.call(view, "tags", 2L));
+            assertEquals(true, loaded.call(view, "flags", 1L));
+
+            loaded.call(loaded.call(loaded.call(view, "kind", (byte) 6), "tags", 0L, (short) 4), "flags", 0L, true);
+            assertEquals((byte) 6, loaded.call(BODY, "getKind", bodies, second));
+            assertEquals((short) 4, loaded.call(BODY, "getTags", bodies, second, 0L));
+            assertEquals(true, loaded.call(BODY, "getFlags", bodies, second, 0L));
+
+            // A nested struct: its own class's static accessors at the nested offset, the nested view beside them.
+            long position = second + (long) loaded.constant(BODY, "OFFSET_POSITION");
+            loaded.call(POINT, "setY", bodies, position, 77);
+            assertEquals(77, loaded.call(loaded.call(view, "position"), "y"));
+            long corner = second + (long) loaded.call(BODY, "offsetOfCorners", 1L);
+            assertEquals(corner, loaded.call(loaded.call(view, "corners", 1L), "offset"));
+            loaded.call(loaded.call(view, "corners", 1L), "x", -3);
+            assertEquals(-3, loaded.call(POINT, "getX", bodies, corner));
+
+            Object record = loaded.call(BODY, "read", bodies, second);
+            assertArrayEquals(new short[] {4, 0, -9}, (short[]) loaded.call(record, "tags"));
+            assertArrayEquals(new boolean[] {true, true}, (boolean[]) loaded.call(record, "flags"));
+            assertEquals((byte) 0, loaded.call(BODY, "getKind", bodies, 0L), "the first struct is untouched");
+        }
     }
 }

@@ -269,6 +269,16 @@ class ValidationErrorsTest {
     }
 
     @Test
+    void componentsWhoseStaticAccessorsCollideAreRejected() {
+        // OFFSET_A_B and OFFSET_AB differ, but both components would get getAB and setAB.
+        JavaFileObject file = shapes("@Struct record Shapes(int aB, int AB) {}");
+        Compilation compilation = compile(toolchain, file);
+        assertThat(compilation).hadErrorCount(1);
+        assertErrorAt(toolchain, compilation, "[nebula/NameClash] Components AB and aB both generate"
+                + " the member getAB", file, "int AB");
+    }
+
+    @Test
     void everyProblemOfAStructIsReportedNotOnlyTheFirst() {
         Compilation compilation = compileShapes("@Struct(alignment = 3) record Shapes(String a, int[] b) {}");
         assertThat(compilation).hadErrorCount(3);

@@ -25,9 +25,8 @@ import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
- * Generates the struct class of a {@link StructModel}: the layout constant, sizes and offsets, record conversion
- * on {@code (MemorySegment, long offset)}, allocation and the flyweight {@code View}, the one accessor layer, with
- * a getter and a setter per component.
+ * Generates the struct class of a {@link StructModel}: the layout constant, sizes and offsets, static accessors
+ * on {@code (MemorySegment, long offset)}, record conversion, allocation and the flyweight {@code View}.
  *
  * <p>Every access is {@code segment.get(layout, offset + CONSTANT)} or {@code segment.set(...)} with a
  * {@code ValueLayout} constant, which C2 compiles to a plain load or store after the segment's bounds check;
@@ -52,14 +51,16 @@ public final class StructWriter {
     private static final ParameterSpec SEGMENT_PARAMETER = ParameterSpec.builder(MEMORY_SEGMENT, "segment").build();
     private static final ParameterSpec OFFSET_PARAMETER = ParameterSpec.builder(TypeName.LONG, "offset").build();
 
-    /** What every accessor shares, said once in the class javadoc. */
+    /** What every accessor shares, said once in the class javadoc; the members' docs say only what differs. */
     private static final String ACCESS_DOC = """
-            <p>A {@link View} reads and writes the fields of one struct: a getter and a setter named as each
-            field, those of an array field with the element {@code index}, from 0 to its length - 1. They
-            check no more than the segment does: an access outside the segment throws
-            {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
-            They allocate nothing, but for the new view of an element of an array of structs. The static methods
-            take the {@code segment} holding a struct and the struct's {@code offset} in it, in bytes.
+            <p>Two layers read and write single fields, and allocate nothing. The static methods take the
+            {@code segment} holding a struct and the struct's {@code offset} in it, in bytes: {@code get<Field>}
+            and {@code set<Field>} per primitive field, and {@code offsetOf<Field>(index)}, an element's offset
+            in the struct, per array field. A {@link View}, a flyweight that a loop moves from struct to struct,
+            has a getter and a setter named as each field. The accessors of an array field take the element
+            {@code index}, from 0 to its length - 1, and check it before any access; beyond that they check no
+            more than the segment does: an access outside it throws {@link IndexOutOfBoundsException}. Only the
+            view of an element of an array of structs is a new object.
             """;
 
     private static final String INDEX_DOC = "@param index the element index\n";
@@ -113,6 +114,9 @@ public final class StructWriter {
             byteOrderConstants(type);
             constants(type);
             type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+            for (Field field : model.fields()) {
+                staticAccessors(type, field);
+            }
             conversions(type);
             allocation(type);
             type.addType(viewType());
@@ -253,6 +257,56 @@ public final class StructWriter {
             };
         }
 
+        /**
+         * The static accessors of a field: {@code offsetOfTag(index)} for an array field, {@code getX} and
+         * {@code setX} on {@code (segment, offset[, index])} for a primitive field. A nested struct's fields are
+         * accessed through its own class, at {@code offset + OFFSET_POSITION}.
+         */
+        private void staticAccessors(TypeSpec.Builder type, Field field) {
+            String name = field.name();
+            if (field.isArray()) {
+                type.addMethod(MethodSpec.methodBuilder(Names.elementOffset(name))
+                        .addModifiers(modifiers(Modifier.STATIC))
+                        .addJavadoc("{@return the offset of element {@code index} of {@code $L} in the struct}\n$L",
+                                name, INDEX_DOC)
+                        .returns(TypeName.LONG)
+                        .addParameter(TypeName.LONG, "index")
+                        .addStatement("return $L", checkedElementOffset(field, "index"))
+                        .build());
+            }
+            if (!(field.type() instanceof FieldType.OfPrimitive(Primitive primitive))) {
+                return;
+            }
+            MethodSpec.Builder getter = MethodSpec.methodBuilder(Names.getter(name))
+                    .addModifiers(modifiers(Modifier.STATIC))
+                    .returns(carrier(primitive))
+                    .addParameter(SEGMENT_PARAMETER)
+                    .addParameter(OFFSET_PARAMETER);
+            MethodSpec.Builder setter = MethodSpec.methodBuilder(Names.setter(name))
+                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addParameter(SEGMENT_PARAMETER)
+                    .addParameter(OFFSET_PARAMETER);
+            CodeBlock at;
+            if (field.isArray()) {
+                getter.addJavadoc("{@return element {@code index} of {@code $L}}\n", name)
+                        .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC).addJavadoc(INDEX_DOC)
+                        .addParameter(TypeName.LONG, "index");
+                setter.addJavadoc("Writes element {@code index} of {@code $L}.\n", name)
+                        .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC).addJavadoc(INDEX_DOC)
+                        .addParameter(TypeName.LONG, "index");
+                at = checkedElementOffset(field, "index");
+            } else {
+                getter.addJavadoc("{@return {@code $L}}\n", name).addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC);
+                setter.addJavadoc("Writes {@code $L}.\n", name).addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC);
+                at = offsetConstant(field);
+            }
+            type.addMethod(getter.addStatement("return $L", get(primitive, at)).build());
+            type.addMethod(setter.addParameter(carrier(primitive), "value")
+                    .addJavadoc("@param value the new value\n")
+                    .addStatement(set(primitive, at, VALUE))
+                    .build());
+        }
+
         /** {@code segment.get(INT, offset + OFFSET_X)}: the read of a scalar primitive field. */
         private CodeBlock get(Primitive primitive, CodeBlock at) {
             return CodeBlock.of("segment.get($L, offset + $L)", valueLayout(primitive), at);
@@ -294,7 +348,7 @@ public final class StructWriter {
             List<CodeBlock> arguments = new ArrayList<>();
             for (Field field : model.fields()) {
                 arguments.add(readExpression(field));
-                if (field.isArray()) {
+                if (field.isArray() && !copiedInBulk(field)) {
                     type.addMethod(arrayReader(field));
                     type.addMethod(arrayWriter(field));
                 }
@@ -348,7 +402,21 @@ public final class StructWriter {
             }
         }
 
+        /**
+         * Whether {@code read} and {@code write} copy an array field in one {@code MemorySegment} bulk copy: a
+         * primitive array but {@code boolean[]}, for which the FFM API has no bulk copy.
+         */
+        private boolean copiedInBulk(Field field) {
+            return field.isArray() && field.type() instanceof FieldType.OfPrimitive(Primitive primitive)
+                    && primitive != Primitive.BOOLEAN;
+        }
+
         private CodeBlock readExpression(Field field) {
+            if (copiedInBulk(field) && field.type() instanceof FieldType.OfPrimitive(Primitive primitive)) {
+                return CodeBlock.of("segment.asSlice(offset + $L, $L$L).toArray($L)",
+                        Names.offsetConstant(field.name()), Names.lengthConstant(field.name()),
+                        timesElementSize(field), valueLayout(primitive));
+            }
             if (field.isArray()) {
                 return CodeBlock.of("read$L(segment, offset)", Names.capitalize(field.name()));
             }
@@ -360,6 +428,11 @@ public final class StructWriter {
         }
 
         private CodeBlock writeStatement(Field field) {
+            if (copiedInBulk(field) && field.type() instanceof FieldType.OfPrimitive(Primitive primitive)) {
+                return CodeBlock.of("$T.copy(value.$L(), 0, segment, $L, offset + $L, $L)", MEMORY_SEGMENT,
+                        field.name(), valueLayout(primitive), Names.offsetConstant(field.name()),
+                        Names.lengthConstant(field.name()));
+            }
             if (field.isArray()) {
                 return CodeBlock.of("write$L(segment, offset, value.$L())", Names.capitalize(field.name()),
                         field.name());
@@ -376,6 +449,7 @@ public final class StructWriter {
             return CodeBlock.of("$L", Names.offsetConstant(field.name()));
         }
 
+        /** The reader of an array field that is not copied in bulk: {@code boolean[]} or an array of structs. */
         private MethodSpec arrayReader(Field field) {
             String length = Names.lengthConstant(field.name());
             TypeName element = javaType(field.type());
@@ -386,9 +460,6 @@ public final class StructWriter {
                     .addParameter(OFFSET_PARAMETER)
                     .addStatement("$T values = new $T[$L]", javaType(field), element, length);
             switch (field.type()) {
-                case FieldType.OfPrimitive(Primitive primitive) when primitive != Primitive.BOOLEAN ->
-                        method.addStatement("$T.copy(segment, $L, offset + $L, values, 0, $L)", MEMORY_SEGMENT,
-                                valueLayout(primitive), Names.offsetConstant(field.name()), length);
                 case FieldType.OfPrimitive(Primitive primitive) -> method
                         .beginControlFlow("for (int i = 0; i < $L; i++)", length)
                         .addStatement("values[i] = $L", get(primitive, elementOffset(field, "i")))
@@ -402,6 +473,7 @@ public final class StructWriter {
             return method.addStatement("return values").build();
         }
 
+        /** The writer of an array field that is not copied in bulk. */
         private MethodSpec arrayWriter(Field field) {
             String length = Names.lengthConstant(field.name());
             MethodSpec.Builder method = MethodSpec.methodBuilder("write" + Names.capitalize(field.name()))
@@ -410,9 +482,6 @@ public final class StructWriter {
                     .addParameter(OFFSET_PARAMETER)
                     .addParameter(javaType(field), "values");
             switch (field.type()) {
-                case FieldType.OfPrimitive(Primitive primitive) when primitive != Primitive.BOOLEAN ->
-                        method.addStatement("$T.copy(values, 0, segment, $L, offset + $L, $L)", MEMORY_SEGMENT,
-                                valueLayout(primitive), Names.offsetConstant(field.name()), length);
                 case FieldType.OfPrimitive(Primitive primitive) -> method
                         .beginControlFlow("for (int i = 0; i < $L; i++)", length)
                         .addStatement(set(primitive, elementOffset(field, "i"), CodeBlock.of("values[i]")))

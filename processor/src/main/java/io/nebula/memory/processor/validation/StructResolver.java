@@ -342,10 +342,12 @@ public final class StructResolver {
             reporter.error(Message.RESERVED_PADDING_NAME, component, name, Member.Padding.NAME_PREFIX);
             return;
         }
-        String generated = Names.offsetConstant(name);
-        RecordComponentElement other = generatedNames.putIfAbsent(generated, component);
-        if (other != null) {
-            reporter.error(Message.NAME_CLASH, component, name, other.getSimpleName(), generated);
+        for (String generated : List.of(Names.offsetConstant(name), Names.getter(name))) {
+            RecordComponentElement other = generatedNames.putIfAbsent(generated, component);
+            if (other != null) {
+                reporter.error(Message.NAME_CLASH, component, name, other.getSimpleName(), generated);
+                return;
+            }
         }
     }
 
