@@ -26,6 +26,8 @@ import java.util.Objects;
 final class ConfinedBump extends BumpAllocator {
 
     private final Lifecycle.Confined life;
+    /** The lifecycle's owner while the arena is open, {@code null} once closed; written by the owner only. */
+    private Thread owner;
     private final long offsetLimit;
     /** A restore within the current chunk only moves {@code top}: no checked-mode levels, nothing to zero. */
     private final boolean plainRestore;
@@ -44,6 +46,7 @@ final class ConfinedBump extends BumpAllocator {
     private ConfinedBump(Lifecycle.Confined life, long capacity, BumpConfig config) {
         super(life, capacity, config);
         this.life = life;
+        this.owner = Thread.currentThread();
         this.memory = chain == null ? block : chain.segment(0);
         this.base = memory.address();
         this.limit = memory.byteSize();
@@ -65,7 +68,7 @@ final class ConfinedBump extends BumpAllocator {
 
     @Override
     public long allocateOffset(long byteSize, long byteAlignment) {
-        life.checkOwner(this);
+        checkOwner();
         long used = top;
         long start = Requests.alignUp(base + used, byteAlignment) - base;
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > offsetLimit - start) {
@@ -85,7 +88,7 @@ final class ConfinedBump extends BumpAllocator {
         if (!plainAllocate) {
             return allocateWithExtras(byteSize, byteAlignment);
         }
-        life.checkOwner(this);
+        checkOwner();
         long start = Requests.alignUp(base + top, byteAlignment) - base;
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
             start = claimInNextChunk(byteSize, byteAlignment);
@@ -100,7 +103,7 @@ final class ConfinedBump extends BumpAllocator {
         if (checked) {
             return allocateChecked(byteSize, byteAlignment);
         }
-        life.checkOwner(this);
+        checkOwner();
         long start = claim(byteSize, byteAlignment);
         MemorySegment target = memory;
         prepare(target, start, byteSize);
@@ -113,7 +116,7 @@ final class ConfinedBump extends BumpAllocator {
      * undone (the new chunk stays as a spare) and the arena is as it was.
      */
     private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
-        life.checkOwner(this);
+        checkOwner();
         int wasChunk = chain == null ? 0 : chain.current();
         long wasTop = top;
         long wasUsed = usedBefore + wasTop;
@@ -230,37 +233,45 @@ final class ConfinedBump extends BumpAllocator {
 
     @Override
     public Checkpoint checkpoint() {
-        life.checkOwner(this);
+        checkOwner();
         return checkpoints.push(this, usedBefore, top, false);
     }
 
     @Override
     public Scope scope() {
-        life.checkOwner(this);
-        return new BumpScope(this, checkpoints.push(this, usedBefore, top, true));
+        checkOwner();
+        CheckpointStack frames = checkpoints;
+        long chunkStart = usedBefore;
+        long at = top;
+        int depth = frames.pushScope(chunkStart + at);
+        if (depth < 0) {
+            depth = frames.push(this, chunkStart, at, true).depth;
+        }
+        return new BumpScope(this, depth, frames.epoch(), chunkStart, at);
     }
 
     /**
-     * The fast path of a scope's close: the innermost scope, opened in the current chunk, of an unchecked arena that
-     * does not zero on release. Everything else, errors included, goes through {@link #restore(Checkpoint)}.
+     * The fast path of a scope's close: the innermost scope, opened in the current epoch and chunk, of an unchecked
+     * arena that does not zero on release: two comparisons, then the bump offset and the depth stored back.
+     * Everything else, errors included, goes through {@link #restore(Checkpoint)}.
      */
     @Override
-    void closeScope(BumpCheckpoint checkpoint) {
-        life.checkOwner(this);
-        if (plainRestore && checkpoint.chunkStart == usedBefore && checkpoints.popInnermost(checkpoint)) {
-            long to = checkpoint.top;
+    void closeScope(BumpScope scope) {
+        checkOwner();
+        if (plainRestore && scope.chunkStart == usedBefore && checkpoints.popInnermost(scope.depth, scope.epoch)) {
+            long to = scope.top;
             long released = top - to;
             top = to;
             released(RESTORE, released);
             return;
         }
-        restore(checkpoint);
+        restore(scope.checkpoint());
     }
 
     @Override
     public void restore(Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
-        life.checkOwner(this);
+        checkOwner();
         BumpCheckpoint mine = live(checkpoint);
         checkpoints.discardFrom(mine.depth);
         long released;
@@ -292,7 +303,7 @@ final class ConfinedBump extends BumpAllocator {
 
     @Override
     public void reset() {
-        life.checkOwner(this);
+        checkOwner();
         checkpoints.discardFrom(0);
         checkpoints.renewBaseLevel();
         long released = usedBefore + top;
@@ -323,7 +334,21 @@ final class ConfinedBump extends BumpAllocator {
 
     @Override
     void checkUsable() {
-        life.checkOwner(this);
+        checkOwner();
+    }
+
+    /**
+     * One comparison with a field of the arena itself; the lifecycle decides, and names the error, when it fails.
+     */
+    private void checkOwner() {
+        if (owner != Thread.currentThread()) {
+            life.checkOwner(this);
+        }
+    }
+
+    @Override
+    void closing() {
+        owner = null;
     }
 
     @Override
