@@ -31,6 +31,10 @@ final class ConfinedPool extends PoolAllocator {
     private static final long NO_BLOCK = -1;
 
     private final Lifecycle.Confined life;
+    /** The lifecycle's owner while the pool is open, {@code null} once closed; written by the owner only. */
+    private Thread owner;
+    /** Taking and giving back a block only move the free list: not checked, no fill, no zeroing, no statistics. */
+    private final boolean plain;
 
     private ChunkTable chunks;
     /** Blocks in use. */
@@ -54,6 +58,8 @@ final class ConfinedPool extends PoolAllocator {
         Lifecycle.Confined life = Lifecycle.confined(config.trackStats(), config.leakPolicy());
         super(shape, config, life, Handles.MAX_CHUNKS);
         this.life = life;
+        this.owner = Thread.currentThread();
+        this.plain = !checked && !fill && !zeroOnRelease && stats == null;
         this.chunks = PoolChunks.first(this);
         enterChunk(0);
         life.startTracking(this);
@@ -61,7 +67,7 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     public long allocateHandle() {
-        life.checkOwner(this);
+        checkOwner();
         long handle = take(blockSize);
         if (checked) {
             checkedBlocks.handedOut(handle);
@@ -74,7 +80,7 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        life.checkOwner(this);
+        checkOwner();
         if (!fits(byteSize, byteAlignment)) {
             throw invalidRequest(byteSize, byteAlignment);
         }
@@ -123,6 +129,14 @@ final class ConfinedPool extends PoolAllocator {
         long granule = offset >>> granuleShift;
         table.allocated[chunk][(int) (granule >>> 6)] |= 1L << granule;
         liveBlocks++;
+        if (!plain) {
+            prepare(table, chunk, offset);
+        }
+        return handle;
+    }
+
+    /** What {@link #take} does beyond the free list: the fill pattern or zeroing, and the statistics. */
+    private void prepare(ChunkTable table, int chunk, long offset) {
         if (fill) {
             fillBlock(table.segments[chunk], offset);
         } else if (zeroOnRelease) {
@@ -131,7 +145,6 @@ final class ConfinedPool extends PoolAllocator {
         if (stats != null) {
             stats.allocated(stride, liveBlocks * stride);
         }
-        return handle;
     }
 
     /**
@@ -192,7 +205,7 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     public void deallocateHandle(long handle) {
-        life.checkOwner(this);
+        checkOwner();
         ChunkTable table = chunks;
         if (Handles.chunkOf(handle) >= table.count) {
             throw Events.allocationError(PoolErrors.unknownChunk(this, table, handle));
@@ -207,7 +220,7 @@ final class ConfinedPool extends PoolAllocator {
     @Override
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
-        life.checkOwner(this);
+        checkOwner();
         if (checked) {
             checkedBlocks.deallocate(segment);
             return;
@@ -245,10 +258,11 @@ final class ConfinedPool extends PoolAllocator {
     void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
         long granule = offset >>> granuleShift;
         table.allocated[chunk][(int) (granule >>> 6)] &= ~(1L << granule);
+        MemorySegment memory = table.segments[chunk];
         if (zeroOnRelease) {
-            zeroBlock(table.segments[chunk], offset);
+            zeroBlock(memory, offset);
         }
-        table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, freeHead);
+        memory.set(ValueLayout.JAVA_LONG, offset, freeHead);
         freeHead = Handles.of(chunk, offset);
         liveBlocks--;
         if (stats != null) {
@@ -258,7 +272,7 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     public Scope scope() {
-        life.checkOwner(this);
+        checkOwner();
         if (scopes == null) {
             chunks = chunks.withTags(stride);
             scopes = new ScopeLog(0);
@@ -270,7 +284,7 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     void closeScope(ScopeLog log, int depth, long id) {
-        life.checkOwner(this);
+        checkOwner();
         log.checkInnermost(this, depth, id);
         giveBackInnermost(log, id);
         log.pop();
@@ -307,7 +321,7 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     public void reset() {
-        life.checkOwner(this);
+        checkOwner();
         if (checked) {
             checkedBlocks.releaseAll();
         }
@@ -325,6 +339,18 @@ final class ConfinedPool extends PoolAllocator {
             openScopes = 0;
         }
         PoolChunks.wasReset(this, released);
+    }
+
+    /** One comparison with a field of the pool itself; the lifecycle decides, and names the error, when it fails. */
+    private void checkOwner() {
+        if (owner != Thread.currentThread()) {
+            life.checkOwner(this);
+        }
+    }
+
+    @Override
+    void closing() {
+        owner = null;
     }
 
     @Override

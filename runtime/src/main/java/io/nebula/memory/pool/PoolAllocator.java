@@ -654,6 +654,10 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
         lifecycle.close(this, this::leakReport, this::releaseCheckedArenas);
     }
 
+    /** Called once when the pool closes, before anything is freed: forgets what the hot paths cache. */
+    void closing() {
+    }
+
     /** The blocks still handed out, in strides, and in checked mode where each was allocated. */
     private LeakReport leakReport() {
         long live = live();
@@ -662,6 +666,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     }
 
     private void releaseCheckedArenas() {
+        closing();
         if (checked) {
             checkedBlocks.releaseAll();
         }
