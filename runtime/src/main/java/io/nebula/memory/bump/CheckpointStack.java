@@ -131,15 +131,15 @@ final class CheckpointStack {
     }
 
     /**
-     * Discards the frame at {@code frameDepth}, pushed in {@code frameEpoch}, if it is the innermost live frame,
-     * pushed in the current epoch, and checked mode is off (no level arenas to close): the fast path of a scope's
-     * close, two comparisons and one store. A frame of an older epoch may be live too; the caller then takes the
-     * slow path, which checks it.
+     * Discards the frame at {@code frameDepth}, pushed in {@code frameEpoch}, if it is the innermost live frame and
+     * was pushed in the current epoch: the fast path of a scope's close, two comparisons and one store. Only for
+     * an arena without checked mode, which has no level arenas to close. A frame of an older epoch may be live too;
+     * the caller then takes the slow path, which checks it.
      *
      * @return {@code true} when it was discarded; {@code false}, and nothing changed, otherwise
      */
     boolean popInnermost(int frameDepth, long frameEpoch) {
-        if (checked || frameDepth != depth - 1 || frameEpoch != epoch) {
+        if (frameDepth != depth - 1 || frameEpoch != epoch) {
             return false;
         }
         depth = frameDepth;

@@ -21,7 +21,9 @@ import java.util.Objects;
  * ({@code 0 <= top <= limit}); {@code usedBefore} is the used bytes at its start (always 0 for a fixed arena), so
  * {@code usedBytes() == usedBefore + top}. {@code offsetLimit} is what the offset path may use: {@code limit} for a
  * fixed arena, {@code -1} for a growable one, so that its offset path falls to the slow path, which refuses it,
- * without a check on the fast path.
+ * without a check on the fast path. {@code plainLimit} does the same for the segment path: {@code limit} when an
+ * allocation only moves {@code top} (not checked, no fill pattern, no zeroing, no statistics), else {@code -1}, so
+ * that the one bounds check of the fast path also sends every other configuration to its own path.
  */
 final class ConfinedBump extends BumpAllocator {
 
@@ -31,8 +33,10 @@ final class ConfinedBump extends BumpAllocator {
     private final long offsetLimit;
     /** A restore within the current chunk only moves {@code top}: no checked-mode levels, nothing to zero. */
     private final boolean plainRestore;
-    /** An allocation only moves {@code top}: not checked, no fill pattern, no statistics; one field to test. */
+    /** An allocation only moves {@code top}: not checked, no fill pattern, no zeroing, no statistics. */
     private final boolean plainAllocate;
+    /** {@code limit} when {@code plainAllocate}, else {@code -1}: what the fast segment path may use. */
+    private long plainLimit;
     private MemorySegment memory;
     private long base;
     private long limit;
@@ -53,6 +57,7 @@ final class ConfinedBump extends BumpAllocator {
         this.offsetLimit = chain == null ? limit : -1;
         this.plainRestore = !checked && !zeroOnRelease;
         this.plainAllocate = !checked && !fill && !zeroOnAllocate && stats == null;
+        this.plainLimit = plainAllocate ? limit : -1;
         life.startTracking(this);
     }
 
@@ -85,25 +90,32 @@ final class ConfinedBump extends BumpAllocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        if (!plainAllocate) {
-            return allocateWithExtras(byteSize, byteAlignment);
-        }
         checkOwner();
         long start = Requests.alignUp(base + top, byteAlignment) - base;
-        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
-            start = claimInNextChunk(byteSize, byteAlignment);
-        } else {
-            top = start + byteSize;
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > plainLimit - start) {
+            return allocateSlowly(byteSize, byteAlignment);
         }
+        top = start + byteSize;
         return memory.asSlice(start, byteSize);
     }
 
-    /** {@link #allocate(long, long)} with checked mode, a fill pattern or statistics. */
+    /**
+     * {@link #allocate(long, long)} when the fast path's one bounds check failed: checked mode, a fill pattern,
+     * zeroing or statistics, an invalid request, or a request that does not fit in the rest of the chunk.
+     */
+    private MemorySegment allocateSlowly(long byteSize, long byteAlignment) {
+        if (!plainAllocate) {
+            return allocateWithExtras(byteSize, byteAlignment);
+        }
+        long start = claimInNextChunk(byteSize, byteAlignment);
+        return memory.asSlice(start, byteSize);
+    }
+
+    /** {@link #allocate(long, long)} with checked mode, a fill pattern, zeroing or statistics; owner checked. */
     private MemorySegment allocateWithExtras(long byteSize, long byteAlignment) {
         if (checked) {
             return allocateChecked(byteSize, byteAlignment);
         }
-        checkOwner();
         long start = claim(byteSize, byteAlignment);
         MemorySegment target = memory;
         prepare(target, start, byteSize);
@@ -111,12 +123,11 @@ final class ConfinedBump extends BumpAllocator {
     }
 
     /**
-     * Checked mode: finds the range as {@link #claim} does, then takes the level's own segment, and only then
+     * Checked mode, the owner checked: finds the range as {@link #claim} does, then takes the level's own segment, and only then
      * commits the range and counts the allocation; when the system refuses the segment, a move to another chunk is
      * undone (the new chunk stays as a spare) and the arena is as it was.
      */
     private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
-        checkOwner();
         int wasChunk = chain == null ? 0 : chain.current();
         long wasTop = top;
         long wasUsed = usedBefore + wasTop;
@@ -227,6 +238,7 @@ final class ConfinedBump extends BumpAllocator {
         memory = chain.segment(index);
         base = memory.address();
         limit = memory.byteSize();
+        plainLimit = plainAllocate ? limit : -1;
         usedBefore = chain.start(index);
         top = used;
     }
