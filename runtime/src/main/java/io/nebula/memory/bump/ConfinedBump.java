@@ -75,7 +75,7 @@ final class ConfinedBump extends BumpAllocator {
     public long allocateOffset(long byteSize, long byteAlignment) {
         checkOwner();
         long used = top;
-        long start = Requests.alignUp(base + used, byteAlignment) - base;
+        long start = startOf(used, byteAlignment);
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > offsetLimit - start) {
             throw Events.allocationError(offsetFailure(byteSize, byteAlignment));
         }
@@ -91,7 +91,7 @@ final class ConfinedBump extends BumpAllocator {
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         checkOwner();
-        long start = Requests.alignUp(base + top, byteAlignment) - base;
+        long start = startOf(top, byteAlignment);
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > plainLimit - start) {
             return allocateSlowly(byteSize, byteAlignment);
         }
@@ -131,7 +131,7 @@ final class ConfinedBump extends BumpAllocator {
         int wasChunk = chain == null ? 0 : chain.current();
         long wasTop = top;
         long wasUsed = usedBefore + wasTop;
-        long start = Requests.alignUp(base + wasTop, byteAlignment) - base;
+        long start = startOf(wasTop, byteAlignment);
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
             start = moveToNextChunk(byteSize, byteAlignment);
         }
@@ -157,7 +157,7 @@ final class ConfinedBump extends BumpAllocator {
     /** Moves the bump offset past a new range of {@code memory} and returns the range's start; writes nothing. */
     private long claim(long byteSize, long byteAlignment) {
         long used = top;
-        long start = Requests.alignUp(base + used, byteAlignment) - base;
+        long start = startOf(used, byteAlignment);
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
             return claimInNextChunk(byteSize, byteAlignment);
         }
@@ -231,6 +231,17 @@ final class ConfinedBump extends BumpAllocator {
         AllocationException refused = refusal(byteSize, byteAlignment);
         return failed(refused != null ? refused : BumpErrors.offsetsNeedAFixedArena(toString(), byteSize,
                 byteAlignment, availableBytes(), usedBytes(), config.growth().orElseThrow()));
+    }
+
+    /**
+     * Where a request aligned to {@code byteAlignment} starts when {@code used} bytes of {@code memory} are used.
+     * The block and every chunk are aligned to {@link #BLOCK_ALIGNMENT}, so an alignment up to that is one of the
+     * offset, with no address: for the constant alignment of a typical call the JIT keeps one branch-free round-up.
+     * An invalid alignment gives a meaningless start, which the caller's validity check refuses.
+     */
+    private long startOf(long used, long byteAlignment) {
+        return byteAlignment <= BLOCK_ALIGNMENT ? Requests.alignUp(used, byteAlignment)
+                : Requests.alignUp(base + used, byteAlignment) - base;
     }
 
     /** Makes chunk {@code index} of a growable arena the one allocation bumps through, {@code used} bytes in. */
