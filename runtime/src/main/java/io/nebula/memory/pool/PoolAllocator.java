@@ -48,7 +48,8 @@ import java.util.Optional;
  *
  * <h2>Layout</h2>
  * Blocks sit {@link #stride()} bytes apart: the block size rounded up to a multiple of the block alignment and of
- * 8, because a free block holds the free-list link in its first 8 bytes. The blocks live in <em>chunks</em>, each
+ * 8, because a free block of a thread-safe pool holds the free-list link in its first 8 bytes (a confined pool
+ * keeps its links on the Java heap, 8 bytes per block). The blocks live in <em>chunks</em>, each
  * one segment of a single {@link Arena} that the pool owns. A pool starts with one chunk of {@code blockCount}
  * blocks; with {@link PoolConfig#allowGrowth()} it adds a chunk of the same block count whenever every block is in
  * use, up to {@link PoolConfig#maxBlocks()} blocks in all.
