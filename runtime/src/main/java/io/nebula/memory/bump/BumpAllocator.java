@@ -510,11 +510,15 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
     }
 
     /**
-     * Closes a scope: restores its checkpoint, with the errors of {@link #restore(Checkpoint)}. A confined arena
+     * Closes a scope: restores its frame, with the errors of {@link #restore(Checkpoint)}. A confined arena
      * overrides it with a shorter path for the common case.
      */
-    void closeScope(BumpCheckpoint checkpoint) {
-        restore(checkpoint);
+    void closeScope(BumpScope scope) {
+        restore(scope.checkpoint());
+    }
+
+    /** Called once when the arena closes, before anything is freed: forgets what the hot paths cache. */
+    void closing() {
     }
 
     /** Checks that the calling thread may use the allocator: the owner check, or the closed check. */
@@ -586,6 +590,7 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
     }
 
     private void releaseResources() {
+        closing();
         checkpoints.closeAll();
         if (chain != null) {
             chain.closeAll();

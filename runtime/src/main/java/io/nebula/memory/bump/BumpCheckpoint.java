@@ -7,26 +7,26 @@ import io.nebula.memory.Checkpoint;
  * {@link BumpAllocator#restore(Checkpoint)} takes back.
  *
  * <p>Invariants: immutable; {@code owner} is the allocator that took it, {@code depth} its index in that
- * allocator's stack of live checkpoints, {@code id} unique among the owner's checkpoints (so a checkpoint that was
- * discarded and whose depth was reused is told apart). The position is kept as the owner's used bytes at the start
- * of the chunk it was taken in ({@code chunkStart}, 0 on a fixed arena) and the bytes used in that chunk
- * ({@code top}), so that restoring within the same chunk stores {@code top} back as it is, with no arithmetic
- * between one checkpoint and the next; {@link #usedBytes()} adds them. A live checkpoint's {@code chunkStart}
- * names its chunk: the chunks before the current one do not change while checkpoints in them are live. Final and
- * small, so that a restore's type check is one comparison and the JIT can scalar-replace a checkpoint that does
- * not escape.
+ * allocator's stack of live frames, {@code epoch} the stack's epoch when it was taken (a checkpoint that was
+ * discarded, and whose depth was reused, is told apart by it: see {@link CheckpointStack}). The position is kept as
+ * the owner's used bytes at the start of the chunk it was taken in ({@code chunkStart}, 0 on a fixed arena) and the
+ * bytes used in that chunk ({@code top}), so that restoring within the same chunk stores {@code top} back as it is,
+ * with no arithmetic between one checkpoint and the next; {@link #usedBytes()} adds them. A live checkpoint's
+ * {@code chunkStart} names its chunk: the chunks before the current one do not change while checkpoints in them are
+ * live. Final and small, so that a restore's type check is one comparison and the JIT can scalar-replace a
+ * checkpoint that does not escape.
  */
 final class BumpCheckpoint implements Checkpoint {
 
     final BumpAllocator owner;
-    final long id;
+    final long epoch;
     final int depth;
     final long chunkStart;
     final long top;
 
-    BumpCheckpoint(BumpAllocator owner, long id, int depth, long chunkStart, long top) {
+    BumpCheckpoint(BumpAllocator owner, long epoch, int depth, long chunkStart, long top) {
         this.owner = owner;
-        this.id = id;
+        this.epoch = epoch;
         this.depth = depth;
         this.chunkStart = chunkStart;
         this.top = top;
@@ -44,6 +44,6 @@ final class BumpCheckpoint implements Checkpoint {
 
     @Override
     public String toString() {
-        return "Checkpoint[#" + id + ", depth=" + depth + ", usedBytes=" + usedBytes() + "]";
+        return "Checkpoint[depth=" + depth + ", usedBytes=" + usedBytes() + "]";
     }
 }

@@ -12,14 +12,25 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The live checkpoints of one {@link BumpAllocator}, outermost first, and what checked mode keeps per level.
+ * The live frames of one {@link BumpAllocator}, outermost first: its checkpoints and its open scopes, and what
+ * checked mode keeps per level.
  *
- * <p>Invariants: entries {@code 0 .. depth - 1} are live; entry {@code d} holds the id of the checkpoint at depth
- * {@code d}, the used bytes it saved (non-decreasing with {@code d}) and whether it belongs to an open scope. Ids
- * are unique and increasing, so a discarded checkpoint whose depth was reused no longer matches. In checked mode,
- * {@code levels[d]} for {@code d <= depth} is the open JDK arena that serves allocations made while {@code d}
- * checkpoints are live; discarding checkpoints closes the levels above them. Scope flags, not scope objects, are
- * kept, so that a scope does not escape and the JIT can remove it.
+ * <p>A frame is known by its depth and the <em>epoch</em> it was pushed in. The epoch counts the discards: it
+ * moves on whenever frames are discarded other than by the close of the innermost scope (a restore, the close of a
+ * scope that is not the innermost, a reset), and each depth records the epoch of the last discard that reached it
+ * ({@code discardedAt}). A frame is live while its depth is below {@link #depth()} and it was pushed no earlier
+ * than the last discard of its depth. So pushing a frame writes no identity anywhere, and a frame pushed in the
+ * current epoch at the innermost depth is live without reading any array: the fast path of a scope's close
+ * ({@link #popInnermost}) compares two numbers and stores one. A discard costs a store per frame discarded.
+ *
+ * <p>Invariants: entries {@code 0 .. depth - 1} are live; {@code usedAt[d]} is the used bytes the frame at depth
+ * {@code d} saved (non-decreasing with {@code d}), read by leak reports; {@code checkpointAt[d]} tells a plain
+ * checkpoint from a scope (set only by {@link #push} of a checkpoint, cleared when the frame is discarded, so a
+ * scope that only stored its used bytes reads {@code false}); {@code discardedAt[d] <= epoch}. A frame of an older
+ * epoch at the innermost depth is still checked against {@code discardedAt}. In checked mode, {@code levels[d]} for
+ * {@code d <= depth} is the open JDK arena that serves allocations made while {@code d} frames are live;
+ * discarding frames closes the levels above them, and every scope is pushed by {@link #push} (which records where
+ * it was opened). Scope objects are never stored, so that a scope that does not escape costs no allocation.
  *
  * <p>Not thread-safe: a confined allocator calls it from its owner thread, a thread-safe one under its lock.
  */
@@ -29,15 +40,15 @@ final class CheckpointStack {
 
     private final Lifecycle life;
     private final boolean checked;
-    private long[] ids = new long[INITIAL_DEPTH];
     private long[] usedAt = new long[INITIAL_DEPTH];
-    private boolean[] scopeAt = new boolean[INITIAL_DEPTH];
+    private long[] discardedAt = new long[INITIAL_DEPTH];
+    private boolean[] checkpointAt = new boolean[INITIAL_DEPTH];
     /** Checked mode: where each open scope was opened, for leak reports; {@code null} otherwise. */
     private StackTraceElement[][] sites;
     /** Checked mode: the arena of each level; {@code null} otherwise. */
     private Arena[] levels;
     private int depth;
-    private long nextId = 1;
+    private long epoch = 1;
 
     CheckpointStack(Lifecycle life, boolean checked) {
         this.life = life;
@@ -50,36 +61,58 @@ final class CheckpointStack {
     }
 
     /**
-     * Pushes a checkpoint one level deeper.
+     * Pushes a checkpoint, or the frame of a scope, one level deeper: in checked mode with the level's arena and,
+     * for a scope, where it was opened.
      *
      * @param owner      the allocator, recorded in the checkpoint
      * @param chunkStart the allocator's used bytes at the start of its current chunk (0 for a fixed arena)
      * @param top        the bytes used in the current chunk
-     * @param scope      whether the checkpoint belongs to a scope (a leak if still open at close)
-     * @return the checkpoint
+     * @param scope      whether the frame belongs to a scope (a leak if still open at close)
+     * @return the frame, as a checkpoint
      */
     BumpCheckpoint push(BumpAllocator owner, long chunkStart, long top, boolean scope) {
         int d = depth;
-        if (d == ids.length) {
+        if (d == usedAt.length) {
             deepen();
         }
         if (checked) {
             levels[d + 1] = life.newArena();
             sites[d] = scope ? CheckedMode.captureSite() : null;
         }
-        long id = nextId++;
-        ids[d] = id;
         usedAt[d] = chunkStart + top;
-        scopeAt[d] = scope;
+        checkpointAt[d] = !scope;
         depth = d + 1;
-        return new BumpCheckpoint(owner, id, d, chunkStart, top);
+        return new BumpCheckpoint(owner, epoch, d, chunkStart, top);
+    }
+
+    /**
+     * The fast path of opening a scope: pushes its frame, one store of the used bytes and one of the depth, unless
+     * checked mode must open a level or the arrays must grow.
+     *
+     * @param usedBytes the allocator's used bytes
+     * @return the frame's depth, or {@code -1} when nothing was pushed and the caller must {@link #push}
+     */
+    int pushScope(long usedBytes) {
+        int d = depth;
+        long[] used = usedAt;
+        if (checked || d >= used.length) {
+            return -1;
+        }
+        used[d] = usedBytes;
+        depth = d + 1;
+        return d;
+    }
+
+    /** Returns the current epoch: what a frame pushed now records. */
+    long epoch() {
+        return epoch;
     }
 
     private void deepen() {
-        int length = ids.length * 2;
-        ids = Arrays.copyOf(ids, length);
+        int length = usedAt.length * 2;
         usedAt = Arrays.copyOf(usedAt, length);
-        scopeAt = Arrays.copyOf(scopeAt, length);
+        discardedAt = Arrays.copyOf(discardedAt, length);
+        checkpointAt = Arrays.copyOf(checkpointAt, length);
         if (checked) {
             sites = Arrays.copyOf(sites, length);
             levels = Arrays.copyOf(levels, length + 1);
@@ -94,37 +127,46 @@ final class CheckpointStack {
      */
     boolean isLive(BumpCheckpoint checkpoint) {
         int d = checkpoint.depth;
-        return d < depth && ids[d] == checkpoint.id;
+        return d < depth && checkpoint.epoch >= discardedAt[d];
     }
 
     /**
-     * Discards {@code checkpoint} if it is the innermost live checkpoint and checked mode is off, which has no level
-     * arenas to close: the fast path of a scope's close, a comparison of its depth and id and one store.
+     * Discards the frame at {@code frameDepth}, pushed in {@code frameEpoch}, if it is the innermost live frame and
+     * was pushed in the current epoch: the fast path of a scope's close, two comparisons and one store. Only for
+     * an arena without checked mode, which has no level arenas to close. A frame of an older epoch may be live too;
+     * the caller then takes the slow path, which checks it.
      *
-     * @param checkpoint a checkpoint whose owner is this stack's allocator
      * @return {@code true} when it was discarded; {@code false}, and nothing changed, otherwise
      */
-    boolean popInnermost(BumpCheckpoint checkpoint) {
-        int d = checkpoint.depth;
-        if (checked || d != depth - 1 || ids[d] != checkpoint.id) {
+    boolean popInnermost(int frameDepth, long frameEpoch) {
+        if (frameDepth != depth - 1 || frameEpoch != epoch) {
             return false;
         }
-        depth = d;
+        depth = frameDepth;
         return true;
     }
 
-    /** Returns the number of live checkpoints. */
+    /** Returns the number of live frames. */
     int depth() {
         return depth;
     }
 
     /**
-     * Discards the checkpoint at {@code index} and every one after it. In checked mode, closes the arenas of the
-     * allocations made after them.
+     * Discards the frame at {@code index} and every one after it, and moves to a new epoch: a frame discarded here
+     * is never live again, even once its depth is reused. In checked mode, closes the arenas of the allocations
+     * made after them. Costs a store per frame discarded.
      *
      * @param index the depth of the outermost checkpoint to discard, at most {@link #depth()}
      */
     void discardFrom(int index) {
+        int live = depth;
+        if (index < live) {
+            long discard = ++epoch;
+            for (int d = index; d < live; d++) {
+                discardedAt[d] = discard;
+                checkpointAt[d] = false;
+            }
+        }
         if (checked) {
             for (int level = index + 1; level <= depth; level++) {
                 levels[level].close();
@@ -176,7 +218,7 @@ final class CheckpointStack {
         return false;
     }
 
-    /** Checked mode: closes every level (the allocator closes). Discards every checkpoint. */
+    /** Checked mode: closes every level (the allocator closes). Discards every frame. */
     void closeAll() {
         discardFrom(0);
         if (checked) {
@@ -197,7 +239,7 @@ final class CheckpointStack {
         long outermost = -1;
         List<StackTraceElement[]> where = new ArrayList<>();
         for (int d = 0; d < depth; d++) {
-            if (!scopeAt[d]) {
+            if (checkpointAt[d]) {
                 continue;
             }
             openScopes++;

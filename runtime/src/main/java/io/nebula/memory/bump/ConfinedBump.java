@@ -21,16 +21,22 @@ import java.util.Objects;
  * ({@code 0 <= top <= limit}); {@code usedBefore} is the used bytes at its start (always 0 for a fixed arena), so
  * {@code usedBytes() == usedBefore + top}. {@code offsetLimit} is what the offset path may use: {@code limit} for a
  * fixed arena, {@code -1} for a growable one, so that its offset path falls to the slow path, which refuses it,
- * without a check on the fast path.
+ * without a check on the fast path. {@code plainLimit} does the same for the segment path: {@code limit} when an
+ * allocation only moves {@code top} (not checked, no fill pattern, no zeroing, no statistics), else {@code -1}, so
+ * that the one bounds check of the fast path also sends every other configuration to its own path.
  */
 final class ConfinedBump extends BumpAllocator {
 
     private final Lifecycle.Confined life;
+    /** The lifecycle's owner while the arena is open, {@code null} once closed; written by the owner only. */
+    private Thread owner;
     private final long offsetLimit;
     /** A restore within the current chunk only moves {@code top}: no checked-mode levels, nothing to zero. */
     private final boolean plainRestore;
-    /** An allocation only moves {@code top}: not checked, no fill pattern, no statistics; one field to test. */
+    /** An allocation only moves {@code top}: not checked, no fill pattern, no zeroing, no statistics. */
     private final boolean plainAllocate;
+    /** {@code limit} when {@code plainAllocate}, else {@code -1}: what the fast segment path may use. */
+    private long plainLimit;
     private MemorySegment memory;
     private long base;
     private long limit;
@@ -44,12 +50,14 @@ final class ConfinedBump extends BumpAllocator {
     private ConfinedBump(Lifecycle.Confined life, long capacity, BumpConfig config) {
         super(life, capacity, config);
         this.life = life;
+        this.owner = Thread.currentThread();
         this.memory = chain == null ? block : chain.segment(0);
         this.base = memory.address();
         this.limit = memory.byteSize();
         this.offsetLimit = chain == null ? limit : -1;
         this.plainRestore = !checked && !zeroOnRelease;
         this.plainAllocate = !checked && !fill && !zeroOnAllocate && stats == null;
+        this.plainLimit = plainAllocate ? limit : -1;
         life.startTracking(this);
     }
 
@@ -65,9 +73,9 @@ final class ConfinedBump extends BumpAllocator {
 
     @Override
     public long allocateOffset(long byteSize, long byteAlignment) {
-        life.checkOwner(this);
+        checkOwner();
         long used = top;
-        long start = Requests.alignUp(base + used, byteAlignment) - base;
+        long start = startOf(used, byteAlignment);
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > offsetLimit - start) {
             throw Events.allocationError(offsetFailure(byteSize, byteAlignment));
         }
@@ -82,25 +90,32 @@ final class ConfinedBump extends BumpAllocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        if (!plainAllocate) {
-            return allocateWithExtras(byteSize, byteAlignment);
+        checkOwner();
+        long start = startOf(top, byteAlignment);
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > plainLimit - start) {
+            return allocateSlowly(byteSize, byteAlignment);
         }
-        life.checkOwner(this);
-        long start = Requests.alignUp(base + top, byteAlignment) - base;
-        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
-            start = claimInNextChunk(byteSize, byteAlignment);
-        } else {
-            top = start + byteSize;
-        }
+        top = start + byteSize;
         return memory.asSlice(start, byteSize);
     }
 
-    /** {@link #allocate(long, long)} with checked mode, a fill pattern or statistics. */
+    /**
+     * {@link #allocate(long, long)} when the fast path's one bounds check failed: checked mode, a fill pattern,
+     * zeroing or statistics, an invalid request, or a request that does not fit in the rest of the chunk.
+     */
+    private MemorySegment allocateSlowly(long byteSize, long byteAlignment) {
+        if (!plainAllocate) {
+            return allocateWithExtras(byteSize, byteAlignment);
+        }
+        long start = claimInNextChunk(byteSize, byteAlignment);
+        return memory.asSlice(start, byteSize);
+    }
+
+    /** {@link #allocate(long, long)} with checked mode, a fill pattern, zeroing or statistics; owner checked. */
     private MemorySegment allocateWithExtras(long byteSize, long byteAlignment) {
         if (checked) {
             return allocateChecked(byteSize, byteAlignment);
         }
-        life.checkOwner(this);
         long start = claim(byteSize, byteAlignment);
         MemorySegment target = memory;
         prepare(target, start, byteSize);
@@ -108,16 +123,15 @@ final class ConfinedBump extends BumpAllocator {
     }
 
     /**
-     * Checked mode: finds the range as {@link #claim} does, then takes the level's own segment, and only then
+     * Checked mode, the owner checked: finds the range as {@link #claim} does, then takes the level's own segment, and only then
      * commits the range and counts the allocation; when the system refuses the segment, a move to another chunk is
      * undone (the new chunk stays as a spare) and the arena is as it was.
      */
     private MemorySegment allocateChecked(long byteSize, long byteAlignment) {
-        life.checkOwner(this);
         int wasChunk = chain == null ? 0 : chain.current();
         long wasTop = top;
         long wasUsed = usedBefore + wasTop;
-        long start = Requests.alignUp(base + wasTop, byteAlignment) - base;
+        long start = startOf(wasTop, byteAlignment);
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
             start = moveToNextChunk(byteSize, byteAlignment);
         }
@@ -143,7 +157,7 @@ final class ConfinedBump extends BumpAllocator {
     /** Moves the bump offset past a new range of {@code memory} and returns the range's start; writes nothing. */
     private long claim(long byteSize, long byteAlignment) {
         long used = top;
-        long start = Requests.alignUp(base + used, byteAlignment) - base;
+        long start = startOf(used, byteAlignment);
         if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
             return claimInNextChunk(byteSize, byteAlignment);
         }
@@ -219,48 +233,68 @@ final class ConfinedBump extends BumpAllocator {
                 byteAlignment, availableBytes(), usedBytes(), config.growth().orElseThrow()));
     }
 
+    /**
+     * Where a request aligned to {@code byteAlignment} starts when {@code used} bytes of {@code memory} are used.
+     * The block and every chunk are aligned to {@link #BLOCK_ALIGNMENT}, so an alignment up to that is one of the
+     * offset, with no address: for the constant alignment of a typical call the JIT keeps one branch-free round-up.
+     * An invalid alignment gives a meaningless start, which the caller's validity check refuses.
+     */
+    private long startOf(long used, long byteAlignment) {
+        return byteAlignment <= BLOCK_ALIGNMENT ? Requests.alignUp(used, byteAlignment)
+                : Requests.alignUp(base + used, byteAlignment) - base;
+    }
+
     /** Makes chunk {@code index} of a growable arena the one allocation bumps through, {@code used} bytes in. */
     private void enter(int index, long used) {
         memory = chain.segment(index);
         base = memory.address();
         limit = memory.byteSize();
+        plainLimit = plainAllocate ? limit : -1;
         usedBefore = chain.start(index);
         top = used;
     }
 
     @Override
     public Checkpoint checkpoint() {
-        life.checkOwner(this);
+        checkOwner();
         return checkpoints.push(this, usedBefore, top, false);
     }
 
     @Override
     public Scope scope() {
-        life.checkOwner(this);
-        return new BumpScope(this, checkpoints.push(this, usedBefore, top, true));
+        checkOwner();
+        CheckpointStack frames = checkpoints;
+        long chunkStart = usedBefore;
+        long at = top;
+        int depth = frames.pushScope(chunkStart + at);
+        if (depth < 0) {
+            depth = frames.push(this, chunkStart, at, true).depth;
+        }
+        return new BumpScope(this, depth, frames.epoch(), chunkStart, at);
     }
 
     /**
-     * The fast path of a scope's close: the innermost scope, opened in the current chunk, of an unchecked arena that
-     * does not zero on release. Everything else, errors included, goes through {@link #restore(Checkpoint)}.
+     * The fast path of a scope's close: the innermost scope, opened in the current epoch and chunk, of an unchecked
+     * arena that does not zero on release: two comparisons, then the bump offset and the depth stored back.
+     * Everything else, errors included, goes through {@link #restore(Checkpoint)}.
      */
     @Override
-    void closeScope(BumpCheckpoint checkpoint) {
-        life.checkOwner(this);
-        if (plainRestore && checkpoint.chunkStart == usedBefore && checkpoints.popInnermost(checkpoint)) {
-            long to = checkpoint.top;
+    void closeScope(BumpScope scope) {
+        checkOwner();
+        if (plainRestore && scope.chunkStart == usedBefore && checkpoints.popInnermost(scope.depth, scope.epoch)) {
+            long to = scope.top;
             long released = top - to;
             top = to;
             released(RESTORE, released);
             return;
         }
-        restore(checkpoint);
+        restore(scope.checkpoint());
     }
 
     @Override
     public void restore(Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
-        life.checkOwner(this);
+        checkOwner();
         BumpCheckpoint mine = live(checkpoint);
         checkpoints.discardFrom(mine.depth);
         long released;
@@ -292,7 +326,7 @@ final class ConfinedBump extends BumpAllocator {
 
     @Override
     public void reset() {
-        life.checkOwner(this);
+        checkOwner();
         checkpoints.discardFrom(0);
         checkpoints.renewBaseLevel();
         long released = usedBefore + top;
@@ -323,7 +357,21 @@ final class ConfinedBump extends BumpAllocator {
 
     @Override
     void checkUsable() {
-        life.checkOwner(this);
+        checkOwner();
+    }
+
+    /**
+     * One comparison with a field of the arena itself; the lifecycle decides, and names the error, when it fails.
+     */
+    private void checkOwner() {
+        if (owner != Thread.currentThread()) {
+            life.checkOwner(this);
+        }
+    }
+
+    @Override
+    void closing() {
+        owner = null;
     }
 
     @Override

@@ -1,21 +1,23 @@
 package io.nebula.memory.pool;
 
-import io.nebula.memory.AllocationException;
 import io.nebula.memory.Scope;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Lifecycle;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * A pool confined to the thread that created it: plain fields, no atomics, no lock.
  *
  * <p>The free list links blocks by <em>handle</em>: {@link #freeHead} is the handle of the first free block, or
- * {@link #NO_BLOCK}, and each free block holds the handle of the next in its first 8 bytes. Blocks never handed out
- * since creation or the last reset lie past a frontier ({@link #frontierChunk}, {@link #frontier}) and are handed
- * out in address order; creating the pool or adding a chunk writes no links.
+ * {@link #NO_BLOCK}, and {@link #links} holds, per chunk and block, the handle of the next. The links live on the Java
+ * heap, not in the freed blocks (where a thread-safe pool keeps them): a stale write into a freed block changes
+ * nothing but the block, so the list needs no checks when it is followed, and taking or giving back a block makes
+ * no segment access of its own. Blocks never handed out since creation or the last reset lie past a frontier
+ * ({@link #frontierChunk}, {@link #frontier}) and are handed out in address order; creating the pool or adding a
+ * chunk writes no links.
  *
  * <p>Invariants, between calls: a block is free exactly when its allocated bit is clear; {@link #liveBlocks} counts
  * the set bits; every block on the free list lies before the frontier; chunks before {@link #frontierChunk} have no
@@ -31,6 +33,12 @@ final class ConfinedPool extends PoolAllocator {
     private static final long NO_BLOCK = -1;
 
     private final Lifecycle.Confined life;
+    /** The lifecycle's owner while the pool is open, {@code null} once closed; written by the owner only. */
+    private Thread owner;
+    /** Taking a block only moves the free list: no fill pattern, no statistics. */
+    private final boolean plainTake;
+    /** Per chunk, per block (its index in the chunk): the handle of the next free block, for the blocks on the list. */
+    private long[][] links;
 
     private ChunkTable chunks;
     /** Blocks in use. */
@@ -54,14 +62,18 @@ final class ConfinedPool extends PoolAllocator {
         Lifecycle.Confined life = Lifecycle.confined(config.trackStats(), config.leakPolicy());
         super(shape, config, life, Handles.MAX_CHUNKS);
         this.life = life;
+        this.owner = Thread.currentThread();
+        this.plainTake = !fill && stats == null;
         this.chunks = PoolChunks.first(this);
+        this.links = new long[chunks.segments.length][];
+        addLinks(0);
         enterChunk(0);
         life.startTracking(this);
     }
 
     @Override
     public long allocateHandle() {
-        life.checkOwner(this);
+        checkOwner();
         long handle = take(blockSize);
         if (checked) {
             checkedBlocks.handedOut(handle);
@@ -74,7 +86,7 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        life.checkOwner(this);
+        checkOwner();
         if (!fits(byteSize, byteAlignment)) {
             throw invalidRequest(byteSize, byteAlignment);
         }
@@ -110,7 +122,7 @@ final class ConfinedPool extends PoolAllocator {
     private long take(long byteSize) {
         long handle = freeHead;
         if (handle >= 0) {
-            freeHead = pop(handle);
+            freeHead = links[Handles.chunk(handle)][indexOf(Handles.offset(handle))];
         } else if (frontier < frontierEnd) {
             handle = frontier;
             frontier = handle + stride;
@@ -123,46 +135,20 @@ final class ConfinedPool extends PoolAllocator {
         long granule = offset >>> granuleShift;
         table.allocated[chunk][(int) (granule >>> 6)] |= 1L << granule;
         liveBlocks++;
-        if (fill) {
-            fillBlock(table.segments[chunk], offset);
-        } else if (zeroOnRelease) {
-            table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, 0L);   // the free-list link
-        }
-        if (stats != null) {
-            stats.allocated(stride, liveBlocks * stride);
+        if (!plainTake) {
+            prepare(table, chunk, offset);
         }
         return handle;
     }
 
-    /**
-     * Checks that {@code handle}, the free list's first block, is a free block, and reads its link: the handle of
-     * the next. A handle that names a block in use, or no block start of a chunk, can only come from a write into a
-     * freed block (its first 8 bytes hold the link): refused, and the list is left as it is.
-     */
-    private long pop(long handle) {
-        ChunkTable table = chunks;
-        int chunk = Handles.chunk(handle);
-        long offset = Handles.offset(handle);
-        long granule = offset >>> granuleShift;
-        try {
-            if (chunk >= table.count) {
-                throw corruptFreeList(handle, "outside every chunk");
-            }
-            if ((table.allocated[chunk][(int) (granule >>> 6)] & 1L << granule) != 0) {
-                throw corruptFreeList(handle, "in use");
-            }
-            if ((offset & (1L << granuleShift) - 1) != 0) {
-                throw corruptFreeList(handle, "not the start of a block");
-            }
-            return table.segments[chunk].get(ValueLayout.JAVA_LONG, offset);
-        } catch (IndexOutOfBoundsException outside) {
-            throw corruptFreeList(handle, "outside every chunk");
+    /** What {@link #take} does beyond the free list: the fill pattern and the statistics. */
+    private void prepare(ChunkTable table, int chunk, long offset) {
+        if (fill) {
+            fillBlock(table.segments[chunk], offset);
         }
-    }
-
-    private AllocationException corruptFreeList(long handle, String what) {
-        failed();
-        return Events.allocationError(PoolErrors.corruptFreeList(this, handle, what));
+        if (stats != null) {
+            stats.allocated(stride, liveBlocks * stride);
+        }
     }
 
     /** Moves the frontier to the next chunk, adding one if growth allows, and takes its first block. */
@@ -170,12 +156,21 @@ final class ConfinedPool extends PoolAllocator {
         if (frontierChunk + 1 == chunks.count) {
             ChunkTable before = chunks;
             chunks = PoolChunks.grow(this, before, byteSize, blockAlignment);
+            addLinks(chunks.count - 1);
             PoolChunks.grew(this, before, chunks);
         }
         enterChunk(frontierChunk + 1);
         long handle = frontier;
         frontier = handle + stride;
         return handle;
+    }
+
+    /** Makes room for the links of chunk {@code chunk}, just added: one per block. */
+    private void addLinks(int chunk) {
+        if (chunk >= links.length) {
+            links = Arrays.copyOf(links, chunks.segments.length);
+        }
+        links[chunk] = new long[(int) (chunks.limits[chunk] / stride)];
     }
 
     private void enterChunk(int chunk) {
@@ -192,7 +187,7 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     public void deallocateHandle(long handle) {
-        life.checkOwner(this);
+        checkOwner();
         ChunkTable table = chunks;
         if (Handles.chunkOf(handle) >= table.count) {
             throw Events.allocationError(PoolErrors.unknownChunk(this, table, handle));
@@ -207,7 +202,7 @@ final class ConfinedPool extends PoolAllocator {
     @Override
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
-        life.checkOwner(this);
+        checkOwner();
         if (checked) {
             checkedBlocks.deallocate(segment);
             return;
@@ -248,7 +243,7 @@ final class ConfinedPool extends PoolAllocator {
         if (zeroOnRelease) {
             zeroBlock(table.segments[chunk], offset);
         }
-        table.segments[chunk].set(ValueLayout.JAVA_LONG, offset, freeHead);
+        links[chunk][indexOf(offset)] = freeHead;
         freeHead = Handles.of(chunk, offset);
         liveBlocks--;
         if (stats != null) {
@@ -258,7 +253,7 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     public Scope scope() {
-        life.checkOwner(this);
+        checkOwner();
         if (scopes == null) {
             chunks = chunks.withTags(stride);
             scopes = new ScopeLog(0);
@@ -270,7 +265,7 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     void closeScope(ScopeLog log, int depth, long id) {
-        life.checkOwner(this);
+        checkOwner();
         log.checkInnermost(this, depth, id);
         giveBackInnermost(log, id);
         log.pop();
@@ -307,7 +302,7 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     public void reset() {
-        life.checkOwner(this);
+        checkOwner();
         if (checked) {
             checkedBlocks.releaseAll();
         }
@@ -325,6 +320,18 @@ final class ConfinedPool extends PoolAllocator {
             openScopes = 0;
         }
         PoolChunks.wasReset(this, released);
+    }
+
+    /** One comparison with a field of the pool itself; the lifecycle decides, and names the error, when it fails. */
+    private void checkOwner() {
+        if (owner != Thread.currentThread()) {
+            life.checkOwner(this);
+        }
+    }
+
+    @Override
+    void closing() {
+        owner = null;
     }
 
     @Override

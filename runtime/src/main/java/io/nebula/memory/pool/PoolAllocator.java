@@ -48,7 +48,8 @@ import java.util.Optional;
  *
  * <h2>Layout</h2>
  * Blocks sit {@link #stride()} bytes apart: the block size rounded up to a multiple of the block alignment and of
- * 8, because a free block holds the free-list link in its first 8 bytes. The blocks live in <em>chunks</em>, each
+ * 8, because a free block of a thread-safe pool holds the free-list link in its first 8 bytes (a confined pool
+ * keeps its links on the Java heap, 8 bytes per block). The blocks live in <em>chunks</em>, each
  * one segment of a single {@link Arena} that the pool owns. A pool starts with one chunk of {@code blockCount}
  * blocks; with {@link PoolConfig#allowGrowth()} it adds a chunk of the same block count whenever every block is in
  * use, up to {@link PoolConfig#maxBlocks()} blocks in all.
@@ -680,6 +681,10 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
         lifecycle.close(this, this::leakReport, this::releaseCheckedArenas);
     }
 
+    /** Called once when the pool closes, before anything is freed: forgets what the hot paths cache. */
+    void closing() {
+    }
+
     /** The blocks still handed out, in strides, and in checked mode where each was allocated. */
     private LeakReport leakReport() {
         long live = live();
@@ -688,6 +693,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     }
 
     private void releaseCheckedArenas() {
+        closing();
         if (checked) {
             checkedBlocks.releaseAll();
         }

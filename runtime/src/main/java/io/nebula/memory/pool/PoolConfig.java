@@ -27,8 +27,9 @@ import java.util.OptionalInt;
  *                    size per allocation
  * @param zeroOnRelease make released blocks read as zero when they are handed out again, and leave none of their
  *                    data behind: a block given back ({@code deallocate}, {@code deallocateHandle}, a scope's
- *                    close) is zeroed then (one {@code fill} of the block size), except the 8 bytes of its
- *                    free-list link, which are zeroed when the block is handed out again; a reset writes zeros over
+ *                    close) is zeroed then (one {@code fill} of the block size), except, on a thread-safe pool,
+ *                    the 8 bytes of its free-list link, which are zeroed when the block is handed out again (a
+ *                    confined pool keeps its links on the heap); a reset writes zeros over
  *                    the blocks handed out since the last reset, and costs O(bytes handed out) instead of
  *                    O(blocks / 64)
  * @param allowGrowth when every block is in use, reserve another chunk of the creation-time block count instead

@@ -23,6 +23,8 @@ final class ConfinedStack extends StackAllocator {
     private final Lifecycle.Confined life;
     /** The lifecycle's owner while the stack is open, {@code null} once it is closed; written by the owner only. */
     private Thread owner;
+    /** A push only records its entry: not checked, no fill pattern, no statistics. */
+    private final boolean plainPush;
 
     ConfinedStack(long capacity, StackConfig config) {
         this(capacity, config, Lifecycle.confined(config.trackStats(), config.leakPolicy()));
@@ -32,6 +34,7 @@ final class ConfinedStack extends StackAllocator {
         super(capacity, config, life);
         this.life = life;
         this.owner = Thread.currentThread();
+        this.plainPush = !isChecked() && config.fillPattern().isEmpty() && !config.trackStats();
         life.startTracking(this);
     }
 
@@ -44,6 +47,12 @@ final class ConfinedStack extends StackAllocator {
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         checkOwner();
+        if (plainPush) {
+            long start = pushEntry(byteSize, byteAlignment);
+            if (start >= 0) {
+                return block().asSlice(start, byteSize);
+            }   // refused, nothing changed: the general path below throws the error
+        }
         if (isChecked()) {
             return pushChecked(byteSize, byteAlignment);
         }

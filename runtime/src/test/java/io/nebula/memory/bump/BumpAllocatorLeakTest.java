@@ -1,6 +1,7 @@
 package io.nebula.memory.bump;
 
 import io.nebula.memory.AllocationException;
+import io.nebula.memory.Checkpoint;
 import io.nebula.memory.ErrorCode;
 import io.nebula.memory.LeakPolicy;
 import io.nebula.memory.LeakWarnings;
@@ -62,6 +63,23 @@ class BumpAllocatorLeakTest {
         arena.checkpoint();
         arena.allocate(10);
         assertDoesNotThrow(arena::close);
+    }
+
+    @Test
+    void aScopeOpenedAtTheDepthOfARestoredCheckpointIsALeakAndACheckpointAtAClosedScopesDepthIsNot() {
+        BumpAllocator arena = BumpAllocator.create(1024, BumpConfig.defaults().withLeakPolicy(LeakPolicy.FAIL));
+        Checkpoint first = arena.checkpoint();
+        arena.allocate(8);
+        arena.restore(first);
+        try (Scope _ = arena.scope()) {
+            arena.allocate(4);
+        }
+        arena.checkpoint();                                 // depth 0 again: a checkpoint, no leak
+        arena.allocate(16);
+        arena.scope();                                      // depth 1, left open
+        arena.allocate(40);
+        AllocationException e = assertThrows(AllocationException.class, arena::close);
+        assertTrue(e.getMessage().contains("closed with 1 open scope(s) holding 40 bytes"), e.getMessage());
     }
 
     @Test

@@ -394,6 +394,45 @@ class BumpAllocatorTest {
         }
 
         @Test
+        void restoringACheckpointInsideAScopeLeavesTheScopeLiveAndClosable() {
+            try (BumpAllocator arena = BumpAllocator.create(256)) {
+                arena.allocate(8);
+                Scope outer = arena.scope();
+                arena.allocate(16);
+                Checkpoint inside = arena.checkpoint();
+                arena.allocate(32);
+                arena.restore(inside);                     // discards a frame: the scope is now of an older epoch
+                assertEquals(24, arena.usedBytes());
+                Scope inner = arena.scope();               // the depth the checkpoint had
+                arena.allocate(64);
+                inner.close();
+                assertEquals(24, arena.usedBytes());
+                outer.close();                             // the slow path checks the older frame and closes it
+                assertTrue(outer.isClosed());
+                assertEquals(8, arena.usedBytes());
+                expect(ErrorCode.INVALID_CHECKPOINT, () -> arena.restore(inside));
+            }
+        }
+
+        @Test
+        void aCheckpointDiscardedByAScopesCloseStaysDeadWhenItsDepthIsReused() {
+            try (BumpAllocator arena = BumpAllocator.create(256)) {
+                Scope scope = arena.scope();
+                Checkpoint inside = arena.checkpoint();
+                arena.allocate(8);
+                scope.close();                             // not the innermost: discards the checkpoint too
+                Scope again = arena.scope();
+                Scope deeper = arena.scope();              // the checkpoint's depth, with no checkpoint in it
+                arena.allocate(16);
+                expect(ErrorCode.INVALID_CHECKPOINT, () -> arena.restore(inside));
+                assertEquals(16, arena.usedBytes(), "the refused restore changed nothing");
+                deeper.close();
+                again.close();
+                assertEquals(0, arena.usedBytes());
+            }
+        }
+
+        @Test
         void closingAScopeReleasesAndDiscardsTheCheckpointsTakenInsideIt() {
             try (BumpAllocator arena = BumpAllocator.create(256)) {
                 Scope scope = arena.scope();
