@@ -18,11 +18,12 @@ import javax.annotation.processing.Generated;
  * </pre>
  * 8 bytes, aligned to 4.
  *
- * <p>Static accessors take the {@code segment} holding a struct and the struct's {@code offset} in it,
- * in bytes; those of an array field also take the element {@code index}, from 0 to its length - 1.
- * They read or write one field and allocate nothing; a {@link View} does the same through
- * getters and setters. Neither checks more than the segment does: an access outside the segment
- * throws {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
+ * <p>A {@link View} reads and writes the fields of one struct: a getter and a setter named as each
+ * field, those of an array field with the element {@code index}, from 0 to its length - 1. They
+ * check no more than the segment does: an access outside the segment throws
+ * {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
+ * They allocate nothing, but for the new view of an element of an array of structs. The static methods
+ * take the {@code segment} holding a struct and the struct's {@code offset} in it, in bytes.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
 public final class PointStruct {
@@ -47,52 +48,14 @@ public final class PointStruct {
     }
 
     /**
-     * {@return {@code x}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
-    public static int getX(MemorySegment segment, long offset) {
-        return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_X);
-    }
-
-    /**
-     * Writes {@code x}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
-    public static void setX(MemorySegment segment, long offset, int value) {
-        segment.set(ValueLayout.JAVA_INT, offset + OFFSET_X, value);
-    }
-
-    /**
-     * {@return {@code y}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
-    public static int getY(MemorySegment segment, long offset) {
-        return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_Y);
-    }
-
-    /**
-     * Writes {@code y}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
-    public static void setY(MemorySegment segment, long offset, int value) {
-        segment.set(ValueLayout.JAVA_INT, offset + OFFSET_Y, value);
-    }
-
-    /**
      * {@return a new {@link Point} of the struct's values, with new arrays}
      * @param segment the segment holding the struct
      * @param offset the struct's offset in bytes
      */
     public static Point read(MemorySegment segment, long offset) {
         return new Point(
-                getX(segment, offset),
-                getY(segment, offset));
+                segment.get(ValueLayout.JAVA_INT, offset + OFFSET_X),
+                segment.get(ValueLayout.JAVA_INT, offset + OFFSET_Y));
     }
 
     /**
@@ -102,8 +65,8 @@ public final class PointStruct {
      * @param value the values to write
      */
     public static void write(MemorySegment segment, long offset, Point value) {
-        setX(segment, offset, value.x());
-        setY(segment, offset, value.y());
+        segment.set(ValueLayout.JAVA_INT, offset + OFFSET_X, value.x());
+        segment.set(ValueLayout.JAVA_INT, offset + OFFSET_Y, value.y());
     }
 
     /**
@@ -159,10 +122,9 @@ public final class PointStruct {
     }
 
     /**
-     * A flyweight view of one {@link Point} struct in a segment: getters and setters over the static
-     * accessors, allocating nothing. A view can be moved to another offset, so that one view visits
-     * every element of an array of structs. Views are not thread-safe; the segment decides which
-     * threads may access the memory.
+     * A flyweight view of one {@link Point} struct in a segment, allocating nothing. A view can be moved
+     * to another offset, so that one view visits every element of an array of structs. Views are not
+     * thread-safe; the segment decides which threads may access the memory.
      */
     public static final class View {
         private final MemorySegment segment;
@@ -214,31 +176,29 @@ public final class PointStruct {
 
         /** {@return {@code x}} */
         public int x() {
-            return getX(segment, offset);
+            return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_X);
         }
 
         /**
-         * Writes {@code x}.
+         * {@return this view, after writing {@code value} to {@code x}}
          * @param value the new value
-         * @return this view
          */
         public View x(int value) {
-            setX(segment, offset, value);
+            segment.set(ValueLayout.JAVA_INT, offset + OFFSET_X, value);
             return this;
         }
 
         /** {@return {@code y}} */
         public int y() {
-            return getY(segment, offset);
+            return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_Y);
         }
 
         /**
-         * Writes {@code y}.
+         * {@return this view, after writing {@code value} to {@code y}}
          * @param value the new value
-         * @return this view
          */
         public View y(int value) {
-            setY(segment, offset, value);
+            segment.set(ValueLayout.JAVA_INT, offset + OFFSET_Y, value);
             return this;
         }
 

@@ -19,11 +19,12 @@ import javax.annotation.processing.Generated;
  * </pre>
  * 6 bytes, aligned to 1, packed, big-endian.
  *
- * <p>Static accessors take the {@code segment} holding a struct and the struct's {@code offset} in it,
- * in bytes; those of an array field also take the element {@code index}, from 0 to its length - 1.
- * They read or write one field and allocate nothing; a {@link View} does the same through
- * getters and setters. Neither checks more than the segment does: an access outside the segment
- * throws {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
+ * <p>A {@link View} reads and writes the fields of one struct: a getter and a setter named as each
+ * field, those of an array field with the element {@code index}, from 0 to its length - 1. They
+ * check no more than the segment does: an access outside the segment throws
+ * {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
+ * They allocate nothing, but for the new view of an element of an array of structs. The static methods
+ * take the {@code segment} holding a struct and the struct's {@code offset} in it, in bytes.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
 public final class Protocol_AddressStruct {
@@ -52,54 +53,6 @@ public final class Protocol_AddressStruct {
     private Protocol_AddressStruct() {
     }
 
-    /**
-     * {@return the offset of element {@code index} of {@code octets} in bytes}
-     * @param index the element index
-     */
-    public static long offsetOfOctets(long index) {
-        return OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS);
-    }
-
-    /**
-     * {@return element {@code index} of {@code octets}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param index the element index
-     */
-    public static byte getOctets(MemorySegment segment, long offset, long index) {
-        return segment.get(ValueLayout.JAVA_BYTE, offset + offsetOfOctets(index));
-    }
-
-    /**
-     * Writes element {@code index} of {@code octets}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param index the element index
-     * @param value the new value
-     */
-    public static void setOctets(MemorySegment segment, long offset, long index, byte value) {
-        segment.set(ValueLayout.JAVA_BYTE, offset + offsetOfOctets(index), value);
-    }
-
-    /**
-     * {@return {@code port}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
-    public static short getPort(MemorySegment segment, long offset) {
-        return segment.get(SHORT, offset + OFFSET_PORT);
-    }
-
-    /**
-     * Writes {@code port}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
-    public static void setPort(MemorySegment segment, long offset, short value) {
-        segment.set(SHORT, offset + OFFSET_PORT, value);
-    }
-
     private static byte[] readOctets(MemorySegment segment, long offset) {
         byte[] values = new byte[LENGTH_OCTETS];
         MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS, values, 0, LENGTH_OCTETS);
@@ -118,7 +71,7 @@ public final class Protocol_AddressStruct {
     public static Protocol.Address read(MemorySegment segment, long offset) {
         return new Protocol.Address(
                 readOctets(segment, offset),
-                getPort(segment, offset));
+                segment.get(SHORT, offset + OFFSET_PORT));
     }
 
     /**
@@ -131,7 +84,7 @@ public final class Protocol_AddressStruct {
     public static void write(MemorySegment segment, long offset, Protocol.Address value) {
         checkLength("octets", value.octets().length, LENGTH_OCTETS);
         writeOctets(segment, offset, value.octets());
-        setPort(segment, offset, value.port());
+        segment.set(SHORT, offset + OFFSET_PORT, value.port());
     }
 
     private static void checkLength(String field, int actual, int expected) {
@@ -194,10 +147,9 @@ public final class Protocol_AddressStruct {
     }
 
     /**
-     * A flyweight view of one {@link Protocol.Address} struct in a segment: getters and setters over the static
-     * accessors, allocating nothing. A view can be moved to another offset, so that one view visits
-     * every element of an array of structs. Views are not thread-safe; the segment decides which
-     * threads may access the memory.
+     * A flyweight view of one {@link Protocol.Address} struct in a segment, allocating nothing. A view can be moved
+     * to another offset, so that one view visits every element of an array of structs. Views are not
+     * thread-safe; the segment decides which threads may access the memory.
      */
     public static final class View {
         private final MemorySegment segment;
@@ -252,32 +204,30 @@ public final class Protocol_AddressStruct {
          * @param index the element index
          */
         public byte octets(long index) {
-            return getOctets(segment, offset, index);
+            return segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS));
         }
 
         /**
-         * Writes element {@code index} of {@code octets}.
+         * {@return this view, after writing {@code value} to element {@code index} of {@code octets}}
          * @param index the element index
          * @param value the new value
-         * @return this view
          */
         public View octets(long index, byte value) {
-            setOctets(segment, offset, index, value);
+            segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS), value);
             return this;
         }
 
         /** {@return {@code port}} */
         public short port() {
-            return getPort(segment, offset);
+            return segment.get(SHORT, offset + OFFSET_PORT);
         }
 
         /**
-         * Writes {@code port}.
+         * {@return this view, after writing {@code value} to {@code port}}
          * @param value the new value
-         * @return this view
          */
         public View port(short value) {
-            setPort(segment, offset, value);
+            segment.set(SHORT, offset + OFFSET_PORT, value);
             return this;
         }
 

@@ -22,11 +22,12 @@ import javax.annotation.processing.Generated;
  * </pre>
  * 16 bytes, aligned to 1, packed, big-endian.
  *
- * <p>Static accessors take the {@code segment} holding a struct and the struct's {@code offset} in it,
- * in bytes; those of an array field also take the element {@code index}, from 0 to its length - 1.
- * They read or write one field and allocate nothing; a {@link View} does the same through
- * getters and setters. Neither checks more than the segment does: an access outside the segment
- * throws {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
+ * <p>A {@link View} reads and writes the fields of one struct: a getter and a setter named as each
+ * field, those of an array field with the element {@code index}, from 0 to its length - 1. They
+ * check no more than the segment does: an access outside the segment throws
+ * {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
+ * They allocate nothing, but for the new view of an element of an array of structs. The static methods
+ * take the {@code segment} holding a struct and the struct's {@code offset} in it, in bytes.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
 public final class Protocol_HeaderStruct {
@@ -69,92 +70,6 @@ public final class Protocol_HeaderStruct {
     private Protocol_HeaderStruct() {
     }
 
-    /**
-     * {@return {@code version}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
-    public static byte getVersion(MemorySegment segment, long offset) {
-        return segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION);
-    }
-
-    /**
-     * Writes {@code version}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
-    public static void setVersion(MemorySegment segment, long offset, byte value) {
-        segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION, value);
-    }
-
-    /**
-     * {@return {@code length}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
-    public static int getLength(MemorySegment segment, long offset) {
-        return segment.get(INT, offset + OFFSET_LENGTH);
-    }
-
-    /**
-     * Writes {@code length}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
-    public static void setLength(MemorySegment segment, long offset, int value) {
-        segment.set(INT, offset + OFFSET_LENGTH, value);
-    }
-
-    /**
-     * {@return the offset of element {@code index} of {@code tag} in bytes}
-     * @param index the element index
-     */
-    public static long offsetOfTag(long index) {
-        return OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L;
-    }
-
-    /**
-     * {@return element {@code index} of {@code tag}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param index the element index
-     */
-    public static char getTag(MemorySegment segment, long offset, long index) {
-        return segment.get(CHAR, offset + offsetOfTag(index));
-    }
-
-    /**
-     * Writes element {@code index} of {@code tag}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param index the element index
-     * @param value the new value
-     */
-    public static void setTag(MemorySegment segment, long offset, long index, char value) {
-        segment.set(CHAR, offset + offsetOfTag(index), value);
-    }
-
-    /**
-     * {@return {@code last}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
-    public static boolean getLast(MemorySegment segment, long offset) {
-        return segment.get(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST);
-    }
-
-    /**
-     * Writes {@code last}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
-    public static void setLast(MemorySegment segment, long offset, boolean value) {
-        segment.set(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST, value);
-    }
-
     private static char[] readTag(MemorySegment segment, long offset) {
         char[] values = new char[LENGTH_TAG];
         MemorySegment.copy(segment, CHAR, offset + OFFSET_TAG, values, 0, LENGTH_TAG);
@@ -172,11 +87,11 @@ public final class Protocol_HeaderStruct {
      */
     public static Protocol.Header read(MemorySegment segment, long offset) {
         return new Protocol.Header(
-                getVersion(segment, offset),
-                getLength(segment, offset),
+                segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION),
+                segment.get(INT, offset + OFFSET_LENGTH),
                 Protocol_AddressStruct.read(segment, offset + OFFSET_SOURCE),
                 readTag(segment, offset),
-                getLast(segment, offset));
+                segment.get(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST));
     }
 
     /**
@@ -188,11 +103,11 @@ public final class Protocol_HeaderStruct {
      */
     public static void write(MemorySegment segment, long offset, Protocol.Header value) {
         checkLength("tag", value.tag().length, LENGTH_TAG);
-        setVersion(segment, offset, value.version());
-        setLength(segment, offset, value.length());
+        segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION, value.version());
+        segment.set(INT, offset + OFFSET_LENGTH, value.length());
         Protocol_AddressStruct.write(segment, offset + OFFSET_SOURCE, value.source());
         writeTag(segment, offset, value.tag());
-        setLast(segment, offset, value.last());
+        segment.set(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST, value.last());
     }
 
     private static void checkLength(String field, int actual, int expected) {
@@ -257,10 +172,9 @@ public final class Protocol_HeaderStruct {
     }
 
     /**
-     * A flyweight view of one {@link Protocol.Header} struct in a segment: getters and setters over the static
-     * accessors, allocating nothing. A view can be moved to another offset, so that one view visits
-     * every element of an array of structs. Views are not thread-safe; the segment decides which
-     * threads may access the memory.
+     * A flyweight view of one {@link Protocol.Header} struct in a segment, allocating nothing. A view can be moved
+     * to another offset, so that one view visits every element of an array of structs. Views are not
+     * thread-safe; the segment decides which threads may access the memory.
      */
     public static final class View {
         private final MemorySegment segment;
@@ -316,31 +230,29 @@ public final class Protocol_HeaderStruct {
 
         /** {@return {@code version}} */
         public byte version() {
-            return getVersion(segment, offset);
+            return segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION);
         }
 
         /**
-         * Writes {@code version}.
+         * {@return this view, after writing {@code value} to {@code version}}
          * @param value the new value
-         * @return this view
          */
         public View version(byte value) {
-            setVersion(segment, offset, value);
+            segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION, value);
             return this;
         }
 
         /** {@return {@code length}} */
         public int length() {
-            return getLength(segment, offset);
+            return segment.get(INT, offset + OFFSET_LENGTH);
         }
 
         /**
-         * Writes {@code length}.
+         * {@return this view, after writing {@code value} to {@code length}}
          * @param value the new value
-         * @return this view
          */
         public View length(int value) {
-            setLength(segment, offset, value);
+            segment.set(INT, offset + OFFSET_LENGTH, value);
             return this;
         }
 
@@ -350,9 +262,8 @@ public final class Protocol_HeaderStruct {
         }
 
         /**
-         * Writes every field of the nested struct {@code source}.
+         * {@return this view, after writing every field of {@code value} to the nested struct {@code source}}
          * @param value the new value
-         * @return this view
          */
         public View source(Protocol.Address value) {
             Protocol_AddressStruct.write(segment, offset + OFFSET_SOURCE, value);
@@ -364,32 +275,30 @@ public final class Protocol_HeaderStruct {
          * @param index the element index
          */
         public char tag(long index) {
-            return getTag(segment, offset, index);
+            return segment.get(CHAR, offset + OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L);
         }
 
         /**
-         * Writes element {@code index} of {@code tag}.
+         * {@return this view, after writing {@code value} to element {@code index} of {@code tag}}
          * @param index the element index
          * @param value the new value
-         * @return this view
          */
         public View tag(long index, char value) {
-            setTag(segment, offset, index, value);
+            segment.set(CHAR, offset + OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L, value);
             return this;
         }
 
         /** {@return {@code last}} */
         public boolean last() {
-            return getLast(segment, offset);
+            return segment.get(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST);
         }
 
         /**
-         * Writes {@code last}.
+         * {@return this view, after writing {@code value} to {@code last}}
          * @param value the new value
-         * @return this view
          */
         public View last(boolean value) {
-            setLast(segment, offset, value);
+            segment.set(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST, value);
             return this;
         }
 

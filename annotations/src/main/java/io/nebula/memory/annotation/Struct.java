@@ -42,25 +42,24 @@ import java.lang.annotation.Target;
  *       is named {@code $pad0}, {@code $pad1}, ...), {@code SIZE} and {@code ALIGNMENT} in bytes, an
  *       {@code OFFSET_<FIELD>} constant per field (the field name in upper snake case), and a
  *       {@code LENGTH_<FIELD>} constant per array field;</li>
- *   <li>static accessors that allocate nothing: {@code getX(segment, offset)} and
- *       {@code setX(segment, offset, value)} for each primitive field, and for array fields
- *       {@code getName(segment, offset, index)} and {@code setName(segment, offset, index, value)} with a
- *       bounds-checked index;</li>
  *   <li>{@code read(segment, offset)} and {@code write(segment, offset, value)}, converting to and from the
  *       record;</li>
  *   <li>{@code allocate(allocator)}, {@code allocate(allocator, value)} and
  *       {@code allocateArray(allocator, count)} through any {@link java.lang.foreign.SegmentAllocator}; the
  *       memory is zeroed, padding included, whether or not the allocator zeroes it;</li>
- *   <li>a flyweight {@code View} over a segment, with a getter {@code x()} and a setter {@code x(value)} per
- *       field and nested views for nested structs; a view can be moved to another offset or array element, so
- *       that one view iterates over an array of structs without allocating.</li>
+ *   <li>{@code view(segment)} and {@code view(segment, offset)}, a flyweight {@code View} over a segment and the
+ *       one way to access single fields: a getter {@code x()} and a setter {@code x(value)} per field, an
+ *       element {@code index} for array fields ({@code name(index)}, {@code name(index, value)}, bounds-checked),
+ *       and nested views for nested structs; a view can be moved to another offset or array element, so that one
+ *       view iterates over an array of structs without allocating.</li>
  * </ul>
- * The static accessors compile to the same code as hand-written {@code segment.get(layout, offset)} calls. So
- * does a view held in a local variable and moved by {@code moveToElement}: the JIT replaces the view by its
- * fields, and hoists its one index check out of the loop together with the segment's own bounds checks (measured
- * on JDK 25 against hand-written code, see docs/BENCHMARKS.md). A view kept in a heap field stays a heap object,
- * whose offset each move stores and each access reloads: in the hottest loops create the view where the loop is
- * ({@code view(segment)} costs nothing when the view does not escape) or use the static accessors.
+ * A view's accessors are {@code segment.get(layout, offset + OFFSET_X)} and {@code segment.set(...)} calls. A
+ * view held in a local variable and moved by {@code moveToElement} compiles to the same code as hand-written
+ * access: the JIT replaces the view by its fields, and hoists its one index check out of the loop together with
+ * the segment's own bounds checks (measured on JDK 25 against hand-written code, see docs/BENCHMARKS.md). A view
+ * kept in a heap field stays a heap object, whose offset each move stores and each access reloads: in the
+ * hottest loops create the view where the loop is ({@code view(segment)} costs nothing when the view does not
+ * escape), or use the {@code OFFSET_<FIELD>} constants with {@code segment.get} directly.
  *
  * <h2>Errors</h2>
  * The processor reports, on the offending declaration: an annotated type that is not a record, a generic or

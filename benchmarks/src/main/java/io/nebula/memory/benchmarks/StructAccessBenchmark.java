@@ -26,9 +26,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each call integrates every particle ({@code x += vx}, {@code y += vx}, {@code z += mass}) and sums the ids:
  * three reads and writes of doubles, two float reads, one long read per struct, from memory that the call itself
- * changes, so nothing can be hoisted or folded. Four ways to write it:
+ * changes, so nothing can be hoisted or folded. Three ways to write it:
  * <ul>
- *   <li>{@code generatedStatic}: {@code ParticleStruct.getX(segment, offset)} and friends;</li>
  *   <li>{@code generatedView}: one {@code ParticleStruct.View} moved along the array, created by the call
  *       ({@code generatedViewInField}: kept in a field);</li>
  *   <li>{@code handWritten}: {@code segment.get(ValueLayout.JAVA_DOUBLE, offset + 8)} with the offsets written
@@ -85,25 +84,6 @@ public class StructAccessBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         arena.close();
-    }
-
-    /**
-     * Through the generated static accessors.
-     *
-     * @return the sum of the ids
-     */
-    @Benchmark
-    public long generatedStatic() {
-        MemorySegment s = particles;
-        long ids = 0;
-        for (long offset = 0; offset < COUNT * ParticleStruct.SIZE; offset += ParticleStruct.SIZE) {
-            float vx = ParticleStruct.getVx(s, offset);
-            ParticleStruct.setX(s, offset, ParticleStruct.getX(s, offset) + vx);
-            ParticleStruct.setY(s, offset, ParticleStruct.getY(s, offset) + vx);
-            ParticleStruct.setZ(s, offset, ParticleStruct.getZ(s, offset) + ParticleStruct.getMass(s, offset));
-            ids += ParticleStruct.getId(s, offset);
-        }
-        return ids;
     }
 
     /**

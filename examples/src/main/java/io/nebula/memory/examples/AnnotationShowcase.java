@@ -196,8 +196,8 @@ public final class AnnotationShowcase {
                 sum += cursor.moveToElement(i).x((int) i).y((int) (2 * i)).x();
             }
             out.printf("  allocateArray(arena, 100): %d bytes; one View moved by moveToElement, sum of x = %d;"
-                            + " static getY(points, 99 * SIZE) = %d%n", points.byteSize(), sum,
-                    AnnotationShowcase_PointStruct.getY(points, 99 * AnnotationShowcase_PointStruct.SIZE));
+                            + " view(points, 99 * SIZE).y() = %d%n", points.byteSize(), sum,
+                    AnnotationShowcase_PointStruct.view(points, 99 * AnnotationShowcase_PointStruct.SIZE).y());
         }
     }
 

@@ -17,7 +17,6 @@ import io.nebula.memory.pool.PoolAllocator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -277,15 +276,15 @@ public final class IntegrationPatterns {
 
     /**
      * A recursive-descent parser of integer arithmetic ({@code + - * /}, unary minus, parentheses) that writes its
-     * tree into an arena through the generated static accessors: one {@code allocateOffset} per node and no heap
-     * allocation. The tree lives until the arena is reset.
+     * tree into an arena through one generated view, moved from node to node: one {@code allocateOffset} per node
+     * and no other allocation. The tree lives until the arena is reset.
      */
     static final class ExpressionParser {
         private static final char NUMBER = '#';
         private static final char NEGATE = '~';
 
         private final BumpAllocator arena;
-        private final MemorySegment memory;
+        private final IntegrationPatterns_NodeStruct.View cursor;
         private final String text;
         private int position;
         private int nodes;
@@ -293,7 +292,7 @@ public final class IntegrationPatterns {
 
         private ExpressionParser(BumpAllocator arena, String text) {
             this.arena = arena;
-            this.memory = arena.segment();
+            this.cursor = IntegrationPatterns_NodeStruct.view(arena.segment());
             this.text = text;
         }
 
@@ -374,10 +373,7 @@ public final class IntegrationPatterns {
         private int node(char op, int left, int right, long value) {
             int offset = Math.toIntExact(arena.allocateOffset(IntegrationPatterns_NodeStruct.SIZE,
                     IntegrationPatterns_NodeStruct.ALIGNMENT));
-            IntegrationPatterns_NodeStruct.setOp(memory, offset, op);
-            IntegrationPatterns_NodeStruct.setLeft(memory, offset, left);
-            IntegrationPatterns_NodeStruct.setRight(memory, offset, right);
-            IntegrationPatterns_NodeStruct.setValue(memory, offset, value);
+            cursor.moveTo(offset).op(op).left(left).right(right).value(value);
             nodes++;
             return offset;
         }
@@ -403,15 +399,16 @@ public final class IntegrationPatterns {
          * @throws ArithmeticException on a division by zero or an overflow
          */
         long evaluate(int node) {
-            char op = IntegrationPatterns_NodeStruct.getOp(memory, node);
+            char op = cursor.moveTo(node).op();
             if (op == NUMBER) {
-                return IntegrationPatterns_NodeStruct.getValue(memory, node);
+                return cursor.value();
             }
-            long left = evaluate(IntegrationPatterns_NodeStruct.getLeft(memory, node));
+            int rightNode = cursor.right(); // read before the recursion moves the cursor
+            long left = evaluate(cursor.left());
             if (op == NEGATE) {
                 return Math.negateExact(left);
             }
-            long right = evaluate(IntegrationPatterns_NodeStruct.getRight(memory, node));
+            long right = evaluate(rightNode);
             return switch (op) {
                 case '+' -> Math.addExact(left, right);
                 case '-' -> Math.subtractExact(left, right);
@@ -423,14 +420,16 @@ public final class IntegrationPatterns {
 
         /** Prints the tree under {@code node} as an S-expression, by walking the arena. */
         String render(int node) {
-            char op = IntegrationPatterns_NodeStruct.getOp(memory, node);
+            char op = cursor.moveTo(node).op();
+            int left = cursor.left();
+            int right = cursor.right(); // read before the recursion moves the cursor
             return switch (op) {
-                case NUMBER -> Long.toString(IntegrationPatterns_NodeStruct.getValue(memory, node));
-                case NEGATE -> "(neg " + render(IntegrationPatterns_NodeStruct.getLeft(memory, node)) + ")";
+                case NUMBER -> Long.toString(cursor.value());
+                case NEGATE -> "(neg " + render(left) + ")";
                 default -> new StringJoiner(" ", "(", ")")
                         .add(String.valueOf(op))
-                        .add(render(IntegrationPatterns_NodeStruct.getLeft(memory, node)))
-                        .add(render(IntegrationPatterns_NodeStruct.getRight(memory, node)))
+                        .add(render(left))
+                        .add(render(right))
                         .toString();
             };
         }

@@ -90,7 +90,7 @@ class ExamplesOutputTest {
                 "toRecord() position (2, 2), kind 7, mass 1.5, velocity [0.5, 0.0, 9.5];"
                         + " velocity(3) throws IndexOutOfBoundsException",
                 "allocateArray(arena, 100): 800 bytes; one View moved by moveToElement, sum of x = 4950;"
-                        + " static getY(points, 99 * SIZE) = 198",
+                        + " view(points, 99 * SIZE).y() = 198",
                 "Shapes: create() owns BumpAllocator[capacity=4096, used=0]",
                 "@Alloc: origin() -> (0, 0), point(int x, int y) -> (3, 4), pointAtHeight(int y) -> (0, 7),"
                         + " point(Point value) -> (5, 6)",

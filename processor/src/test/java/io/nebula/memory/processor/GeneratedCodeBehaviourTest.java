@@ -13,7 +13,10 @@ import io.nebula.memory.bump.BumpAllocator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import io.nebula.memory.processor.Compilations.Toolchain;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -153,7 +156,7 @@ class GeneratedCodeBehaviourTest {
                 assertSame(view, loaded.call(loaded.call(view, "moveToElement", i), "x", (int) i * 3));
             }
             for (long i = 0; i < 10; i++) {
-                assertEquals((int) i * 3, loaded.call(POINT, "getX", points, i * 8));
+                assertEquals((int) i * 3, points.get(ValueLayout.JAVA_INT, i * 8));
             }
             assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "moveToElement", 10L));
             assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "moveToElement", -1L));
@@ -173,7 +176,7 @@ class GeneratedCodeBehaviourTest {
             assertSame(position, loaded.call(view, "position"));
             loaded.call(position, "y", 99);
             long second = (long) loaded.constant(BODY, "SIZE") + (long) loaded.constant(BODY, "OFFSET_POSITION");
-            assertEquals(99, loaded.call(POINT, "getY", bodies, second));
+            assertEquals(99, bodies.get(ValueLayout.JAVA_INT, second + (long) loaded.constant(POINT, "OFFSET_Y")));
             assertEquals(second, loaded.call(position, "offset"));
         }
     }
@@ -182,12 +185,10 @@ class GeneratedCodeBehaviourTest {
     void arrayIndexesAreCheckedBeforeAnyAccess() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment segment = arena.allocate((long) loaded.constant(BODY, "SIZE") * 2);
-            // Index 3 of tags would still be inside the segment: only the index check catches it.
-            assertThrows(IndexOutOfBoundsException.class,
-                    () -> loaded.call(BODY, "setTags", segment, 0L, 3L, (short) 1));
-            assertThrows(IndexOutOfBoundsException.class,
-                    () -> loaded.call(BODY, "getTags", segment, 0L, -1L));
             Object view = loaded.call(BODY, "view", segment);
+            // Index 3 of tags would still be inside the segment: only the index check catches it.
+            assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "tags", 3L, (short) 1));
+            assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "tags", -1L));
             assertThrows(IndexOutOfBoundsException.class, () -> loaded.call(view, "corners", 2L));
             assertEquals(-1L, segment.mismatch(arena.allocate(segment.byteSize())), "nothing was written");
         }
@@ -219,10 +220,15 @@ class GeneratedCodeBehaviourTest {
     }
 
     @Test
-    void staticAccessorsAreStaticAndTakeTheSegmentAndOffset() throws Exception {
-        Method getter = loaded.type(POINT).getMethod("getX", MemorySegment.class, long.class);
-        assertTrue(java.lang.reflect.Modifier.isStatic(getter.getModifiers()));
-        Method element = loaded.type(BODY).getMethod("getTags", MemorySegment.class, long.class, long.class);
+    void theViewIsTheOnlyAccessorLayer() throws Exception {
+        for (String type : List.of(POINT, BODY)) {
+            for (Method method : loaded.type(type).getDeclaredMethods()) {
+                assertTrue(Set.of("read", "write", "allocate", "allocateArray", "view").contains(method.getName())
+                        || !java.lang.reflect.Modifier.isPublic(method.getModifiers()),
+                        type + " declares a public static accessor: " + method);
+            }
+        }
+        Method element = loaded.type(BODY + "$View").getMethod("tags", long.class);
         assertEquals(short.class, element.getReturnType());
     }
 }

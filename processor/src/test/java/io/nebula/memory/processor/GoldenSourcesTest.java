@@ -25,7 +25,7 @@ class GoldenSourcesTest {
 
 
     @Test
-    void aSmallStructGeneratesConstantsStaticAccessorsConversionsAllocationAndAView() {
+    void aSmallStructGeneratesConstantsConversionsAllocationAndAView() {
         Compilation compilation = compile(toolchain, source("geo.Point",
                 "package geo;",
                 "import io.nebula.memory.annotation.Struct;",

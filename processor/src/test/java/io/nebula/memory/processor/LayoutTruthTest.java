@@ -153,15 +153,16 @@ class LayoutTruthTest {
         String type = struct("Mixed");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment segment = arena.allocate(MIXED, 2);
-            long at = MIXED.byteSize(); // the second element, so that the offset argument is exercised
-            loaded.call(type, "setA", segment, at, (byte) -7);
-            loaded.call(type, "setB", segment, at, 0x0102030405060708L);
-            loaded.call(type, "setC", segment, at, (short) -300);
-            loaded.call(type, "setD", segment, at, 123_456_789);
-            loaded.call(type, "setE", segment, at, 'é');
-            loaded.call(type, "setF", segment, at, 1.5f);
-            loaded.call(type, "setG", segment, at, -2.25);
-            loaded.call(type, "setH", segment, at, true);
+            long at = MIXED.byteSize(); // the second element, so that the view's offset is exercised
+            Object second = loaded.call(type, "view", segment, at);
+            loaded.call(second, "a", (byte) -7);
+            loaded.call(second, "b", 0x0102030405060708L);
+            loaded.call(second, "c", (short) -300);
+            loaded.call(second, "d", 123_456_789);
+            loaded.call(second, "e", 'é');
+            loaded.call(second, "f", 1.5f);
+            loaded.call(second, "g", -2.25);
+            loaded.call(second, "h", true);
             assertEquals((byte) -7, segment.get(JAVA_BYTE, at + offset(MIXED, "a")));
             assertEquals(0x0102030405060708L, segment.get(JAVA_LONG, at + offset(MIXED, "b")));
             assertEquals((short) -300, segment.get(JAVA_SHORT, at + offset(MIXED, "c")));
@@ -179,14 +180,15 @@ class LayoutTruthTest {
             segment.set(JAVA_FLOAT, offset(MIXED, "f"), -0.5f);
             segment.set(JAVA_DOUBLE, offset(MIXED, "g"), 1e300);
             segment.set(JAVA_BYTE, offset(MIXED, "h"), (byte) 1);
-            assertEquals((byte) 9, loaded.call(type, "getA", segment, 0L));
-            assertEquals(-1L, loaded.call(type, "getB", segment, 0L));
-            assertEquals((short) 7, loaded.call(type, "getC", segment, 0L));
-            assertEquals(-5, loaded.call(type, "getD", segment, 0L));
-            assertEquals('z', loaded.call(type, "getE", segment, 0L));
-            assertEquals(-0.5f, loaded.call(type, "getF", segment, 0L));
-            assertEquals(1e300, loaded.call(type, "getG", segment, 0L));
-            assertEquals(true, loaded.call(type, "getH", segment, 0L));
+            Object first = loaded.call(type, "view", segment);
+            assertEquals((byte) 9, loaded.call(first, "a"));
+            assertEquals(-1L, loaded.call(first, "b"));
+            assertEquals((short) 7, loaded.call(first, "c"));
+            assertEquals(-5, loaded.call(first, "d"));
+            assertEquals('z', loaded.call(first, "e"));
+            assertEquals(-0.5f, loaded.call(first, "f"));
+            assertEquals(1e300, loaded.call(first, "g"));
+            assertEquals(true, loaded.call(first, "h"));
         }
     }
 
@@ -196,15 +198,16 @@ class LayoutTruthTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment segment = arena.allocate(PACKED.byteSize() + 1);
             long at = 1; // odd: every multi-byte field is misaligned
-            loaded.call(type, "setB", segment, at, 0xCAFEBABE);
-            loaded.call(type, "setC", segment, at, (short) 0x1234);
-            loaded.call(type, "setD", segment, at, Long.MIN_VALUE + 3);
+            Object view = loaded.call(type, "view", segment, at);
+            loaded.call(view, "b", 0xCAFEBABE);
+            loaded.call(view, "c", (short) 0x1234);
+            loaded.call(view, "d", Long.MIN_VALUE + 3);
             assertEquals(0xCAFEBABE, segment.get(JAVA_INT_UNALIGNED, at + offset(PACKED, "b")));
             assertEquals((short) 0x1234, segment.get(JAVA_SHORT_UNALIGNED, at + offset(PACKED, "c")));
             assertEquals(Long.MIN_VALUE + 3, segment.get(JAVA_LONG_UNALIGNED, at + offset(PACKED, "d")));
 
             segment.set(JAVA_LONG_UNALIGNED, at + offset(PACKED, "d"), 42L);
-            assertEquals(42L, loaded.call(type, "getD", segment, at));
+            assertEquals(42L, loaded.call(view, "d"));
         }
     }
 
@@ -213,8 +216,9 @@ class LayoutTruthTest {
         String type = struct("Net");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment segment = arena.allocate(NET);
-            loaded.call(type, "setAddress", segment, 0L, 0x0A000001);
-            loaded.call(type, "setPort", segment, 0L, (short) 8080);
+            Object view = loaded.call(type, "view", segment);
+            loaded.call(view, "address", 0x0A000001);
+            loaded.call(view, "port", (short) 8080);
             assertEquals((byte) 0x0A, segment.get(JAVA_BYTE, 4));
             assertEquals((byte) 0x01, segment.get(JAVA_BYTE, 7));
             assertEquals((short) 8080, segment.get(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 0));
@@ -227,10 +231,11 @@ class LayoutTruthTest {
         String particle = struct("Particle");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment segment = arena.allocate(HEADER);
+            Object view = loaded.call(header, "view", segment);
             for (long i = 0; i < 3; i++) {
-                loaded.call(header, "setIds", segment, 0L, i, 100 + i);
+                loaded.call(view, "ids", i, 100 + i);
             }
-            loaded.call(header, "setName", segment, 0L, 4L, (byte) 'x');
+            loaded.call(view, "name", 4L, (byte) 'x');
             long corner1 = HEADER.byteOffset(groupElement("corners"), MemoryLayout.PathElement.sequenceElement(1),
                     groupElement("y"));
             segment.set(JAVA_FLOAT, corner1, 3.5f);
@@ -240,19 +245,20 @@ class LayoutTruthTest {
             }
             assertEquals((byte) 'x', segment.get(JAVA_BYTE, HEADER.byteOffset(groupElement("name"),
                     MemoryLayout.PathElement.sequenceElement(4))));
-            long viaGenerated = (long) loaded.call(header, "offsetOfCorners", 1L)
-                    + (long) loaded.constant(struct("Vec"), "OFFSET_Y");
-            assertEquals(corner1, viaGenerated);
-            assertEquals(3.5f, loaded.call(struct("Vec"), "getY", segment, (long) loaded.call(header,
-                    "offsetOfCorners", 1L)));
+            Object corner = loaded.call(view, "corners", 1L);
+            assertEquals(corner1, (long) loaded.call(corner, "offset")
+                    + (long) loaded.constant(struct("Vec"), "OFFSET_Y"));
+            assertEquals(3.5f, loaded.call(corner, "y"));
 
             MemorySegment p = arena.allocate(PARTICLE);
-            loaded.call(particle, "setVelocity", p, 0L, 2L, 9.75f);
+            Object particleView = loaded.call(particle, "view", p);
+            loaded.call(particleView, "velocity", 2L, 9.75f);
             assertEquals(9.75f, p.get(JAVA_FLOAT, PARTICLE.byteOffset(groupElement("velocity"),
                     MemoryLayout.PathElement.sequenceElement(2))));
             p.set(JAVA_FLOAT, PARTICLE.byteOffset(groupElement("position"), groupElement("z")), -1f);
-            assertEquals(-1f, loaded.call(struct("Vec"), "getZ", p, (long) loaded.constant(particle,
-                    "OFFSET_POSITION")));
+            assertEquals(-1f, loaded.call(loaded.call(particleView, "position"), "z"));
+            assertEquals(loaded.constant(particle, "OFFSET_POSITION"),
+                    loaded.call(loaded.call(particleView, "position"), "offset"));
         }
     }
 

@@ -146,11 +146,8 @@ public final class Lease implements Allocator, MemoryUsage, Resettable {
     @Override
     public MemorySegment allocateFrom(ValueLayout elementLayout, MemorySegment source,
                                       ValueLayout sourceElementLayout, long sourceOffset, long elementCount) {
-        long bytes = arrayBytes(elementLayout, elementCount);
-        SegmentRequests.checkSource(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
-        MemorySegment array = allocate(bytes, elementLayout.byteAlignment());
-        MemorySegment.copy(source, sourceElementLayout, sourceOffset, array, elementLayout, 0, elementCount);
-        return array;
+        return SegmentRequests.allocateFrom(this, arrayBytes(elementLayout, elementCount), elementLayout, source,
+                sourceElementLayout, sourceOffset, elementCount);
     }
 
     /**
@@ -164,10 +161,7 @@ public final class Lease implements Allocator, MemoryUsage, Resettable {
      */
     @Override
     public MemorySegment allocateFrom(AddressLayout layout, MemorySegment value) {
-        SegmentRequests.checkAddress(layout, value);
-        MemorySegment allocated = allocate(layout);
-        allocated.set(layout, 0, value);
-        return allocated;
+        return SegmentRequests.allocateFrom(this, layout, value);
     }
 
     /** The bytes of an array of {@code count} elements, or {@link ErrorCode#INVALID_SIZE}. */

@@ -291,11 +291,8 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
     @Override
     public final MemorySegment allocateFrom(ValueLayout elementLayout, MemorySegment source,
                                             ValueLayout sourceElementLayout, long sourceOffset, long elementCount) {
-        long bytes = arrayBytes(elementLayout, elementCount);
-        SegmentRequests.checkSource(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
-        MemorySegment array = allocate(bytes, elementLayout.byteAlignment());
-        MemorySegment.copy(source, sourceElementLayout, sourceOffset, array, elementLayout, 0, elementCount);
-        return array;
+        return SegmentRequests.allocateFrom(this, arrayBytes(elementLayout, elementCount), elementLayout, source,
+                sourceElementLayout, sourceOffset, elementCount);
     }
 
     /**
@@ -309,10 +306,7 @@ public abstract sealed class BumpAllocator implements Allocator, MemoryUsage, Re
      */
     @Override
     public final MemorySegment allocateFrom(AddressLayout layout, MemorySegment value) {
-        SegmentRequests.checkAddress(layout, value);
-        MemorySegment segment = allocate(layout);
-        segment.set(layout, 0, value);
-        return segment;
+        return SegmentRequests.allocateFrom(this, layout, value);
     }
 
     /** The bytes of an array of {@code count} elements, or the counted {@link ErrorCode#INVALID_SIZE}. */

@@ -132,6 +132,49 @@ public final class SegmentRequests {
         }
     }
 
+    /**
+     * Serves {@code allocateFrom(elementLayout, source, sourceElementLayout, sourceOffset, elementCount)} for an
+     * allocator that has checked the count: checks the source, then allocates and copies.
+     *
+     * @param target              the allocator
+     * @param byteSize            the array's size in bytes, from {@link #arrayBytes}
+     * @param elementLayout       the layout of the new array's elements
+     * @param source              the segment to copy from
+     * @param sourceElementLayout the layout of its elements
+     * @param sourceOffset        where to start copying
+     * @param elementCount        how many elements, not negative
+     * @return the new array, holding the copied elements
+     * @throws IllegalArgumentException as {@link #checkSource}
+     * @throws IndexOutOfBoundsException when the elements do not lie inside the source
+     * @throws IllegalStateException when the source's scope is closed
+     * @throws WrongThreadException when the calling thread cannot access the source
+     */
+    public static MemorySegment allocateFrom(SegmentAllocator target, long byteSize, ValueLayout elementLayout,
+                                             MemorySegment source, ValueLayout sourceElementLayout,
+                                             long sourceOffset, long elementCount) {
+        checkSource(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
+        MemorySegment array = target.allocate(byteSize, elementLayout.byteAlignment());
+        MemorySegment.copy(source, sourceElementLayout, sourceOffset, array, elementLayout, 0, elementCount);
+        return array;
+    }
+
+    /**
+     * Serves {@code allocateFrom(AddressLayout, MemorySegment)}: checks the value, then allocates and stores its
+     * address.
+     *
+     * @param target the allocator
+     * @param layout the address layout
+     * @param value  the segment whose address is stored
+     * @return the new segment, holding the address
+     * @throws IllegalArgumentException when {@code value} is not a native segment
+     */
+    public static MemorySegment allocateFrom(SegmentAllocator target, AddressLayout layout, MemorySegment value) {
+        checkAddress(layout, value);
+        MemorySegment segment = target.allocate(layout);
+        segment.set(layout, 0, value);
+        return segment;
+    }
+
     private static void checkAccessible(MemorySegment source) {
         if (!source.scope().isAlive()) {
             throw new IllegalStateException("Already closed: the source segment's scope is not alive");

@@ -25,8 +25,9 @@ import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
- * Generates the struct class of a {@link StructModel}: the layout constant, sizes and offsets, static accessors
- * on {@code (MemorySegment, long offset)}, record conversion, allocation and the flyweight {@code View}.
+ * Generates the struct class of a {@link StructModel}: the layout constant, sizes and offsets, record conversion
+ * on {@code (MemorySegment, long offset)}, allocation and the flyweight {@code View}, the one accessor layer, with
+ * a getter and a setter per component.
  *
  * <p>Every access is {@code segment.get(layout, offset + CONSTANT)} or {@code segment.set(...)} with a
  * {@code ValueLayout} constant, which C2 compiles to a plain load or store after the segment's bounds check;
@@ -47,6 +48,22 @@ public final class StructWriter {
     private static final String OFFSET_DOC = "@param offset the struct's offset in bytes\n";
     private static final String ALLOCATOR_DOC = "@param allocator any allocator: an arena, a slicing allocator,"
             + " a pool\n";
+
+    private static final ParameterSpec SEGMENT_PARAMETER = ParameterSpec.builder(MEMORY_SEGMENT, "segment").build();
+    private static final ParameterSpec OFFSET_PARAMETER = ParameterSpec.builder(TypeName.LONG, "offset").build();
+
+    /** What every accessor shares, said once in the class javadoc. */
+    private static final String ACCESS_DOC = """
+            <p>A {@link View} reads and writes the fields of one struct: a getter and a setter named as each
+            field, those of an array field with the element {@code index}, from 0 to its length - 1. They
+            check no more than the segment does: an access outside the segment throws
+            {@link IndexOutOfBoundsException}, an array index outside the array throws it before any access.
+            They allocate nothing, but for the new view of an element of an array of structs. The static methods
+            take the {@code segment} holding a struct and the struct's {@code offset} in it, in bytes.
+            """;
+
+    private static final String INDEX_DOC = "@param index the element index\n";
+    private static final CodeBlock VALUE = CodeBlock.of("value");
 
     private final GeneratedAnnotation generated;
 
@@ -96,9 +113,6 @@ public final class StructWriter {
             byteOrderConstants(type);
             constants(type);
             type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-            for (Field field : model.fields()) {
-                staticAccessors(type, field);
-            }
             conversions(type);
             allocation(type);
             type.addType(viewType());
@@ -128,13 +142,7 @@ public final class StructWriter {
             doc.add("</pre>\n$L bytes, aligned to $L$L$L.\n\n", model.size(), model.alignment(),
                     model.packed() ? ", packed" : "",
                     model.byteOrder() == Endianness.NATIVE ? "" : ", " + orderText());
-            doc.add("<p>Static accessors take the {@code segment} holding a struct and the struct's {@code offset}"
-                            + " in it,\nin bytes; those of an array field also take the element {@code index}, from"
-                            + " 0 to its length - 1.\nThey read or write one field and allocate nothing; a {@link"
-                            + " View} does the same through\ngetters and setters. Neither checks more than the"
-                            + " segment does: an access outside the segment\nthrows {@link"
-                            + " IndexOutOfBoundsException}, an array index outside the array throws it before any"
-                            + " access.\n");
+            doc.add(ACCESS_DOC);
             return doc.build();
         }
 
@@ -221,68 +229,38 @@ public final class StructWriter {
             }
         }
 
-        // ---------------------------------------------------------------------------------------- static access
+        // ------------------------------------------------------------------------------------------------ access
 
-        private ParameterSpec segmentParameter() {
-            return ParameterSpec.builder(MEMORY_SEGMENT, "segment").build();
+        /**
+         * The offset, from the struct's, of element {@code index} of an array field after checking the index:
+         * {@code OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L}.
+         */
+        private CodeBlock checkedElementOffset(Field field, String index) {
+            return CodeBlock.of("$L + $T.checkIndex($L, $L)$L", Names.offsetConstant(field.name()), OBJECTS, index,
+                    Names.lengthConstant(field.name()), timesElementSize(field));
         }
 
-        private ParameterSpec offsetParameter() {
-            return ParameterSpec.builder(TypeName.LONG, "offset").build();
+        /** The offset of element {@code i} of an array field, {@code i} a loop index known to be in range. */
+        private CodeBlock elementOffset(Field field, String index) {
+            return CodeBlock.of("$L + $L$L", Names.offsetConstant(field.name()), index, timesElementSize(field));
         }
 
-        private void staticAccessors(TypeSpec.Builder type, Field field) {
-            String name = field.name();
-            if (field.isArray()) {
-                type.addMethod(MethodSpec.methodBuilder(Names.elementOffset(name))
-                        .addModifiers(modifiers(Modifier.STATIC))
-                        .addJavadoc("{@return the offset of element {@code index} of {@code $L} in bytes}\n", name)
-                        .addJavadoc("@param index the element index\n")
-                        .returns(TypeName.LONG)
-                        .addParameter(TypeName.LONG, "index")
-                        .addStatement("return $L + $T.checkIndex(index, $L)$L", Names.offsetConstant(name), OBJECTS,
-                                Names.lengthConstant(name), field.type().size() == 1 ? CodeBlock.of("")
-                                        : field.type() instanceof FieldType.OfStruct(StructModel struct)
-                                                ? CodeBlock.of(" * $T.SIZE", struct.generatedType())
-                                                : CodeBlock.of(" * $LL", field.type().size()))
-                        .build());
-            }
-            if (!(field.type() instanceof FieldType.OfPrimitive(Primitive primitive))) {
-                return;
-            }
-            TypeName carrier = carrier(primitive);
-            MethodSpec.Builder getter = MethodSpec.methodBuilder(Names.getter(name))
-                    .addModifiers(modifiers(Modifier.STATIC))
-                    .returns(carrier)
-                    .addParameter(segmentParameter())
-                    .addParameter(offsetParameter());
-            MethodSpec.Builder setter = MethodSpec.methodBuilder(Names.setter(name))
-                    .addModifiers(modifiers(Modifier.STATIC))
-                    .addParameter(segmentParameter())
-                    .addParameter(offsetParameter());
-            CodeBlock at;
-            if (field.isArray()) {
-                getter.addJavadoc("{@return element {@code index} of {@code $L}}\n", name);
-                setter.addJavadoc("Writes element {@code index} of {@code $L}.\n", name);
-                getter.addParameter(TypeName.LONG, "index");
-                setter.addParameter(TypeName.LONG, "index");
-                at = CodeBlock.of("offset + $L(index)", Names.elementOffset(name));
-            } else {
-                getter.addJavadoc("{@return {@code $L}}\n", name);
-                setter.addJavadoc("Writes {@code $L}.\n", name);
-                at = CodeBlock.of("offset + $L", Names.offsetConstant(name));
-            }
-            for (MethodSpec.Builder method : List.of(getter, setter)) {
-                method.addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC);
-                if (field.isArray()) {
-                    method.addJavadoc("@param index the element index\n");
-                }
-            }
-            setter.addParameter(carrier, "value").addJavadoc("@param value the new value\n");
-            getter.addStatement("return segment.get($L, $L)", valueLayout(primitive), at);
-            setter.addStatement("segment.set($L, $L, value)", valueLayout(primitive), at);
-            type.addMethod(getter.build());
-            type.addMethod(setter.build());
+        private CodeBlock timesElementSize(Field field) {
+            return switch (field.type()) {
+                case FieldType.OfStruct(StructModel struct) -> CodeBlock.of(" * $T.SIZE", struct.generatedType());
+                case FieldType.OfPrimitive p when field.type().size() == 1 -> CodeBlock.of("");
+                case FieldType.OfPrimitive p -> CodeBlock.of(" * $LL", field.type().size());
+            };
+        }
+
+        /** {@code segment.get(INT, offset + OFFSET_X)}: the read of a scalar primitive field. */
+        private CodeBlock get(Primitive primitive, CodeBlock at) {
+            return CodeBlock.of("segment.get($L, offset + $L)", valueLayout(primitive), at);
+        }
+
+        /** {@code segment.set(INT, offset + OFFSET_X, value)}: the write of a scalar primitive field. */
+        private CodeBlock set(Primitive primitive, CodeBlock at, CodeBlock value) {
+            return CodeBlock.of("segment.set($L, offset + $L, $L)", valueLayout(primitive), at, value);
         }
 
         private TypeName carrier(Primitive primitive) {
@@ -327,8 +305,8 @@ public final class StructWriter {
                             model.recordType())
                     .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC)
                     .returns(model.recordType())
-                    .addParameter(segmentParameter())
-                    .addParameter(offsetParameter())
+                    .addParameter(SEGMENT_PARAMETER)
+                    .addParameter(OFFSET_PARAMETER)
                     .addStatement("return new $T(\n$L)", model.recordType(), CodeBlock.join(arguments, ",\n"))
                     .build());
 
@@ -337,8 +315,8 @@ public final class StructWriter {
                     .addJavadoc("Writes every field of {@code value}; padding is left as it is.\n")
                     .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC)
                     .addJavadoc("@param value the values to write\n")
-                    .addParameter(segmentParameter())
-                    .addParameter(offsetParameter())
+                    .addParameter(SEGMENT_PARAMETER)
+                    .addParameter(OFFSET_PARAMETER)
                     .addParameter(model.recordType(), "value");
             boolean hasArrays = model.fields().stream().anyMatch(Field::isArray);
             if (hasArrays) {
@@ -375,7 +353,7 @@ public final class StructWriter {
                 return CodeBlock.of("read$L(segment, offset)", Names.capitalize(field.name()));
             }
             return switch (field.type()) {
-                case FieldType.OfPrimitive p -> CodeBlock.of("$L(segment, offset)", Names.getter(field.name()));
+                case FieldType.OfPrimitive(Primitive primitive) -> get(primitive, offsetConstant(field));
                 case FieldType.OfStruct(StructModel struct) -> CodeBlock.of("$T.read(segment, offset + $L)",
                         struct.generatedType(), Names.offsetConstant(field.name()));
             };
@@ -387,11 +365,15 @@ public final class StructWriter {
                         field.name());
             }
             return switch (field.type()) {
-                case FieldType.OfPrimitive p -> CodeBlock.of("$L(segment, offset, value.$L())",
-                        Names.setter(field.name()), field.name());
+                case FieldType.OfPrimitive(Primitive primitive) -> set(primitive, offsetConstant(field),
+                        CodeBlock.of("value.$L()", field.name()));
                 case FieldType.OfStruct(StructModel struct) -> CodeBlock.of("$T.write(segment, offset + $L, value.$L())",
                         struct.generatedType(), Names.offsetConstant(field.name()), field.name());
             };
+        }
+
+        private CodeBlock offsetConstant(Field field) {
+            return CodeBlock.of("$L", Names.offsetConstant(field.name()));
         }
 
         private MethodSpec arrayReader(Field field) {
@@ -400,20 +382,21 @@ public final class StructWriter {
             MethodSpec.Builder method = MethodSpec.methodBuilder("read" + Names.capitalize(field.name()))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .returns(javaType(field))
-                    .addParameter(segmentParameter())
-                    .addParameter(offsetParameter())
+                    .addParameter(SEGMENT_PARAMETER)
+                    .addParameter(OFFSET_PARAMETER)
                     .addStatement("$T values = new $T[$L]", javaType(field), element, length);
             switch (field.type()) {
                 case FieldType.OfPrimitive(Primitive primitive) when primitive != Primitive.BOOLEAN ->
                         method.addStatement("$T.copy(segment, $L, offset + $L, values, 0, $L)", MEMORY_SEGMENT,
                                 valueLayout(primitive), Names.offsetConstant(field.name()), length);
-                case FieldType.OfPrimitive p -> method.beginControlFlow("for (int i = 0; i < $L; i++)", length)
-                        .addStatement("values[i] = $L(segment, offset, i)", Names.getter(field.name()))
+                case FieldType.OfPrimitive(Primitive primitive) -> method
+                        .beginControlFlow("for (int i = 0; i < $L; i++)", length)
+                        .addStatement("values[i] = $L", get(primitive, elementOffset(field, "i")))
                         .endControlFlow();
                 case FieldType.OfStruct(StructModel struct) -> method
                         .beginControlFlow("for (int i = 0; i < $L; i++)", length)
-                        .addStatement("values[i] = $T.read(segment, offset + $L(i))", struct.generatedType(),
-                                Names.elementOffset(field.name()))
+                        .addStatement("values[i] = $T.read(segment, offset + $L)", struct.generatedType(),
+                                elementOffset(field, "i"))
                         .endControlFlow();
             }
             return method.addStatement("return values").build();
@@ -423,20 +406,21 @@ public final class StructWriter {
             String length = Names.lengthConstant(field.name());
             MethodSpec.Builder method = MethodSpec.methodBuilder("write" + Names.capitalize(field.name()))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .addParameter(segmentParameter())
-                    .addParameter(offsetParameter())
+                    .addParameter(SEGMENT_PARAMETER)
+                    .addParameter(OFFSET_PARAMETER)
                     .addParameter(javaType(field), "values");
             switch (field.type()) {
                 case FieldType.OfPrimitive(Primitive primitive) when primitive != Primitive.BOOLEAN ->
                         method.addStatement("$T.copy(values, 0, segment, $L, offset + $L, $L)", MEMORY_SEGMENT,
                                 valueLayout(primitive), Names.offsetConstant(field.name()), length);
-                case FieldType.OfPrimitive p -> method.beginControlFlow("for (int i = 0; i < $L; i++)", length)
-                        .addStatement("$L(segment, offset, i, values[i])", Names.setter(field.name()))
+                case FieldType.OfPrimitive(Primitive primitive) -> method
+                        .beginControlFlow("for (int i = 0; i < $L; i++)", length)
+                        .addStatement(set(primitive, elementOffset(field, "i"), CodeBlock.of("values[i]")))
                         .endControlFlow();
                 case FieldType.OfStruct(StructModel struct) -> method
                         .beginControlFlow("for (int i = 0; i < $L; i++)", length)
-                        .addStatement("$T.write(segment, offset + $L(i), values[i])", struct.generatedType(),
-                                Names.elementOffset(field.name()))
+                        .addStatement("$T.write(segment, offset + $L, values[i])", struct.generatedType(),
+                                elementOffset(field, "i"))
                         .endControlFlow();
             }
             return method.build();
@@ -493,7 +477,7 @@ public final class StructWriter {
                     .addJavadoc("{@return a new view of the struct at offset 0}\n")
                     .addJavadoc(SEGMENT_DOC)
                     .returns(view)
-                    .addParameter(segmentParameter())
+                    .addParameter(SEGMENT_PARAMETER)
                     .addStatement("return new View(segment, 0L)")
                     .build());
             type.addMethod(MethodSpec.methodBuilder("view")
@@ -501,8 +485,8 @@ public final class StructWriter {
                     .addJavadoc("{@return a new view of the struct at {@code offset}}\n")
                     .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC)
                     .returns(view)
-                    .addParameter(segmentParameter())
-                    .addParameter(offsetParameter())
+                    .addParameter(SEGMENT_PARAMETER)
+                    .addParameter(OFFSET_PARAMETER)
                     .addStatement("return new View(segment, offset)")
                     .build());
         }
@@ -573,17 +557,16 @@ public final class StructWriter {
         private TypeSpec viewType() {
             TypeSpec.Builder type = TypeSpec.classBuilder(view)
                     .addModifiers(modifiers(Modifier.STATIC, Modifier.FINAL))
-                    .addJavadoc("A flyweight view of one {@link $T} struct in a segment: getters and setters over"
-                            + " the static\naccessors, allocating nothing. A view can be moved to another offset,"
-                            + " so that one view visits\nevery element of an array of structs. Views are not"
-                            + " thread-safe; the segment decides which\nthreads may access the memory.\n",
-                            model.recordType())
+                    .addJavadoc("A flyweight view of one {@link $T} struct in a segment, allocating nothing. A view"
+                            + " can be moved\nto another offset, so that one view visits every element of an array"
+                            + " of structs. Views are not\nthread-safe; the segment decides which threads may"
+                            + " access the memory.\n", model.recordType())
                     .addField(MEMORY_SEGMENT, "segment", Modifier.PRIVATE, Modifier.FINAL)
                     .addField(TypeName.LONG, "offset", Modifier.PRIVATE);
             MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
                     .addModifiers(Modifier.PRIVATE)
-                    .addParameter(segmentParameter())
-                    .addParameter(offsetParameter())
+                    .addParameter(SEGMENT_PARAMETER)
+                    .addParameter(OFFSET_PARAMETER)
                     .addStatement("$T.checkFromIndexSize(offset, SIZE, segment.byteSize())", OBJECTS)
                     .addStatement("this.segment = segment")
                     .addStatement("this.offset = offset");
@@ -594,13 +577,13 @@ public final class StructWriter {
                     .addJavadoc(OFFSET_DOC)
                     .addJavadoc("@return this view\n")
                     .returns(view)
-                    .addParameter(offsetParameter())
+                    .addParameter(OFFSET_PARAMETER)
                     .addStatement("$T.checkFromIndexSize(offset, SIZE, segment.byteSize())", OBJECTS)
                     .addStatement("return at(offset)");
             MethodSpec.Builder at = MethodSpec.methodBuilder("at")
                     .addModifiers(Modifier.PRIVATE)
                     .returns(view)
-                    .addParameter(offsetParameter())
+                    .addParameter(OFFSET_PARAMETER)
                     .addStatement("this.offset = offset");
             for (Field field : model.fields()) {
                 if (!field.isArray() && field.type() instanceof FieldType.OfStruct(StructModel struct)) {
@@ -670,41 +653,39 @@ public final class StructWriter {
             if (field.isArray()) {
                 getter.addParameter(TypeName.LONG, "index");
                 setter.addParameter(TypeName.LONG, "index");
-                String indexDoc = "@param index the element index\n";
+                CodeBlock at = checkedElementOffset(field, "index");
                 if (nested.isPresent()) {
-                    getter.addJavadoc("{@return a new view of element {@code index} of {@code $L}}\n", name)
-                            .addJavadoc(indexDoc)
+                    getter.addJavadoc("{@return a new view of element {@code index} of {@code $L}}\n$L", name,
+                                    INDEX_DOC)
                             .returns(nested.get().nestedClass("View"))
-                            .addStatement("return $T.view(segment, offset + $L(index))", nested.get(),
-                                    Names.elementOffset(name));
-                    setter.addStatement("$T.write(segment, offset + $L(index), value)", nested.get(),
-                            Names.elementOffset(name));
-                } else {
-                    getter.addJavadoc("{@return element {@code index} of {@code $L}}\n", name)
-                            .addJavadoc(indexDoc)
+                            .addStatement("return $T.view(segment, offset + $L)", nested.get(), at);
+                    setter.addStatement("$T.write(segment, offset + $L, value)", nested.get(), at);
+                } else if (field.type() instanceof FieldType.OfPrimitive(Primitive primitive)) {
+                    getter.addJavadoc("{@return element {@code index} of {@code $L}}\n$L", name, INDEX_DOC)
                             .returns(element)
-                            .addStatement("return $L(segment, offset, index)", Names.getter(name));
-                    setter.addStatement("$L(segment, offset, index, value)", Names.setter(name));
+                            .addStatement("return $L", get(primitive, at));
+                    setter.addStatement(set(primitive, at, VALUE));
                 }
-                setter.addJavadoc("Writes element {@code index} of {@code $L}.\n", name)
-                        .addJavadoc(indexDoc);
+                setter.addJavadoc("{@return this view, after writing {@code value} to element {@code index} of"
+                        + " {@code $L}}\n$L", name, INDEX_DOC);
             } else if (nested.isPresent()) {
                 getter.addJavadoc("{@return the view of the nested struct {@code $L}, which moves with this"
                                 + " view}\n", name)
                         .returns(nested.get().nestedClass("View"))
                         .addStatement("return $L", name);
-                setter.addJavadoc("Writes every field of the nested struct {@code $L}.\n", name)
+                setter.addJavadoc("{@return this view, after writing every field of {@code value} to the nested"
+                                + " struct {@code $L}}\n", name)
                         .addStatement("$T.write(segment, offset + $L, value)", nested.get(),
                                 Names.offsetConstant(name));
-            } else {
+            } else if (field.type() instanceof FieldType.OfPrimitive(Primitive primitive)) {
                 getter.addJavadoc("{@return {@code $L}}\n", name)
                         .returns(element)
-                        .addStatement("return $L(segment, offset)", Names.getter(name));
-                setter.addJavadoc("Writes {@code $L}.\n", name)
-                        .addStatement("$L(segment, offset, value)", Names.setter(name));
+                        .addStatement("return $L", get(primitive, offsetConstant(field)));
+                setter.addJavadoc("{@return this view, after writing {@code value} to {@code $L}}\n", name)
+                        .addStatement(set(primitive, offsetConstant(field), VALUE));
             }
             setter.addParameter(element, "value")
-                    .addJavadoc("@param value the new value\n@return this view\n")
+                    .addJavadoc("@param value the new value\n")
                     .addStatement("return this");
             type.addMethod(getter.build());
             type.addMethod(setter.build());

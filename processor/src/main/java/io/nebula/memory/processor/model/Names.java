@@ -29,36 +29,6 @@ public final class Names {
     }
 
     /**
-     * The static getter of a field: {@code fooBar} gives {@code getFooBar}.
-     *
-     * @param field the field name
-     * @return the method name
-     */
-    public static String getter(String field) {
-        return "get" + capitalize(field);
-    }
-
-    /**
-     * The static setter of a field: {@code fooBar} gives {@code setFooBar}.
-     *
-     * @param field the field name
-     * @return the method name
-     */
-    public static String setter(String field) {
-        return "set" + capitalize(field);
-    }
-
-    /**
-     * The static element-offset method of an array field: {@code fooBar} gives {@code offsetOfFooBar}.
-     *
-     * @param field the field name
-     * @return the method name
-     */
-    public static String elementOffset(String field) {
-        return "offsetOf" + capitalize(field);
-    }
-
-    /**
      * A field name in upper snake case: {@code fooBar} gives {@code FOO_BAR}.
      *
      * @param name the field name

@@ -43,6 +43,15 @@ public final class GeneratedTypes {
     private final Map<String, Set<String>> shadowed = new HashMap<>();
     private final SourceFiles sourceFiles;
     private final Map<String, Claim> claims = new LinkedHashMap<>();
+    /** The claimed classes and their views by canonical name, in claim order: what {@link #resolve} matches. */
+    private final Map<String, List<Written>> byQualifiedName = new HashMap<>();
+    /** The same by the names relative to their package ({@code PointStruct.View}). */
+    private final Map<String, List<Written>> byRelativeName = new HashMap<>();
+    /**
+     * The simple names of the types in {@code java.lang}, listed once: looking up {@code java.lang.X} for every
+     * type name of a package would make javac search every location for names that mostly do not exist.
+     */
+    private Set<String> javaLang;
     private final Map<String, Resolution> structs = new HashMap<>();
     private final Set<String> written = new HashSet<>();
     private final Set<String> reportedAuxiliary = new HashSet<>();
@@ -68,7 +77,7 @@ public final class GeneratedTypes {
      */
     public Optional<TypeElement> claim(GeneratedKind kind, TypeElement source) {
         ClassName name = kind.nameFor(ClassName.get(source));
-        Claim existing = claims.putIfAbsent(name.canonicalName(), new Claim(kind, name, source));
+        Claim existing = add(new Claim(kind, name, source));
         if (existing == null || existing.source().getQualifiedName().contentEquals(source.getQualifiedName())) {
             return Optional.empty();
         }
@@ -84,7 +93,7 @@ public final class GeneratedTypes {
      */
     public void register(GeneratedKind kind, TypeElement source) {
         ClassName name = kind.nameFor(ClassName.get(source));
-        claims.putIfAbsent(name.canonicalName(), new Claim(kind, name, source));
+        add(new Claim(kind, name, source));
     }
 
     /**
@@ -113,6 +122,23 @@ public final class GeneratedTypes {
         }
         written.add(name.canonicalName());
         return true;
+    }
+
+    /** Records {@code claim} unless its name is claimed already, and returns the earlier claim if so. */
+    private Claim add(Claim claim) {
+        Claim existing = claims.putIfAbsent(claim.name().canonicalName(), claim);
+        if (existing == null) {
+            index(new Written(claim, false), claim.name());
+            if (claim.kind() == GeneratedKind.STRUCT_CLASS) {
+                index(new Written(claim, true), GeneratedKind.viewOf(claim.name()));
+            }
+        }
+        return existing;
+    }
+
+    private void index(Written written, ClassName name) {
+        byQualifiedName.computeIfAbsent(name.canonicalName(), n -> new ArrayList<>(1)).add(written);
+        byRelativeName.computeIfAbsent(String.join(".", name.simpleNames()), n -> new ArrayList<>(1)).add(written);
     }
 
     /**
@@ -190,24 +216,10 @@ public final class GeneratedTypes {
      * @return the generated type it names, if exactly one
      */
     public Optional<Written> resolve(String written, TypeElement user) {
-        String name = written.replaceAll("<.*", "").strip();
-        List<Written> qualified = new ArrayList<>();
-        List<Written> simple = new ArrayList<>();
-        for (Claim claim : claims.values()) {
-            for (boolean view : new boolean[] {false, true}) {
-                if (view && claim.kind() != GeneratedKind.STRUCT_CLASS) {
-                    continue;
-                }
-                ClassName target = view ? GeneratedKind.viewOf(claim.name()) : claim.name();
-                if (name.equals(target.canonicalName())) {
-                    qualified.add(new Written(claim, view));
-                }
-                String relative = String.join(".", target.simpleNames());
-                if (name.equals(relative)) {
-                    simple.add(new Written(claim, view));
-                }
-            }
-        }
+        int arguments = written.indexOf('<');
+        String name = (arguments < 0 ? written : written.substring(0, arguments)).strip();
+        List<Written> qualified = byQualifiedName.getOrDefault(name, List.of());
+        List<Written> simple = byRelativeName.getOrDefault(name, List.of());
         if (qualified.size() == 1) {
             return Optional.of(qualified.getFirst());
         }
@@ -285,6 +297,19 @@ public final class GeneratedTypes {
         shadowed.clear();
     }
 
+    private Set<String> javaLangNames() {
+        if (javaLang == null) {
+            javaLang = new HashSet<>();
+            PackageElement lang = elements.getPackageElement("java.lang");
+            if (lang != null) {
+                for (Element member : lang.getEnclosedElements()) {
+                    javaLang.add(member.getSimpleName().toString());
+                }
+            }
+        }
+        return javaLang;
+    }
+
     private Set<String> findJavaLangShadowedIn(String packageName) {
         PackageElement pkg = elements.getPackageElement(packageName);
         Set<String> names = new TreeSet<>();
@@ -293,7 +318,7 @@ public final class GeneratedTypes {
         }
         for (Element member : pkg.getEnclosedElements()) {
             String name = member.getSimpleName().toString();
-            if (member instanceof TypeElement && elements.getTypeElement("java.lang." + name) != null) {
+            if (member instanceof TypeElement && javaLangNames().contains(name)) {
                 names.add(name);
             }
         }

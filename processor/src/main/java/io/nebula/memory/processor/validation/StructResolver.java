@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -54,6 +55,8 @@ public final class StructResolver {
             Set.of("segment", "offset", "moveTo", "moveToElement", "toRecord", "set");
 
     private static final String STRUCT = Struct.class.getCanonicalName();
+    /** The names of the layout's padding members, which a component cannot take. */
+    private static final Pattern PADDING_NAME = Pattern.compile(Pattern.quote(Member.Padding.NAME_PREFIX) + "[0-9]+");
     private static final String ARRAY = Array.class.getCanonicalName();
 
     private final Elements elements;
@@ -335,16 +338,14 @@ public final class StructResolver {
             reporter.error(Message.RESERVED_NAME, component, name, name);
             return;
         }
-        if (name.matches(java.util.regex.Pattern.quote(Member.Padding.NAME_PREFIX) + "[0-9]+")) {
+        if (PADDING_NAME.matcher(name).matches()) {
             reporter.error(Message.RESERVED_PADDING_NAME, component, name, Member.Padding.NAME_PREFIX);
             return;
         }
-        for (String generated : List.of(Names.offsetConstant(name), Names.getter(name))) {
-            RecordComponentElement other = generatedNames.putIfAbsent(generated, component);
-            if (other != null) {
-                reporter.error(Message.NAME_CLASH, component, name, other.getSimpleName(), generated);
-                return;
-            }
+        String generated = Names.offsetConstant(name);
+        RecordComponentElement other = generatedNames.putIfAbsent(generated, component);
+        if (other != null) {
+            reporter.error(Message.NAME_CLASH, component, name, other.getSimpleName(), generated);
         }
     }
 
