@@ -126,7 +126,7 @@ import java.util.Optional;
  * ({@code bytesAllocated} and {@code bytesFreed}), so they balance.
  */
 public abstract sealed class StackAllocator extends StackEntries
-        implements Allocator, MemoryUsage, Resettable, StatisticsProvider permits ConfinedStack, SharedStack {
+        implements Allocator, MemoryUsage, Resettable, StatisticsProvider permits ConfinedStack, SharedStack, ThreadStack {
 
     /** Alignment of the backing block: one cache line. */
     private static final long BLOCK_ALIGNMENT = 64;
@@ -141,7 +141,11 @@ public abstract sealed class StackAllocator extends StackEntries
 
     /** Reserves the block in {@code life}'s arena, which owns it. */
     StackAllocator(long capacity, StackConfig config, Lifecycle life) {
-        MemorySegment block = NativeMemory.reserve(life.arena(), capacity, BLOCK_ALIGNMENT, "StackAllocator");
+        this(NativeMemory.reserve(life.arena(), capacity, BLOCK_ALIGNMENT, "StackAllocator"), config, life);
+    }
+
+    /** Works in {@code block}, which {@code life}'s arena owns: one thread's stack of a thread-safe stack. */
+    StackAllocator(MemorySegment block, StackConfig config, Lifecycle life) {
         super(block, config.zeroOnRelease(), CheckedMode.effective(config.checked()));
         this.config = config;
         this.fill = config.fillPattern().isPresent();
@@ -444,6 +448,7 @@ public abstract sealed class StackAllocator extends StackEntries
         closeCheckedArenas();
     }
 
+
     // ---- What the two implementations supply, and the operations they run under their guard -----------------
 
     /** The implementation's lifecycle: the slow paths' view of it (the hot paths use the exact type). */
@@ -461,7 +466,7 @@ public abstract sealed class StackAllocator extends StackEntries
     /** Pushes an allocation for the offset path: the entry, checked mode's record, the fill and the statistics. */
     final long pushOffset(long byteSize, long byteAlignment) {
         long start = pushEntry(byteSize, byteAlignment);
-        if (start < 0) {
+        if (start < 0 && (!makeRoom(byteSize, byteAlignment) || (start = pushEntry(byteSize, byteAlignment)) < 0)) {
             throw Events.allocationError(refused(byteSize, byteAlignment));
         }
         if (checkedMode()) {
@@ -471,7 +476,7 @@ public abstract sealed class StackAllocator extends StackEntries
             MemoryKernels.fill(block(), start, byteSize, pattern);
         }
         if (stats != null) {
-            stats.allocated(takenByTop(), top());
+            stats.allocated(takenByTop(), usedInPart());
         }
         return start;
     }
@@ -481,12 +486,15 @@ public abstract sealed class StackAllocator extends StackEntries
         MemorySegment segment;
         try {
             segment = pushCheckedEntry(byteSize, byteAlignment, lifecycle());
+            if (segment == null && makeRoom(byteSize, byteAlignment)) {
+                segment = pushCheckedEntry(byteSize, byteAlignment, lifecycle());
+            }
         } catch (OutOfMemoryError systemRefused) {
             if (stats != null) {
                 stats.failed();
             }
             throw Events.allocationError(NativeMemory.checkedSegmentRefused(describe(""), byteSize, byteAlignment,
-                    capacityBytes() - top(), top(), systemRefused));
+                    limit() - top(), usedInPart(), systemRefused));
         }
         if (segment == null) {
             throw Events.allocationError(refused(byteSize, byteAlignment));
@@ -495,9 +503,24 @@ public abstract sealed class StackAllocator extends StackEntries
             MemoryKernels.fill(segment, 0, byteSize, pattern);
         }
         if (stats != null) {
-            stats.allocated(takenByTop(), top());
+            stats.allocated(takenByTop(), usedInPart());
         }
         return segment;
+    }
+
+    /**
+     * Called when a push was refused: makes room for it if it can (one thread's stack of a thread-safe stack takes
+     * the next region) and tells whether it did, so the push is tried once more.
+     */
+    boolean makeRoom(long byteSize, long byteAlignment) {
+        return false;
+    }
+
+    /** Counts a failed allocation that {@link #refused(long, long)} does not see. */
+    final void countFailure() {
+        if (stats != null) {
+            stats.failed();
+        }
     }
 
     private AllocationException refused(long byteSize, long byteAlignment) {
@@ -577,15 +600,20 @@ public abstract sealed class StackAllocator extends StackEntries
         Events.release(this, kind, released);
     }
 
-    /** Describes the stack (under the guard when thread-safe); {@code extra} goes after the depth. */
+    /** Describes the stack (under the guard when confined); {@code extra} goes after the depth. */
     final String describe(String extra) {
-        return "StackAllocator[capacity=" + capacityBytes() + ", used=" + top() + ", depth=" + liveDepth()
+        return "StackAllocator[capacity=" + capacityBytes() + ", used=" + usedBytes() + ", depth=" + depth()
                 + extra + (config.threadSafe() ? ", thread-safe" : "") + (isChecked() ? ", checked" : "")
                 + (isClosed() ? ", closed" : "") + "]";
     }
 
+    /** Scopes opened on this stack and not yet closed. */
+    final int openScopes() {
+        return openScopes;
+    }
+
     /** Called once by the close sequence, under the guard, before anything is freed. */
-    private LeakReport leakReport() {
-        return new LeakReport(describe(""), liveDepth(), openScopes, top(), sites(LeakReport.MAX_SITES));
+    LeakReport leakReport() {
+        return new LeakReport(describe(""), liveDepth(), openScopes, usedInPart(), sites(LeakReport.MAX_SITES));
     }
 }

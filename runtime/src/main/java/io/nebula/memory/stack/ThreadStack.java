@@ -1,0 +1,223 @@
+package io.nebula.memory.stack;
+
+import io.nebula.memory.Checkpoint;
+import io.nebula.memory.Scope;
+import io.nebula.memory.internal.Events;
+import io.nebula.memory.internal.Lifecycle;
+import io.nebula.memory.internal.Requests;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * One thread's stack inside a thread-safe {@link SharedStack}: the bookkeeping of {@link StackAllocator} over the
+ * shared block, pushing only into the regions this thread holds. Only its thread touches its fields (the
+ * {@link SharedStack} finds it through a {@link ThreadLocal}), so pushes and pops are plain loads and stores.
+ *
+ * <p>The stack holds a run of adjacent regions while it is non-empty and none while it is empty: the push that
+ * makes it non-empty takes one region with one compare-and-set ({@link SharedStack#takeRegion(ThreadStack)}), a
+ * push that does not fit takes the next region when it is free, and the pop (or restore, scope close, reset) that
+ * empties it gives every region back with one release store each. So a thread that ends, or a virtual thread that
+ * unmounts for good, holds no region once its stack is empty, and a stack never needs more regions at once than
+ * threads with non-empty stacks.
+ */
+final class ThreadStack extends StackAllocator {
+
+    private final SharedStack shared;
+    private final Lifecycle.Shared life;
+    private final Thread thread;
+    /** The first and last region held while non-empty; {@code first} is -1 when none is held. */
+    private int first = -1;
+    private int last = -1;
+    /** The region this stack held last: tried first when it takes one again. */
+    private int hint;
+
+    ThreadStack(SharedStack shared, Lifecycle.Shared life, Thread thread, int hint) {
+        super(shared.segment(), shared.config(), life);
+        this.shared = shared;
+        this.life = life;
+        this.thread = thread;
+        this.hint = hint;
+        moveTo(0, 0);
+    }
+
+    /** The thread this stack belongs to. */
+    Thread thread() {
+        return thread;
+    }
+
+    /** The stack that holds this one. */
+    SharedStack shared() {
+        return shared;
+    }
+
+    @Override
+    public long allocateOffset(long byteSize, long byteAlignment) {
+        life.checkNotClosed(shared);
+        if (first < 0) {
+            return firstPushOffset(byteSize, byteAlignment);
+        }
+        return pushOffset(byteSize, byteAlignment);
+    }
+
+    private long firstPushOffset(long byteSize, long byteAlignment) {
+        takeRegion(byteSize, byteAlignment);
+        try {
+            return pushOffset(byteSize, byteAlignment);
+        } catch (RuntimeException | Error e) {
+            giveBackIfEmpty();
+            throw e;
+        }
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (!isChecked()) {
+            return segment().asSlice(allocateOffset(byteSize, byteAlignment), byteSize);
+        }
+        life.checkNotClosed(shared);
+        if (first < 0) {
+            takeRegion(byteSize, byteAlignment);
+        }
+        try {
+            return pushChecked(byteSize, byteAlignment);
+        } catch (RuntimeException | Error e) {
+            giveBackIfEmpty();
+            throw e;
+        }
+    }
+
+    /** Takes a region for the first push of an empty stack, or throws the typed error. */
+    private void takeRegion(long byteSize, long byteAlignment) {
+        int region = shared.takeRegion(this, hint);
+        if (region < 0) {
+            countFailure();
+            throw Events.allocationError(StackErrors.noFreeRegion(shared, byteSize, byteAlignment));
+        }
+        first = region;
+        last = region;
+        hint = region;
+        moveTo(shared.regionStart(region), shared.regionEnd(region));
+    }
+
+    /** Grows into the next regions while they are free and the request does not fit. */
+    @Override
+    boolean makeRoom(long byteSize, long byteAlignment) {
+        if (first < 0 || byteSize < 0 || byteSize > capacityBytes()
+                || !Requests.isPowerOfTwo(byteAlignment)) {
+            return false;
+        }
+        long base = segment().address();
+        long start = Requests.alignUp(base + top(), byteAlignment) - base;
+        boolean grew = false;
+        while (byteSize > limit() - start && shared.takeNext(this, last)) {
+            last++;
+            raiseLimit(shared.regionEnd(last));
+            grew = true;
+        }
+        return grew;
+    }
+
+    /** Gives the regions back once the stack is empty. */
+    private void giveBackIfEmpty() {
+        if (liveDepth() == 0 && first >= 0) {
+            int from = first;
+            int to = last;
+            first = -1;
+            last = -1;
+            moveTo(0, 0);
+            shared.giveBack(from, to);
+        }
+    }
+
+    @Override
+    public void deallocate(MemorySegment segment) {
+        Objects.requireNonNull(segment, "segment");
+        life.checkNotClosed(shared);
+        pop(segment);
+        if (liveDepth() == 0) {
+            giveBackIfEmpty();
+        }
+    }
+
+    @Override
+    public void deallocateOffset(long offset) {
+        life.checkNotClosed(shared);
+        pop(offset);
+        if (liveDepth() == 0) {
+            giveBackIfEmpty();
+        }
+    }
+
+    @Override
+    public Checkpoint checkpoint() {
+        life.checkNotClosed(shared);
+        return saveCheckpoint();
+    }
+
+    @Override
+    public void restore(Checkpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        life.checkNotClosed(shared);
+        restoreCheckpoint(checkpoint);
+        giveBackIfEmpty();
+    }
+
+    @Override
+    public Scope scope() {
+        life.checkNotClosed(shared);
+        return openScope();
+    }
+
+    @Override
+    void closeScope(StackScope scope) {
+        if (Thread.currentThread() != thread) {
+            throw Events.allocationError(StackErrors.wrongThread(shared, "close a scope", thread));
+        }
+        life.checkNotClosed(shared);
+        closeOpenScope(scope);
+        giveBackIfEmpty();
+    }
+
+    @Override
+    public void reset() {
+        life.checkNotClosed(shared);
+        popAll();
+        giveBackIfEmpty();
+    }
+
+    @Override
+    public int depth() {
+        return liveDepth();
+    }
+
+    @Override
+    public long usedBytes() {
+        return usedInPart();
+    }
+
+    /** Tells whether {@code offset} lies in the regions this stack holds. */
+    boolean holds(long offset) {
+        return first >= 0 && offset >= floor() && offset < limit();
+    }
+
+    @Override
+    void closing() {
+    }
+
+    @Override
+    Lifecycle lifecycle() {
+        return life;
+    }
+
+    @Override
+    boolean isLiveChecked(MemorySegment segment) {
+        return liveEntryOf(segment) >= 0;
+    }
+
+    @Override
+    public String toString() {
+        return describe(", thread=" + thread.getName() + (first < 0 ? ", no region"
+                : ", regions " + first + "-" + last + " [" + floor() + ", " + limit() + ")"));
+    }
+}
