@@ -65,8 +65,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and five stores (the top, the
  *       depth and one entry in each of three bookkeeping arrays on the Java heap): no locks, no heap allocation
- *       except when the arrays double, once per doubling of the greatest depth reached. Thread-safe: the same
- *       under one lock.</li>
+ *       except when the arrays double, once per doubling of the greatest depth reached. Thread-safe: the same on
+ *       the calling thread's stack, found through a {@code ThreadLocal}, plus a compare-and-set when the push
+ *       makes that stack non-empty (and a release store when a pop empties it).</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
  *   <li>Bookkeeping: 24 bytes of Java heap per live allocation, sized for the greatest depth reached and never
@@ -92,15 +93,33 @@ import java.util.Optional;
  * {@link ErrorCode#WRONG_THREAD}, and its segments can only be accessed from that thread. The confined paths take
  * no lock.
  *
- * <p>With {@link StackConfig#threadSafe()} any thread may call any method: every call that reads or changes the
- * stack takes one lock, so each call is atomic, and the native memory belongs to a shared arena created once and
- * closed once. A thread-safe stack still has <em>one</em> LIFO order, not one per thread: the top is the most
- * recent allocation of any thread, so deallocating anything but that global top throws
- * {@link ErrorCode#OUT_OF_ORDER}, whichever thread allocated it. Checkpoints and scopes are global too: restoring a
- * checkpoint pops what <em>every</em> thread allocated after it, and {@link #reset()} pops everything. Pushes and
- * pops of several threads interleave correctly only when the threads agree on an order, for example by holding a
- * lock of their own around each push-use-pop sequence. For recursion on several threads, give each thread a
- * confined stack of its own: cheaper, and each thread keeps its own LIFO order.
+ * <p>With {@link StackConfig#threadSafe()} the stack is <em>per-thread stacks over one budget</em>, the design of
+ * LWJGL's {@code MemoryStack} and the JDK's internal {@code BufferStack}: the capacity is one native block, cut
+ * into regions of {@link StackConfig#effectiveRegionSize(long)} bytes (by default {@code capacity / (4 x
+ * processors)}, between 256 bytes and 1 MiB). Each thread that pushes gets a stack of its own: when it goes from
+ * empty to non-empty it takes a free region with one compare-and-set; a push that does not fit takes the next
+ * region when that one is free; when the stack empties again (by a pop, a restore, a scope close or
+ * {@link #reset()}) it gives its regions back. Inside its regions a thread pushes and pops with plain loads and
+ * stores, no lock and no atomic. So a thread-safe stack holds at most as many regions as threads have non-empty
+ * stacks at once, and ten thousand virtual threads that each push and pop need no more regions than are live at
+ * once.
+ * <ul>
+ *   <li>LIFO order, checkpoints and scopes are per thread: a thread pops only its own allocations, in its own
+ *       order, whatever other threads pushed meanwhile. Deallocating another thread's allocation, restoring its
+ *       checkpoint or closing its scope throws {@link ErrorCode#WRONG_THREAD} and changes nothing.</li>
+ *   <li>{@link #reset()} pops the calling thread's stack only; other threads' stacks are untouched.</li>
+ *   <li>A push that finds no free region (every region held by a thread with a non-empty stack), or that does not
+ *       fit in its regions when the next one is held, throws {@link ErrorCode#OUT_OF_MEMORY} naming the region
+ *       size and what to change ({@link StackConfig#withRegionSize(long)} or the capacity).</li>
+ *   <li>{@link #usedBytes()} and {@link #depth()} add up every thread's stack (bytes pushed, padding included, and
+ *       live allocations); {@link #availableBytes()} is the capacity minus that, though one push is limited to its
+ *       thread's regions. They, the statistics and the leak report are exact once the threads are quiescent.</li>
+ *   <li>Segments may be read and written by any thread (the block belongs to a shared arena); {@link #close()} may
+ *       be called by any thread once the others are done, and reports what every thread's stack still holds.</li>
+ * </ul>
+ * Which to pick: a thread-safe stack when many threads (or virtual threads) need scratch memory from one budget;
+ * a confined stack per thread when each thread lives long and its budget is its own (slightly cheaper: no
+ * {@code ThreadLocal} lookup and no region taken per first push).
  *
  * <h2>Checked mode</h2>
  * With {@link StackConfig#checked()} (or {@code -Dnebula.memory.checked=true}), every segment returned by
@@ -126,7 +145,8 @@ import java.util.Optional;
  * ({@code bytesAllocated} and {@code bytesFreed}), so they balance.
  */
 public abstract sealed class StackAllocator extends StackEntries
-        implements Allocator, MemoryUsage, Resettable, StatisticsProvider permits ConfinedStack, SharedStack, ThreadStack {
+        implements Allocator, MemoryUsage, Resettable, StatisticsProvider
+        permits ConfinedStack, SharedStack, ThreadStack {
 
     /** Alignment of the backing block: one cache line. */
     private static final long BLOCK_ALIGNMENT = 64;
@@ -306,8 +326,8 @@ public abstract sealed class StackAllocator extends StackEntries
 
     /**
      * Pops the top allocation, which must be {@code segment}: the segment exactly as {@link #allocate(long, long)}
-     * returned it (same address and size, not a slice of it). On a thread-safe stack the top is the most recent
-     * allocation of any thread.
+     * returned it (same address and size, not a slice of it). On a thread-safe stack the top is the calling
+     * thread's most recent allocation.
      *
      * @param segment the top allocation
      * @throws AllocationException {@link ErrorCode#OUT_OF_ORDER} when {@code segment} is a live allocation with
@@ -335,7 +355,7 @@ public abstract sealed class StackAllocator extends StackEntries
 
     /**
      * Saves the current depth and top. Pair it with {@link #restore(Checkpoint)}, or use {@link #scope()}. On a
-     * thread-safe stack the checkpoint covers what every thread allocated before it.
+     * thread-safe stack the checkpoint is of the calling thread's stack, and only that thread may restore it.
      *
      * @return a checkpoint at the current depth and top
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
@@ -343,7 +363,8 @@ public abstract sealed class StackAllocator extends StackEntries
     public abstract Checkpoint checkpoint();
 
     /**
-     * Pops every allocation made after {@code checkpoint} was taken, by any thread. The checkpoint stays valid and
+     * Pops every allocation made after {@code checkpoint} was taken (on a thread-safe stack: by the calling thread,
+     * which must be the one that took it). The checkpoint stays valid and
      * may be restored again; checkpoints taken after it are discarded once an allocation they covered is popped.
      *
      * @param checkpoint a valid checkpoint of this stack: every allocation that was live when it was taken is
@@ -365,7 +386,8 @@ public abstract sealed class StackAllocator extends StackEntries
     public abstract Scope scope();
 
     /**
-     * Pops every allocation, of every thread. Discards every checkpoint and scope of a non-empty stack; unlike
+     * Pops every allocation; on a thread-safe stack, every allocation of the calling thread's stack, leaving other
+     * threads' stacks untouched (a reset of the whole budget would pop memory other threads are using). Discards every checkpoint and scope of a non-empty stack; unlike
      * {@code BumpAllocator.reset()}, a checkpoint taken (or a scope opened) on the empty stack survives, as the class
      * documentation says. O(1), or O(bytes used) with {@link StackConfig#zeroOnRelease()}.
      *

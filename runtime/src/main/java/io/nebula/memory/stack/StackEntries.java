@@ -39,8 +39,8 @@ import java.util.List;
  * <p>Invariants: {@code 0 <= depth <= starts.length}; {@code 0 <= floor <= top <= limit <= capacity}; entry 0 has
  * previous top {@code floor}; for {@code 0 < i < depth},
  * {@code previousTops[i]} is the end of entry {@code i - 1} and {@code previousTops[i] <= starts[i]}; the end of
- * the top entry is {@link #top()}; an empty stack has top {@code floor}; serials increase from the bottom up; checked records
- * above the depth are {@code null} (and, once the stack is closed, all of them).
+ * the top entry is {@link #top()}; an empty stack has top {@code floor}; serials increase from the bottom up;
+ * checked records above the depth are {@code null} (and, once the stack is closed, all of them).
  */
 abstract sealed class StackEntries permits StackAllocator {
 

@@ -87,15 +87,15 @@ final class StackErrors {
 
     /** The end of {@link #refused}: one thread's stack of a thread-safe stack found no free region to grow into. */
     private static AllocationException regionFull(Failure error, ThreadStack thread, long needed) {
-        SharedStack shared = thread.shared();
-        long region = shared.regionSize();
-        long capacity = shared.capacityBytes();
+        StackRegions regions = thread.regions();
+        long region = regions.size();
+        long capacity = regions.capacity();
         boolean last = thread.limit() >= capacity;
         error.details("this thread's stack holds the regions [" + thread.floor() + ", " + thread.limit()
                 + ") of the thread-safe stack (regions of " + region + " bytes) and "
                 + (last ? "they end at the end of the block" : "the next region is held by another thread's stack")
                 + "; this thread's stack would need " + needed + " bytes");
-        ConfigOrigin origin = shared.config().origin();
+        ConfigOrigin origin = thread.config().origin();
         long regionNeeded = Math.min(capacity, (needed + StackConfig.REGION_ALIGNMENT - 1)
                 & -StackConfig.REGION_ALIGNMENT);
         error.suggest(origin, "Give each thread larger regions: StackConfig.withRegionSize(" + regionNeeded
@@ -110,30 +110,31 @@ final class StackErrors {
     }
 
     /** A thread's first push on a thread-safe stack found every region held by other threads' stacks. */
-    static AllocationException noFreeRegion(SharedStack shared, long byteSize, long byteAlignment) {
-        long capacity = shared.capacityBytes();
+    static AllocationException noFreeRegion(ThreadStack stack, long byteSize, long byteAlignment) {
+        StackRegions regions = stack.regions();
+        long capacity = regions.capacity();
         return Failure.of(ErrorCode.OUT_OF_MEMORY)
-                .allocator(shared.toString())
+                .allocator(stack.toString())
                 .request(byteSize, byteAlignment)
-                .memory(capacity - shared.usedBytes(), shared.usedBytes())
-                .details("every one of the " + shared.regionCount() + " regions of " + shared.regionSize()
+                .memory(0, 0)
+                .details("every one of the " + regions.count() + " regions of " + regions.size()
                         + " bytes is held by a thread whose stack is not empty, so this thread's stack has no region"
                         + " to push into")
-                .suggest(shared.config().origin(), "Raise the capacity (now " + capacity + " bytes), or make the"
-                                + " regions smaller with StackConfig.withRegionSize(...) (now " + shared.regionSize()
+                .suggest(stack.config().origin(), "Raise the capacity (now " + capacity + " bytes), or make the"
+                                + " regions smaller with StackConfig.withRegionSize(...) (now " + regions.size()
                                 + "), so that there is a region for every thread that holds allocations at once.",
                         "Raise @Allocator(size = ...) on " + Failure.ANNOTATED_CLASS + ": there is a region of "
-                                + shared.regionSize() + " bytes for every thread that holds allocations at once.")
+                                + regions.size() + " bytes for every thread that holds allocations at once.")
                 .suggest("Pop each thread's allocations as soon as its work is done: an empty stack gives its"
                         + " region back.")
                 .build();
     }
 
     /** A call on a thread-safe stack about another thread's stack: its allocation, checkpoint or scope. */
-    static AllocationException wrongThread(SharedStack shared, String what, Thread holder) {
+    static AllocationException wrongThread(String allocator, String what, Thread holder) {
         Thread current = Thread.currentThread();
         return Failure.of(ErrorCode.WRONG_THREAD)
-                .allocator(shared.toString())
+                .allocator(allocator)
                 .details("thread \"" + current.getName() + "\" (id " + current.threadId() + ") tried to " + what
                         + " of thread \"" + holder.getName() + "\" (id " + holder.threadId() + "): each thread has a"
                         + " stack of its own on a thread-safe stack, with its own LIFO order, checkpoints and scopes")

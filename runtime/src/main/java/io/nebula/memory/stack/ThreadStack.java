@@ -4,6 +4,7 @@ import io.nebula.memory.Checkpoint;
 import io.nebula.memory.Scope;
 import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Lifecycle;
+import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
 
 import java.lang.foreign.MemorySegment;
@@ -15,7 +16,7 @@ import java.util.Objects;
  * {@link SharedStack} finds it through a {@link ThreadLocal}), so pushes and pops are plain loads and stores.
  *
  * <p>The stack holds a run of adjacent regions while it is non-empty and none while it is empty: the push that
- * makes it non-empty takes one region with one compare-and-set ({@link SharedStack#takeRegion(ThreadStack)}), a
+ * makes it non-empty takes one region with one compare-and-set ({@link StackRegions#take(ThreadStack, int)}), a
  * push that does not fit takes the next region when it is free, and the pop (or restore, scope close, reset) that
  * empties it gives every region back with one release store each. So a thread that ends, or a virtual thread that
  * unmounts for good, holds no region once its stack is empty, and a stack never needs more regions at once than
@@ -23,7 +24,7 @@ import java.util.Objects;
  */
 final class ThreadStack extends StackAllocator {
 
-    private final SharedStack shared;
+    private final StackRegions regions;
     private final Lifecycle.Shared life;
     private final Thread thread;
     /** The first and last region held while non-empty; {@code first} is -1 when none is held. */
@@ -32,12 +33,13 @@ final class ThreadStack extends StackAllocator {
     /** The region this stack held last: tried first when it takes one again. */
     private int hint;
 
-    ThreadStack(SharedStack shared, Lifecycle.Shared life, Thread thread, int hint) {
-        super(shared.segment(), shared.config(), life);
-        this.shared = shared;
+    /** The calling thread's stack in {@code block}, whose regions are {@code regions}. */
+    ThreadStack(MemorySegment block, StackConfig config, Lifecycle.Shared life, StackRegions regions) {
+        super(block, config, life);
+        this.regions = regions;
         this.life = life;
-        this.thread = thread;
-        this.hint = hint;
+        this.thread = Thread.currentThread();
+        this.hint = regions.nextHint();
         moveTo(0, 0);
     }
 
@@ -46,14 +48,14 @@ final class ThreadStack extends StackAllocator {
         return thread;
     }
 
-    /** The stack that holds this one. */
-    SharedStack shared() {
-        return shared;
+    /** The regions of the thread-safe stack this one belongs to. */
+    StackRegions regions() {
+        return regions;
     }
 
     @Override
     public long allocateOffset(long byteSize, long byteAlignment) {
-        life.checkNotClosed(shared);
+        checkOpen();
         if (first < 0) {
             return firstPushOffset(byteSize, byteAlignment);
         }
@@ -75,7 +77,7 @@ final class ThreadStack extends StackAllocator {
         if (!isChecked()) {
             return segment().asSlice(allocateOffset(byteSize, byteAlignment), byteSize);
         }
-        life.checkNotClosed(shared);
+        checkOpen();
         if (first < 0) {
             takeRegion(byteSize, byteAlignment);
         }
@@ -89,15 +91,15 @@ final class ThreadStack extends StackAllocator {
 
     /** Takes a region for the first push of an empty stack, or throws the typed error. */
     private void takeRegion(long byteSize, long byteAlignment) {
-        int region = shared.takeRegion(this, hint);
+        int region = regions.take(this, hint);
         if (region < 0) {
             countFailure();
-            throw Events.allocationError(StackErrors.noFreeRegion(shared, byteSize, byteAlignment));
+            throw Events.allocationError(StackErrors.noFreeRegion(this, byteSize, byteAlignment));
         }
         first = region;
         last = region;
         hint = region;
-        moveTo(shared.regionStart(region), shared.regionEnd(region));
+        moveTo(regions.start(region), regions.end(region));
     }
 
     /** Grows into the next regions while they are free and the request does not fit. */
@@ -110,9 +112,9 @@ final class ThreadStack extends StackAllocator {
         long base = segment().address();
         long start = Requests.alignUp(base + top(), byteAlignment) - base;
         boolean grew = false;
-        while (byteSize > limit() - start && shared.takeNext(this, last)) {
+        while (byteSize > limit() - start && regions.takeNext(this, last)) {
             last++;
-            raiseLimit(shared.regionEnd(last));
+            raiseLimit(regions.end(last));
             grew = true;
         }
         return grew;
@@ -126,14 +128,14 @@ final class ThreadStack extends StackAllocator {
             first = -1;
             last = -1;
             moveTo(0, 0);
-            shared.giveBack(from, to);
+            regions.giveBack(from, to);
         }
     }
 
     @Override
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
-        life.checkNotClosed(shared);
+        checkOpen();
         pop(segment);
         if (liveDepth() == 0) {
             giveBackIfEmpty();
@@ -142,7 +144,7 @@ final class ThreadStack extends StackAllocator {
 
     @Override
     public void deallocateOffset(long offset) {
-        life.checkNotClosed(shared);
+        checkOpen();
         pop(offset);
         if (liveDepth() == 0) {
             giveBackIfEmpty();
@@ -151,37 +153,37 @@ final class ThreadStack extends StackAllocator {
 
     @Override
     public Checkpoint checkpoint() {
-        life.checkNotClosed(shared);
+        checkOpen();
         return saveCheckpoint();
     }
 
     @Override
     public void restore(Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
-        life.checkNotClosed(shared);
+        checkOpen();
         restoreCheckpoint(checkpoint);
         giveBackIfEmpty();
     }
 
     @Override
     public Scope scope() {
-        life.checkNotClosed(shared);
+        checkOpen();
         return openScope();
     }
 
     @Override
     void closeScope(StackScope scope) {
         if (Thread.currentThread() != thread) {
-            throw Events.allocationError(StackErrors.wrongThread(shared, "close a scope", thread));
+            throw Events.allocationError(StackErrors.wrongThread(toString(), "close a scope", thread));
         }
-        life.checkNotClosed(shared);
+        checkOpen();
         closeOpenScope(scope);
         giveBackIfEmpty();
     }
 
     @Override
     public void reset() {
-        life.checkNotClosed(shared);
+        checkOpen();
         popAll();
         giveBackIfEmpty();
     }
@@ -213,6 +215,20 @@ final class ThreadStack extends StackAllocator {
     @Override
     boolean isLiveChecked(MemorySegment segment) {
         return liveEntryOf(segment) >= 0;
+    }
+
+    /** Throws {@code CLOSED}, describing the whole thread-safe stack, once it is closed. */
+    private void checkOpen() {
+        if (life.isClosed()) {
+            throw Events.allocationError(Ownership.closed(describeStack()));
+        }
+    }
+
+    /** Describes the whole thread-safe stack as {@link SharedStack#toString()} does. */
+    String describeStack() {
+        return "StackAllocator[capacity=" + regions.capacity() + ", used=" + regions.usedBytes() + ", depth="
+                + regions.depth() + ", thread-safe" + (isChecked() ? ", checked" : "")
+                + (isClosed() ? ", closed" : "") + "]";
     }
 
     @Override

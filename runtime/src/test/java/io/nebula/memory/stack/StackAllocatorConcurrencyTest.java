@@ -264,7 +264,8 @@ class StackAllocatorConcurrencyTest {
     private static void runThreads(int count, long seed, boolean virtual, Body body) throws InterruptedException {
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
-        Thread.Builder builder = virtual ? Thread.ofVirtual().name("vstack-", 0) : Thread.ofPlatform().name("stack-", 0);
+        Thread.Builder builder = virtual ? Thread.ofVirtual().name("vstack-", 0)
+                : Thread.ofPlatform().name("stack-", 0);
         for (int t = 0; t < count; t++) {
             int id = t;
             threads.add(builder.start(() -> {
