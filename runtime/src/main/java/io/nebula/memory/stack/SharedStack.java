@@ -28,6 +28,9 @@ final class SharedStack extends StackAllocator {
     private final Lifecycle.Shared life;
     private final StackRegions regions;
     private final ThreadLocal<ThreadStack> stacks;
+    /** The thread that created the stack, and its stack: found without the thread-local, and kept while empty. */
+    private final Thread creator;
+    private final ThreadStack creatorStack;
 
     SharedStack(long capacity, StackConfig config) {
         this(capacity, config, Lifecycle.shared(config.trackStats(), config.leakPolicy()));
@@ -39,13 +42,15 @@ final class SharedStack extends StackAllocator {
         this.regions = new StackRegions(capacity, config.effectiveRegionSize(capacity));
         MemorySegment block = segment();
         StackRegions shared = regions;
-        this.stacks = ThreadLocal.withInitial(() -> new ThreadStack(block, config, life, shared));
+        this.creator = Thread.currentThread();
+        this.creatorStack = new ThreadStack(block, config, life, shared, true);
+        this.stacks = ThreadLocal.withInitial(() -> new ThreadStack(block, config, life, shared, false));
         life.startTracking(this);
     }
 
     /** The calling thread's stack. */
     private ThreadStack mine() {
-        return stacks.get();
+        return Thread.currentThread() == creator ? creatorStack : stacks.get();
     }
 
     /** The regions and who holds them. */

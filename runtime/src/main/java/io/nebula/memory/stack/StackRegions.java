@@ -80,6 +80,12 @@ final class StackRegions {
                 return i;
             }
         }
+        for (int i = 0; i < count; i++) {   // a region kept by a thread that has ended with an empty stack
+            ThreadStack holder = holders.getAcquire(i);
+            if (holder != null && holder.abandoned() && holders.compareAndSet(i, holder, stack)) {
+                return i;
+            }
+        }
         return -1;
     }
 

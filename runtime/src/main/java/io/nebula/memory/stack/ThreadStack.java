@@ -32,14 +32,22 @@ final class ThreadStack extends StackAllocator {
     private int last = -1;
     /** The region this stack held last: tried first when it takes one again. */
     private int hint;
+    /**
+     * Keeps its first region while empty: the stack of the platform thread that created the thread-safe stack, so
+     * that thread's pushes and pops take no compare-and-set at all. Its region goes to another thread once it has
+     * ended with an empty stack ({@link StackRegions#take(ThreadStack, int)}).
+     */
+    private final boolean keepsRegion;
 
     /** The calling thread's stack in {@code block}, whose regions are {@code regions}. */
-    ThreadStack(MemorySegment block, StackConfig config, Lifecycle.Shared life, StackRegions regions) {
+    ThreadStack(MemorySegment block, StackConfig config, Lifecycle.Shared life, StackRegions regions,
+                boolean keepsRegion) {
         super(block, config, life);
         this.regions = regions;
         this.life = life;
         this.thread = Thread.currentThread();
         this.hint = regions.nextHint();
+        this.keepsRegion = keepsRegion && !thread.isVirtual();
         moveTo(0, 0);
     }
 
@@ -120,9 +128,23 @@ final class ThreadStack extends StackAllocator {
         return grew;
     }
 
-    /** Gives the regions back once the stack is empty. */
+    /**
+     * Gives the regions back once the stack is empty; a stack that {@link #keepsRegion} gives back all but its
+     * first.
+     */
     private void giveBackIfEmpty() {
-        if (liveDepth() == 0 && first >= 0) {
+        if (liveDepth() != 0 || first < 0) {
+            return;
+        }
+        if (keepsRegion) {
+            if (last != first) {
+                int from = first + 1;
+                int to = last;
+                last = first;
+                moveTo(regions.start(first), regions.end(first));
+                regions.giveBack(from, to);
+            }
+        } else {
             int from = first;
             int to = last;
             first = -1;
@@ -132,12 +154,17 @@ final class ThreadStack extends StackAllocator {
         }
     }
 
+    /** Tells whether this stack can be given up: its thread has ended with the stack empty. */
+    boolean abandoned() {
+        return !thread.isAlive() && liveDepth() == 0;
+    }
+
     @Override
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
         checkOpen();
         pop(segment);
-        if (liveDepth() == 0) {
+        if (liveDepth() == 0 && (!keepsRegion || last != first)) {
             giveBackIfEmpty();
         }
     }
@@ -146,7 +173,7 @@ final class ThreadStack extends StackAllocator {
     public void deallocateOffset(long offset) {
         checkOpen();
         pop(offset);
-        if (liveDepth() == 0) {
+        if (liveDepth() == 0 && (!keepsRegion || last != first)) {
             giveBackIfEmpty();
         }
     }

@@ -181,7 +181,8 @@ class StackAllocatorConcurrencyTest {
             checked.await();
             other.join();
             assertEquals(0, stack.depth());
-            assertEquals(0, ((SharedStack) stack).regionsHeld());
+            assertEquals(1, ((SharedStack) stack).regionsHeld(),
+                    "the other thread gave its region back; the creating thread keeps its own while empty");
         }
     }
 
@@ -210,6 +211,22 @@ class StackAllocatorConcurrencyTest {
             stack.deallocateOffset(b);
             stack.deallocateOffset(a);
         }
+    }
+
+    @Test
+    void theRegionKeptByTheCreatingThreadGoesToAnotherThreadOnceTheCreatorHasEnded() throws Exception {
+        StackAllocator[] created = new StackAllocator[1];
+        inThread(() -> {
+            created[0] = StackAllocator.create(64, THREAD_SAFE.withRegionSize(64));
+            created[0].deallocateOffset(created[0].allocateOffset(8, 8));   // keeps the one region while empty
+        });
+        StackAllocator stack = created[0];
+        assertEquals(1, ((SharedStack) stack).regionsHeld());
+        long offset = stack.allocateOffset(8, 8);   // the creator has ended: its region is taken over
+        assertEquals(0, offset);
+        stack.deallocateOffset(offset);
+        assertEquals(0, ((SharedStack) stack).regionsHeld());
+        stack.close();
     }
 
     @Test
