@@ -28,7 +28,7 @@ final class SharedStack extends StackAllocator {
     private final Lifecycle.Shared life;
     private final StackRegions regions;
     private final ThreadLocal<ThreadStack> stacks;
-    /** The thread that created the stack, and its stack: found without the thread-local, and kept while empty. */
+    /** The thread that created the stack, and its stack: found without the thread-local. */
     private final Thread creator;
     private final ThreadStack creatorStack;
 
@@ -43,8 +43,8 @@ final class SharedStack extends StackAllocator {
         MemorySegment block = segment();
         StackRegions shared = regions;
         this.creator = Thread.currentThread();
-        this.creatorStack = new ThreadStack(block, config, life, shared, true);
-        this.stacks = ThreadLocal.withInitial(() -> new ThreadStack(block, config, life, shared, false));
+        this.creatorStack = new ThreadStack(block, config, life, shared);
+        this.stacks = ThreadLocal.withInitial(() -> new ThreadStack(block, config, life, shared));
         life.startTracking(this);
     }
 
@@ -61,6 +61,11 @@ final class SharedStack extends StackAllocator {
     /** The number of regions held now. */
     int regionsHeld() {
         return regions.held();
+    }
+
+    /** The number of regions held now by stacks that are not empty or whose thread still runs. */
+    int regionsInUse() {
+        return regions.heldInUse();
     }
 
     // ---- The calls, passed to the calling thread's stack -------------------------------------------------------

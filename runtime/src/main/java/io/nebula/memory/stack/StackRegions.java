@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -25,6 +26,8 @@ final class StackRegions {
     private final AtomicReferenceArray<ThreadStack> holders;
     /** Hands out starting hints so threads spread over the regions; guarded by {@code this}. */
     private int nextHint;
+    /** Thread stacks admitted to keep their region while empty: at most half the regions. */
+    private final AtomicInteger keepers = new AtomicInteger();
 
     StackRegions(long capacity, long size) {
         this.capacity = capacity;
@@ -53,6 +56,22 @@ final class StackRegions {
         int hint = nextHint;
         nextHint = (hint + 1) % count;
         return hint;
+    }
+
+    /**
+     * Admits one more platform thread's stack to keep its region while empty, while fewer than half the regions
+     * are kept so: the other half always serves the threads that take and give back. Called once per thread stack.
+     *
+     * @return whether the stack may keep its region
+     */
+    boolean admitKeeper() {
+        int limit = count / 2;
+        for (int k = keepers.get(); k < limit; k = keepers.get()) {
+            if (keepers.compareAndSet(k, k + 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Where region {@code i} starts in the block. */
@@ -139,6 +158,18 @@ final class StackRegions {
             depth += stack.liveDepth();
         }
         return (int) Math.min(Integer.MAX_VALUE, depth);
+    }
+
+    /** The number of regions held now by stacks that are not empty or whose thread still runs. */
+    int heldInUse() {
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            ThreadStack holder = holders.getAcquire(i);
+            if (holder != null && !holder.abandoned()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The number of regions held now. */

@@ -33,21 +33,21 @@ final class ThreadStack extends StackAllocator {
     /** The region this stack held last: tried first when it takes one again. */
     private int hint;
     /**
-     * Keeps its first region while empty: the stack of the platform thread that created the thread-safe stack, so
-     * that thread's pushes and pops take no compare-and-set at all. Its region goes to another thread once it has
-     * ended with an empty stack ({@link StackRegions#take(ThreadStack, int)}).
+     * Keeps its first region while empty: a platform thread's stack admitted by
+     * {@link StackRegions#admitKeeper()} (at most half the regions are kept so), whose pushes and pops then take
+     * no compare-and-set at all. Its region goes to another thread once it has ended with an empty stack
+     * ({@link StackRegions#take(ThreadStack, int)}).
      */
     private final boolean keepsRegion;
 
     /** The calling thread's stack in {@code block}, whose regions are {@code regions}. */
-    ThreadStack(MemorySegment block, StackConfig config, Lifecycle.Shared life, StackRegions regions,
-                boolean keepsRegion) {
+    ThreadStack(MemorySegment block, StackConfig config, Lifecycle.Shared life, StackRegions regions) {
         super(block, config, life);
         this.regions = regions;
         this.life = life;
         this.thread = Thread.currentThread();
         this.hint = regions.nextHint();
-        this.keepsRegion = keepsRegion && !thread.isVirtual();
+        this.keepsRegion = !thread.isVirtual() && regions.admitKeeper();
         moveTo(0, 0);
     }
 
