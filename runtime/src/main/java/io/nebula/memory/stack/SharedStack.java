@@ -28,9 +28,14 @@ final class SharedStack extends StackAllocator {
     private final Lifecycle.Shared life;
     private final StackRegions regions;
     private final ThreadLocal<ThreadStack> stacks;
-    /** The thread that created the stack, and its stack: found without the thread-local. */
+    /** The thread that created the stack: finds its stack without the thread-local. */
     private final Thread creator;
-    private final ThreadStack creatorStack;
+    /**
+     * The creating thread's stack, created by that thread on its first call (not in the constructor, so that it
+     * does not share a cache line with the objects other threads read on every call); read and written by the
+     * creating thread only.
+     */
+    private ThreadStack creatorStack;
 
     SharedStack(long capacity, StackConfig config) {
         this(capacity, config, Lifecycle.shared(config.trackStats(), config.leakPolicy()));
@@ -43,14 +48,23 @@ final class SharedStack extends StackAllocator {
         MemorySegment block = segment();
         StackRegions shared = regions;
         this.creator = Thread.currentThread();
-        this.creatorStack = new ThreadStack(block, config, life, shared);
         this.stacks = ThreadLocal.withInitial(() -> new ThreadStack(block, config, life, shared));
         life.startTracking(this);
     }
 
     /** The calling thread's stack. */
     private ThreadStack mine() {
-        return Thread.currentThread() == creator ? creatorStack : stacks.get();
+        if (Thread.currentThread() == creator) {
+            ThreadStack stack = creatorStack;
+            return stack != null ? stack : createCreatorStack();
+        }
+        return stacks.get();
+    }
+
+    private ThreadStack createCreatorStack() {
+        ThreadStack stack = new ThreadStack(segment(), config(), life, regions);
+        creatorStack = stack;
+        return stack;
     }
 
     /** The regions and who holds them. */
