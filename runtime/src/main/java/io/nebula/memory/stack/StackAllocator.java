@@ -99,10 +99,10 @@ import java.util.Optional;
  * processors)}, between 256 bytes and 1 MiB). Each thread that pushes gets a stack of its own: when it goes from
  * empty to non-empty it takes a free region with one compare-and-set; a push that does not fit takes the next
  * region when that one is free; when the stack empties again (by a pop, a restore, a scope close or
- * {@link #reset()}) it gives its regions back. Inside its regions a thread pushes and pops with plain loads and
- * stores, no lock and no atomic. So a thread-safe stack holds at most as many regions as threads have non-empty
- * stacks at once, and ten thousand virtual threads that each push and pop need no more regions than are live at
- * once.
+ * {@link #reset()}) it gives its regions back, except that a platform thread keeps its first region while empty,
+ * as long as fewer than half the regions are kept so (a kept region goes to another thread once its thread has
+ * ended with an empty stack). Inside its regions a thread pushes and pops with plain loads and stores, no lock and
+ * no atomic. So ten thousand virtual threads that each push and pop need no more regions than are live at once.
  * <ul>
  *   <li>LIFO order, checkpoints and scopes are per thread: a thread pops only its own allocations, in its own
  *       order, whatever other threads pushed meanwhile. Deallocating another thread's allocation, restoring its
