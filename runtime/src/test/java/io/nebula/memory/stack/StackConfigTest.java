@@ -55,7 +55,7 @@ class StackConfigTest {
         assertEquals(Math.min(1024 * 1024, perThread & -64), config.effectiveRegionSize(1L << 30));
         assertEquals(256, config.effectiveRegionSize(256 * 4 * processors - 1), "at least 256 bytes");
         assertEquals(100, config.effectiveRegionSize(100), "a small stack is one region");
-        assertEquals(128, config.withRegionSize(200).effectiveRegionSize(4096));
+        assertEquals(192, config.withRegionSize(200).effectiveRegionSize(4096), "rounded down to 64 bytes");
         assertEquals(4096, config.withRegionSize(10_000).effectiveRegionSize(4096));
         assertThrows(IllegalArgumentException.class, () -> config.withRegionSize(63));
         assertThrows(IllegalArgumentException.class, () -> config.withRegionSize(-1));
