@@ -66,8 +66,9 @@ import java.util.Optional;
  *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and five stores (the top, the
  *       depth and one entry in each of three bookkeeping arrays on the Java heap): no locks, no heap allocation
  *       except when the arrays double, once per doubling of the greatest depth reached. Thread-safe: the same on
- *       the calling thread's stack, found through a {@code ThreadLocal}, plus a compare-and-set when the push
- *       makes that stack non-empty (and a release store when a pop empties it).</li>
+ *       the calling thread's stack, found through a {@code ThreadLocal}, plus, unless the thread keeps its
+ *       region while empty, a compare-and-set when the push makes that stack non-empty and a release store when a
+ *       pop empties it.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
  *   <li>Bookkeeping: 24 bytes of Java heap per live allocation, sized for the greatest depth reached and never
@@ -387,7 +388,8 @@ public abstract sealed class StackAllocator extends StackEntries
 
     /**
      * Pops every allocation; on a thread-safe stack, every allocation of the calling thread's stack, leaving other
-     * threads' stacks untouched (a reset of the whole budget would pop memory other threads are using). Discards every checkpoint and scope of a non-empty stack; unlike
+     * threads' stacks untouched (a reset of the whole budget would pop memory other threads are using). Discards
+     * every checkpoint and scope of a non-empty stack; unlike
      * {@code BumpAllocator.reset()}, a checkpoint taken (or a scope opened) on the empty stack survives, as the class
      * documentation says. O(1), or O(bytes used) with {@link StackConfig#zeroOnRelease()}.
      *

@@ -15,12 +15,12 @@ import java.util.Objects;
  * shared block, pushing only into the regions this thread holds. Only its thread touches its fields (the
  * {@link SharedStack} finds it through a {@link ThreadLocal}), so pushes and pops are plain loads and stores.
  *
- * <p>The stack holds a run of adjacent regions while it is non-empty and none while it is empty: the push that
- * makes it non-empty takes one region with one compare-and-set ({@link StackRegions#take(ThreadStack, int)}), a
- * push that does not fit takes the next region when it is free, and the pop (or restore, scope close, reset) that
- * empties it gives every region back with one release store each. So a thread that ends, or a virtual thread that
- * unmounts for good, holds no region once its stack is empty, and a stack never needs more regions at once than
- * threads with non-empty stacks.
+ * <p>The stack holds a run of adjacent regions while it is non-empty and none while it is empty (but see
+ * {@link #keepsRegion}): the push that makes it non-empty takes one region with one compare-and-set
+ * ({@link StackRegions#take(ThreadStack, int)}), a push that does not fit takes the next region when it is free,
+ * and the pop (or restore, scope close, reset) that empties it gives the regions back with one release store each.
+ * So a virtual thread holds no region once its stack is empty, and ten thousand of them need no more regions than
+ * have non-empty stacks at once.
  */
 final class ThreadStack extends StackAllocator {
 
