@@ -31,9 +31,9 @@ final class SharedStack extends StackAllocator {
     /** The thread that created the stack: finds its stack without the thread-local. */
     private final Thread creator;
     /**
-     * The creating thread's stack, created by that thread on its first call (not in the constructor, so that it
-     * does not share a cache line with the objects other threads read on every call); read and written by the
-     * creating thread only.
+     * The creating thread's stack, created by that thread on its first call (not in the constructor, so a thread
+     * that creates the stack and never uses it takes no place among the threads that keep a region while empty);
+     * read and written by the creating thread only.
      */
     private ThreadStack creatorStack;
 
