@@ -37,9 +37,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The thread-safe bump arena is shared by the threads ({@link Scope#Benchmark}); each allocates inside a thread
  * buffer of its own (64 KiB here, a 64th of the arena). A thread that finds it past half full resets it, which is
- * safe while others allocate and retires every thread's buffer. A thread-safe stack has one LIFO order for all
- * threads, so two threads that push and pop independently break it ({@code OUT_OF_ORDER}): it is measured at one
- * thread only, for the cost of its lock.
+ * safe while others allocate and retires every thread's buffer. A thread-safe stack gives each thread a stack of its
+ * own over the one block, so its push-pop runs at one thread as annotated and at two with {@code -t 2}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -358,7 +357,7 @@ public class ThreadSafeBenchmark {
     }
 
     /**
-     * A thread-safe stack's push and pop, each under its lock, one thread.
+     * A thread-safe stack's push and pop on the calling thread's own stack: one thread, or more with {@code -t}.
      *
      * @param state the thread-safe allocators
      * @return the offset

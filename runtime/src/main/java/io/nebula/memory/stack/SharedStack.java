@@ -1,20 +1,41 @@
 package io.nebula.memory.stack;
 
 import io.nebula.memory.Checkpoint;
+import io.nebula.memory.LeakReport;
 import io.nebula.memory.Scope;
+import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Lifecycle;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The thread-safe stack: every call that reads or changes it takes the lifecycle's one lock and checks, under it,
- * that the stack is open, so each call is atomic and the threads share one LIFO order. The operations themselves
- * are {@link StackAllocator}'s; this class is the thread-safe contract around them.
+ * The thread-safe stack: per-thread stacks over one budget. The block is cut into {@link StackRegions} of
+ * {@link StackConfig#effectiveRegionSize(long)} bytes; each thread that pushes gets a {@link ThreadStack} of its
+ * own, found through a {@link ThreadLocal}, which holds a run of adjacent regions while it is non-empty. Inside its
+ * regions a thread pushes and pops with plain loads and stores; taking a region is one compare-and-set, giving it
+ * back one release store.
+ *
+ * <p>This object's own bookkeeping (inherited from {@link StackAllocator}) stays empty: it answers for the block as a
+ * whole, and passes every call to the calling thread's stack. Calls that read every thread's stack
+ * ({@link #usedBytes()}, {@link #depth()}, the leak report) read their plain fields racily: exact once the threads
+ * are quiescent (joined, or otherwise ordered before the call).
  */
 final class SharedStack extends StackAllocator {
 
     private final Lifecycle.Shared life;
+    private final StackRegions regions;
+    private final ThreadLocal<ThreadStack> stacks;
+    /** The thread that created the stack: finds its stack without the thread-local. */
+    private final Thread creator;
+    /**
+     * The creating thread's stack, created by that thread on its first call (not in the constructor, so a thread
+     * that creates the stack and never uses it takes no place among the threads that keep a region while empty);
+     * read and written by the creating thread only.
+     */
+    private ThreadStack creatorStack;
 
     SharedStack(long capacity, StackConfig config) {
         this(capacity, config, Lifecycle.shared(config.trackStats(), config.leakPolicy()));
@@ -23,136 +44,158 @@ final class SharedStack extends StackAllocator {
     private SharedStack(long capacity, StackConfig config, Lifecycle.Shared life) {
         super(capacity, config, life);
         this.life = life;
+        this.regions = new StackRegions(capacity, config.effectiveRegionSize(capacity));
+        MemorySegment block = segment();
+        StackRegions shared = regions;
+        this.creator = Thread.currentThread();
+        this.stacks = ThreadLocal.withInitial(() -> new ThreadStack(block, config, life, shared));
         life.startTracking(this);
     }
 
+    /** The calling thread's stack. */
+    private ThreadStack mine() {
+        if (Thread.currentThread() == creator) {
+            ThreadStack stack = creatorStack;
+            return stack != null ? stack : createCreatorStack();
+        }
+        return stacks.get();
+    }
+
+    private ThreadStack createCreatorStack() {
+        ThreadStack stack = new ThreadStack(segment(), config(), life, regions);
+        creatorStack = stack;
+        return stack;
+    }
+
+    /** The regions and who holds them. */
+    StackRegions regions() {
+        return regions;
+    }
+
+    /** The number of regions held now. */
+    int regionsHeld() {
+        return regions.held();
+    }
+
+    /** The number of regions held now by stacks that are not empty or whose thread still runs. */
+    int regionsInUse() {
+        return regions.heldInUse();
+    }
+
+    // ---- The calls, passed to the calling thread's stack -------------------------------------------------------
+
     @Override
     public long allocateOffset(long byteSize, long byteAlignment) {
-        life.lock();
-        try {
-            life.checkNotClosed(this);
-            return pushOffset(byteSize, byteAlignment);
-        } finally {
-            life.unlock();
-        }
+        return mine().allocateOffset(byteSize, byteAlignment);
     }
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        if (isChecked()) {
-            life.lock();
-            try {
-                life.checkNotClosed(this);
-                return pushChecked(byteSize, byteAlignment);
-            } finally {
-                life.unlock();
-            }
-        }
-        return segment().asSlice(allocateOffset(byteSize, byteAlignment), byteSize);
+        return mine().allocate(byteSize, byteAlignment);
     }
 
     @Override
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
-        life.lock();
-        try {
-            life.checkNotClosed(this);
-            pop(segment);
-        } finally {
-            life.unlock();
+        ThreadStack stack = mine();
+        if (!stack.isChecked() && segment.isNative() && inBlock(segment)) {
+            checkHolder(stack, segment.address() - segment().address(), "deallocate");
         }
+        stack.deallocate(segment);
     }
 
     @Override
     public void deallocateOffset(long offset) {
-        life.lock();
-        try {
+        ThreadStack stack = mine();
+        checkHolder(stack, offset, "deallocateOffset");
+        stack.deallocateOffset(offset);
+    }
+
+    /** Throws {@code WRONG_THREAD} when {@code offset} lies in a region another thread's stack holds. */
+    private void checkHolder(ThreadStack stack, long offset, String call) {
+        if (stack.holds(offset)) {
+            return;
+        }
+        ThreadStack holder = regions.holderOf(offset);
+        if (holder != null && holder != stack) {
             life.checkNotClosed(this);
-            pop(offset);
-        } finally {
-            life.unlock();
+            throw Events.allocationError(StackErrors.wrongThread(toString(), call + " offset " + offset
+                    + ", which lies in a region held by another thread's stack,", holder.thread()));
         }
     }
 
     @Override
     public Checkpoint checkpoint() {
-        life.lock();
-        try {
-            life.checkNotClosed(this);
-            return saveCheckpoint();
-        } finally {
-            life.unlock();
-        }
+        return mine().checkpoint();
     }
 
     @Override
     public void restore(Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
-        life.lock();
-        try {
+        ThreadStack stack = mine();
+        if (checkpoint instanceof StackCheckpoint saved && saved.owner instanceof ThreadStack other
+                && other != stack && other.regions() == regions) {
             life.checkNotClosed(this);
-            restoreCheckpoint(checkpoint);
-        } finally {
-            life.unlock();
+            throw Events.allocationError(StackErrors.wrongThread(toString(), "restore a checkpoint taken",
+                    other.thread()));
         }
+        stack.restore(checkpoint);
     }
 
     @Override
     public Scope scope() {
-        life.lock();
-        try {
-            life.checkNotClosed(this);
-            return openScope();
-        } finally {
-            life.unlock();
-        }
+        return mine().scope();
     }
 
+    /** Never called: a scope belongs to the thread stack that opened it. */
     @Override
     void closeScope(StackScope scope) {
-        life.lock();
-        try {
-            life.checkNotClosed(this);
-            closeOpenScope(scope);
-        } finally {
-            life.unlock();
-        }
+        throw new IllegalStateException("a scope of a thread-safe stack belongs to a thread's stack");
     }
 
+    /** Pops every allocation of the calling thread's stack; other threads' stacks are untouched. */
     @Override
     public void reset() {
-        life.lock();
-        try {
-            life.checkNotClosed(this);
-            popAll();
-        } finally {
-            life.unlock();
-        }
+        mine().reset();
     }
 
+    /** The live allocations of every thread: exact once the threads are quiescent. */
     @Override
     public int depth() {
-        life.lock();
-        try {
-            return liveDepth();
-        } finally {
-            life.unlock();
-        }
+        return regions.depth();
     }
 
+    /** The bytes pushed by every thread, padding included: exact once the threads are quiescent. */
     @Override
     public long usedBytes() {
-        life.lock();
-        try {
-            return top();
-        } finally {
-            life.unlock();
+        return regions.usedBytes();
+    }
+
+    /** Nothing to forget: every call checks the lifecycle. */
+    @Override
+    void closing() {
+        for (ThreadStack stack : regions.holdingStacks()) {
+            stack.closeCheckedArenas();
         }
     }
 
-    /** Nothing to forget: every call checks the lifecycle under the lock. */
     @Override
-    void closing() {
+    LeakReport leakReport() {
+        int depth = 0;
+        int scopes = 0;
+        long used = 0;
+        List<StackTraceElement[]> sites = new ArrayList<>();
+        List<ThreadStack> holding = regions.holdingStacks();
+        for (ThreadStack stack : holding) {
+            depth += stack.liveDepth();
+            scopes += stack.openScopes();
+            used += stack.usedInPart();
+            if (sites.size() < LeakReport.MAX_SITES) {
+                sites.addAll(stack.sites(LeakReport.MAX_SITES - sites.size()));
+            }
+        }
+        return new LeakReport(describe(", regions held=" + regions.held() + " by " + holding.size()
+                + " thread" + (holding.size() == 1 ? "" : "s")), depth, scopes, used, sites);
     }
 
     @Override
@@ -162,21 +205,16 @@ final class SharedStack extends StackAllocator {
 
     @Override
     boolean isLiveChecked(MemorySegment segment) {
-        life.lock();
-        try {
-            return liveEntryOf(segment) >= 0;
-        } finally {
-            life.unlock();
+        for (ThreadStack stack : regions.holdingStacks()) {
+            if (stack.liveEntryOf(segment) >= 0) {
+                return true;
+            }
         }
+        return false;
     }
 
     @Override
     public String toString() {
-        life.lock();
-        try {
-            return describe("");
-        } finally {
-            life.unlock();
-        }
+        return describe("");
     }
 }

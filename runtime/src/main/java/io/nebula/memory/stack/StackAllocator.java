@@ -65,8 +65,10 @@ import java.util.Optional;
  * <ul>
  *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and five stores (the top, the
  *       depth and one entry in each of three bookkeeping arrays on the Java heap): no locks, no heap allocation
- *       except when the arrays double, once per doubling of the greatest depth reached. Thread-safe: the same
- *       under one lock.</li>
+ *       except when the arrays double, once per doubling of the greatest depth reached. Thread-safe: the same on
+ *       the calling thread's stack, found through a {@code ThreadLocal}, plus, unless the thread keeps its
+ *       region while empty, a compare-and-set when the push makes that stack non-empty and a release store when a
+ *       pop empties it.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
  *   <li>Bookkeeping: 24 bytes of Java heap per live allocation, sized for the greatest depth reached and never
@@ -92,15 +94,33 @@ import java.util.Optional;
  * {@link ErrorCode#WRONG_THREAD}, and its segments can only be accessed from that thread. The confined paths take
  * no lock.
  *
- * <p>With {@link StackConfig#threadSafe()} any thread may call any method: every call that reads or changes the
- * stack takes one lock, so each call is atomic, and the native memory belongs to a shared arena created once and
- * closed once. A thread-safe stack still has <em>one</em> LIFO order, not one per thread: the top is the most
- * recent allocation of any thread, so deallocating anything but that global top throws
- * {@link ErrorCode#OUT_OF_ORDER}, whichever thread allocated it. Checkpoints and scopes are global too: restoring a
- * checkpoint pops what <em>every</em> thread allocated after it, and {@link #reset()} pops everything. Pushes and
- * pops of several threads interleave correctly only when the threads agree on an order, for example by holding a
- * lock of their own around each push-use-pop sequence. For recursion on several threads, give each thread a
- * confined stack of its own: cheaper, and each thread keeps its own LIFO order.
+ * <p>With {@link StackConfig#threadSafe()} the stack is <em>per-thread stacks over one budget</em>, the design of
+ * LWJGL's {@code MemoryStack} and the JDK's internal {@code BufferStack}: the capacity is one native block, cut
+ * into regions of {@link StackConfig#effectiveRegionSize(long)} bytes (by default {@code capacity / (4 x
+ * processors)}, between 256 bytes and 1 MiB). Each thread that pushes gets a stack of its own: when it goes from
+ * empty to non-empty it takes a free region with one compare-and-set; a push that does not fit takes the next
+ * region when that one is free; when the stack empties again (by a pop, a restore, a scope close or
+ * {@link #reset()}) it gives its regions back, except that a platform thread keeps its first region while empty,
+ * as long as fewer than half the regions are kept so (a kept region goes to another thread once its thread has
+ * ended with an empty stack). Inside its regions a thread pushes and pops with plain loads and stores, no lock and
+ * no atomic. So ten thousand virtual threads that each push and pop need no more regions than are live at once.
+ * <ul>
+ *   <li>LIFO order, checkpoints and scopes are per thread: a thread pops only its own allocations, in its own
+ *       order, whatever other threads pushed meanwhile. Deallocating another thread's allocation, restoring its
+ *       checkpoint or closing its scope throws {@link ErrorCode#WRONG_THREAD} and changes nothing.</li>
+ *   <li>{@link #reset()} pops the calling thread's stack only; other threads' stacks are untouched.</li>
+ *   <li>A push that finds no free region (every region held by a thread with a non-empty stack), or that does not
+ *       fit in its regions when the next one is held, throws {@link ErrorCode#OUT_OF_MEMORY} naming the region
+ *       size and what to change ({@link StackConfig#withRegionSize(long)} or the capacity).</li>
+ *   <li>{@link #usedBytes()} and {@link #depth()} add up every thread's stack (bytes pushed, padding included, and
+ *       live allocations); {@link #availableBytes()} is the capacity minus that, though one push is limited to its
+ *       thread's regions. They, the statistics and the leak report are exact once the threads are quiescent.</li>
+ *   <li>Segments may be read and written by any thread (the block belongs to a shared arena); {@link #close()} may
+ *       be called by any thread once the others are done, and reports what every thread's stack still holds.</li>
+ * </ul>
+ * Which to pick: a thread-safe stack when many threads (or virtual threads) need scratch memory from one budget;
+ * a confined stack per thread when each thread lives long and its budget is its own (slightly cheaper: no
+ * {@code ThreadLocal} lookup and no region taken per first push).
  *
  * <h2>Checked mode</h2>
  * With {@link StackConfig#checked()} (or {@code -Dnebula.memory.checked=true}), every segment returned by
@@ -126,7 +146,8 @@ import java.util.Optional;
  * ({@code bytesAllocated} and {@code bytesFreed}), so they balance.
  */
 public abstract sealed class StackAllocator extends StackEntries
-        implements Allocator, MemoryUsage, Resettable, StatisticsProvider permits ConfinedStack, SharedStack {
+        implements Allocator, MemoryUsage, Resettable, StatisticsProvider
+        permits ConfinedStack, SharedStack, ThreadStack {
 
     /** Alignment of the backing block: one cache line. */
     private static final long BLOCK_ALIGNMENT = 64;
@@ -141,7 +162,11 @@ public abstract sealed class StackAllocator extends StackEntries
 
     /** Reserves the block in {@code life}'s arena, which owns it. */
     StackAllocator(long capacity, StackConfig config, Lifecycle life) {
-        MemorySegment block = NativeMemory.reserve(life.arena(), capacity, BLOCK_ALIGNMENT, "StackAllocator");
+        this(NativeMemory.reserve(life.arena(), capacity, BLOCK_ALIGNMENT, "StackAllocator"), config, life);
+    }
+
+    /** Works in {@code block}, which {@code life}'s arena owns: one thread's stack of a thread-safe stack. */
+    StackAllocator(MemorySegment block, StackConfig config, Lifecycle life) {
         super(block, config.zeroOnRelease(), CheckedMode.effective(config.checked()));
         this.config = config;
         this.fill = config.fillPattern().isPresent();
@@ -302,8 +327,8 @@ public abstract sealed class StackAllocator extends StackEntries
 
     /**
      * Pops the top allocation, which must be {@code segment}: the segment exactly as {@link #allocate(long, long)}
-     * returned it (same address and size, not a slice of it). On a thread-safe stack the top is the most recent
-     * allocation of any thread.
+     * returned it (same address and size, not a slice of it). On a thread-safe stack the top is the calling
+     * thread's most recent allocation.
      *
      * @param segment the top allocation
      * @throws AllocationException {@link ErrorCode#OUT_OF_ORDER} when {@code segment} is a live allocation with
@@ -331,7 +356,7 @@ public abstract sealed class StackAllocator extends StackEntries
 
     /**
      * Saves the current depth and top. Pair it with {@link #restore(Checkpoint)}, or use {@link #scope()}. On a
-     * thread-safe stack the checkpoint covers what every thread allocated before it.
+     * thread-safe stack the checkpoint is of the calling thread's stack, and only that thread may restore it.
      *
      * @return a checkpoint at the current depth and top
      * @throws AllocationException {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}
@@ -339,7 +364,8 @@ public abstract sealed class StackAllocator extends StackEntries
     public abstract Checkpoint checkpoint();
 
     /**
-     * Pops every allocation made after {@code checkpoint} was taken, by any thread. The checkpoint stays valid and
+     * Pops every allocation made after {@code checkpoint} was taken (on a thread-safe stack: by the calling thread,
+     * which must be the one that took it). The checkpoint stays valid and
      * may be restored again; checkpoints taken after it are discarded once an allocation they covered is popped.
      *
      * @param checkpoint a valid checkpoint of this stack: every allocation that was live when it was taken is
@@ -361,7 +387,9 @@ public abstract sealed class StackAllocator extends StackEntries
     public abstract Scope scope();
 
     /**
-     * Pops every allocation, of every thread. Discards every checkpoint and scope of a non-empty stack; unlike
+     * Pops every allocation; on a thread-safe stack, every allocation of the calling thread's stack, leaving other
+     * threads' stacks untouched (a reset of the whole budget would pop memory other threads are using). Discards
+     * every checkpoint and scope of a non-empty stack; unlike
      * {@code BumpAllocator.reset()}, a checkpoint taken (or a scope opened) on the empty stack survives, as the class
      * documentation says. O(1), or O(bytes used) with {@link StackConfig#zeroOnRelease()}.
      *
@@ -444,6 +472,7 @@ public abstract sealed class StackAllocator extends StackEntries
         closeCheckedArenas();
     }
 
+
     // ---- What the two implementations supply, and the operations they run under their guard -----------------
 
     /** The implementation's lifecycle: the slow paths' view of it (the hot paths use the exact type). */
@@ -461,7 +490,7 @@ public abstract sealed class StackAllocator extends StackEntries
     /** Pushes an allocation for the offset path: the entry, checked mode's record, the fill and the statistics. */
     final long pushOffset(long byteSize, long byteAlignment) {
         long start = pushEntry(byteSize, byteAlignment);
-        if (start < 0) {
+        if (start < 0 && (!makeRoom(byteSize, byteAlignment) || (start = pushEntry(byteSize, byteAlignment)) < 0)) {
             throw Events.allocationError(refused(byteSize, byteAlignment));
         }
         if (checkedMode()) {
@@ -471,7 +500,7 @@ public abstract sealed class StackAllocator extends StackEntries
             MemoryKernels.fill(block(), start, byteSize, pattern);
         }
         if (stats != null) {
-            stats.allocated(takenByTop(), top());
+            stats.allocated(takenByTop(), usedInPart());
         }
         return start;
     }
@@ -481,12 +510,15 @@ public abstract sealed class StackAllocator extends StackEntries
         MemorySegment segment;
         try {
             segment = pushCheckedEntry(byteSize, byteAlignment, lifecycle());
+            if (segment == null && makeRoom(byteSize, byteAlignment)) {
+                segment = pushCheckedEntry(byteSize, byteAlignment, lifecycle());
+            }
         } catch (OutOfMemoryError systemRefused) {
             if (stats != null) {
                 stats.failed();
             }
             throw Events.allocationError(NativeMemory.checkedSegmentRefused(describe(""), byteSize, byteAlignment,
-                    capacityBytes() - top(), top(), systemRefused));
+                    limit() - top(), usedInPart(), systemRefused));
         }
         if (segment == null) {
             throw Events.allocationError(refused(byteSize, byteAlignment));
@@ -495,9 +527,24 @@ public abstract sealed class StackAllocator extends StackEntries
             MemoryKernels.fill(segment, 0, byteSize, pattern);
         }
         if (stats != null) {
-            stats.allocated(takenByTop(), top());
+            stats.allocated(takenByTop(), usedInPart());
         }
         return segment;
+    }
+
+    /**
+     * Called when a push was refused: makes room for it if it can (one thread's stack of a thread-safe stack takes
+     * the next region) and tells whether it did, so the push is tried once more.
+     */
+    boolean makeRoom(long byteSize, long byteAlignment) {
+        return false;
+    }
+
+    /** Counts a failed allocation that {@link #refused(long, long)} does not see. */
+    final void countFailure() {
+        if (stats != null) {
+            stats.failed();
+        }
     }
 
     private AllocationException refused(long byteSize, long byteAlignment) {
@@ -577,15 +624,20 @@ public abstract sealed class StackAllocator extends StackEntries
         Events.release(this, kind, released);
     }
 
-    /** Describes the stack (under the guard when thread-safe); {@code extra} goes after the depth. */
+    /** Describes the stack (under the guard when confined); {@code extra} goes after the depth. */
     final String describe(String extra) {
-        return "StackAllocator[capacity=" + capacityBytes() + ", used=" + top() + ", depth=" + liveDepth()
+        return "StackAllocator[capacity=" + capacityBytes() + ", used=" + usedBytes() + ", depth=" + depth()
                 + extra + (config.threadSafe() ? ", thread-safe" : "") + (isChecked() ? ", checked" : "")
                 + (isClosed() ? ", closed" : "") + "]";
     }
 
+    /** Scopes opened on this stack and not yet closed. */
+    final int openScopes() {
+        return openScopes;
+    }
+
     /** Called once by the close sequence, under the guard, before anything is freed. */
-    private LeakReport leakReport() {
-        return new LeakReport(describe(""), liveDepth(), openScopes, top(), sites(LeakReport.MAX_SITES));
+    LeakReport leakReport() {
+        return new LeakReport(describe(""), liveDepth(), openScopes, usedInPart(), sites(LeakReport.MAX_SITES));
     }
 }

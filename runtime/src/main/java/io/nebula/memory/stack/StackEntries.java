@@ -31,10 +31,16 @@ import java.util.List;
  * just below it is still the one it saw. In checked mode also the entry's own arena, the segment handed out and
  * where it was allocated.
  *
- * <p>Invariants: {@code 0 <= depth <= starts.length}; entry 0 has previous top 0; for {@code 0 < i < depth},
+ * <p>The entries live in a part of the block, {@code [floor, limit)}: the whole block for a confined stack, the
+ * region(s) a thread holds for one thread's stack of a thread-safe stack ({@link ThreadStack}), moved only while the
+ * stack is empty ({@link #moveTo(long, long)}) or grown upwards ({@link #raiseLimit(long)}). Offsets are always
+ * offsets in the whole block.
+ *
+ * <p>Invariants: {@code 0 <= depth <= starts.length}; {@code 0 <= floor <= top <= limit <= capacity}; entry 0 has
+ * previous top {@code floor}; for {@code 0 < i < depth},
  * {@code previousTops[i]} is the end of entry {@code i - 1} and {@code previousTops[i] <= starts[i]}; the end of
- * the top entry is {@link #top()}; an empty stack has top 0; serials increase from the bottom up; checked records
- * above the depth are {@code null} (and, once the stack is closed, all of them).
+ * the top entry is {@link #top()}; an empty stack has top {@code floor}; serials increase from the bottom up;
+ * checked records above the depth are {@code null} (and, once the stack is closed, all of them).
  */
 abstract sealed class StackEntries permits StackAllocator {
 
@@ -49,7 +55,11 @@ abstract sealed class StackEntries permits StackAllocator {
     private final boolean zeroOnRelease;
     private final boolean checked;
 
-    /** Bytes in use, padding included: the offset where the next allocation's padding starts. */
+    /** Where the part of the block this stack pushes into starts: the top of the empty stack. */
+    private long floor;
+    /** Where the part of the block this stack pushes into ends. */
+    private long limit;
+    /** The offset where the next allocation's padding starts; {@code top - floor} bytes are in use. */
     private long top;
     private int depth;
     private long nextSerial = 1;
@@ -79,6 +89,7 @@ abstract sealed class StackEntries permits StackAllocator {
         this.memory = memory;
         this.base = memory.address();
         this.capacity = memory.byteSize();
+        this.limit = capacity;
         this.zeroOnRelease = zeroOnRelease;
         this.checked = checked;
         this.checkedEntries = checked ? new CheckedEntry[INITIAL_LENGTH] : null;
@@ -94,9 +105,38 @@ abstract sealed class StackEntries permits StackAllocator {
         return checked;
     }
 
-    /** Bytes in use, padding included. */
+    /** The offset where the next allocation's padding starts: the end of the top entry, or the floor. */
     final long top() {
         return top;
+    }
+
+    /** Where the part of the block this stack pushes into starts. */
+    final long floor() {
+        return floor;
+    }
+
+    /** Where the part of the block this stack pushes into ends. */
+    final long limit() {
+        return limit;
+    }
+
+    /** Bytes in use, padding included: {@code top - floor}. */
+    final long usedInPart() {
+        return top - floor;
+    }
+
+    /** Moves an empty stack to {@code [newFloor, newLimit)} of the block. */
+    final void moveTo(long newFloor, long newLimit) {
+        assert depth == 0 && 0 <= newFloor && newFloor <= newLimit && newLimit <= capacity;
+        floor = newFloor;
+        top = newFloor;
+        limit = newLimit;
+    }
+
+    /** Extends the part of the block this stack pushes into up to {@code newLimit}. */
+    final void raiseLimit(long newLimit) {
+        assert limit <= newLimit && newLimit <= capacity;
+        limit = newLimit;
     }
 
     /** The number of live allocations. */
@@ -108,13 +148,14 @@ abstract sealed class StackEntries permits StackAllocator {
      * Pushes an entry for {@code byteSize} bytes aligned (by address) to {@code byteAlignment} and moves the top past
      * it; writes nothing into the memory.
      *
-     * @return the offset of the new allocation, or -1 when the request is invalid, does not fit above the top, or
+     * @return the offset of the new allocation, or -1 when the request is invalid, does not fit between the top and
+     *     the limit, or
      *     the stack already tracks {@link #MAX_DEPTH} allocations; nothing changed then
      */
     final long pushEntry(long byteSize, long byteAlignment) {
         long current = top;
         long start = Requests.alignUp(base + current, byteAlignment) - base;
-        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > capacity - start) {
+        if (byteSize < 0 || !Requests.isPowerOfTwo(byteAlignment) || byteSize > limit - start) {
             return -1;
         }
         int n = depth;
@@ -206,11 +247,12 @@ abstract sealed class StackEntries permits StackAllocator {
      * Pops every entry at index {@code newDepth} and above, as {@link #popEntry()} does.
      *
      * @param newDepth the depth to pop to, at most {@link #liveDepth()}
-     * @param newTop   the end of entry {@code newDepth - 1}, or 0: the used bytes saved by a valid checkpoint or
-     *                 scope at {@code newDepth}
+     * @param newTop   the end of entry {@code newDepth - 1}: the top saved by a valid checkpoint or scope at
+     *                 {@code newDepth}; ignored when {@code newDepth} is 0 (the top goes back to the floor)
      * @return the bytes released, padding included
      */
-    final long truncate(int newDepth, long newTop) {
+    final long truncate(int newDepth, long savedTop) {
+        long newTop = newDepth == 0 ? floor : savedTop;
         long end = top;
         if (zeroOnRelease && end > newTop) {
             MemoryKernels.fill(memory, newTop, end - newTop, (byte) 0);

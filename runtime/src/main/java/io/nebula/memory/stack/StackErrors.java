@@ -37,9 +37,11 @@ final class StackErrors {
     static AllocationException refused(StackAllocator stack, long byteSize, long byteAlignment) {
         long capacity = stack.capacityBytes();
         long top = stack.top();
-        long available = capacity - top;
+        long limit = stack.limit();
+        long available = limit - top;
+        long used = stack.usedInPart();
         AllocationException invalid = Requests.invalidRequest(stack.toString(), byteSize, byteAlignment, available,
-                top);
+                used);
         if (invalid != null) {
             return invalid;
         }
@@ -49,8 +51,8 @@ final class StackErrors {
         Failure error = Failure.of(ErrorCode.OUT_OF_MEMORY)
                 .allocator(stack.toString())
                 .request(byteSize, byteAlignment)
-                .memory(available, top);
-        if (byteSize <= capacity - start) {
+                .memory(available, used);
+        if (byteSize <= limit - start) {
             return error.details("the stack already holds " + depth + " live allocations, the most it can track")
                     .suggest("Pop allocations, or restore a checkpoint, before allocating more.")
                     .build();
@@ -60,6 +62,9 @@ final class StackErrors {
                 + " bytes of alignment padding" : "") + " at offset " + top + " but only " + available
                 + " bytes remain above the " + depth + " live allocation" + (depth == 1 ? "" : "s"));
         ConfigOrigin origin = stack.config().origin();
+        if (stack instanceof ThreadStack thread && byteSize <= capacity) {
+            return regionFull(error, thread, start + byteSize - stack.floor());
+        }
         if (byteSize > capacity) {
             String larger = "The request is larger than the whole stack (" + capacity + " bytes): ";
             error.suggest(origin, larger + "create the stack with a capacity of at least " + byteSize
@@ -78,6 +83,65 @@ final class StackErrors {
         error.suggest("Allocate large or long-lived buffers from a BumpAllocator or PoolAllocator, and keep the"
                 + " stack for short-lived scratch memory.");
         return error.build();
+    }
+
+    /** The end of {@link #refused}: one thread's stack of a thread-safe stack found no free region to grow into. */
+    private static AllocationException regionFull(Failure error, ThreadStack thread, long needed) {
+        StackRegions regions = thread.regions();
+        long region = regions.size();
+        long capacity = regions.capacity();
+        boolean last = thread.limit() >= capacity;
+        error.details("this thread's stack holds the regions [" + thread.floor() + ", " + thread.limit()
+                + ") of the thread-safe stack (regions of " + region + " bytes) and "
+                + (last ? "they end at the end of the block" : "the next region is held by another thread's stack")
+                + "; this thread's stack would need " + needed + " bytes");
+        ConfigOrigin origin = thread.config().origin();
+        long regionNeeded = Math.min(capacity, (needed + StackConfig.REGION_ALIGNMENT - 1)
+                & -StackConfig.REGION_ALIGNMENT);
+        error.suggest(origin, "Give each thread larger regions: StackConfig.withRegionSize(" + regionNeeded
+                        + ") (now " + region + "), and a capacity of at least that many bytes per thread that"
+                        + " pushes at once (now " + capacity + ").",
+                "Raise @Allocator(size = ...) on " + Failure.ANNOTATED_CLASS + " so that each thread's region ("
+                        + region + " bytes, capacity / (4 x processors) by default) holds " + regionNeeded
+                        + " bytes.");
+        error.suggest("Pop allocations, or restore a checkpoint, before allocating more; allocate large buffers"
+                + " from a BumpAllocator or PoolAllocator.");
+        return error.build();
+    }
+
+    /** A thread's first push on a thread-safe stack found every region held by other threads' stacks. */
+    static AllocationException noFreeRegion(ThreadStack stack, long byteSize, long byteAlignment) {
+        StackRegions regions = stack.regions();
+        long capacity = regions.capacity();
+        return Failure.of(ErrorCode.OUT_OF_MEMORY)
+                .allocator(stack.toString())
+                .request(byteSize, byteAlignment)
+                .memory(0, 0)
+                .details("every one of the " + regions.count() + " regions of " + regions.size()
+                        + " bytes is held by a thread whose stack is not empty, so this thread's stack has no region"
+                        + " to push into")
+                .suggest(stack.config().origin(), "Raise the capacity (now " + capacity + " bytes), or make the"
+                                + " regions smaller with StackConfig.withRegionSize(...) (now " + regions.size()
+                                + "), so that there is a region for every thread that holds allocations at once.",
+                        "Raise @Allocator(size = ...) on " + Failure.ANNOTATED_CLASS + ": there is a region of "
+                                + regions.size() + " bytes for every thread that holds allocations at once.")
+                .suggest("Pop each thread's allocations as soon as its work is done: an empty stack gives its"
+                        + " region back.")
+                .build();
+    }
+
+    /** A call on a thread-safe stack about another thread's stack: its allocation, checkpoint or scope. */
+    static AllocationException wrongThread(String allocator, String what, Thread holder) {
+        Thread current = Thread.currentThread();
+        return Failure.of(ErrorCode.WRONG_THREAD)
+                .allocator(allocator)
+                .details("thread \"" + current.getName() + "\" (id " + current.threadId() + ") tried to " + what
+                        + " of thread \"" + holder.getName() + "\" (id " + holder.threadId() + "): each thread has a"
+                        + " stack of its own on a thread-safe stack, with its own LIFO order, checkpoints and scopes")
+                .suggest("Pop, restore and close scopes on the thread that pushed, took or opened them.")
+                .suggest("To hand memory to another thread, allocate it from a thread-safe PoolAllocator or"
+                        + " BumpAllocator instead.")
+                .build();
     }
 
     /** A segment given to {@code deallocate} that is not the top allocation as it was handed out. */
@@ -236,7 +300,7 @@ final class StackErrors {
     private static Failure failure(ErrorCode code, StackAllocator stack) {
         return Failure.of(code)
                 .allocator(stack.toString())
-                .memory(stack.capacityBytes() - stack.top(), stack.top());
+                .memory(stack.limit() - stack.top(), stack.usedInPart());
     }
 
     private static String notLive(StackAllocator stack, String given) {

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -18,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -276,5 +279,29 @@ class BumpThreadBufferTest {
                 a.reset();
             }
         }
+    }
+
+    @Test
+    void aClosedArenaIsNotKeptReachableByTheThreadsThatUsedIt() throws Exception {
+        // Each platform thread finds its buffer through a ThreadLocal whose value lives as long as the thread: that
+        // value must not reach the arena, or every thread-safe arena a pooled thread ever used would stay on the heap.
+        WeakReference<BumpAllocator> dropped = useOnTwoThreadsAndClose();
+        ReferenceQueue<Object> unused = new ReferenceQueue<>();
+        for (int i = 0; i < 50 && dropped.get() != null; i++) {
+            System.gc();
+            unused.remove(20);
+        }
+        assertNull(dropped.get(), "a closed thread-safe arena stayed reachable from its threads' ThreadLocals");
+    }
+
+    private static WeakReference<BumpAllocator> useOnTwoThreadsAndClose() throws Exception {
+        BumpAllocator arena = BumpAllocator.create(1 << 20, SHARED);
+        Thread other = new Thread(() -> arena.allocate(16, 8));
+        other.start();
+        other.join();
+        arena.allocate(16, 8);
+        arena.reset();
+        arena.close();
+        return new WeakReference<>(arena);
     }
 }

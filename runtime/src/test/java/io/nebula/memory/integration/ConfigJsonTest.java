@@ -35,8 +35,8 @@ class ConfigJsonTest {
     @Test
     void stackConfig() {
         assertEquals("{\"threadSafe\":false,\"trackStats\":true,\"fillPattern\":0,\"zeroOnRelease\":true,"
-                        + "\"checked\":false,\"leakPolicy\":\"IGNORE\"}",
+                        + "\"checked\":false,\"leakPolicy\":\"IGNORE\",\"regionSize\":4096}",
                 StackConfig.defaults().withTrackStats(true).withFillPattern((byte) 0).withZeroOnRelease(true)
-                        .withLeakPolicy(LeakPolicy.IGNORE).toJson());
+                        .withLeakPolicy(LeakPolicy.IGNORE).withRegionSize(4096).toJson());
     }
 }

@@ -170,16 +170,19 @@ class StackAllocatorCheckedTest {
 
     @Test
     void sharedCheckedStacksCloseTheArenasOfOtherThreadsAllocations() throws Exception {
-        try (StackAllocator stack = StackAllocator.create(4096, CHECKED.withThreadSafe(true))) {
-            Checkpoint checkpoint = stack.checkpoint();
-            MemorySegment[] fromOtherThread = new MemorySegment[1];
-            Thread thread = new Thread(() -> fromOtherThread[0] = stack.allocate(32));
-            thread.start();
-            thread.join();
-            fromOtherThread[0].set(ValueLayout.JAVA_INT, 0, 7);
-            stack.restore(checkpoint);
-            assertReleased(fromOtherThread[0]);
-        }
+        StackAllocator stack = StackAllocator.create(4096, CHECKED.withThreadSafe(true));
+        Checkpoint checkpoint = stack.checkpoint();
+        MemorySegment[] fromOtherThread = new MemorySegment[1];
+        Thread thread = new Thread(() -> fromOtherThread[0] = stack.allocate(32));
+        thread.start();
+        thread.join();
+        fromOtherThread[0].set(ValueLayout.JAVA_INT, 0, 7);
+        stack.restore(checkpoint);
+        assertEquals(7, fromOtherThread[0].get(ValueLayout.JAVA_INT, 0),
+                "a checkpoint pops only the stack of the thread that took it");
+        assertEquals(1, stack.depth());
+        stack.close();
+        assertReleased(fromOtherThread[0]);
     }
 
     @Test

@@ -12,245 +12,254 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A thread-safe stack under real threads. Every allocation is stamped with its thread and sequence number when it
- * is pushed and checked before it is popped: a stamp overwritten by another allocation is an overlap.
+ * A thread-safe stack under real threads: per-thread stacks over one budget. Every thread writes its own id into
+ * every byte of each of its pushes and checks every byte of all its live pushes before each pop, so an overlap with
+ * another thread's memory is seen; at the end every region is back and the statistics balance exactly.
  */
 class StackAllocatorConcurrencyTest {
 
-    /** Pushes plus pops per run of {@link #pushPopSequencesOfManyThreadsNeverOverlap(int)}. */
-    private static final int OPERATIONS = 1_000_000;
-
-    /** Allocations per run of {@link #concurrentPushesNeverOverlap(int)}. */
-    private static final int CONCURRENT_ALLOCATIONS = 200_000;
-
     private static final StackConfig THREAD_SAFE = StackConfig.defaults().withThreadSafe(true).withTrackStats(true);
 
-    private static long stamp(int thread, long sequence) {
-        return ((long) thread << 40) | sequence;
+    /** At most this many live pushes per thread, of at most {@link #MAX_SIZE} bytes each. */
+    private static final int MAX_LIVE = 6;
+    private static final int MAX_SIZE = 96;
+
+    @ParameterizedTest(name = "{0} platform threads")
+    @ValueSource(ints = {2, 4, 8})
+    void platformThreadsNeverOverlapAndGiveEveryRegionBack(int threadCount) throws Exception {
+        stampRun(threadCount, 20_000, false);
+    }
+
+    @Test
+    void tenThousandVirtualThreadsNeverOverlapAndGiveEveryRegionBack() throws Exception {
+        stampRun(10_000, 40, true);
     }
 
     /**
-     * Each thread, holding a lock of its own around the sequence, pushes one to four allocations, stamps them,
-     * checks every stamp, then pops them in reverse order (by segment, by offset, or by closing a scope). The
-     * allocator's lock is contended meanwhile by threads reading its state.
+     * Each thread repeatedly pushes one to {@link #MAX_LIVE} allocations (segment path, offset path, inside a scope
+     * or not), stamps every byte with its id, checks all stamps, and pops them in LIFO order (deallocate, deallocate
+     * by offset, scope close or checkpoint restore). The budget fits every thread's deepest stack at once only for
+     * a few threads: with thousands of virtual threads regions are taken and given back all the time.
      */
-    @ParameterizedTest(name = "{0} threads")
-    @ValueSource(ints = {2, 4, 8})
-    void pushPopSequencesOfManyThreadsNeverOverlap(int threadCount) throws Exception {
+    private static void stampRun(int threadCount, int rounds, boolean virtual) throws Exception {
         long seed = System.nanoTime();
-        ReentrantLock order = new ReentrantLock();
-        long[] pushes = new long[threadCount];
-        long[] pops = new long[threadCount];
-        long[] scopes = new long[threadCount];
-        long[] bytes = new long[threadCount];
-        AtomicLong operations = new AtomicLong();
-        try (StackAllocator stack = StackAllocator.create(4096, THREAD_SAFE)) {
+        long regionSize = 1024;
+        int regions = Math.min(threadCount, 16);
+        StackConfig config = THREAD_SAFE.withRegionSize(regionSize);
+        AtomicLong pushes = new AtomicLong();
+        AtomicLong pushedBytes = new AtomicLong();
+        AtomicLong refusedForRegions = new AtomicLong();
+        try (StackAllocator stack = StackAllocator.create(regions * regionSize, config)) {
+            SharedStack shared = (SharedStack) stack;
             MemorySegment block = stack.segment();
-            runThreads(threadCount, seed, (id, random) -> {
-                MemorySegment[] live = new MemorySegment[4];
-                long[] stamps = new long[4];
-                long sequence = 0;
-                while (operations.get() < OPERATIONS) {
-                    int k = 1 + random.nextInt(4);
-                    boolean useScope = random.nextInt(8) == 0;
-                    order.lock();
+            runThreads(threadCount, seed, virtual, (id, random) -> {
+                byte mark = (byte) (id * 31 + 7);
+                for (int round = 0; round < rounds; round++) {
+                    int live = 1 + random.nextInt(MAX_LIVE);
+                    long[] offsets = new long[live];
+                    int[] sizes = new int[live];
+                    MemorySegment[] segments = new MemorySegment[live];
+                    Scope scope = random.nextInt(4) == 0 ? stack.scope() : null;
+                    Checkpoint checkpoint = scope == null && random.nextInt(4) == 0 ? stack.checkpoint() : null;
+                    int pushed = 0;
                     try {
-                        Scope scope = useScope ? stack.scope() : null;
-                        for (int i = 0; i < k; i++) {
-                            int size = 8 * (1 + random.nextInt(8));
-                            live[i] = (i & 1) == 0 ? stack.allocate(size, 8)
-                                    : block.asSlice(stack.allocateOffset(size, 8), size);
-                            stamps[i] = stamp(id, sequence++);
-                            live[i].set(ValueLayout.JAVA_LONG, 0, stamps[i]);
-                            live[i].set(ValueLayout.JAVA_LONG, size - 8, stamps[i]);
-                            bytes[id] += size;
-                        }
-                        pushes[id] += k;
-                        for (int i = k - 1; i >= 0; i--) {
-                            long first = live[i].get(ValueLayout.JAVA_LONG, 0);
-                            long last = live[i].get(ValueLayout.JAVA_LONG, live[i].byteSize() - 8);
-                            if (first != stamps[i] || last != stamps[i]) {
-                                throw new AssertionError("thread " + id + ": allocation " + stamps[i]
-                                        + " was overwritten: " + first + ", " + last);
+                        for (; pushed < live; pushed++) {
+                            int size = 1 + random.nextInt(MAX_SIZE);
+                            long alignment = 1L << random.nextInt(4);
+                            if (random.nextBoolean()) {
+                                offsets[pushed] = stack.allocateOffset(size, alignment);
+                            } else {
+                                segments[pushed] = stack.allocate(size, alignment);
+                                offsets[pushed] = segments[pushed].address() - block.address();
                             }
+                            sizes[pushed] = size;
+                            block.asSlice(offsets[pushed], size).fill(mark);
+                            pushes.incrementAndGet();
+                            pushedBytes.addAndGet(size);
                         }
-                        if (scope != null) {
-                            scope.close();
-                            scopes[id]++;
-                        } else {
-                            for (int i = k - 1; i >= 0; i--) {
-                                if ((i & 1) == 0) {
-                                    stack.deallocate(live[i]);
-                                } else {
-                                    stack.deallocateOffset(live[i].address() - block.address());
-                                }
-                            }
-                            pops[id] += k;
+                    } catch (AllocationException e) {
+                        if (e.code() != ErrorCode.OUT_OF_MEMORY) {
+                            throw e;
                         }
-                    } finally {
-                        order.unlock();
+                        refusedForRegions.incrementAndGet();
                     }
-                    operations.addAndGet(2L * k);
-                    if (random.nextInt(16) == 0) {
-                        assertTrue(stack.usedBytes() <= 4 * 64);
-                        stack.statistics().orElseThrow();
+                    for (int i = 0; i < pushed; i++) {
+                        checkStamp(block, offsets[i], sizes[i], mark, id, seed);
+                    }
+                    if (scope != null) {
+                        scope.close();
+                    } else if (checkpoint != null) {
+                        stack.restore(checkpoint);
+                    } else {
+                        for (int i = pushed - 1; i >= 0; i--) {
+                            if (segments[i] != null) {
+                                stack.deallocate(segments[i]);
+                            } else {
+                                stack.deallocateOffset(offsets[i]);
+                            }
+                        }
                     }
                 }
             });
 
-            assertEquals(0, stack.depth());
-            assertEquals(0, stack.usedBytes());
+            String context = "seed=" + seed + ", refused for lack of a region: " + refusedForRegions.get();
+            assertEquals(0, stack.depth(), context);
+            assertEquals(0, stack.usedBytes(), context);
+            assertEquals(0, shared.regionsInUse(), "every region is back, or kept by a thread that has ended with"
+                    + " an empty stack; " + context);
+            assertTrue(shared.regionsHeld() <= shared.regions().count() / 2,
+                    "at most half the regions are kept while empty; " + context);
             AllocationStatistics stats = stack.statistics().orElseThrow();
-            String context = "seed=" + seed;
-            assertTrue(2 * Arrays.stream(pushes).sum() >= OPERATIONS, "each push is popped once; " + context);
-            assertEquals(Arrays.stream(pushes).sum(), stats.allocations(), context);
-            assertEquals(Arrays.stream(pops).sum(), stats.deallocations(), context);
-            assertEquals(Arrays.stream(scopes).sum(), stats.resets(), context);
-            assertEquals(Arrays.stream(bytes).sum(), stats.bytesAllocated(), context);
-            assertEquals(stats.bytesAllocated(), stats.bytesFreed(), "sizes are multiples of 8: no padding; "
-                    + context);
-            assertEquals(0, stats.currentBytes());
-            assertTrue(stats.peakBytes() > 0 && stats.peakBytes() <= 4 * 64, context);
-            assertEquals(0, stats.failedAllocations());
+            assertEquals(pushes.get(), stats.allocations(), context);
+            assertEquals(stats.bytesAllocated(), stats.bytesFreed(), context);
+            assertTrue(stats.bytesAllocated() >= pushedBytes.get(), "padding is counted on top; " + context);
+            assertEquals(0, stats.currentBytes(), context);
+            assertTrue(stats.peakBytes() <= stack.capacityBytes(), "the budget is never exceeded; " + context);
         }
     }
 
-    /**
-     * Every thread pushes at once, with no order of its own: the allocator's lock alone keeps the allocations
-     * apart. After each round one thread checks every stamp and every range, then restores a checkpoint taken before
-     * the round.
-     */
-    @ParameterizedTest(name = "{0} threads")
-    @ValueSource(ints = {2, 4, 8})
-    void concurrentPushesNeverOverlap(int threadCount) throws Exception {
-        int perRound = 500;
-        int rounds = CONCURRENT_ALLOCATIONS / threadCount / perRound;
-        long seed = System.nanoTime();
-        long[][] offsets = new long[threadCount][perRound];
-        int[][] sizes = new int[threadCount][perRound];
-        long[] bytes = new long[threadCount];
-        try (StackAllocator stack = StackAllocator.create(64L * threadCount * perRound + 64, THREAD_SAFE)) {
-            MemorySegment block = stack.segment();
-            MemorySegment base = stack.allocate(ValueLayout.JAVA_LONG);
-            base.set(ValueLayout.JAVA_LONG, 0, -1L);
-            Checkpoint checkpoint = stack.checkpoint();
-            CyclicBarrier allocated = new CyclicBarrier(threadCount);
-            CyclicBarrier released = new CyclicBarrier(threadCount);
-            runThreads(threadCount, seed, (id, random) -> {
-                try {
-                    pushRounds(stack, block, checkpoint, id, random, rounds, perRound, offsets, sizes, bytes,
-                            allocated, released, seed);
-                } catch (Throwable e) {
-                    allocated.reset();
-                    released.reset();
-                    throw e;
-                }
-            });
-
-            assertEquals(1, stack.depth());
-            assertEquals(-1L, base.get(ValueLayout.JAVA_LONG, 0));
-            AllocationStatistics stats = stack.statistics().orElseThrow();
-            long total = Arrays.stream(bytes).sum();
-            assertEquals(1 + (long) threadCount * rounds * perRound, stats.allocations(), "seed=" + seed);
-            assertEquals(8 + total, stats.bytesAllocated(), "seed=" + seed);
-            assertEquals(total, stats.bytesFreed(), "seed=" + seed);
-            assertEquals(rounds, stats.resets());
-            assertEquals(0, stats.deallocations());
-            assertEquals(8, stats.currentBytes());
-            stack.deallocate(base);
-        }
-    }
-
-    private static void pushRounds(StackAllocator stack, MemorySegment block, Checkpoint checkpoint, int id,
-                                   SplittableRandom random, int rounds, int perRound, long[][] offsets,
-                                   int[][] sizes, long[] bytes, CyclicBarrier allocated, CyclicBarrier released,
-                                   long seed) {
-        int threadCount = offsets.length;
-        for (int round = 0; round < rounds; round++) {
-            for (int i = 0; i < perRound; i++) {
-                int size = 8 * (1 + random.nextInt(8));
-                long offset = (i & 1) == 0 ? stack.allocateOffset(size, 8)
-                        : stack.allocate(size, 8).address() - block.address();
-                block.set(ValueLayout.JAVA_LONG, offset, stamp(id, (long) round * perRound + i));
-                offsets[id][i] = offset;
-                sizes[id][i] = size;
-                bytes[id] += size;
-            }
-            await(allocated);
-            if (id == 0) {
-                checkRound(block, offsets, sizes, round, perRound, seed);
-                assertEquals(1 + threadCount * perRound, stack.depth());
-                stack.restore(checkpoint);
-            }
-            await(released);
-        }
-    }
-
-    private static void checkRound(MemorySegment block, long[][] offsets, int[][] sizes, int round, int perRound,
-                                   long seed) {
-        int threads = offsets.length;
-        long[][] ranges = new long[threads * perRound][];
-        int n = 0;
-        for (int t = 0; t < threads; t++) {
-            for (int i = 0; i < perRound; i++) {
-                long expected = stamp(t, (long) round * perRound + i);
-                long actual = block.get(ValueLayout.JAVA_LONG, offsets[t][i]);
-                if (actual != expected) {
-                    throw new AssertionError("seed=" + seed + ": stamp of thread " + t + " #" + i + " in round "
-                            + round + " is " + actual);
-                }
-                ranges[n++] = new long[] {offsets[t][i], offsets[t][i] + sizes[t][i]};
-            }
-        }
-        Arrays.sort(ranges, (a, b) -> Long.compare(a[0], b[0]));
-        assertTrue(ranges[0][0] >= 8, "seed=" + seed + ": an allocation overlaps the base allocation");
-        for (int i = 1; i < ranges.length; i++) {
-            if (ranges[i - 1][1] > ranges[i][0]) {
-                throw new AssertionError("seed=" + seed + ": overlapping allocations at "
-                        + Arrays.toString(ranges[i - 1]) + " and " + Arrays.toString(ranges[i]));
+    private static void checkStamp(MemorySegment block, long offset, int size, byte mark, int id, long seed) {
+        for (int b = 0; b < size; b++) {
+            byte actual = block.get(ValueLayout.JAVA_BYTE, offset + b);
+            if (actual != mark) {
+                throw new AssertionError("seed=" + seed + ": byte " + b + " of thread " + id + "'s push at offset "
+                        + offset + " was overwritten with " + actual);
             }
         }
     }
 
     @Test
-    void lifoOrderIsGlobalAcrossThreads() throws Exception {
-        try (StackAllocator stack = StackAllocator.create(1024, THREAD_SAFE.withLeakPolicy(LeakPolicy.FAIL))) {
+    void eachThreadHasItsOwnLifoOrderCheckpointsAndScopes() throws Exception {
+        try (StackAllocator stack = StackAllocator.create(64 * 1024, THREAD_SAFE.withLeakPolicy(LeakPolicy.FAIL))) {
             MemorySegment mine = stack.allocate(16);
             MemorySegment[] theirs = new MemorySegment[1];
             Checkpoint[] theirCheckpoint = new Checkpoint[1];
-            inThread(() -> {
-                theirCheckpoint[0] = stack.checkpoint();
-                theirs[0] = stack.allocate(32);
+            Scope[] theirScope = new Scope[1];
+            long[] theirOffset = new long[1];
+            CyclicBarrier pushed = new CyclicBarrier(2);
+            CyclicBarrier checked = new CyclicBarrier(2);
+            Thread other = Thread.ofPlatform().name("other").start(() -> {
+                try {
+                    theirCheckpoint[0] = stack.checkpoint();
+                    theirs[0] = stack.allocate(32);
+                    theirScope[0] = stack.scope();
+                    theirOffset[0] = stack.allocateOffset(8, 8);
+                    pushed.await();
+                    checked.await();
+                    theirScope[0].close();
+                    stack.deallocate(theirs[0]);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
             });
+            pushed.await();
 
-            AllocationException e = assertThrows(AllocationException.class, () -> stack.deallocate(mine));
-            assertEquals(ErrorCode.OUT_OF_ORDER, e.code());
-            assertTrue(e.getMessage().contains("expected the top allocation, index 1 (offset 16, 32 bytes)"),
-                    e.getMessage());
-            assertEquals(2, stack.depth());
+            assertEquals(3, stack.depth(), "depth counts every thread's live allocations");
+            stack.deallocate(mine);  // this thread's top, whatever the other thread pushed since
+            AllocationException e = assertThrows(AllocationException.class, () -> stack.deallocate(theirs[0]));
+            assertEquals(ErrorCode.WRONG_THREAD, e.code());
+            assertTrue(e.getMessage().contains("of thread \"other\""), e.getMessage());
+            e = assertThrows(AllocationException.class, () -> stack.deallocateOffset(theirOffset[0]));
+            assertEquals(ErrorCode.WRONG_THREAD, e.code());
+            e = assertThrows(AllocationException.class, () -> stack.restore(theirCheckpoint[0]));
+            assertEquals(ErrorCode.WRONG_THREAD, e.code());
+            e = assertThrows(AllocationException.class, theirScope[0]::close);
+            assertEquals(ErrorCode.WRONG_THREAD, e.code());
+            assertFalse(theirScope[0].isClosed());
+            stack.reset();  // only this thread's (empty) stack
+            assertEquals(2, stack.depth(), "reset pops only the calling thread's stack");
+            checked.await();
+            other.join();
+            assertEquals(0, stack.depth());
+            assertEquals(2, ((SharedStack) stack).regionsHeld(),
+                    "two platform threads, 8 regions: both keep their region while empty");
+            assertEquals(1, ((SharedStack) stack).regionsInUse(), "the other thread has ended with an empty stack");
+        }
+    }
 
-            stack.deallocate(theirs[0]);
-            stack.allocate(8);
-            stack.restore(theirCheckpoint[0]);
-            assertEquals(1, stack.depth(), "another thread's checkpoint pops this thread's allocation");
-            inThread(() -> stack.deallocate(mine));
-            assertEquals(0, stack.usedBytes());
+    @Test
+    void aRegionGrowsIntoTheNextFreeOneAndFailsWithAnActionableErrorWhenItCannot() throws Exception {
+        StackConfig config = THREAD_SAFE.withRegionSize(256);
+        try (StackAllocator stack = StackAllocator.create(1024, config)) {
+            long a = stack.allocateOffset(200, 8);
+            long b = stack.allocateOffset(200, 8);  // does not fit in region 0: grows into region 1
+            assertEquals(a + 200, b);
+            assertEquals(2, ((SharedStack) stack).regionsHeld());
+            Throwable[] thrown = new Throwable[1];
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    long c = stack.allocateOffset(100, 8);
+                    assertTrue(c >= 512, "another thread's stack takes a free region");
+                    stack.allocateOffset(700, 8);
+                } catch (Throwable t) {
+                    thrown[0] = t;
+                }
+            });
+            other.join();
+            AllocationException e = (AllocationException) thrown[0];
+            assertEquals(ErrorCode.OUT_OF_MEMORY, e.code());
+            assertTrue(e.getMessage().contains("withRegionSize(832) (now 256)"), e.getMessage());
+            stack.deallocateOffset(b);
+            stack.deallocateOffset(a);
+        }
+    }
+
+    @Test
+    void aRegionKeptWhileEmptyGoesToAnotherThreadOnceItsThreadHasEnded() throws Exception {
+        StackAllocator[] created = new StackAllocator[1];
+        inThread(() -> {
+            created[0] = StackAllocator.create(128, THREAD_SAFE.withRegionSize(64));
+            created[0].deallocateOffset(created[0].allocateOffset(8, 8));   // keeps region 0 while empty
+        });
+        StackAllocator stack = created[0];
+        assertEquals(1, ((SharedStack) stack).regionsHeld(), "two regions: one may be kept while empty");
+        long mine = stack.allocateOffset(64, 8);   // region 1, the only free one
+        assertEquals(64, mine);
+        long[] theirs = new long[1];
+        inThread(() -> {
+            theirs[0] = stack.allocateOffset(8, 8);   // no free region: takes over the ended thread's
+            stack.deallocateOffset(theirs[0]);
+        });
+        assertEquals(0, theirs[0]);
+        stack.deallocateOffset(mine);
+        assertEquals(0, ((SharedStack) stack).regionsHeld(), "only one thread stack may keep a region of two");
+        stack.close();
+    }
+
+    @Test
+    void aThreadWithNoFreeRegionGetsOutOfMemoryNamingTheRegions() throws Exception {
+        try (StackAllocator stack = StackAllocator.create(128, THREAD_SAFE.withRegionSize(64))) {
+            long mine = stack.allocateOffset(100, 8);  // both regions
+            Throwable[] thrown = new Throwable[1];
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    stack.allocateOffset(8, 8);
+                } catch (Throwable t) {
+                    thrown[0] = t;
+                }
+            });
+            other.join();
+            AllocationException e = (AllocationException) thrown[0];
+            assertEquals(ErrorCode.OUT_OF_MEMORY, e.code());
+            assertTrue(e.getMessage().contains("every one of the 2 regions of 64 bytes is held"), e.getMessage());
+            assertEquals(1, stack.statistics().orElseThrow().failedAllocations());
+            stack.deallocateOffset(mine);
         }
     }
 
@@ -260,13 +269,10 @@ class StackAllocatorConcurrencyTest {
         MemorySegment segment = stack.allocate(ValueLayout.JAVA_INT);
         inThread(() -> {
             segment.set(ValueLayout.JAVA_INT, 0, 42);
-            stack.deallocate(segment);
-            stack.reset();
             stack.allocate(10);
         });
         assertEquals(42, segment.get(ValueLayout.JAVA_INT, 0), "the backing arena is shared");
-        assertEquals(10, stack.usedBytes());
-        inThread(stack::reset);
+        assertEquals(14, stack.usedBytes(), "used bytes count every thread's stack, even a finished one's");
         inThread(stack::close);
         assertTrue(stack.isClosed());
         assertFalse(segment.scope().isAlive());
@@ -284,24 +290,21 @@ class StackAllocatorConcurrencyTest {
         assertEquals(0, created[0].usedBytes());
     }
 
-    /** Runs {@code body} on {@code count} threads started together and fails with the first error of any. */
-    private static void runThreads(int count, long seed, Body body) throws InterruptedException {
-        CyclicBarrier start = new CyclicBarrier(count);
+    /** Runs {@code body} on {@code count} threads and fails with the first error of any. */
+    private static void runThreads(int count, long seed, boolean virtual, Body body) throws InterruptedException {
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
+        Thread.Builder builder = virtual ? Thread.ofVirtual().name("vstack-", 0)
+                : Thread.ofPlatform().name("stack-", 0);
         for (int t = 0; t < count; t++) {
             int id = t;
-            Thread thread = new Thread(() -> {
+            threads.add(builder.start(() -> {
                 try {
-                    start.await();
                     body.run(id, new SplittableRandom(seed + id));
                 } catch (Throwable e) {
                     failures.add(e);
-                    start.reset();
                 }
-            }, "stack-" + t);
-            threads.add(thread);
-            thread.start();
+            }));
         }
         for (Thread thread : threads) {
             thread.join();
@@ -309,16 +312,8 @@ class StackAllocatorConcurrencyTest {
         if (!failures.isEmpty()) {
             AssertionError error = new AssertionError("seed=" + seed + ": " + failures.size() + " thread(s) failed",
                     failures.getFirst());
-            failures.stream().skip(1).forEach(error::addSuppressed);
+            failures.stream().skip(1).limit(5).forEach(error::addSuppressed);
             throw error;
-        }
-    }
-
-    private static void await(CyclicBarrier barrier) {
-        try {
-            barrier.await();
-        } catch (InterruptedException | BrokenBarrierException e) {
-            throw new AssertionError("another thread failed", e);
         }
     }
 
@@ -336,6 +331,33 @@ class StackAllocatorConcurrencyTest {
         if (thrown[0] != null) {
             throw new AssertionError(thrown[0]);
         }
+    }
+
+    @Test
+    void aClosedStackIsNotKeptReachableByTheThreadsThatUsedIt() throws Exception {
+        // Each thread finds its stack through a ThreadLocal whose value lives as long as the thread: that value must
+        // not reach the stack, or every thread-safe stack a pooled thread ever used would stay on the heap.
+        WeakReference<StackAllocator> dropped = useOnTwoThreadsAndClose();
+        ReferenceQueue<Object> unused = new ReferenceQueue<>();
+        for (int i = 0; i < 50 && dropped.get() != null; i++) {
+            System.gc();
+            unused.remove(20);
+        }
+        assertNull(dropped.get(), "a closed thread-safe stack stayed reachable from its threads' ThreadLocals");
+    }
+
+    private static WeakReference<StackAllocator> useOnTwoThreadsAndClose() throws Exception {
+        StackAllocator stack = StackAllocator.create(1 << 16, THREAD_SAFE.withLeakPolicy(LeakPolicy.IGNORE));
+        Thread other = new Thread(() -> {
+            stack.allocate(16, 8);
+            stack.reset();
+        });
+        other.start();
+        other.join();
+        stack.allocate(16, 8);
+        stack.reset();
+        stack.close();
+        return new WeakReference<>(stack);
     }
 
     @FunctionalInterface

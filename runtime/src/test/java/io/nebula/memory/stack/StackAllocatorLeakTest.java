@@ -171,8 +171,8 @@ class StackAllocatorLeakTest {
                 StackConfig.defaults().withThreadSafe(true).withLeakPolicy(LeakPolicy.FAIL));
         stack.allocate(40);
         AllocationException e = assertThrows(AllocationException.class, stack::close);
-        assertTrue(e.getMessage().contains("StackAllocator[capacity=256, used=40, depth=1, thread-safe] closed"
-                + " with 1 live allocation(s) holding 40 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("StackAllocator[capacity=256, used=40, depth=1, regions held=1 by 1 thread,"
+                + " thread-safe] closed with 1 live allocation(s) holding 40 bytes"), e.getMessage());
         assertTrue(stack.isClosed());
     }
 }

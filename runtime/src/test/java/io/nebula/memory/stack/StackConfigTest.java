@@ -47,6 +47,21 @@ class StackConfigTest {
     }
 
     @Test
+    void regionSizeIsAutomaticByDefaultRoundedToCacheLinesAndAtMostTheCapacity() {
+        StackConfig config = StackConfig.defaults();
+        assertEquals(0, config.regionSize());
+        long processors = Runtime.getRuntime().availableProcessors();
+        long perThread = (1L << 30) / (4 * processors);
+        assertEquals(Math.min(1024 * 1024, perThread & -64), config.effectiveRegionSize(1L << 30));
+        assertEquals(256, config.effectiveRegionSize(256 * 4 * processors - 1), "at least 256 bytes");
+        assertEquals(100, config.effectiveRegionSize(100), "a small stack is one region");
+        assertEquals(192, config.withRegionSize(200).effectiveRegionSize(4096), "rounded down to 64 bytes");
+        assertEquals(4096, config.withRegionSize(10_000).effectiveRegionSize(4096));
+        assertThrows(IllegalArgumentException.class, () -> config.withRegionSize(63));
+        assertThrows(IllegalArgumentException.class, () -> config.withRegionSize(-1));
+    }
+
+    @Test
     void fillPatternIsStoredAsAnUnsignedByte() {
         assertEquals(OptionalInt.of(0xFF), StackConfig.defaults().withFillPattern((byte) -1).fillPattern());
         assertEquals(OptionalInt.of(0), StackConfig.defaults().withFillPattern((byte) 0).fillPattern());

@@ -1,0 +1,266 @@
+package io.nebula.memory.stack;
+
+import io.nebula.memory.Checkpoint;
+import io.nebula.memory.Scope;
+import io.nebula.memory.internal.Events;
+import io.nebula.memory.internal.Lifecycle;
+import io.nebula.memory.internal.Ownership;
+import io.nebula.memory.internal.Requests;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * One thread's stack inside a thread-safe {@link SharedStack}: the bookkeeping of {@link StackAllocator} over the
+ * shared block, pushing only into the regions this thread holds. Only its thread touches its fields (the
+ * {@link SharedStack} finds it through a {@link ThreadLocal}), so pushes and pops are plain loads and stores.
+ *
+ * <p>The stack holds a run of adjacent regions while it is non-empty and none while it is empty (but see
+ * {@link #keepsRegion}): the push that makes it non-empty takes one region with one compare-and-set
+ * ({@link StackRegions#take(ThreadStack, int)}), a push that does not fit takes the next region when it is free,
+ * and the pop (or restore, scope close, reset) that empties it gives the regions back with one release store each.
+ * So a virtual thread holds no region once its stack is empty, and ten thousand of them need no more regions than
+ * have non-empty stacks at once.
+ */
+final class ThreadStack extends StackAllocator {
+
+    private final StackRegions regions;
+    private final Lifecycle.Shared life;
+    private final Thread thread;
+    /** The first and last region held while non-empty; {@code first} is -1 when none is held. */
+    private int first = -1;
+    private int last = -1;
+    /** The region this stack held last: tried first when it takes one again. */
+    private int hint;
+    /**
+     * Keeps its first region while empty: a platform thread's stack admitted by
+     * {@link StackRegions#admitKeeper()} (at most half the regions are kept so), whose pushes and pops then take
+     * no compare-and-set at all. Its region goes to another thread once it has ended with an empty stack
+     * ({@link StackRegions#take(ThreadStack, int)}).
+     */
+    private final boolean keepsRegion;
+
+    /** The calling thread's stack in {@code block}, whose regions are {@code regions}. */
+    ThreadStack(MemorySegment block, StackConfig config, Lifecycle.Shared life, StackRegions regions) {
+        super(block, config, life);
+        this.regions = regions;
+        this.life = life;
+        this.thread = Thread.currentThread();
+        this.hint = regions.nextHint();
+        this.keepsRegion = !thread.isVirtual() && regions.admitKeeper();
+        moveTo(0, 0);
+    }
+
+    /** The thread this stack belongs to. */
+    Thread thread() {
+        return thread;
+    }
+
+    /** The regions of the thread-safe stack this one belongs to. */
+    StackRegions regions() {
+        return regions;
+    }
+
+    @Override
+    public long allocateOffset(long byteSize, long byteAlignment) {
+        checkOpen();
+        if (first < 0) {
+            return firstPushOffset(byteSize, byteAlignment);
+        }
+        return pushOffset(byteSize, byteAlignment);
+    }
+
+    private long firstPushOffset(long byteSize, long byteAlignment) {
+        takeRegion(byteSize, byteAlignment);
+        try {
+            return pushOffset(byteSize, byteAlignment);
+        } catch (RuntimeException | Error e) {
+            giveBackIfEmpty();
+            throw e;
+        }
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (!isChecked()) {
+            return segment().asSlice(allocateOffset(byteSize, byteAlignment), byteSize);
+        }
+        checkOpen();
+        if (first < 0) {
+            takeRegion(byteSize, byteAlignment);
+        }
+        try {
+            return pushChecked(byteSize, byteAlignment);
+        } catch (RuntimeException | Error e) {
+            giveBackIfEmpty();
+            throw e;
+        }
+    }
+
+    /** Takes a region for the first push of an empty stack, or throws the typed error. */
+    private void takeRegion(long byteSize, long byteAlignment) {
+        int region = regions.take(this, hint);
+        if (region < 0) {
+            countFailure();
+            throw Events.allocationError(StackErrors.noFreeRegion(this, byteSize, byteAlignment));
+        }
+        first = region;
+        last = region;
+        hint = region;
+        moveTo(regions.start(region), regions.end(region));
+    }
+
+    /** Grows into the next regions while they are free and the request does not fit. */
+    @Override
+    boolean makeRoom(long byteSize, long byteAlignment) {
+        if (first < 0 || byteSize < 0 || byteSize > capacityBytes()
+                || !Requests.isPowerOfTwo(byteAlignment)) {
+            return false;
+        }
+        long base = segment().address();
+        long start = Requests.alignUp(base + top(), byteAlignment) - base;
+        boolean grew = false;
+        while (byteSize > limit() - start && regions.takeNext(this, last)) {
+            last++;
+            raiseLimit(regions.end(last));
+            grew = true;
+        }
+        return grew;
+    }
+
+    /**
+     * Gives the regions back once the stack is empty; a stack that {@link #keepsRegion} gives back all but its
+     * first.
+     */
+    private void giveBackIfEmpty() {
+        if (liveDepth() != 0 || first < 0) {
+            return;
+        }
+        if (keepsRegion) {
+            if (last != first) {
+                int from = first + 1;
+                int to = last;
+                last = first;
+                moveTo(regions.start(first), regions.end(first));
+                regions.giveBack(from, to);
+            }
+        } else {
+            int from = first;
+            int to = last;
+            first = -1;
+            last = -1;
+            moveTo(0, 0);
+            regions.giveBack(from, to);
+        }
+    }
+
+    /** Tells whether this stack can be given up: its thread has ended with the stack empty. */
+    boolean abandoned() {
+        return !thread.isAlive() && liveDepth() == 0;
+    }
+
+    @Override
+    public void deallocate(MemorySegment segment) {
+        Objects.requireNonNull(segment, "segment");
+        checkOpen();
+        pop(segment);
+        if (liveDepth() == 0 && (!keepsRegion || last != first)) {
+            giveBackIfEmpty();
+        }
+    }
+
+    @Override
+    public void deallocateOffset(long offset) {
+        checkOpen();
+        pop(offset);
+        if (liveDepth() == 0 && (!keepsRegion || last != first)) {
+            giveBackIfEmpty();
+        }
+    }
+
+    @Override
+    public Checkpoint checkpoint() {
+        checkOpen();
+        return saveCheckpoint();
+    }
+
+    @Override
+    public void restore(Checkpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        checkOpen();
+        restoreCheckpoint(checkpoint);
+        giveBackIfEmpty();
+    }
+
+    @Override
+    public Scope scope() {
+        checkOpen();
+        return openScope();
+    }
+
+    @Override
+    void closeScope(StackScope scope) {
+        if (Thread.currentThread() != thread) {
+            throw Events.allocationError(StackErrors.wrongThread(toString(), "close a scope", thread));
+        }
+        checkOpen();
+        closeOpenScope(scope);
+        giveBackIfEmpty();
+    }
+
+    @Override
+    public void reset() {
+        checkOpen();
+        popAll();
+        giveBackIfEmpty();
+    }
+
+    @Override
+    public int depth() {
+        return liveDepth();
+    }
+
+    @Override
+    public long usedBytes() {
+        return usedInPart();
+    }
+
+    /** Tells whether {@code offset} lies in the regions this stack holds. */
+    boolean holds(long offset) {
+        return first >= 0 && offset >= floor() && offset < limit();
+    }
+
+    @Override
+    void closing() {
+    }
+
+    @Override
+    Lifecycle lifecycle() {
+        return life;
+    }
+
+    @Override
+    boolean isLiveChecked(MemorySegment segment) {
+        return liveEntryOf(segment) >= 0;
+    }
+
+    /** Throws {@code CLOSED}, describing the whole thread-safe stack, once it is closed. */
+    private void checkOpen() {
+        if (life.isClosed()) {
+            throw Events.allocationError(Ownership.closed(describeStack()));
+        }
+    }
+
+    /** Describes the whole thread-safe stack as {@link SharedStack#toString()} does. */
+    String describeStack() {
+        return "StackAllocator[capacity=" + regions.capacity() + ", used=" + regions.usedBytes() + ", depth="
+                + regions.depth() + ", thread-safe" + (isChecked() ? ", checked" : "")
+                + (isClosed() ? ", closed" : "") + "]";
+    }
+
+    @Override
+    public String toString() {
+        return describe(", thread=" + thread.getName() + (first < 0 ? ", no region"
+                : ", regions " + first + "-" + last + " [" + floor() + ", " + limit() + ")"));
+    }
+}
