@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The thread-safe bump arena is shared by the threads ({@link Scope#Benchmark}); each allocates inside a thread
  * buffer of its own (64 KiB here, a 64th of the arena). A thread that finds it past half full resets it, which is
  * safe while others allocate and retires every thread's buffer. A thread-safe stack gives each thread a stack of its
- * own over the one block, so its push-pop runs at one thread as annotated and at two with {@code -t 2}.
+ * own over the one block, so its push-pop runs at one and at two threads.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -357,7 +357,7 @@ public class ThreadSafeBenchmark {
     }
 
     /**
-     * A thread-safe stack's push and pop on the calling thread's own stack: one thread, or more with {@code -t}.
+     * A thread-safe stack's push and pop on the calling thread's own stack, at one thread.
      *
      * @param state the thread-safe allocators
      * @return the offset
@@ -365,6 +365,20 @@ public class ThreadSafeBenchmark {
     @Benchmark
     @Threads(1)
     public long threadSafeStackPushPop1Thread(ThreadSafe state) {
+        long offset = state.stack.allocateOffset(SIZE, ALIGNMENT);
+        state.stack.deallocateOffset(offset);
+        return offset;
+    }
+
+    /**
+     * Two threads pushing and popping at once, each on its own stack of the one thread-safe stack.
+     *
+     * @param state the thread-safe allocators
+     * @return the offset
+     */
+    @Benchmark
+    @Threads(2)
+    public long threadSafeStackPushPop2Threads(ThreadSafe state) {
         long offset = state.stack.allocateOffset(SIZE, ALIGNMENT);
         state.stack.deallocateOffset(offset);
         return offset;
