@@ -74,9 +74,11 @@ public class SingleAllocationBenchmark {
         netty = new PooledByteBufAllocator(true);
     }
 
-    /** Frees the allocators' memory. */
+    /** Releases what the last batch still holds, as every batch ends, then frees the allocators' memory. */
     @TearDown(Level.Trial)
     public void tearDown() {
+        pool.reset();
+        stack.reset();
         bump.close();
         pool.close();
         stack.close();
