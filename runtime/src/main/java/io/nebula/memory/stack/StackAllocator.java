@@ -334,8 +334,9 @@ public abstract sealed class StackAllocator extends StackEntries
      * @throws AllocationException {@link ErrorCode#OUT_OF_ORDER} when {@code segment} is a live allocation with
      *     others above it, {@link ErrorCode#DOUBLE_FREE} when it lies at or above the top (popped already), in
      *     checked mode {@link ErrorCode#USE_AFTER_FREE} when it was already popped, {@link ErrorCode#FOREIGN_SEGMENT}
-     *     when it is not a live allocation of this stack otherwise, {@link ErrorCode#CLOSED} or
-     *     {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
+     *     when it is not a live allocation of this stack otherwise (on a thread-safe stack in checked mode, also when
+     *     it is another thread's: checked segments lie outside the block, so their thread cannot be told from their
+     *     address), {@link ErrorCode#CLOSED} or {@link ErrorCode#WRONG_THREAD}; the stack is then unchanged
      * @throws NullPointerException when {@code segment} is {@code null}
      */
     @Override

@@ -334,6 +334,24 @@ class StackAllocatorConcurrencyTest {
     }
 
     @Test
+    void inCheckedModeAnotherThreadsSegmentIsForeignAndLeavesBothStacksUnchanged() throws Exception {
+        StackConfig checked = THREAD_SAFE.withChecked(true).withLeakPolicy(LeakPolicy.IGNORE);
+        try (StackAllocator stack = StackAllocator.create(1 << 16, checked)) {
+            MemorySegment[] theirs = new MemorySegment[1];
+            Thread other = new Thread(() -> theirs[0] = stack.allocate(32, 8));
+            other.start();
+            other.join();
+            MemorySegment mine = stack.allocate(16, 8);
+
+            AllocationException e = assertThrows(AllocationException.class, () -> stack.deallocate(theirs[0]));
+            assertEquals(ErrorCode.FOREIGN_SEGMENT, e.code());
+            assertEquals(2, stack.depth(), "neither thread's stack changed");
+            stack.deallocate(mine);
+            assertEquals(1, stack.depth());
+        }
+    }
+
+    @Test
     void aClosedStackIsNotKeptReachableByTheThreadsThatUsedIt() throws Exception {
         // Each thread finds its stack through a ThreadLocal whose value lives as long as the thread: that value must
         // not reach the stack, or every thread-safe stack a pooled thread ever used would stay on the heap.
