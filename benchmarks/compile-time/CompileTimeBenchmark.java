@@ -26,7 +26,9 @@ import java.util.Map;
  *
  * <p>With {@code --profile} it instead runs the processor configuration once under Java Flight Recorder and
  * attributes the CPU-time samples of javac's main thread to the processor (JavaPoet, the Filer, element lookups,
- * its own code) and to javac's phases, inside and outside the annotation-processing rounds.
+ * its own code) and to javac's phases, inside and outside the annotation-processing rounds; with
+ * {@code --profile-build generated} it records the generated configuration instead, to show which of javac's
+ * methods the generated code costs (attribution, overload resolution, doc comments, code generation).
  *
  * <p>Run from the repository root, after {@code mvn -B -ntp -q package -DskipTests -pl annotations,runtime,processor}:
  * <pre>{@code java benchmarks/compile-time/CompileTimeBenchmark.java [options]}</pre>
@@ -139,16 +141,18 @@ public final class CompileTimeBenchmark {
         SyntheticProject project = SyntheticProject.write(options.out().resolve("project"), options.structs(),
                 options.allocators());
         Javac javac = new Javac(toolchain, options.out().resolve("work"));
-        System.out.printf(Locale.ROOT, "%d structs, %d allocators; one warm-up, then one profiled run%n",
-                options.structs(), options.allocators());
+        System.out.printf(Locale.ROOT, "%d structs, %d allocators; one warm-up, then one profiled run of the %s"
+                + " build%n", options.structs(), options.allocators(), options.profileBuild().label);
         awaitIdle();
         javac.compile(Build.PROCESSOR, project);
+        project.keepGenerated(javac.generatedSources());
         awaitIdle();
         Path recording = options.out().resolve("profile.jfr");
         Files.deleteIfExists(recording);
-        Javac.Result result = javac.compileProfiled(project, recording, options.samplePeriodMillis());
+        Javac.Result result = javac.compileProfiled(options.profileBuild(), project, recording,
+                options.samplePeriodMillis());
         Profile profile = Profile.read(recording, options.samplePeriodMillis());
-        String text = profile.report(result, javac.rounds());
+        String text = profile.report(options.profileBuild(), result, javac.rounds());
         System.out.println(text);
         Files.writeString(options.out().resolve("profile.txt"), text);
         System.out.println("Recording: " + recording + " (open it in JDK Mission Control, or `jfr view hot-methods "

@@ -109,16 +109,22 @@ final class Javac {
         return run(build, sources, List.of());
     }
 
-    /** The processor build once more, with a flight recording and javac's list of rounds. */
-    Result compileProfiled(SyntheticProject project, Path recording, int samplePeriodMillis)
-            throws IOException, InterruptedException {
+    /**
+     * The processor build, or the generated build, once more, with a flight recording and javac's list of rounds.
+     */
+    Result compileProfiled(CompileTimeBenchmark.Build build, SyntheticProject project, Path recording,
+            int samplePeriodMillis) throws IOException, InterruptedException {
         List<String> profiling = List.of(
                 "-J-XX:StartFlightRecording:filename=" + recording + ",settings=profile,"
                         + "jdk.ExecutionSample#period=" + samplePeriodMillis + "ms,"
                         + "jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=" + samplePeriodMillis + "ms",
                 "-J-XX:FlightRecorderOptions:stackdepth=2048",
                 "-XprintRounds");
-        return run(CompileTimeBenchmark.Build.PROCESSOR, project.allSources(), profiling);
+        List<Path> sources = new ArrayList<>(project.allSources());
+        if (build == CompileTimeBenchmark.Build.GENERATED) {
+            sources.addAll(project.generatedSources());
+        }
+        return run(build, sources, profiling);
     }
 
     /** The rounds javac printed for {@code -XprintRounds} in the last run: the number of input files of each. */

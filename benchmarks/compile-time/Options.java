@@ -2,7 +2,8 @@ import java.nio.file.Path;
 
 /** The command-line options; the defaults are the project docs/BENCHMARKS.md measures. */
 record Options(int structs, int allocators, int runs, int warmups, Path out, Path repository, Path javac,
-        Path mavenRepository, int waitIdleSeconds, boolean profile, int samplePeriodMillis, boolean help) {
+        Path mavenRepository, int waitIdleSeconds, boolean profile, CompileTimeBenchmark.Build profileBuild,
+        int samplePeriodMillis, boolean help) {
 
     static final String USAGE = """
             usage: java benchmarks/compile-time/CompileTimeBenchmark.java [options]
@@ -20,6 +21,8 @@ record Options(int structs, int allocators, int runs, int warmups, Path out, Pat
                                  processes use less than a tenth of the CPUs (default 0: do not wait)
               --profile          instead of timing: one run with the processor under Java Flight Recorder,
                                  and where its samples fall (processor, JavaPoet, Filer, javac phases)
+              --profile-build B  the build --profile records: processor (default), or generated (the sources
+                                 plus the code the processor generated in the warm-up, without the processor)
               --sample-ms P      the profiler's sampling period, in milliseconds of CPU time (default 2)
               --help             this text
             Build the jars first: mvn -B -ntp -q package -DskipTests -pl annotations,runtime,processor""";
@@ -35,6 +38,7 @@ record Options(int structs, int allocators, int runs, int warmups, Path out, Pat
         Path mavenRepository = Path.of(System.getProperty("user.home"), ".m2", "repository");
         int waitIdleSeconds = 0;
         boolean profile = false;
+        CompileTimeBenchmark.Build profileBuild = CompileTimeBenchmark.Build.PROCESSOR;
         int samplePeriodMillis = 2;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -50,6 +54,7 @@ record Options(int structs, int allocators, int runs, int warmups, Path out, Pat
                 case "--maven-repo" -> mavenRepository = Path.of(value(args, ++i, option));
                 case "--wait-idle" -> waitIdleSeconds = atLeast(option, value(args, ++i, option), 0);
                 case "--profile" -> profile = true;
+                case "--profile-build" -> profileBuild = build(value(args, ++i, option));
                 case "--sample-ms" -> samplePeriodMillis = atLeast(option, value(args, ++i, option), 1);
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + option);
@@ -58,7 +63,15 @@ record Options(int structs, int allocators, int runs, int warmups, Path out, Pat
         repository = repository.toAbsolutePath().normalize();
         out = out == null ? repository.resolve(Path.of("target", "compile-time")) : out.toAbsolutePath().normalize();
         return new Options(structs, allocators, runs, warmups, out, repository, javac, mavenRepository,
-                waitIdleSeconds, profile, samplePeriodMillis, help);
+                waitIdleSeconds, profile, profileBuild, samplePeriodMillis, help);
+    }
+
+    private static CompileTimeBenchmark.Build build(String label) {
+        return switch (label) {
+            case "processor" -> CompileTimeBenchmark.Build.PROCESSOR;
+            case "generated" -> CompileTimeBenchmark.Build.GENERATED;
+            default -> throw new IllegalArgumentException("--profile-build takes processor or generated, not " + label);
+        };
     }
 
     private static String value(String[] args, int index, String option) {

@@ -23,6 +23,9 @@ import jdk.jfr.consumer.RecordingFile;
 final class Profile {
     private static final String PROCESSOR_PACKAGE = "io.nebula.memory.processor.";
     private static final String JAVAPOET_PACKAGE = "com.palantir.javapoet.";
+    /** Where the processor's published jar relocates JavaPoet (the jar this benchmark runs). */
+    private static final String RELOCATED_JAVAPOET_PACKAGE = "io.nebula.memory.processor.internal.javapoet.";
+    private static final String JAVAC_PACKAGE = "com.sun.tools.javac.";
     private static final String JAVA_COMPILER = "com.sun.tools.javac.main.JavaCompiler";
     private static final String PROCESSING = "com.sun.tools.javac.processing.JavacProcessingEnvironment";
     static final String PROCESSOR_PREFIX = "processor: ";
@@ -37,6 +40,7 @@ final class Profile {
         final Map<String, Double> processorSelf = new HashMap<>();
         final Map<String, Double> processorInclusive = new HashMap<>();
         final Map<String, Double> javapoetInclusive = new HashMap<>();
+        final Map<String, Double> javacInclusive = new HashMap<>();
         double millis;
         int samples;
         int truncated;
@@ -63,8 +67,10 @@ final class Profile {
                 processorSelf.merge(method(frames.getFirst()), weight, Double::sum);
                 addInclusive(frames, PROCESSOR_PACKAGE, processorInclusive, weight);
                 addInclusive(frames, JAVAPOET_PACKAGE, javapoetInclusive, weight);
+                addInclusive(frames, RELOCATED_JAVAPOET_PACKAGE, javapoetInclusive, weight);
             } else {
                 categories.merge(javacPhase(frames), weight, Double::sum);
+                addInclusive(frames, JAVAC_PACKAGE, javacInclusive, weight);
             }
         }
 
@@ -143,7 +149,7 @@ final class Profile {
         boolean emitting = false;
         boolean compilerModel = false;
         for (int i = 0; i < outermostProcessor; i++) {
-            String type = className(frames.get(i));
+            String type = javapoetName(className(frames.get(i)));
             String name = frames.get(i).getMethod().getName();
             if (type.startsWith("jdk.internal.loader.") || type.equals("java.lang.ClassLoader")) {
                 classLoading = true;
@@ -185,6 +191,12 @@ final class Profile {
             return "javac element and type utilities, called by the processor";
         }
         return "the processor's own code (validation, model, writers)";
+    }
+
+    /** A JavaPoet class's name under its own package, relocated or not; other names as they are. */
+    private static String javapoetName(String type) {
+        return type.startsWith(RELOCATED_JAVAPOET_PACKAGE)
+                ? JAVAPOET_PACKAGE + type.substring(RELOCATED_JAVAPOET_PACKAGE.length()) : type;
     }
 
     private static String javacPhase(List<RecordedFrame> frames) {
@@ -246,11 +258,11 @@ final class Profile {
         return type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName();
     }
 
-    String report(Javac.Result run, List<Integer> rounds) {
+    String report(CompileTimeBenchmark.Build build, Javac.Result run, List<Integer> rounds) {
         Tally tally = primary();
         StringBuilder text = new StringBuilder();
-        text.append("Profiled run with the processor, recording included: ").append(run.toString().strip())
-                .append(".\n");
+        text.append("Profiled run of the ").append(build.label).append(" build (").append(build.description)
+                .append("), recording included: ").append(run.toString().strip()).append(".\n");
         text.append("javac rounds (input files per round): ").append(rounds).append('\n');
         text.append(String.format(Locale.ROOT,
                 "Sampler: %s. Main thread: %d samples, %.0f ms; %d without a stack, %d truncated; %d samples of"
@@ -274,6 +286,7 @@ final class Profile {
         top(text, "Processor methods, inclusive", tally.processorInclusive, tally.millis, 20);
         top(text, "JavaPoet methods under the processor, inclusive", tally.javapoetInclusive, tally.millis, 15);
         top(text, "Innermost frames under the processor (self time)", tally.processorSelf, tally.millis, 15);
+        top(text, "javac methods outside the processor, inclusive", tally.javacInclusive, tally.millis, 60);
         top(text, "Innermost frames overall (self time)", tally.self, tally.millis, 20);
         return text.toString();
     }
