@@ -22,12 +22,17 @@ import javax.annotation.processing.Generated;
  * {@code segment} holding a struct and the struct's {@code offset} in it, in bytes: {@code get<Field>}
  * and {@code set<Field>} per primitive field, and {@code offsetOf<Field>(index)}, an element's offset
  * in the struct, per array field. A {@link View}, a flyweight that a loop moves from struct to struct,
- * has a getter and a setter named as each field. The accessors of an array field take the element
- * {@code index}, from 0 to its length - 1, and check it before any access; beyond that they check no
- * more than the segment does: an access outside it throws {@link IndexOutOfBoundsException}. Only the
- * view of an element of an array of structs is a new object.
+ * has a getter and a setter named as each field; its setters, {@code set} and {@code moveTo} methods
+ * return the view itself. The accessors of an array field take the element {@code index}, from 0 to its
+ * length - 1, and check it before any access; beyond that they check no more than the segment does: an
+ * access outside it throws {@link IndexOutOfBoundsException}. A setter's {@code value} is the field's
+ * new value; the {@code value} of {@code write}, {@code allocate} and the view's {@code set} is a record
+ * whose every field is written. {@code allocate} and {@code allocateArray} take any {@code allocator}:
+ * an arena, a slicing allocator, a pool. Only the view of an element of an array of structs is a new
+ * object.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
+@SuppressWarnings("doclint:missing")
 public final class PointStruct {
     /** The layout, with every field and padding named. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
@@ -49,81 +54,47 @@ public final class PointStruct {
     private PointStruct() {
     }
 
-    /**
-     * {@return {@code x}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return {@code x}, {@code int} at offset 0} */
     public static int getX(MemorySegment segment, long offset) {
         return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_X);
     }
 
-    /**
-     * Writes {@code x}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
+    /** Writes {@code x}, {@code int} at offset 0. */
     public static void setX(MemorySegment segment, long offset, int value) {
         segment.set(ValueLayout.JAVA_INT, offset + OFFSET_X, value);
     }
 
-    /**
-     * {@return {@code y}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return {@code y}, {@code int} at offset 4} */
     public static int getY(MemorySegment segment, long offset) {
         return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_Y);
     }
 
-    /**
-     * Writes {@code y}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
+    /** Writes {@code y}, {@code int} at offset 4. */
     public static void setY(MemorySegment segment, long offset, int value) {
         segment.set(ValueLayout.JAVA_INT, offset + OFFSET_Y, value);
     }
 
-    /**
-     * {@return a new {@link Point} of the struct's values, with new arrays}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return a new {@link Point} of the struct's values, with new arrays} */
     public static Point read(MemorySegment segment, long offset) {
         return new Point(
-                segment.get(ValueLayout.JAVA_INT, offset + OFFSET_X),
-                segment.get(ValueLayout.JAVA_INT, offset + OFFSET_Y));
+                getX(segment, offset),
+                getY(segment, offset));
     }
 
-    /**
-     * Writes every field of {@code value}; padding is left as it is.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the values to write
-     */
+    /** Writes every field of {@code value}; padding is left as it is. */
     public static void write(MemorySegment segment, long offset, Point value) {
-        segment.set(ValueLayout.JAVA_INT, offset + OFFSET_X, value.x());
-        segment.set(ValueLayout.JAVA_INT, offset + OFFSET_Y, value.y());
+        setX(segment, offset, value.x());
+        setY(segment, offset, value.y());
     }
 
-    /**
-     * {@return a view of a new struct, zeroed, padding included, whatever the allocator does}
-     * @param allocator any allocator: an arena, a slicing allocator, a pool
-     */
+    /** {@return a view of a new struct, zeroed, padding included, whatever the allocator does} */
     public static View allocate(SegmentAllocator allocator) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 0L, 0L);
         return new View(segment, 0L);
     }
 
-    /**
-     * {@return a view of a new struct holding {@code value}, padding zeroed: each byte written once}
-     * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @param value the initial values of the fields
-     */
+    /** {@return a view of a new struct holding {@code value}, padding zeroed: each byte written once} */
     public static View allocate(SegmentAllocator allocator, Point value) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         write(segment, 0L, value);
@@ -133,8 +104,6 @@ public final class PointStruct {
     /**
      * {@return a segment of {@code count} zeroed structs, element {@code i} at offset {@code i * SIZE}}
      * One view visits them all through {@link View#moveToElement(long)}.
-     * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @param count the number of structs
      * @throws IllegalArgumentException if {@code count} is negative or the size overflows; the library's
      *     allocators throw {@code AllocationException} ({@code INVALID_SIZE}) instead
      */
@@ -144,19 +113,12 @@ public final class PointStruct {
         return segment;
     }
 
-    /**
-     * {@return a new view of the struct at offset 0}
-     * @param segment the segment holding the struct
-     */
+    /** {@return a new view of the struct at offset 0} */
     public static View view(MemorySegment segment) {
         return new View(segment, 0L);
     }
 
-    /**
-     * {@return a new view of the struct at {@code offset}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return a new view of the struct at {@code offset}} */
     public static View view(MemorySegment segment, long offset) {
         return new View(segment, offset);
     }
@@ -190,8 +152,6 @@ public final class PointStruct {
         /**
          * Moves this view, and its nested structs' views, to the struct at {@code offset}; it is not
          * moved if the struct lies outside the segment.
-         * @param offset the struct's offset in bytes
-         * @return this view
          */
         public View moveTo(long offset) {
             Objects.checkFromIndexSize(offset, SIZE, segment.byteSize());
@@ -201,8 +161,6 @@ public final class PointStruct {
         /**
          * Moves this view to element {@code index} of an array of structs at offset 0, as allocated by
          * {@link PointStruct#allocateArray}; it is not moved if the element lies outside the segment.
-         * @param index the element index
-         * @return this view
          */
         public View moveToElement(long index) {
             Objects.checkIndex(index, segment.byteSize() / SIZE);
@@ -216,29 +174,23 @@ public final class PointStruct {
 
         /** {@return {@code x}} */
         public int x() {
-            return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_X);
+            return PointStruct.getX(segment, offset);
         }
 
-        /**
-         * {@return this view, after writing {@code value} to {@code x}}
-         * @param value the new value
-         */
+        /** {@return this view, after writing {@code value} to {@code x}} */
         public View x(int value) {
-            segment.set(ValueLayout.JAVA_INT, offset + OFFSET_X, value);
+            PointStruct.setX(segment, offset, value);
             return this;
         }
 
         /** {@return {@code y}} */
         public int y() {
-            return segment.get(ValueLayout.JAVA_INT, offset + OFFSET_Y);
+            return PointStruct.getY(segment, offset);
         }
 
-        /**
-         * {@return this view, after writing {@code value} to {@code y}}
-         * @param value the new value
-         */
+        /** {@return this view, after writing {@code value} to {@code y}} */
         public View y(int value) {
-            segment.set(ValueLayout.JAVA_INT, offset + OFFSET_Y, value);
+            PointStruct.setY(segment, offset, value);
             return this;
         }
 
@@ -247,11 +199,7 @@ public final class PointStruct {
             return read(segment, offset);
         }
 
-        /**
-         * Writes every field of {@code value}.
-         * @param value the values to write
-         * @return this view
-         */
+        /** Writes every field of {@code value}. */
         public View set(Point value) {
             write(segment, offset, value);
             return this;

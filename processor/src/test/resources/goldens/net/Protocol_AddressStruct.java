@@ -23,12 +23,17 @@ import javax.annotation.processing.Generated;
  * {@code segment} holding a struct and the struct's {@code offset} in it, in bytes: {@code get<Field>}
  * and {@code set<Field>} per primitive field, and {@code offsetOf<Field>(index)}, an element's offset
  * in the struct, per array field. A {@link View}, a flyweight that a loop moves from struct to struct,
- * has a getter and a setter named as each field. The accessors of an array field take the element
- * {@code index}, from 0 to its length - 1, and check it before any access; beyond that they check no
- * more than the segment does: an access outside it throws {@link IndexOutOfBoundsException}. Only the
- * view of an element of an array of structs is a new object.
+ * has a getter and a setter named as each field; its setters, {@code set} and {@code moveTo} methods
+ * return the view itself. The accessors of an array field take the element {@code index}, from 0 to its
+ * length - 1, and check it before any access; beyond that they check no more than the segment does: an
+ * access outside it throws {@link IndexOutOfBoundsException}. A setter's {@code value} is the field's
+ * new value; the {@code value} of {@code write}, {@code allocate} and the view's {@code set} is a record
+ * whose every field is written. {@code allocate} and {@code allocateArray} take any {@code allocator}:
+ * an arena, a slicing allocator, a pool. Only the view of an element of an array of structs is a new
+ * object.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
+@SuppressWarnings("doclint:missing")
 public final class Protocol_AddressStruct {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -55,76 +60,46 @@ public final class Protocol_AddressStruct {
     private Protocol_AddressStruct() {
     }
 
-    /**
-     * {@return the offset of element {@code index} of {@code octets} in the struct}
-     * @param index the element index
-     */
+    /** {@return the offset of element {@code index} of {@code octets} in the struct} */
     public static long offsetOfOctets(long index) {
         return OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS);
     }
 
-    /**
-     * {@return element {@code index} of {@code octets}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param index the element index
-     */
+    /** {@return element {@code index} of {@code octets}, {@code byte[4]} at offset 0} */
     public static byte getOctets(MemorySegment segment, long offset, long index) {
         return segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS));
     }
 
-    /**
-     * Writes element {@code index} of {@code octets}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param index the element index
-     * @param value the new value
-     */
+    /** Writes element {@code index} of {@code octets}, {@code byte[4]} at offset 0. */
     public static void setOctets(MemorySegment segment, long offset, long index, byte value) {
         segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS), value);
     }
 
-    /**
-     * {@return {@code port}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return {@code port}, {@code short} at offset 4} */
     public static short getPort(MemorySegment segment, long offset) {
         return segment.get(SHORT, offset + OFFSET_PORT);
     }
 
-    /**
-     * Writes {@code port}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
+    /** Writes {@code port}, {@code short} at offset 4. */
     public static void setPort(MemorySegment segment, long offset, short value) {
         segment.set(SHORT, offset + OFFSET_PORT, value);
     }
 
-    /**
-     * {@return a new {@link Protocol.Address} of the struct's values, with new arrays}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return a new {@link Protocol.Address} of the struct's values, with new arrays} */
     public static Protocol.Address read(MemorySegment segment, long offset) {
         return new Protocol.Address(
                 segment.asSlice(offset + OFFSET_OCTETS, LENGTH_OCTETS).toArray(ValueLayout.JAVA_BYTE),
-                segment.get(SHORT, offset + OFFSET_PORT));
+                getPort(segment, offset));
     }
 
     /**
      * Writes every field of {@code value}; padding is left as it is.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the values to write
      * @throws IllegalArgumentException if an array's length is not its field's; nothing is written then
      */
     public static void write(MemorySegment segment, long offset, Protocol.Address value) {
         checkLength("octets", value.octets().length, LENGTH_OCTETS);
         MemorySegment.copy(value.octets(), 0, segment, ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS, LENGTH_OCTETS);
-        segment.set(SHORT, offset + OFFSET_PORT, value.port());
+        setPort(segment, offset, value.port());
     }
 
     private static void checkLength(String field, int actual, int expected) {
@@ -133,10 +108,7 @@ public final class Protocol_AddressStruct {
         }
     }
 
-    /**
-     * {@return a view of a new struct, zeroed, padding included, whatever the allocator does}
-     * @param allocator any allocator: an arena, a slicing allocator, a pool
-     */
+    /** {@return a view of a new struct, zeroed, padding included, whatever the allocator does} */
     public static View allocate(SegmentAllocator allocator) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         segment.set(ValueLayout.JAVA_INT_UNALIGNED, 0L, 0);
@@ -144,11 +116,7 @@ public final class Protocol_AddressStruct {
         return new View(segment, 0L);
     }
 
-    /**
-     * {@return a view of a new struct holding {@code value}, padding zeroed: each byte written once}
-     * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @param value the initial values of the fields
-     */
+    /** {@return a view of a new struct holding {@code value}, padding zeroed: each byte written once} */
     public static View allocate(SegmentAllocator allocator, Protocol.Address value) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         write(segment, 0L, value);
@@ -158,8 +126,6 @@ public final class Protocol_AddressStruct {
     /**
      * {@return a segment of {@code count} zeroed structs, element {@code i} at offset {@code i * SIZE}}
      * One view visits them all through {@link View#moveToElement(long)}.
-     * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @param count the number of structs
      * @throws IllegalArgumentException if {@code count} is negative or the size overflows; the library's
      *     allocators throw {@code AllocationException} ({@code INVALID_SIZE}) instead
      */
@@ -169,19 +135,12 @@ public final class Protocol_AddressStruct {
         return segment;
     }
 
-    /**
-     * {@return a new view of the struct at offset 0}
-     * @param segment the segment holding the struct
-     */
+    /** {@return a new view of the struct at offset 0} */
     public static View view(MemorySegment segment) {
         return new View(segment, 0L);
     }
 
-    /**
-     * {@return a new view of the struct at {@code offset}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return a new view of the struct at {@code offset}} */
     public static View view(MemorySegment segment, long offset) {
         return new View(segment, offset);
     }
@@ -215,8 +174,6 @@ public final class Protocol_AddressStruct {
         /**
          * Moves this view, and its nested structs' views, to the struct at {@code offset}; it is not
          * moved if the struct lies outside the segment.
-         * @param offset the struct's offset in bytes
-         * @return this view
          */
         public View moveTo(long offset) {
             Objects.checkFromIndexSize(offset, SIZE, segment.byteSize());
@@ -226,8 +183,6 @@ public final class Protocol_AddressStruct {
         /**
          * Moves this view to element {@code index} of an array of structs at offset 0, as allocated by
          * {@link Protocol_AddressStruct#allocateArray}; it is not moved if the element lies outside the segment.
-         * @param index the element index
-         * @return this view
          */
         public View moveToElement(long index) {
             Objects.checkIndex(index, segment.byteSize() / SIZE);
@@ -239,35 +194,25 @@ public final class Protocol_AddressStruct {
             return this;
         }
 
-        /**
-         * {@return element {@code index} of {@code octets}}
-         * @param index the element index
-         */
+        /** {@return element {@code index} of {@code octets}} */
         public byte octets(long index) {
-            return segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS));
+            return Protocol_AddressStruct.getOctets(segment, offset, index);
         }
 
-        /**
-         * {@return this view, after writing {@code value} to element {@code index} of {@code octets}}
-         * @param index the element index
-         * @param value the new value
-         */
+        /** {@return this view, after writing {@code value} to element {@code index} of {@code octets}} */
         public View octets(long index, byte value) {
-            segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_OCTETS + Objects.checkIndex(index, LENGTH_OCTETS), value);
+            Protocol_AddressStruct.setOctets(segment, offset, index, value);
             return this;
         }
 
         /** {@return {@code port}} */
         public short port() {
-            return segment.get(SHORT, offset + OFFSET_PORT);
+            return Protocol_AddressStruct.getPort(segment, offset);
         }
 
-        /**
-         * {@return this view, after writing {@code value} to {@code port}}
-         * @param value the new value
-         */
+        /** {@return this view, after writing {@code value} to {@code port}} */
         public View port(short value) {
-            segment.set(SHORT, offset + OFFSET_PORT, value);
+            Protocol_AddressStruct.setPort(segment, offset, value);
             return this;
         }
 
@@ -276,11 +221,7 @@ public final class Protocol_AddressStruct {
             return read(segment, offset);
         }
 
-        /**
-         * Writes every field of {@code value}.
-         * @param value the values to write
-         * @return this view
-         */
+        /** Writes every field of {@code value}. */
         public View set(Protocol.Address value) {
             write(segment, offset, value);
             return this;

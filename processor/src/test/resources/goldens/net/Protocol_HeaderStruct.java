@@ -26,12 +26,17 @@ import javax.annotation.processing.Generated;
  * {@code segment} holding a struct and the struct's {@code offset} in it, in bytes: {@code get<Field>}
  * and {@code set<Field>} per primitive field, and {@code offsetOf<Field>(index)}, an element's offset
  * in the struct, per array field. A {@link View}, a flyweight that a loop moves from struct to struct,
- * has a getter and a setter named as each field. The accessors of an array field take the element
- * {@code index}, from 0 to its length - 1, and check it before any access; beyond that they check no
- * more than the segment does: an access outside it throws {@link IndexOutOfBoundsException}. Only the
- * view of an element of an array of structs is a new object.
+ * has a getter and a setter named as each field; its setters, {@code set} and {@code moveTo} methods
+ * return the view itself. The accessors of an array field take the element {@code index}, from 0 to its
+ * length - 1, and check it before any access; beyond that they check no more than the segment does: an
+ * access outside it throws {@link IndexOutOfBoundsException}. A setter's {@code value} is the field's
+ * new value; the {@code value} of {@code write}, {@code allocate} and the view's {@code set} is a record
+ * whose every field is written. {@code allocate} and {@code allocateArray} take any {@code allocator}:
+ * an arena, a slicing allocator, a pool. Only the view of an element of an array of structs is a new
+ * object.
  */
 @Generated("io.nebula.memory.processor.NebulaProcessor")
+@SuppressWarnings("doclint:missing")
 public final class Protocol_HeaderStruct {
     private static final ValueLayout.OfChar CHAR = ValueLayout.JAVA_CHAR_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -72,120 +77,72 @@ public final class Protocol_HeaderStruct {
     private Protocol_HeaderStruct() {
     }
 
-    /**
-     * {@return {@code version}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return {@code version}, {@code byte} at offset 0} */
     public static byte getVersion(MemorySegment segment, long offset) {
         return segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION);
     }
 
-    /**
-     * Writes {@code version}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
+    /** Writes {@code version}, {@code byte} at offset 0. */
     public static void setVersion(MemorySegment segment, long offset, byte value) {
         segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION, value);
     }
 
-    /**
-     * {@return {@code length}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return {@code length}, {@code int} at offset 1} */
     public static int getLength(MemorySegment segment, long offset) {
         return segment.get(INT, offset + OFFSET_LENGTH);
     }
 
-    /**
-     * Writes {@code length}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
+    /** Writes {@code length}, {@code int} at offset 1. */
     public static void setLength(MemorySegment segment, long offset, int value) {
         segment.set(INT, offset + OFFSET_LENGTH, value);
     }
 
-    /**
-     * {@return the offset of element {@code index} of {@code tag} in the struct}
-     * @param index the element index
-     */
+    /** {@return the offset of element {@code index} of {@code tag} in the struct} */
     public static long offsetOfTag(long index) {
         return OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L;
     }
 
-    /**
-     * {@return element {@code index} of {@code tag}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param index the element index
-     */
+    /** {@return element {@code index} of {@code tag}, {@code char[2]} at offset 11} */
     public static char getTag(MemorySegment segment, long offset, long index) {
         return segment.get(CHAR, offset + OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L);
     }
 
-    /**
-     * Writes element {@code index} of {@code tag}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param index the element index
-     * @param value the new value
-     */
+    /** Writes element {@code index} of {@code tag}, {@code char[2]} at offset 11. */
     public static void setTag(MemorySegment segment, long offset, long index, char value) {
         segment.set(CHAR, offset + OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L, value);
     }
 
-    /**
-     * {@return {@code last}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return {@code last}, {@code boolean} at offset 15} */
     public static boolean getLast(MemorySegment segment, long offset) {
         return segment.get(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST);
     }
 
-    /**
-     * Writes {@code last}.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the new value
-     */
+    /** Writes {@code last}, {@code boolean} at offset 15. */
     public static void setLast(MemorySegment segment, long offset, boolean value) {
         segment.set(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST, value);
     }
 
-    /**
-     * {@return a new {@link Protocol.Header} of the struct's values, with new arrays}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return a new {@link Protocol.Header} of the struct's values, with new arrays} */
     public static Protocol.Header read(MemorySegment segment, long offset) {
         return new Protocol.Header(
-                segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION),
-                segment.get(INT, offset + OFFSET_LENGTH),
+                getVersion(segment, offset),
+                getLength(segment, offset),
                 Protocol_AddressStruct.read(segment, offset + OFFSET_SOURCE),
                 segment.asSlice(offset + OFFSET_TAG, LENGTH_TAG * 2L).toArray(CHAR),
-                segment.get(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST));
+                getLast(segment, offset));
     }
 
     /**
      * Writes every field of {@code value}; padding is left as it is.
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     * @param value the values to write
      * @throws IllegalArgumentException if an array's length is not its field's; nothing is written then
      */
     public static void write(MemorySegment segment, long offset, Protocol.Header value) {
         checkLength("tag", value.tag().length, LENGTH_TAG);
-        segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION, value.version());
-        segment.set(INT, offset + OFFSET_LENGTH, value.length());
+        setVersion(segment, offset, value.version());
+        setLength(segment, offset, value.length());
         Protocol_AddressStruct.write(segment, offset + OFFSET_SOURCE, value.source());
         MemorySegment.copy(value.tag(), 0, segment, CHAR, offset + OFFSET_TAG, LENGTH_TAG);
-        segment.set(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST, value.last());
+        setLast(segment, offset, value.last());
     }
 
     private static void checkLength(String field, int actual, int expected) {
@@ -194,10 +151,7 @@ public final class Protocol_HeaderStruct {
         }
     }
 
-    /**
-     * {@return a view of a new struct, zeroed, padding included, whatever the allocator does}
-     * @param allocator any allocator: an arena, a slicing allocator, a pool
-     */
+    /** {@return a view of a new struct, zeroed, padding included, whatever the allocator does} */
     public static View allocate(SegmentAllocator allocator) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 0L, 0L);
@@ -205,11 +159,7 @@ public final class Protocol_HeaderStruct {
         return new View(segment, 0L);
     }
 
-    /**
-     * {@return a view of a new struct, zeroed (nested structs' padding included), then holding {@code value}}
-     * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @param value the initial values of the fields
-     */
+    /** {@return a view of a new struct, zeroed (nested structs' padding included), then holding {@code value}} */
     public static View allocate(SegmentAllocator allocator, Protocol.Header value) {
         MemorySegment segment = allocator.allocate(SIZE, ALIGNMENT);
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 0L, 0L);
@@ -221,8 +171,6 @@ public final class Protocol_HeaderStruct {
     /**
      * {@return a segment of {@code count} zeroed structs, element {@code i} at offset {@code i * SIZE}}
      * One view visits them all through {@link View#moveToElement(long)}.
-     * @param allocator any allocator: an arena, a slicing allocator, a pool
-     * @param count the number of structs
      * @throws IllegalArgumentException if {@code count} is negative or the size overflows; the library's
      *     allocators throw {@code AllocationException} ({@code INVALID_SIZE}) instead
      */
@@ -232,19 +180,12 @@ public final class Protocol_HeaderStruct {
         return segment;
     }
 
-    /**
-     * {@return a new view of the struct at offset 0}
-     * @param segment the segment holding the struct
-     */
+    /** {@return a new view of the struct at offset 0} */
     public static View view(MemorySegment segment) {
         return new View(segment, 0L);
     }
 
-    /**
-     * {@return a new view of the struct at {@code offset}}
-     * @param segment the segment holding the struct
-     * @param offset the struct's offset in bytes
-     */
+    /** {@return a new view of the struct at {@code offset}} */
     public static View view(MemorySegment segment, long offset) {
         return new View(segment, offset);
     }
@@ -281,8 +222,6 @@ public final class Protocol_HeaderStruct {
         /**
          * Moves this view, and its nested structs' views, to the struct at {@code offset}; it is not
          * moved if the struct lies outside the segment.
-         * @param offset the struct's offset in bytes
-         * @return this view
          */
         public View moveTo(long offset) {
             Objects.checkFromIndexSize(offset, SIZE, segment.byteSize());
@@ -292,8 +231,6 @@ public final class Protocol_HeaderStruct {
         /**
          * Moves this view to element {@code index} of an array of structs at offset 0, as allocated by
          * {@link Protocol_HeaderStruct#allocateArray}; it is not moved if the element lies outside the segment.
-         * @param index the element index
-         * @return this view
          */
         public View moveToElement(long index) {
             Objects.checkIndex(index, segment.byteSize() / SIZE);
@@ -308,29 +245,23 @@ public final class Protocol_HeaderStruct {
 
         /** {@return {@code version}} */
         public byte version() {
-            return segment.get(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION);
+            return Protocol_HeaderStruct.getVersion(segment, offset);
         }
 
-        /**
-         * {@return this view, after writing {@code value} to {@code version}}
-         * @param value the new value
-         */
+        /** {@return this view, after writing {@code value} to {@code version}} */
         public View version(byte value) {
-            segment.set(ValueLayout.JAVA_BYTE, offset + OFFSET_VERSION, value);
+            Protocol_HeaderStruct.setVersion(segment, offset, value);
             return this;
         }
 
         /** {@return {@code length}} */
         public int length() {
-            return segment.get(INT, offset + OFFSET_LENGTH);
+            return Protocol_HeaderStruct.getLength(segment, offset);
         }
 
-        /**
-         * {@return this view, after writing {@code value} to {@code length}}
-         * @param value the new value
-         */
+        /** {@return this view, after writing {@code value} to {@code length}} */
         public View length(int value) {
-            segment.set(INT, offset + OFFSET_LENGTH, value);
+            Protocol_HeaderStruct.setLength(segment, offset, value);
             return this;
         }
 
@@ -339,44 +270,31 @@ public final class Protocol_HeaderStruct {
             return source;
         }
 
-        /**
-         * {@return this view, after writing every field of {@code value} to the nested struct {@code source}}
-         * @param value the new value
-         */
+        /** {@return this view, after writing every field of {@code value} to the nested struct {@code source}} */
         public View source(Protocol.Address value) {
             Protocol_AddressStruct.write(segment, offset + OFFSET_SOURCE, value);
             return this;
         }
 
-        /**
-         * {@return element {@code index} of {@code tag}}
-         * @param index the element index
-         */
+        /** {@return element {@code index} of {@code tag}} */
         public char tag(long index) {
-            return segment.get(CHAR, offset + OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L);
+            return Protocol_HeaderStruct.getTag(segment, offset, index);
         }
 
-        /**
-         * {@return this view, after writing {@code value} to element {@code index} of {@code tag}}
-         * @param index the element index
-         * @param value the new value
-         */
+        /** {@return this view, after writing {@code value} to element {@code index} of {@code tag}} */
         public View tag(long index, char value) {
-            segment.set(CHAR, offset + OFFSET_TAG + Objects.checkIndex(index, LENGTH_TAG) * 2L, value);
+            Protocol_HeaderStruct.setTag(segment, offset, index, value);
             return this;
         }
 
         /** {@return {@code last}} */
         public boolean last() {
-            return segment.get(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST);
+            return Protocol_HeaderStruct.getLast(segment, offset);
         }
 
-        /**
-         * {@return this view, after writing {@code value} to {@code last}}
-         * @param value the new value
-         */
+        /** {@return this view, after writing {@code value} to {@code last}} */
         public View last(boolean value) {
-            segment.set(ValueLayout.JAVA_BOOLEAN, offset + OFFSET_LAST, value);
+            Protocol_HeaderStruct.setLast(segment, offset, value);
             return this;
         }
 
@@ -385,11 +303,7 @@ public final class Protocol_HeaderStruct {
             return read(segment, offset);
         }
 
-        /**
-         * Writes every field of {@code value}.
-         * @param value the values to write
-         * @return this view
-         */
+        /** Writes every field of {@code value}. */
         public View set(Protocol.Header value) {
             write(segment, offset, value);
             return this;

@@ -5,6 +5,7 @@ import io.nebula.memory.annotation.Array;
 import io.nebula.memory.annotation.Struct;
 import io.nebula.memory.processor.diagnostics.ErrorReporter;
 import io.nebula.memory.processor.diagnostics.Message;
+import io.nebula.memory.processor.generation.DoclintSuppression;
 import io.nebula.memory.processor.generation.GeneratedAnnotation;
 import io.nebula.memory.processor.generation.SourceFileWriter;
 import io.nebula.memory.processor.generation.StructWriter;
@@ -44,7 +45,8 @@ final class StructStep implements ProcessingStep {
         this.environment = environment;
         this.reporter = reporter;
         this.generated = generated;
-        this.writer = new StructWriter(GeneratedAnnotation.of(environment.getElementUtils()));
+        this.writer = new StructWriter(GeneratedAnnotation.of(environment.getElementUtils()),
+                DoclintSuppression.of(environment));
     }
 
     @Override

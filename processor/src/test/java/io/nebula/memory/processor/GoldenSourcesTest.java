@@ -33,11 +33,11 @@ class GoldenSourcesTest {
 
         assertThat(compilation).succeededWithoutWarnings();
         assertThat(compilation).generatedSourceFile("geo.PointStruct")
-                .contentsAsUtf8String().isEqualTo(golden("geo/PointStruct.java"));
+                .contentsAsUtf8String().isEqualTo(golden("geo/PointStruct.java", toolchain));
         // The same comparison through the compiler's trees, insensitive to formatting.
         assertThat(compilation).generatedSourceFile("geo.PointStruct")
                 .hasSourceEquivalentTo(JavaFileObjects.forSourceString("geo.PointStruct",
-                        golden("geo/PointStruct.java")));
+                        golden("geo/PointStruct.java", toolchain)));
     }
 
     @Test
@@ -57,9 +57,9 @@ class GoldenSourcesTest {
 
         assertThat(compilation).succeededWithoutWarnings();
         assertThat(compilation).generatedSourceFile("net.Protocol_HeaderStruct")
-                .contentsAsUtf8String().isEqualTo(golden("net/Protocol_HeaderStruct.java"));
+                .contentsAsUtf8String().isEqualTo(golden("net/Protocol_HeaderStruct.java", toolchain));
         assertThat(compilation).generatedSourceFile("net.Protocol_AddressStruct")
-                .contentsAsUtf8String().isEqualTo(golden("net/Protocol_AddressStruct.java"));
+                .contentsAsUtf8String().isEqualTo(golden("net/Protocol_AddressStruct.java", toolchain));
     }
 
     @Test

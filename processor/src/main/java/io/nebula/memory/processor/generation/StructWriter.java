@@ -19,7 +19,6 @@ import io.nebula.memory.processor.model.StructModel;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
@@ -28,9 +27,12 @@ import javax.lang.model.element.Modifier;
  * Generates the struct class of a {@link StructModel}: the layout constant, sizes and offsets, static accessors
  * on {@code (MemorySegment, long offset)}, record conversion, allocation and the flyweight {@code View}.
  *
- * <p>Every access is {@code segment.get(layout, offset + CONSTANT)} or {@code segment.set(...)} with a
- * {@code ValueLayout} constant, which C2 compiles to a plain load or store after the segment's bounds check;
- * no {@code VarHandle} is derived from the struct layout.
+ * <p>A primitive field is read and written in its static accessors only, as {@code segment.get(layout, offset +
+ * CONSTANT)} or {@code segment.set(...)} with a {@code ValueLayout} constant, which C2 compiles to a plain load or
+ * store after the segment's bounds check; no {@code VarHandle} is derived from the struct layout. The view's
+ * accessors, {@code read} and {@code write} call the static accessors, which C2 inlines: the same loads and stores,
+ * and for javac one method of one name to resolve per call instead of the overloads of {@code MemorySegment.get}
+ * and {@code set}.
  */
 public final class StructWriter {
     private static final String PACKAGE = "java.lang.foreign";
@@ -43,38 +45,44 @@ public final class StructWriter {
     private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
     /** The most bytes a generated struct zeroes with constant-offset stores rather than {@code fill}. */
     private static final long ZERO_BY_STORES = 64;
-    private static final String SEGMENT_DOC = "@param segment the segment holding the struct\n";
-    private static final String OFFSET_DOC = "@param offset the struct's offset in bytes\n";
-    private static final String ALLOCATOR_DOC = "@param allocator any allocator: an arena, a slicing allocator,"
-            + " a pool\n";
 
     private static final ParameterSpec SEGMENT_PARAMETER = ParameterSpec.builder(MEMORY_SEGMENT, "segment").build();
     private static final ParameterSpec OFFSET_PARAMETER = ParameterSpec.builder(TypeName.LONG, "offset").build();
 
-    /** What every accessor shares, said once in the class javadoc; the members' docs say only what differs. */
+    /**
+     * What every member shares, said once in the class javadoc: every parameter that more than one member takes and
+     * what the view's methods return. The members' docs say only what differs, in one sentence, without
+     * {@code @param} and {@code @return} lines (see {@link DoclintSuppression}).
+     */
     private static final String ACCESS_DOC = """
             <p>Two layers read and write single fields, and allocate nothing. The static methods take the
             {@code segment} holding a struct and the struct's {@code offset} in it, in bytes: {@code get<Field>}
             and {@code set<Field>} per primitive field, and {@code offsetOf<Field>(index)}, an element's offset
             in the struct, per array field. A {@link View}, a flyweight that a loop moves from struct to struct,
-            has a getter and a setter named as each field. The accessors of an array field take the element
-            {@code index}, from 0 to its length - 1, and check it before any access; beyond that they check no
-            more than the segment does: an access outside it throws {@link IndexOutOfBoundsException}. Only the
-            view of an element of an array of structs is a new object.
+            has a getter and a setter named as each field; its setters, {@code set} and {@code moveTo} methods
+            return the view itself. The accessors of an array field take the element {@code index}, from 0 to its
+            length - 1, and check it before any access; beyond that they check no more than the segment does: an
+            access outside it throws {@link IndexOutOfBoundsException}. A setter's {@code value} is the field's
+            new value; the {@code value} of {@code write}, {@code allocate} and the view's {@code set} is a record
+            whose every field is written. {@code allocate} and {@code allocateArray} take any {@code allocator}:
+            an arena, a slicing allocator, a pool. Only the view of an element of an array of structs is a new
+            object.
             """;
 
-    private static final String INDEX_DOC = "@param index the element index\n";
     private static final CodeBlock VALUE = CodeBlock.of("value");
 
     private final GeneratedAnnotation generated;
+    private final DoclintSuppression doclint;
 
     /**
      * Creates a writer.
      *
      * @param generated the {@code @Generated} annotation of generated types
+     * @param doclint the suppression of doclint's {@code missing} group, under javac
      */
-    public StructWriter(GeneratedAnnotation generated) {
+    public StructWriter(GeneratedAnnotation generated, DoclintSuppression doclint) {
         this.generated = generated;
+        this.doclint = doclint;
     }
 
     /**
@@ -96,12 +104,18 @@ public final class StructWriter {
         private final ClassName self;
         private final ClassName view;
         private final String record;
+        /** The struct's fields, in order: computed once, as every part of the class iterates them. */
+        private final List<Field> fields;
+        /** {@code static}, with {@code public} for a public struct: the modifiers of every static method. */
+        private final Modifier[] staticMethod;
 
         Generation(StructModel model) {
             this.model = model;
             this.self = model.generatedType();
             this.view = self.nestedClass("View");
             this.record = model.recordType().simpleName();
+            this.fields = model.fields();
+            this.staticMethod = modifiers(Modifier.STATIC);
         }
 
         TypeSpec type() {
@@ -111,10 +125,11 @@ public final class StructWriter {
                     .addJavadoc(classJavadoc());
             type.alwaysQualify(model.qualifiedNames().toArray(String[]::new));
             generated.addTo(type);
+            doclint.addTo(type);
             byteOrderConstants(type);
             constants(type);
             type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-            for (Field field : model.fields()) {
+            for (Field field : fields) {
                 staticAccessors(type, field);
             }
             conversions(type);
@@ -141,13 +156,19 @@ public final class StructWriter {
                     case Field field -> field.name() + ": " + typeText(field);
                     case Member.Padding padding -> padding.name() + " (padding)";
                 };
-                doc.add("$L\n", String.format(Locale.ROOT, "%8d%8d  %s", member.offset(), member.size(), what));
+                doc.add("$L$L  $L\n", padded(member.offset()), padded(member.size()), what);
             }
             doc.add("</pre>\n$L bytes, aligned to $L$L$L.\n\n", model.size(), model.alignment(),
                     model.packed() ? ", packed" : "",
                     model.byteOrder() == Endianness.NATIVE ? "" : ", " + orderText());
             doc.add(ACCESS_DOC);
             return doc.build();
+        }
+
+        /** A number right-aligned in 8 characters, a column of the class javadoc's table. */
+        private static String padded(long number) {
+            String text = Long.toString(number);
+            return " ".repeat(Math.max(0, 8 - text.length())) + text;
         }
 
         private String typeText(Field field) {
@@ -165,7 +186,7 @@ public final class StructWriter {
                 return;
             }
             Set<Primitive> used = EnumSet.noneOf(Primitive.class);
-            for (Field field : model.fields()) {
+            for (Field field : fields) {
                 if (field.type() instanceof FieldType.OfPrimitive(Primitive primitive) && primitive.hasByteOrder()) {
                     used.add(primitive);
                 }
@@ -219,12 +240,12 @@ public final class StructWriter {
             type.addField(FieldSpec.builder(TypeName.LONG, "ALIGNMENT", constant)
                     .addJavadoc("The alignment in bytes.\n")
                     .initializer("$LL", model.alignment()).build());
-            for (Field field : model.fields()) {
+            for (Field field : fields) {
                 type.addField(FieldSpec.builder(TypeName.LONG, Names.offsetConstant(field.name()), constant)
                         .addJavadoc("The offset of {@code $L} in bytes.\n", field.name())
                         .initializer("$LL", field.offset()).build());
             }
-            for (Field field : model.fields()) {
+            for (Field field : fields) {
                 if (field.isArray()) {
                     type.addField(FieldSpec.builder(TypeName.INT, Names.lengthConstant(field.name()), constant)
                             .addJavadoc("The number of elements of {@code $L}.\n", field.name())
@@ -266,9 +287,9 @@ public final class StructWriter {
             String name = field.name();
             if (field.isArray()) {
                 type.addMethod(MethodSpec.methodBuilder(Names.elementOffset(name))
-                        .addModifiers(modifiers(Modifier.STATIC))
-                        .addJavadoc("{@return the offset of element {@code index} of {@code $L} in the struct}\n$L",
-                                name, INDEX_DOC)
+                        .addModifiers(staticMethod)
+                        .addJavadoc("{@return the offset of element {@code index} of {@code $L} in the struct}\n",
+                                name)
                         .returns(TypeName.LONG)
                         .addParameter(TypeName.LONG, "index")
                         .addStatement("return $L", checkedElementOffset(field, "index"))
@@ -278,31 +299,29 @@ public final class StructWriter {
                 return;
             }
             MethodSpec.Builder getter = MethodSpec.methodBuilder(Names.getter(name))
-                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addModifiers(staticMethod)
                     .returns(carrier(primitive))
                     .addParameter(SEGMENT_PARAMETER)
                     .addParameter(OFFSET_PARAMETER);
             MethodSpec.Builder setter = MethodSpec.methodBuilder(Names.setter(name))
-                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addModifiers(staticMethod)
                     .addParameter(SEGMENT_PARAMETER)
                     .addParameter(OFFSET_PARAMETER);
             CodeBlock at;
+            CodeBlock where = CodeBlock.of("{@code $L} at offset $L", typeText(field), field.offset());
             if (field.isArray()) {
-                getter.addJavadoc("{@return element {@code index} of {@code $L}}\n", name)
-                        .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC).addJavadoc(INDEX_DOC)
+                getter.addJavadoc("{@return element {@code index} of {@code $L}, $L}\n", name, where)
                         .addParameter(TypeName.LONG, "index");
-                setter.addJavadoc("Writes element {@code index} of {@code $L}.\n", name)
-                        .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC).addJavadoc(INDEX_DOC)
+                setter.addJavadoc("Writes element {@code index} of {@code $L}, $L.\n", name, where)
                         .addParameter(TypeName.LONG, "index");
                 at = checkedElementOffset(field, "index");
             } else {
-                getter.addJavadoc("{@return {@code $L}}\n", name).addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC);
-                setter.addJavadoc("Writes {@code $L}.\n", name).addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC);
+                getter.addJavadoc("{@return {@code $L}, $L}\n", name, where);
+                setter.addJavadoc("Writes {@code $L}, $L.\n", name, where);
                 at = offsetConstant(field);
             }
             type.addMethod(getter.addStatement("return $L", get(primitive, at)).build());
             type.addMethod(setter.addParameter(carrier(primitive), "value")
-                    .addJavadoc("@param value the new value\n")
                     .addStatement(set(primitive, at, VALUE))
                     .build());
         }
@@ -346,7 +365,7 @@ public final class StructWriter {
 
         private void conversions(TypeSpec.Builder type) {
             List<CodeBlock> arguments = new ArrayList<>();
-            for (Field field : model.fields()) {
+            for (Field field : fields) {
                 arguments.add(readExpression(field));
                 if (field.isArray() && !copiedInBulk(field)) {
                     type.addMethod(arrayReader(field));
@@ -354,10 +373,9 @@ public final class StructWriter {
                 }
             }
             type.addMethod(MethodSpec.methodBuilder("read")
-                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addModifiers(staticMethod)
                     .addJavadoc("{@return a new {@link $T} of the struct's values, with new arrays}\n",
                             model.recordType())
-                    .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC)
                     .returns(model.recordType())
                     .addParameter(SEGMENT_PARAMETER)
                     .addParameter(OFFSET_PARAMETER)
@@ -365,25 +383,23 @@ public final class StructWriter {
                     .build());
 
             MethodSpec.Builder write = MethodSpec.methodBuilder("write")
-                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addModifiers(staticMethod)
                     .addJavadoc("Writes every field of {@code value}; padding is left as it is.\n")
-                    .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC)
-                    .addJavadoc("@param value the values to write\n")
                     .addParameter(SEGMENT_PARAMETER)
                     .addParameter(OFFSET_PARAMETER)
                     .addParameter(model.recordType(), "value");
-            boolean hasArrays = model.fields().stream().anyMatch(Field::isArray);
+            boolean hasArrays = fields.stream().anyMatch(Field::isArray);
             if (hasArrays) {
                 write.addJavadoc("@throws IllegalArgumentException if an array's length is not its field's;"
                         + " nothing is written then\n");
-                for (Field field : model.fields()) {
+                for (Field field : fields) {
                     if (field.isArray()) {
                         write.addStatement("checkLength($S, value.$L().length, $L)", field.name(), field.name(),
                                 Names.lengthConstant(field.name()));
                     }
                 }
             }
-            for (Field field : model.fields()) {
+            for (Field field : fields) {
                 write.addStatement(writeStatement(field));
             }
             type.addMethod(write.build());
@@ -421,7 +437,7 @@ public final class StructWriter {
                 return CodeBlock.of("read$L(segment, offset)", Names.capitalize(field.name()));
             }
             return switch (field.type()) {
-                case FieldType.OfPrimitive(Primitive primitive) -> get(primitive, offsetConstant(field));
+                case FieldType.OfPrimitive p -> CodeBlock.of("$L(segment, offset)", Names.getter(field.name()));
                 case FieldType.OfStruct(StructModel struct) -> CodeBlock.of("$T.read(segment, offset + $L)",
                         struct.generatedType(), Names.offsetConstant(field.name()));
             };
@@ -438,8 +454,8 @@ public final class StructWriter {
                         field.name());
             }
             return switch (field.type()) {
-                case FieldType.OfPrimitive(Primitive primitive) -> set(primitive, offsetConstant(field),
-                        CodeBlock.of("value.$L()", field.name()));
+                case FieldType.OfPrimitive p -> CodeBlock.of("$L(segment, offset, value.$L())",
+                        Names.setter(field.name()), field.name());
                 case FieldType.OfStruct(StructModel struct) -> CodeBlock.of("$T.write(segment, offset + $L, value.$L())",
                         struct.generatedType(), Names.offsetConstant(field.name()), field.name());
             };
@@ -500,10 +516,9 @@ public final class StructWriter {
         private void allocation(TypeSpec.Builder type) {
             ParameterSpec allocator = ParameterSpec.builder(SEGMENT_ALLOCATOR, "allocator").build();
             type.addMethod(MethodSpec.methodBuilder("allocate")
-                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addModifiers(staticMethod)
                     .addJavadoc("{@return a view of a new struct, zeroed, padding included, whatever the"
                             + " allocator does}\n")
-                    .addJavadoc(ALLOCATOR_DOC)
                     .returns(view)
                     .addParameter(allocator)
                     .addStatement("$T segment = allocator.allocate(SIZE, ALIGNMENT)", MEMORY_SEGMENT)
@@ -511,26 +526,24 @@ public final class StructWriter {
                     .addStatement("return new View(segment, 0L)")
                     .build());
             type.addMethod(MethodSpec.methodBuilder("allocate")
-                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addModifiers(staticMethod)
                     .addJavadoc(flat()
                             ? "{@return a view of a new struct holding {@code value}, padding zeroed: each byte"
                                     + " written once}\n"
                             : "{@return a view of a new struct, zeroed (nested structs' padding included), then"
                                     + " holding {@code value}}\n")
-                    .addJavadoc(ALLOCATOR_DOC)
-                    .addJavadoc("@param value the initial values of the fields\n")
+
                     .returns(view)
                     .addParameter(allocator)
                     .addParameter(model.recordType(), "value")
                     .addCode(initialise())
                     .build());
             type.addMethod(MethodSpec.methodBuilder("allocateArray")
-                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addModifiers(staticMethod)
                     .addJavadoc("{@return a segment of {@code count} zeroed structs, element {@code i} at offset"
                             + " {@code i * SIZE}}\nOne view visits them all through {@link"
                             + " View#moveToElement(long)}.\n")
-                    .addJavadoc(ALLOCATOR_DOC)
-                    .addJavadoc("@param count the number of structs\n")
+
                     .addJavadoc("@throws IllegalArgumentException if {@code count} is negative or the size"
                             + " overflows; the library's\n    allocators throw {@code AllocationException}"
                             + " ({@code INVALID_SIZE}) instead\n")
@@ -542,17 +555,15 @@ public final class StructWriter {
                     .addStatement("return segment")
                     .build());
             type.addMethod(MethodSpec.methodBuilder("view")
-                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addModifiers(staticMethod)
                     .addJavadoc("{@return a new view of the struct at offset 0}\n")
-                    .addJavadoc(SEGMENT_DOC)
                     .returns(view)
                     .addParameter(SEGMENT_PARAMETER)
                     .addStatement("return new View(segment, 0L)")
                     .build());
             type.addMethod(MethodSpec.methodBuilder("view")
-                    .addModifiers(modifiers(Modifier.STATIC))
+                    .addModifiers(staticMethod)
                     .addJavadoc("{@return a new view of the struct at {@code offset}}\n")
-                    .addJavadoc(SEGMENT_DOC).addJavadoc(OFFSET_DOC)
                     .returns(view)
                     .addParameter(SEGMENT_PARAMETER)
                     .addParameter(OFFSET_PARAMETER)
@@ -566,7 +577,7 @@ public final class StructWriter {
          * {@code write}, so a struct with nested structs is zeroed in full first.
          */
         private boolean flat() {
-            return model.fields().stream().allMatch(field -> field.type() instanceof FieldType.OfPrimitive);
+            return fields.stream().allMatch(field -> field.type() instanceof FieldType.OfPrimitive);
         }
 
         /** The body of {@code allocate(allocator, value)}: each field written once, padding zeroed. */
@@ -643,8 +654,6 @@ public final class StructWriter {
                     .addModifiers(Modifier.PUBLIC)
                     .addJavadoc("Moves this view, and its nested structs' views, to the struct at {@code offset};"
                             + " it is not\nmoved if the struct lies outside the segment.\n")
-                    .addJavadoc(OFFSET_DOC)
-                    .addJavadoc("@return this view\n")
                     .returns(view)
                     .addParameter(OFFSET_PARAMETER)
                     .addStatement("$T.checkFromIndexSize(offset, SIZE, segment.byteSize())", OBJECTS)
@@ -654,7 +663,7 @@ public final class StructWriter {
                     .returns(view)
                     .addParameter(OFFSET_PARAMETER)
                     .addStatement("this.offset = offset");
-            for (Field field : model.fields()) {
+            for (Field field : fields) {
                 if (!field.isArray() && field.type() instanceof FieldType.OfStruct(StructModel struct)) {
                     ClassName nestedView = struct.generatedType().nestedClass("View");
                     type.addField(nestedView, field.name(), Modifier.PRIVATE, Modifier.FINAL);
@@ -682,15 +691,13 @@ public final class StructWriter {
                     .addJavadoc("Moves this view to element {@code index} of an array of structs at offset 0, as"
                             + " allocated by\n{@link $T#allocateArray}; it is not moved if the element lies outside"
                             + " the segment.\n", self)
-                    .addJavadoc("@param index the element index\n")
-                    .addJavadoc("@return this view\n")
                     .returns(view)
                     .addParameter(TypeName.LONG, "index")
                     .addStatement("$T.checkIndex(index, segment.byteSize() / SIZE)", OBJECTS)
                     .addStatement("return at(index * SIZE)")
                     .build());
             type.addMethod(at.addStatement("return this").build());
-            for (Field field : model.fields()) {
+            for (Field field : fields) {
                 viewAccessors(type, field);
             }
             type.addMethod(MethodSpec.methodBuilder("toRecord")
@@ -702,8 +709,6 @@ public final class StructWriter {
             type.addMethod(MethodSpec.methodBuilder("set")
                     .addModifiers(Modifier.PUBLIC)
                     .addJavadoc("Writes every field of {@code value}.\n")
-                    .addJavadoc("@param value the values to write\n")
-                    .addJavadoc("@return this view\n")
                     .returns(view)
                     .addParameter(model.recordType(), "value")
                     .addStatement("write(segment, offset, value)")
@@ -722,21 +727,20 @@ public final class StructWriter {
             if (field.isArray()) {
                 getter.addParameter(TypeName.LONG, "index");
                 setter.addParameter(TypeName.LONG, "index");
-                CodeBlock at = checkedElementOffset(field, "index");
                 if (nested.isPresent()) {
-                    getter.addJavadoc("{@return a new view of element {@code index} of {@code $L}}\n$L", name,
-                                    INDEX_DOC)
+                    CodeBlock at = checkedElementOffset(field, "index");
+                    getter.addJavadoc("{@return a new view of element {@code index} of {@code $L}}\n", name)
                             .returns(nested.get().nestedClass("View"))
                             .addStatement("return $T.view(segment, offset + $L)", nested.get(), at);
                     setter.addStatement("$T.write(segment, offset + $L, value)", nested.get(), at);
-                } else if (field.type() instanceof FieldType.OfPrimitive(Primitive primitive)) {
-                    getter.addJavadoc("{@return element {@code index} of {@code $L}}\n$L", name, INDEX_DOC)
+                } else {
+                    getter.addJavadoc("{@return element {@code index} of {@code $L}}\n", name)
                             .returns(element)
-                            .addStatement("return $L", get(primitive, at));
-                    setter.addStatement(set(primitive, at, VALUE));
+                            .addStatement("return $T.$L(segment, offset, index)", self, Names.getter(name));
+                    setter.addStatement("$T.$L(segment, offset, index, value)", self, Names.setter(name));
                 }
                 setter.addJavadoc("{@return this view, after writing {@code value} to element {@code index} of"
-                        + " {@code $L}}\n$L", name, INDEX_DOC);
+                        + " {@code $L}}\n", name);
             } else if (nested.isPresent()) {
                 getter.addJavadoc("{@return the view of the nested struct {@code $L}, which moves with this"
                                 + " view}\n", name)
@@ -746,15 +750,14 @@ public final class StructWriter {
                                 + " struct {@code $L}}\n", name)
                         .addStatement("$T.write(segment, offset + $L, value)", nested.get(),
                                 Names.offsetConstant(name));
-            } else if (field.type() instanceof FieldType.OfPrimitive(Primitive primitive)) {
+            } else {
                 getter.addJavadoc("{@return {@code $L}}\n", name)
                         .returns(element)
-                        .addStatement("return $L", get(primitive, offsetConstant(field)));
+                        .addStatement("return $T.$L(segment, offset)", self, Names.getter(name));
                 setter.addJavadoc("{@return this view, after writing {@code value} to {@code $L}}\n", name)
-                        .addStatement(set(primitive, offsetConstant(field), VALUE));
+                        .addStatement("$T.$L(segment, offset, value)", self, Names.setter(name));
             }
             setter.addParameter(element, "value")
-                    .addJavadoc("@param value the new value\n")
                     .addStatement("return this");
             type.addMethod(getter.build());
             type.addMethod(setter.build());
