@@ -228,6 +228,24 @@ class Lz4BlockCodecTest {
     }
 
     @Test
+    void aSnapshotWithAMalformedPayloadNamesTheBlockAndThePayloadByte() {
+        byte[] payload = {(byte) 0x10, 7, 2, 0, 0x00};
+        byte[] block = new byte[BlockFormat.HEADER_BYTES + payload.length];
+        System.arraycopy(payload, 0, block, BlockFormat.HEADER_BYTES, payload.length);
+        BlockFormat.writeHeader(MemorySegment.ofArray(block), Codec.LZ4, 10, payload.length,
+                new java.util.zip.CRC32C());
+        Snapshot snapshot = Snapshot.from(MemorySegment.ofArray(block));
+        try (io.nebula.memory.bump.BumpAllocator arena = io.nebula.memory.bump.BumpAllocator.create(64)) {
+            CompressionException e = assertThrows(CompressionException.class, () -> snapshot.restore(arena));
+            assertEquals(CompressionError.CORRUPT_DATA, e.code());
+            assertEquals(BlockFormat.HEADER_BYTES + 2, e.offset());
+            assertTrue(e.details().startsWith("the LZ4 payload of 5 bytes, recorded as 10 raw bytes, is malformed at"
+                    + " its byte 2: the sequence at byte 0 has a match offset of 2 at output byte 1"), e.getMessage());
+            assertEquals(0, arena.usedBytes());
+        }
+    }
+
+    @Test
     void aHugeLengthExtensionStopsAtTheOutputSize() {
         byte[] block = new byte[100_000];
         block[0] = (byte) 0xF0;
