@@ -143,7 +143,6 @@ final class Lz4BlockDecompressor {
             if (op == end) {
                 return;
             }
-            ref = op - period;
             // A long run (zeros, a repeated byte): copy what is written so far, doubling each time.
             int start = end - length - offset;
             while (end - op > LONG_RUN) {
