@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One instance of a codec, used by one thread at a time: compresses a segment into another and back. Subclasses
- * adapt aircompressor, the JDK's zlib, or a plain copy.
+ * implement LZ4 on the FFM API, or adapt aircompressor, the JDK's zlib, or a plain copy.
  *
  * <p>Callers pass segments that are alive, accessible from the calling thread and, for
  * {@link #acceptsDirectly(MemorySegment)}, of a kind the codec can address; the codec does not check again.
@@ -52,7 +52,7 @@ abstract class BlockCodec implements AutoCloseable {
     /**
      * Tells whether the codec can read or write {@code segment} itself. aircompressor's Java codecs address heap
      * segments through their {@code byte[]}, so a heap segment over another array, or a read-only one, goes through
-     * a native copy first.
+     * a native copy first; the LZ4 codec takes any segment.
      *
      * @param segment a segment to compress from or decompress into
      * @return {@code true} when no copy is needed

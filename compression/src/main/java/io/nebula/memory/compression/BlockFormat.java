@@ -205,6 +205,25 @@ final class BlockFormat {
                 cause);
     }
 
+    /**
+     * The error for a payload that its codec found malformed at a known place.
+     *
+     * @param payloadOffset where in the payload the codec found the fault
+     * @param what          the fault, with its numbers
+     */
+    static CompressionException undecodable(MemorySegment block, Object source, long payloadOffset, String what,
+                                            Throwable cause) {
+        Codec codec = codec(block);
+        return new CompressionException(CompressionError.CORRUPT_DATA, String.valueOf(source),
+                HEADER_BYTES + payloadOffset,
+                "the " + codec.displayName() + " payload of " + payloadLength(block) + " bytes, recorded as "
+                        + rawLength(block) + " raw bytes, is malformed at its byte " + payloadOffset + ": " + what,
+                List.of("Do not use this data: its checksum matches, so it was written this way, not damaged"
+                                + " afterwards; it does not come from nebula-memory's writer.",
+                        "If it does, report it with the block's bytes: it is a codec bug."),
+                cause);
+    }
+
     static CompressionException error(CompressionError code, Object source, long offset, String details,
                                       String... suggestions) {
         return new CompressionException(code, String.valueOf(source), offset, details, List.of(suggestions), null);

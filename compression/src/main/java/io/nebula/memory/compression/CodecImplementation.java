@@ -6,11 +6,12 @@ package io.nebula.memory.compression;
  */
 public enum CodecImplementation {
     /**
-     * Pure Java, the default: runs in any JVM with no command-line flag. aircompressor's Java codecs (LZ4,
-     * Zstandard, Snappy) call {@code sun.misc.Unsafe} internally, so JDK 24 and later print a four-line
-     * "terminally deprecated method in sun.misc.Unsafe" warning when the first block is compressed, unless the
-     * JVM runs with {@code --sun-misc-unsafe-memory-access=allow}. DEFLATE uses the JDK's own
-     * {@link java.util.zip.Deflater}, which warns about nothing.
+     * Pure Java, the default: runs in any JVM with no command-line flag. LZ4, the default codec, is nebula-memory's
+     * own implementation on the FFM API, and DEFLATE uses the JDK's own {@link java.util.zip.Deflater}: neither uses
+     * {@code sun.misc.Unsafe} and neither prints anything. aircompressor's Java Zstandard and Snappy codecs, used
+     * only when a store is configured with them, call {@code sun.misc.Unsafe} internally, so JDK 24 and later print
+     * a four-line "terminally deprecated method in sun.misc.Unsafe" warning when their first block is compressed,
+     * unless the JVM runs with {@code --sun-misc-unsafe-memory-access=allow}.
      */
     JAVA,
     /**

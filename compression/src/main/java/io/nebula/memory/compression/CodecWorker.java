@@ -127,6 +127,9 @@ final class CodecWorker implements AutoCloseable {
         int written;
         try {
             written = instance.decompress(payload, destination);
+        } catch (CompressionException e) {
+            // The LZ4 decoder's own error: the fault and where in the payload it is.
+            throw BlockFormat.undecodable(block, source, e.offset(), e.details(), e);
         } catch (RuntimeException e) {
             // aircompressor throws MalformedInputException, IllegalArgumentException or IndexOutOfBoundsException
             // on a malformed payload, the JDK's Inflater DataFormatException (wrapped by the DEFLATE codec).

@@ -3,23 +3,26 @@
  * compressed blocks in native memory, and {@link io.nebula.memory.compression.Snapshot}s of a bump arena's bytes.
  *
  * <h2>Codecs</h2>
- * LZ4 (the default), Zstandard and Snappy come from aircompressor ({@code io.airlift:aircompressor-v3}), which
- * compresses {@code MemorySegment}s directly; DEFLATE from the JDK's {@code java.util.zip}. See
+ * LZ4, the default, is the module's own implementation of the LZ4 block format on the FFM API; Zstandard and Snappy
+ * come from aircompressor ({@code io.airlift:aircompressor-v3}), which compresses {@code MemorySegment}s directly;
+ * DEFLATE from the JDK's {@code java.util.zip}. The native implementations of all four are aircompressor's. See
  * {@link io.nebula.memory.compression.Codec} for the table of codecs. Each has a pure-Java implementation, the
  * default, which needs no command-line flag, and a native one
  * ({@link io.nebula.memory.compression.CodecImplementation#NATIVE}) that needs {@code --enable-native-access}.
  *
  * <h2>What you will see on first use</h2>
- * nebula-memory's own code uses no {@code sun.misc.Unsafe}. aircompressor's Java codecs (LZ4, Zstandard, Snappy) do,
- * so on JDK 24 and later the JVM prints, once, when the first block is compressed:
+ * With the defaults, nothing: nebula-memory's own code, its LZ4 codec included, uses no {@code sun.misc.Unsafe}.
+ * aircompressor's Java Zstandard and Snappy codecs, which a store uses only when configured with them, do, so on
+ * JDK 24 and later the JVM prints, once, when their first block is compressed:
  * <pre>
  * WARNING: A terminally deprecated method in sun.misc.Unsafe has been called
- * WARNING: sun.misc.Unsafe::getLong has been called by io.airlift.compress.v3.lz4.Lz4RawCompressor (file:...)
- * WARNING: Please consider reporting this to the maintainers of class io.airlift.compress.v3.lz4.Lz4RawCompressor
- * WARNING: sun.misc.Unsafe::getLong will be removed in a future release
+ * WARNING: sun.misc.Unsafe::putInt has been called by io.airlift.compress.v3.zstd.ZstdFrameCompressor (file:...)
+ * WARNING: Please consider reporting this to the maintainers of class io.airlift.compress.v3.zstd.ZstdFrameCompressor
+ * WARNING: sun.misc.Unsafe::putInt will be removed in a future release
  * </pre>
- * Start the JVM with {@code --sun-misc-unsafe-memory-access=allow} to silence it, or choose
- * {@link io.nebula.memory.compression.Codec#DEFLATE}, which warns about nothing.
+ * Start the JVM with {@code --sun-misc-unsafe-memory-access=allow} to silence it, or use
+ * {@link io.nebula.memory.compression.Codec#LZ4} or {@link io.nebula.memory.compression.Codec#DEFLATE}, which warn
+ * about nothing.
  *
  * <h2>The block format</h2>
  * Every block, in a store or as a snapshot, is a 24-byte little-endian header followed by the payload:

@@ -2,10 +2,13 @@ package io.nebula.memory.compression;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.airlift.compress.v3.lz4.Lz4JavaCompressor;
+import io.airlift.compress.v3.lz4.Lz4JavaDecompressor;
 import io.nebula.memory.bump.BumpAllocator;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -74,6 +77,62 @@ class BlockFuzzTest {
             if (back.byteSize() != bytes.length || input.mismatch(back) != -1) {
                 throw new AssertionError(codec + " changed " + bytes.length + " bytes");
             }
+        }
+    }
+
+    /**
+     * Arbitrary bytes given to the LZ4 decoder itself, with an arbitrary output size: a typed error, or at most that
+     * many bytes written and nothing outside the output (the segments' bounds checks would throw).
+     */
+    @FuzzTest(maxDuration = "30s")
+    void lz4Decoder(FuzzedDataProvider data) {
+        int rawLength = data.consumeInt(0, MAX_ARENA);
+        byte[] block = data.consumeRemainingAsBytes();
+        int written;
+        try {
+            written = new Lz4BlockDecompressor().decompress(MemorySegment.ofArray(block),
+                    MemorySegment.ofArray(new byte[rawLength]));
+        } catch (CompressionException expected) {
+            if (expected.code() != CompressionError.CORRUPT_DATA || expected.offset() < 0
+                    || expected.offset() > block.length) {
+                throw new AssertionError("unexpected error for " + block.length + " bytes", expected);
+            }
+            return;
+        }
+        if (written < 0 || written > rawLength) {
+            throw new AssertionError("wrote " + written + " of " + rawLength + " bytes");
+        }
+    }
+
+    /**
+     * Inputs up to this size get a smaller hash table in aircompressor, so other (equally valid) blocks; above it, it
+     * writes exactly the LZ4 codec's bytes.
+     */
+    private static final int AIRCOMPRESSOR_SMALL_TABLE = 2048;
+
+    /**
+     * Arbitrary data compressed by the LZ4 codec: aircompressor writes the same bytes (past its small tables), and
+     * both decoders read them back to the data.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void lz4AgainstAircompressor(byte[] bytes) {
+        byte[] ours = new byte[Lz4BlockCompressor.maxCompressedLength(bytes.length)];
+        int length = new Lz4BlockCompressor().compress(MemorySegment.ofArray(bytes), MemorySegment.ofArray(ours));
+        byte[] theirs = new byte[ours.length];
+        int theirLength = new Lz4JavaCompressor().compress(bytes, 0, bytes.length, theirs, 0, theirs.length);
+        if (bytes.length > AIRCOMPRESSOR_SMALL_TABLE && !Arrays.equals(ours, 0, length, theirs, 0, theirLength)) {
+            throw new AssertionError("aircompressor writes other bytes for " + bytes.length + " bytes");
+        }
+        byte[] back = new byte[bytes.length];
+        int written = new Lz4BlockDecompressor().decompress(MemorySegment.ofArray(ours).asSlice(0, length),
+                MemorySegment.ofArray(back));
+        if (written != bytes.length || !Arrays.equals(bytes, back)) {
+            throw new AssertionError("the round trip changed " + bytes.length + " bytes");
+        }
+        byte[] theirsBack = new byte[bytes.length];
+        new Lz4JavaDecompressor().decompress(ours, 0, length, theirsBack, 0, theirsBack.length);
+        if (!Arrays.equals(bytes, theirsBack)) {
+            throw new AssertionError("aircompressor reads other bytes from " + bytes.length + " bytes");
         }
     }
 

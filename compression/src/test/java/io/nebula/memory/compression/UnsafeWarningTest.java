@@ -1,6 +1,8 @@
 package io.nebula.memory.compression;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a user sees on first use, in a JVM started as a user would start it (the test JVM itself silences the
- * warning): the documentation promises exactly this.
+ * warning): the documentation promises exactly this. The defaults (LZ4, Java) print nothing; the aircompressor
+ * codecs a user opts into print the JDK's {@code sun.misc.Unsafe} warning.
  */
 class UnsafeWarningTest {
 
@@ -40,15 +43,35 @@ class UnsafeWarningTest {
     }
 
     @Test
-    void theJavaLz4CodecWarnsOnceAboutUnsafe() throws Exception {
-        Run run = run(FirstUse.class.getName(), "LZ4");
+    void theDefaultCodecWarnsAboutNothing() throws Exception {
+        Run run = run(FirstUse.class.getName(), Codec.LZ4.name());
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().startsWith("ok "), run.out());
+        assertEquals("", run.err());
+        assertEquals(Codec.LZ4, StoreConfig.defaults().codec());
+        assertEquals(CodecImplementation.JAVA, StoreConfig.defaults().implementation());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ZSTD", "SNAPPY"})
+    void theOptInAircompressorCodecsWarnOnceAboutUnsafe(String codec) throws Exception {
+        Run run = run(FirstUse.class.getName(), codec);
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().startsWith("ok "), run.out());
         List<String> lines = run.err().lines().toList();
         assertEquals(4, lines.size(), run.err());
         assertEquals("WARNING: A terminally deprecated method in sun.misc.Unsafe has been called", lines.get(0));
         assertTrue(lines.get(1).matches("WARNING: sun\\.misc\\.Unsafe::\\w+ has been called by io\\.airlift\\."
-                + "compress\\.v3\\.lz4\\.\\w+ \\(file:.*aircompressor-v3-.*\\.jar\\)"), lines.get(1));
+                + "compress\\.v3\\." + codec.toLowerCase(java.util.Locale.ROOT)
+                + "\\.\\w+ \\(file:.*aircompressor-v3-.*\\.jar\\)"), lines.get(1));
+    }
+
+    @Test
+    void theTableOfCodecsSaysWhichUseUnsafe() {
+        for (Codec codec : Codec.values()) {
+            assertEquals(codec == Codec.ZSTD || codec == Codec.SNAPPY, codec.javaImplementationUsesUnsafe(),
+                    codec::name);
+        }
     }
 
     @Test
