@@ -24,8 +24,9 @@ import java.util.Objects;
  * never-used blocks. Every call checks the owner thread first ({@link Lifecycle.Confined#checkOwner}, which also
  * covers a closed pool), then validates, then mutates.
  *
- * <p>Scopes: one {@link ScopeLog}, created by the first {@link #scope()}; {@link #openScopes} mirrors its depth so
- * that the hot paths test one int field.
+ * <p>Scopes ({@link ConfinedPoolScope}): {@link #openScopes} counts the open ones, so that the hot paths test one
+ * int field; {@link #scopeLog} holds the handles of the blocks taken while a scope was open, innermost scope's last,
+ * and each scope its mark in it. No scope tags: the allocated bit tells whether a logged block is still the scope's.
  */
 final class ConfinedPool extends PoolAllocator {
 
@@ -51,12 +52,14 @@ final class ConfinedPool extends PoolAllocator {
     private long frontier;
     private long frontierEnd;
 
-    /** The scopes open, innermost last; {@code null} until the first scope. */
-    private ScopeLog scopes;
-    /** {@code scopes.depth()}, or 0 when no scope was ever opened. */
+    /** The handles of the blocks taken while a scope was open, oldest first; {@code null} until the first scope. */
+    private long[] scopeLog;
+    /** The entries of {@link #scopeLog} in use: the open scopes' blocks. */
+    private int logged;
+    /** The scopes open. */
     private int openScopes;
-    /** The id of the last scope opened; ids are never reused. */
-    private long lastScopeId;
+    /** Moved on by every {@link #reset()}, which discards the open scopes: a scope of an older epoch cannot close. */
+    private int scopeEpoch;
 
     ConfinedPool(PoolShape shape, PoolConfig config) {
         Lifecycle.Confined life = Lifecycle.confined(config.trackStats(), config.leakPolicy());
@@ -79,7 +82,7 @@ final class ConfinedPool extends PoolAllocator {
             checkedBlocks.handedOut(handle);
         }
         if (openScopes != 0) {
-            inScope(handle, blockSize);
+            inScope(handle);
         }
         return handle;
     }
@@ -96,7 +99,7 @@ final class ConfinedPool extends PoolAllocator {
         long handle = take(byteSize);
         MemorySegment segment = chunks.segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
         if (openScopes != 0) {
-            inScope(handle, byteSize);
+            inScope(handle);
         }
         return segment;
     }
@@ -113,7 +116,7 @@ final class ConfinedPool extends PoolAllocator {
         }
         MemorySegment segment = checkedBlocks.handOut(handle, reservation);
         if (openScopes != 0) {
-            inScope(handle, byteSize);
+            inScope(handle);
         }
         return segment;
     }
@@ -179,10 +182,16 @@ final class ConfinedPool extends PoolAllocator {
         frontierEnd = frontier + chunks.limits[chunk];
     }
 
-    /** Records a block just taken in the innermost scope. */
-    private void inScope(long handle, long byteSize) {
-        chunks.tags[Handles.chunk(handle)][indexOf(Handles.offset(handle))] = scopes.innermostId();
-        scopes.add(handle, byteSize);
+    /** Records a block just taken in the innermost scope: one append to the log. */
+    private void inScope(long handle) {
+        long[] log = scopeLog;
+        int n = logged;
+        if (n == log.length) {
+            log = Arrays.copyOf(log, n * 2);
+            scopeLog = log;
+        }
+        log[n] = handle;
+        logged = n + 1;
     }
 
     @Override
@@ -223,17 +232,12 @@ final class ConfinedPool extends PoolAllocator {
             throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
                     handedOutSinceReset(chunk, offset)));
         }
-        if (openScopes != 0) {
-            untag(table, chunk, offset, segment);
-        }
         free(table, chunk, offset, byteSize, segment);
     }
 
+    /** Nothing to do: a confined pool's scopes read the allocated bit, which {@link #free} clears. */
     @Override
     void untag(ChunkTable table, int chunk, long offset, MemorySegment segment) {
-        if (table.tags != null) {
-            table.tags[chunk][indexOf(offset)] = 0;
-        }
     }
 
     @Override
@@ -254,49 +258,53 @@ final class ConfinedPool extends PoolAllocator {
     @Override
     public Scope scope() {
         checkOwner();
-        if (scopes == null) {
-            chunks = chunks.withTags(stride);
-            scopes = new ScopeLog(0);
+        if (scopeLog == null) {
+            scopeLog = new long[32];
         }
-        PoolScope scope = scopes.open(this, ++lastScopeId);
-        openScopes++;
-        return scope;
-    }
-
-    @Override
-    void closeScope(ScopeLog log, int depth, long id) {
-        checkOwner();
-        log.checkInnermost(this, depth, id);
-        giveBackInnermost(log, id);
-        log.pop();
-        openScopes--;
+        return new ConfinedPoolScope(this, openScopes++, scopeEpoch, logged);
     }
 
     /**
-     * Gives back, newest first, the blocks of the log's innermost scope that still carry its tag. A method of its own,
-     * so that {@link #closeScope} stays small.
+     * Closes {@code scope}, or throws and leaves it open: it must be the innermost open scope of the current epoch.
+     * Gives back, newest first, the logged blocks from its mark on that are still allocated, then truncates the log.
      */
-    private void giveBackInnermost(ScopeLog log, long id) {
+    void closeScope(ConfinedPoolScope scope) {
+        checkOwner();
+        int depth = scope.depth;
+        if (scope.epoch != scopeEpoch || depth >= openScopes) {
+            throw Events.allocationError(PoolErrors.scopeDiscarded(this, depth));
+        }
+        if (depth != openScopes - 1) {
+            throw Events.allocationError(PoolErrors.scopeNotInnermost(this, depth, openScopes));
+        }
+        int mark = scope.mark;
+        if (logged != mark) {
+            giveBack(mark);
+        }
+        openScopes = depth;
+    }
+
+    /**
+     * Gives back, newest first, the logged blocks from {@code mark} on whose allocated bit is set, and truncates the
+     * log to {@code mark}. A block whose give-back throws (checked mode: its arena could not be closed) stays
+     * allocated and logged, so the scope, left open, still holds it. A method of its own, so that
+     * {@link #closeScope} stays small.
+     */
+    private void giveBack(int mark) {
         ChunkTable table = chunks;
-        for (int i = log.end() - 2; i >= log.innermostMark(); i -= 2) {
-            long handle = log.handleAt(i);
+        long[] log = scopeLog;
+        for (int i = logged - 1; i >= mark; i--) {
+            long handle = log[i];
             int chunk = Handles.chunk(handle);
             long offset = Handles.offset(handle);
-            long[] tags = table.tags[chunk];
-            int index = indexOf(offset);
-            if (tags[index] != id) {
-                continue;   // given back by hand since, and maybe handed out again
-            }
-            tags[index] = 0;
-            try {
+            long granule = offset >>> granuleShift;
+            if ((table.allocated[chunk][(int) (granule >>> 6)] & (1L << granule)) != 0) {
                 if (checked) {
                     checkedBlocks.releaseForScope(handle);
                 }
-                free(table, chunk, offset, log.byteSizeAt(i), null);
-            } catch (RuntimeException | Error e) {
-                tags[index] = id;   // the scope stays open and still holds the block
-                throw e;
-            }
+                free(table, chunk, offset, blockSize, null);
+            }   // else given back by hand since, and maybe handed out again and logged later
+            logged = i;
         }
     }
 
@@ -315,10 +323,9 @@ final class ConfinedPool extends PoolAllocator {
         freeHead = NO_BLOCK;
         liveBlocks = 0;
         enterChunk(0);
-        if (scopes != null) {
-            scopes.discard(0);
-            openScopes = 0;
-        }
+        logged = 0;
+        openScopes = 0;
+        scopeEpoch++;
         PoolChunks.wasReset(this, released);
     }
 

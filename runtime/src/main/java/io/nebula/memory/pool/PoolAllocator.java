@@ -91,13 +91,15 @@ import java.util.Optional;
  * checked-mode closing as {@link #deallocate(MemorySegment)}, every such block the thread has not given back itself.
  * A block given back by hand, and perhaps handed out again to any scope or thread, is left alone. Scopes nest and
  * close innermost first; a scope belongs to the thread that opened it, and on a thread-safe pool each thread's
- * scopes give back exactly the blocks that thread took. Costs: the first scope creates one {@code long} of tags per
- * block; each block taken inside a scope costs an append to the thread's log (doubling when full) and a store of its
- * tag; each block given back by hand while a scope is open, a store of its tag; closing a scope, a tag check per
- * block it took. Thread-safe: opening and closing a scope also cost an atomic add each on the pool's count of open
- * scopes and a {@link ThreadLocal} lookup; while any scope is open on any thread, every allocation looks up its
- * thread's log and tags change by compare-and-set. A pool that never opened a scope, or has none open, pays one
- * predictable branch per call.
+ * scopes give back exactly the blocks that thread took. Costs, confined: opening a scope is a small object (which the
+ * JIT removes when the scope is used in one method) and one store; each block taken inside a scope, an append to the
+ * pool's log of handles (doubling when full); a block given back by hand, nothing more; closing a scope, a test of
+ * the allocated bit and a free per block it took. Thread-safe: the first scope creates one {@code long} of tags per
+ * block; each block taken inside a scope costs an append to the thread's log and a store of its tag; each block given
+ * back by hand while a scope is open, a compare-and-set of its tag; closing a scope, a compare-and-set of the tag per
+ * block it took; opening and closing a scope also cost an atomic add each on the pool's count of open scopes and a
+ * {@link ThreadLocal} lookup; while any scope is open on any thread, every allocation looks up its thread's log. A
+ * pool that never opened a scope, or has none open, pays one predictable branch per call.
  *
  * <h2>Checks</h2>
  * Deallocation is always checked, in O(1), whatever the configuration: a segment or handle that is not the start of
@@ -540,12 +542,6 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      */
     @Override
     public abstract void reset();
-
-    /**
-     * Closes the scope of {@code id}, opened at {@code depth} in {@code log}, or throws and leaves it open; see
-     * {@link PoolScope#close()}.
-     */
-    abstract void closeScope(ScopeLog log, int depth, long id);
 
     /** The chunks: the latest table. */
     abstract ChunkTable table();
