@@ -19,26 +19,39 @@ import java.util.Objects;
  * ({@link #frontierChunk}, {@link #frontier}) and are handed out in address order; creating the pool or adding a
  * chunk writes no links.
  *
- * <p>Invariants, between calls: a block is free exactly when its allocated bit is clear; {@link #liveBlocks} counts
- * the set bits; every block on the free list lies before the frontier; chunks before {@link #frontierChunk} have no
- * never-used blocks. Every call checks the owner thread first ({@link Lifecycle.Confined#checkOwner}, which also
- * covers a closed pool), then validates, then mutates.
+ * <p>The same array tells a block in use: its entry holds {@link #IN_USE} from the moment it is handed out until it
+ * is given back, when the entry becomes its free-list link. So taking a block reads its link and overwrites it in
+ * place, and giving it back tests and overwrites the same entry: one array, no separate allocated bits (the chunk
+ * table's bits are left clear). Entries past the frontier are stale after a {@link #reset()}, which writes none of
+ * them: a block is in use exactly when its entry is {@link #IN_USE} and it lies before the frontier.
+ *
+ * <p>Invariants, between calls: a block before the frontier is in use exactly when its entry is {@link #IN_USE},
+ * and free exactly when it is on the free list; {@link #liveBlocks} counts the blocks in use; every block on the
+ * free list lies before the frontier; chunks before {@link #frontierChunk} have no never-used blocks. Every call
+ * checks the owner thread first ({@link Lifecycle.Confined#checkOwner}, which also covers a closed pool), then
+ * validates, then mutates.
  *
  * <p>Scopes ({@link ConfinedPoolScope}): {@link #openScopes} counts the open ones, so that the hot paths test one
  * int field; {@link #scopeLog} holds the handles of the blocks taken while a scope was open, innermost scope's last,
- * and each scope its mark in it. No scope tags: the allocated bit tells whether a logged block is still the scope's.
+ * and each scope its mark in it. No scope tags: a logged block whose entry in {@link #links} is {@link #IN_USE} is
+ * still the scope's.
  */
 final class ConfinedPool extends PoolAllocator {
 
     /** The free-list link that ends the list. */
     private static final long NO_BLOCK = -1;
+    /** The entry of {@link #links} of a block in use: neither a handle nor {@link #NO_BLOCK}. */
+    private static final long IN_USE = -2;
 
     private final Lifecycle.Confined life;
     /** The lifecycle's owner while the pool is open, {@code null} once closed; written by the owner only. */
     private Thread owner;
     /** Taking a block only moves the free list: no fill pattern, no statistics. */
     private final boolean plainTake;
-    /** Per chunk, per block (its index in the chunk): the handle of the next free block, for the blocks on the list. */
+    /**
+     * Per chunk, per block (its index in the chunk): the handle of the next free block for the blocks on the list,
+     * {@link #IN_USE} for the blocks handed out.
+     */
     private long[][] links;
 
     private ChunkTable chunks;
@@ -124,22 +137,22 @@ final class ConfinedPool extends PoolAllocator {
     /** Hands out a block: the free list's first, or the frontier's, or the first of a chunk added now. */
     private long take(long byteSize) {
         long handle = freeHead;
-        if (handle >= 0) {
-            freeHead = links[Handles.chunk(handle)][indexOf(Handles.offset(handle))];
-        } else if (frontier < frontierEnd) {
-            handle = frontier;
+        boolean fromList = handle >= 0;
+        if (!fromList) {
+            handle = frontier < frontierEnd ? frontier : takeFromNextChunk(byteSize);
             frontier = handle + stride;
-        } else {
-            handle = takeFromNextChunk(byteSize);
         }
-        ChunkTable table = chunks;
         int chunk = Handles.chunk(handle);
         long offset = Handles.offset(handle);
-        long granule = offset >>> granuleShift;
-        table.allocated[chunk][(int) (granule >>> 6)] |= 1L << granule;
+        long[] chunkLinks = links[chunk];
+        int index = indexOf(offset);
+        if (fromList) {
+            freeHead = chunkLinks[index];
+        }
+        chunkLinks[index] = IN_USE;
         liveBlocks++;
         if (!plainTake) {
-            prepare(table, chunk, offset);
+            prepare(chunks, chunk, offset);
         }
         return handle;
     }
@@ -163,9 +176,7 @@ final class ConfinedPool extends PoolAllocator {
             PoolChunks.grew(this, before, chunks);
         }
         enterChunk(frontierChunk + 1);
-        long handle = frontier;
-        frontier = handle + stride;
-        return handle;
+        return frontier;
     }
 
     /** Makes room for the links of chunk {@code chunk}, just added: one per block. */
@@ -226,24 +237,22 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     void release(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
-        long granule = offset >>> granuleShift;
-        if (offset >= table.limits[chunk] || (offset & ((1L << granuleShift) - 1)) != 0
-                || (table.allocated[chunk][(int) (granule >>> 6)] & (1L << granule)) == 0) {
+        int index = indexOf(offset);
+        if (offset >= table.limits[chunk] || offset != index * stride || links[chunk][index] != IN_USE
+                || !handedOutSinceReset(chunk, offset)) {
             throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
                     handedOutSinceReset(chunk, offset)));
         }
         free(table, chunk, offset, byteSize, segment);
     }
 
-    /** Nothing to do: a confined pool's scopes read the allocated bit, which {@link #free} clears. */
+    /** Nothing to do: a confined pool's scopes read the block's entry in {@link #links}, which {@link #free} sets. */
     @Override
     void untag(ChunkTable table, int chunk, long offset, MemorySegment segment) {
     }
 
     @Override
     void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
-        long granule = offset >>> granuleShift;
-        table.allocated[chunk][(int) (granule >>> 6)] &= ~(1L << granule);
         if (zeroOnRelease) {
             zeroBlock(table.segments[chunk], offset);
         }
@@ -266,7 +275,7 @@ final class ConfinedPool extends PoolAllocator {
 
     /**
      * Closes {@code scope}, or throws and leaves it open: it must be the innermost open scope of the current epoch.
-     * Gives back, newest first, the logged blocks from its mark on that are still allocated, then truncates the log.
+     * Gives back, newest first, the logged blocks from its mark on that are still in use, then truncates the log.
      */
     void closeScope(ConfinedPoolScope scope) {
         checkOwner();
@@ -285,7 +294,7 @@ final class ConfinedPool extends PoolAllocator {
     }
 
     /**
-     * Gives back, newest first, the logged blocks from {@code mark} on whose allocated bit is set, and truncates the
+     * Gives back, newest first, the logged blocks from {@code mark} on that are still in use, and truncates the
      * log to {@code mark}. A block whose give-back throws (checked mode: its arena could not be closed) stays
      * allocated and logged, so the scope, left open, still holds it. A method of its own, so that
      * {@link #closeScope} stays small.
@@ -297,8 +306,7 @@ final class ConfinedPool extends PoolAllocator {
             long handle = log[i];
             int chunk = Handles.chunk(handle);
             long offset = Handles.offset(handle);
-            long granule = offset >>> granuleShift;
-            if ((table.allocated[chunk][(int) (granule >>> 6)] & (1L << granule)) != 0) {
+            if (links[chunk][indexOf(offset)] == IN_USE) {
                 if (checked) {
                     checkedBlocks.releaseForScope(handle);
                 }
