@@ -296,7 +296,7 @@ final class ConfinedPool extends PoolAllocator {
     /**
      * Gives back, newest first, the logged blocks from {@code mark} on that are still in use, and truncates the
      * log to {@code mark}. A block whose give-back throws (checked mode: its arena could not be closed) stays
-     * allocated and logged, so the scope, left open, still holds it. A method of its own, so that
+     * in use and logged, so the scope, left open, still holds it. A method of its own, so that
      * {@link #closeScope} stays small.
      */
     private void giveBack(int mark) {

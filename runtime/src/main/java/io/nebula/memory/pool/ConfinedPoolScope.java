@@ -12,20 +12,20 @@ import io.nebula.memory.Scope;
  * <h2>How the scope knows its blocks</h2>
  * The scope holds its own frame, as an arena's scope does: the depth it was opened at, the pool's scope epoch at that
  * moment, and the length of the pool's scope log (a {@code long[]} of handles, one per block taken inside a scope,
- * innermost scope's last). Closing it gives back, newest first, the logged blocks from that mark on whose allocated
- * bit is still set, and truncates the log to the mark. No id, no tag per block: on a confined pool the allocated bit
- * tells the scope's blocks apart, because while the scope is the innermost every block the pool hands out is logged
- * in it, and the scopes opened inside it gave theirs back when they closed:
+ * innermost scope's last). Closing it gives back, newest first, the logged blocks from that mark on that are still
+ * in use, and truncates the log to the mark. No id, no tag per block: on a confined pool the block's in-use mark
+ * (its free-list entry holds {@code IN_USE}) tells the scope's blocks apart, because while the scope is the innermost
+ * every block the pool hands out is logged in it, and the scopes opened inside it gave theirs back when they closed:
  * <ul>
- *   <li>a logged block given back by hand has its bit clear (never freed twice);</li>
+ *   <li>a logged block given back by hand is no longer in use (never freed twice);</li>
  *   <li>a logged block given back and handed out again while the scope was innermost is logged again, and freed once
- *       (its older entry then finds the bit clear); handed out again inside a nested scope, that scope gave it back
- *       or the hand did, so its bit is clear;</li>
+ *       (its older entry then finds it free); handed out again inside a nested scope, that scope gave it back or the
+ *       hand did, so it is free;</li>
  *   <li>nothing else can hold a logged block: no block is handed out outside the innermost scope while a scope is
  *       open, and {@code reset()} discards every open scope (the epoch moves on, and closing one of them throws).</li>
  * </ul>
  * So opening a scope is one store (the open count), a block taken inside one an append to the log, a block given back
- * by hand nothing more than outside a scope, and closing a bit test and a free per logged block.
+ * by hand nothing more than outside a scope, and closing a test of the in-use mark and a free per logged block.
  *
  * <p>The blocks go back through the pool's own accounting and checked-mode records, as {@link PoolScope}'s do. The
  * scope passes itself to the pool, whose close reads its fields; when {@code scope()} and {@code close()} inline into
