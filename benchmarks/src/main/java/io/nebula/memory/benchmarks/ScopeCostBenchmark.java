@@ -1,6 +1,7 @@
 package io.nebula.memory.benchmarks;
 
 import io.nebula.memory.bump.BumpAllocator;
+import io.nebula.memory.pool.PoolAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,7 +34,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code bumpScopeOnly}: a scope opened and closed around the work on the fixed segment;</li>
  *   <li>{@code bumpScopeAllocate}: a scope and one allocation in it;</li>
  *   <li>{@code bumpScopeAllocateZero}: the same, the 32 bytes zeroed by four stores as a generated
- *       {@code allocate} does.</li>
+ *       {@code allocate} does;</li>
+ *   <li>{@code poolAllocateFree}: a confined pool of 32-byte blocks, {@code allocate(32, 8)} and
+ *       {@code deallocate} around the work, no scope; {@code poolScopeAllocate}: the same block given back by a
+ *       pool scope instead, so the difference is the scope's own cost.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -51,6 +55,7 @@ public class ScopeCostBenchmark {
     private MemorySegment block;
     private MemorySegment fixed;
     private BumpAllocator bump;
+    private PoolAllocator pool;
     private double seed = 3.0;
     private int calls;
 
@@ -61,6 +66,7 @@ public class ScopeCostBenchmark {
         block = arena.allocate(4096, 64);
         fixed = block.asSlice(0, 32);
         bump = BumpAllocator.create(32L * BATCH);
+        pool = PoolAllocator.create(32, 8, 64);
     }
 
     /** Frees the memory. */
@@ -68,6 +74,7 @@ public class ScopeCostBenchmark {
     public void tearDown() {
         arena.close();
         bump.close();
+        pool.close();
     }
 
     private static double work(MemorySegment body, double seed) {
@@ -176,6 +183,31 @@ public class ScopeCostBenchmark {
             MemorySegment body = bump.allocate(32, 8);
             zero(body);
             return work(body, seed);
+        }
+    }
+
+    /**
+     * A pool block taken and given back by hand around the work.
+     *
+     * @return the value computed
+     */
+    @Benchmark
+    public double poolAllocateFree() {
+        MemorySegment body = pool.allocate(32, 8);
+        double result = work(body, seed);
+        pool.deallocate(body);
+        return result;
+    }
+
+    /**
+     * A pool block given back by a pool scope.
+     *
+     * @return the value computed
+     */
+    @Benchmark
+    public double poolScopeAllocate() {
+        try (io.nebula.memory.Scope _ = pool.scope()) {
+            return work(pool.allocate(32, 8), seed);
         }
     }
 }

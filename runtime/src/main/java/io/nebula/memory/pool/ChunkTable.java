@@ -19,9 +19,9 @@ import java.util.Arrays;
  * block in use is a plain store of its own byte, and giving it back one compare-and-set on it) and the scope tags
  * are the only state that changes in place.
  *
- * <p>Scope tags (one {@code long} per block, by index in its chunk) exist once the pool has opened a scope
- * ({@link #withTags(long)}); before that {@link #tags} is {@code null}, and a pool that never opens a scope never
- * pays for them. A tag holds the id of the open scope that took the block, or 0 (see {@link PoolScope}). Once
+ * <p>Scope tags (one {@code long} per block, by index in its chunk; a thread-safe pool's only) exist once the pool
+ * has opened a scope ({@link #withTags(long)}); before that {@link #tags} is {@code null}, and a pool that never
+ * opens a scope never pays for them. A tag holds the id of the open scope that took the block, or 0 (see {@link PoolScope}). Once
  * created, a chunk's tag array is the same object in every later table.
  */
 final class ChunkTable {

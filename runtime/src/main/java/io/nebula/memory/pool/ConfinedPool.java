@@ -19,25 +19,39 @@ import java.util.Objects;
  * ({@link #frontierChunk}, {@link #frontier}) and are handed out in address order; creating the pool or adding a
  * chunk writes no links.
  *
- * <p>Invariants, between calls: a block is free exactly when its allocated bit is clear; {@link #liveBlocks} counts
- * the set bits; every block on the free list lies before the frontier; chunks before {@link #frontierChunk} have no
- * never-used blocks. Every call checks the owner thread first ({@link Lifecycle.Confined#checkOwner}, which also
- * covers a closed pool), then validates, then mutates.
+ * <p>The same array tells a block in use: its entry holds {@link #IN_USE} from the moment it is handed out until it
+ * is given back, when the entry becomes its free-list link. So taking a block reads its link and overwrites it in
+ * place, and giving it back tests and overwrites the same entry: one array, no separate allocated bits (the chunk
+ * table's bits are left clear). Entries past the frontier are stale after a {@link #reset()}, which writes none of
+ * them: a block is in use exactly when its entry is {@link #IN_USE} and it lies before the frontier.
  *
- * <p>Scopes: one {@link ScopeLog}, created by the first {@link #scope()}; {@link #openScopes} mirrors its depth so
- * that the hot paths test one int field.
+ * <p>Invariants, between calls: a block before the frontier is in use exactly when its entry is {@link #IN_USE},
+ * and free exactly when it is on the free list; {@link #liveBlocks} counts the blocks in use; every block on the
+ * free list lies before the frontier; chunks before {@link #frontierChunk} have no never-used blocks. Every call
+ * checks the owner thread first ({@link Lifecycle.Confined#checkOwner}, which also covers a closed pool), then
+ * validates, then mutates.
+ *
+ * <p>Scopes ({@link ConfinedPoolScope}): {@link #openScopes} counts the open ones, so that the hot paths test one
+ * int field; {@link #scopeLog} holds the handles of the blocks taken while a scope was open, innermost scope's last,
+ * and each scope its mark in it. No scope tags: a logged block whose entry in {@link #links} is {@link #IN_USE} is
+ * still the scope's.
  */
 final class ConfinedPool extends PoolAllocator {
 
     /** The free-list link that ends the list. */
     private static final long NO_BLOCK = -1;
+    /** The entry of {@link #links} of a block in use: neither a handle nor {@link #NO_BLOCK}. */
+    private static final long IN_USE = -2;
 
     private final Lifecycle.Confined life;
     /** The lifecycle's owner while the pool is open, {@code null} once closed; written by the owner only. */
     private Thread owner;
     /** Taking a block only moves the free list: no fill pattern, no statistics. */
     private final boolean plainTake;
-    /** Per chunk, per block (its index in the chunk): the handle of the next free block, for the blocks on the list. */
+    /**
+     * Per chunk, per block (its index in the chunk): the handle of the next free block for the blocks on the list,
+     * {@link #IN_USE} for the blocks handed out.
+     */
     private long[][] links;
 
     private ChunkTable chunks;
@@ -51,12 +65,14 @@ final class ConfinedPool extends PoolAllocator {
     private long frontier;
     private long frontierEnd;
 
-    /** The scopes open, innermost last; {@code null} until the first scope. */
-    private ScopeLog scopes;
-    /** {@code scopes.depth()}, or 0 when no scope was ever opened. */
+    /** The handles of the blocks taken while a scope was open, oldest first; {@code null} until the first scope. */
+    private long[] scopeLog;
+    /** The entries of {@link #scopeLog} in use: the open scopes' blocks. */
+    private int logged;
+    /** The scopes open. */
     private int openScopes;
-    /** The id of the last scope opened; ids are never reused. */
-    private long lastScopeId;
+    /** Moved on by every {@link #reset()}, which discards the open scopes: a scope of an older epoch cannot close. */
+    private int scopeEpoch;
 
     ConfinedPool(PoolShape shape, PoolConfig config) {
         Lifecycle.Confined life = Lifecycle.confined(config.trackStats(), config.leakPolicy());
@@ -79,7 +95,7 @@ final class ConfinedPool extends PoolAllocator {
             checkedBlocks.handedOut(handle);
         }
         if (openScopes != 0) {
-            inScope(handle, blockSize);
+            inScope(handle);
         }
         return handle;
     }
@@ -96,7 +112,7 @@ final class ConfinedPool extends PoolAllocator {
         long handle = take(byteSize);
         MemorySegment segment = chunks.segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
         if (openScopes != 0) {
-            inScope(handle, byteSize);
+            inScope(handle);
         }
         return segment;
     }
@@ -113,7 +129,7 @@ final class ConfinedPool extends PoolAllocator {
         }
         MemorySegment segment = checkedBlocks.handOut(handle, reservation);
         if (openScopes != 0) {
-            inScope(handle, byteSize);
+            inScope(handle);
         }
         return segment;
     }
@@ -121,22 +137,22 @@ final class ConfinedPool extends PoolAllocator {
     /** Hands out a block: the free list's first, or the frontier's, or the first of a chunk added now. */
     private long take(long byteSize) {
         long handle = freeHead;
-        if (handle >= 0) {
-            freeHead = links[Handles.chunk(handle)][indexOf(Handles.offset(handle))];
-        } else if (frontier < frontierEnd) {
-            handle = frontier;
+        boolean fromList = handle >= 0;
+        if (!fromList) {
+            handle = frontier < frontierEnd ? frontier : takeFromNextChunk(byteSize);
             frontier = handle + stride;
-        } else {
-            handle = takeFromNextChunk(byteSize);
         }
-        ChunkTable table = chunks;
         int chunk = Handles.chunk(handle);
         long offset = Handles.offset(handle);
-        long granule = offset >>> granuleShift;
-        table.allocated[chunk][(int) (granule >>> 6)] |= 1L << granule;
+        long[] chunkLinks = links[chunk];
+        int index = indexOf(offset);
+        if (fromList) {
+            freeHead = chunkLinks[index];
+        }
+        chunkLinks[index] = IN_USE;
         liveBlocks++;
         if (!plainTake) {
-            prepare(table, chunk, offset);
+            prepare(chunks, chunk, offset);
         }
         return handle;
     }
@@ -160,9 +176,7 @@ final class ConfinedPool extends PoolAllocator {
             PoolChunks.grew(this, before, chunks);
         }
         enterChunk(frontierChunk + 1);
-        long handle = frontier;
-        frontier = handle + stride;
-        return handle;
+        return frontier;
     }
 
     /** Makes room for the links of chunk {@code chunk}, just added: one per block. */
@@ -179,10 +193,16 @@ final class ConfinedPool extends PoolAllocator {
         frontierEnd = frontier + chunks.limits[chunk];
     }
 
-    /** Records a block just taken in the innermost scope. */
-    private void inScope(long handle, long byteSize) {
-        chunks.tags[Handles.chunk(handle)][indexOf(Handles.offset(handle))] = scopes.innermostId();
-        scopes.add(handle, byteSize);
+    /** Records a block just taken in the innermost scope: one append to the log. */
+    private void inScope(long handle) {
+        long[] log = scopeLog;
+        int n = logged;
+        if (n == log.length) {
+            log = Arrays.copyOf(log, n * 2);
+            scopeLog = log;
+        }
+        log[n] = handle;
+        logged = n + 1;
     }
 
     @Override
@@ -217,29 +237,22 @@ final class ConfinedPool extends PoolAllocator {
 
     @Override
     void release(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
-        long granule = offset >>> granuleShift;
-        if (offset >= table.limits[chunk] || (offset & ((1L << granuleShift) - 1)) != 0
-                || (table.allocated[chunk][(int) (granule >>> 6)] & (1L << granule)) == 0) {
+        int index = indexOf(offset);
+        if (offset >= table.limits[chunk] || offset != index * stride || links[chunk][index] != IN_USE
+                || !handedOutSinceReset(chunk, offset)) {
             throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
                     handedOutSinceReset(chunk, offset)));
-        }
-        if (openScopes != 0) {
-            untag(table, chunk, offset, segment);
         }
         free(table, chunk, offset, byteSize, segment);
     }
 
+    /** Nothing to do: a confined pool's scopes read the block's entry in {@link #links}, which {@link #free} sets. */
     @Override
     void untag(ChunkTable table, int chunk, long offset, MemorySegment segment) {
-        if (table.tags != null) {
-            table.tags[chunk][indexOf(offset)] = 0;
-        }
     }
 
     @Override
     void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
-        long granule = offset >>> granuleShift;
-        table.allocated[chunk][(int) (granule >>> 6)] &= ~(1L << granule);
         if (zeroOnRelease) {
             zeroBlock(table.segments[chunk], offset);
         }
@@ -254,49 +267,52 @@ final class ConfinedPool extends PoolAllocator {
     @Override
     public Scope scope() {
         checkOwner();
-        if (scopes == null) {
-            chunks = chunks.withTags(stride);
-            scopes = new ScopeLog(0);
+        if (scopeLog == null) {
+            scopeLog = new long[32];
         }
-        PoolScope scope = scopes.open(this, ++lastScopeId);
-        openScopes++;
-        return scope;
-    }
-
-    @Override
-    void closeScope(ScopeLog log, int depth, long id) {
-        checkOwner();
-        log.checkInnermost(this, depth, id);
-        giveBackInnermost(log, id);
-        log.pop();
-        openScopes--;
+        return new ConfinedPoolScope(this, openScopes++, scopeEpoch, logged);
     }
 
     /**
-     * Gives back, newest first, the blocks of the log's innermost scope that still carry its tag. A method of its own,
-     * so that {@link #closeScope} stays small.
+     * Closes {@code scope}, or throws and leaves it open: it must be the innermost open scope of the current epoch.
+     * Gives back, newest first, the logged blocks from its mark on that are still in use, then truncates the log.
      */
-    private void giveBackInnermost(ScopeLog log, long id) {
+    void closeScope(ConfinedPoolScope scope) {
+        checkOwner();
+        int depth = scope.depth;
+        if (scope.epoch != scopeEpoch || depth >= openScopes) {
+            throw Events.allocationError(PoolErrors.scopeDiscarded(this, depth));
+        }
+        if (depth != openScopes - 1) {
+            throw Events.allocationError(PoolErrors.scopeNotInnermost(this, depth, openScopes));
+        }
+        int mark = scope.mark;
+        if (logged != mark) {
+            giveBack(mark);
+        }
+        openScopes = depth;
+    }
+
+    /**
+     * Gives back, newest first, the logged blocks from {@code mark} on that are still in use, and truncates the
+     * log to {@code mark}. A block whose give-back throws (checked mode: its arena could not be closed) stays
+     * in use and logged, so the scope, left open, still holds it. A method of its own, so that
+     * {@link #closeScope} stays small.
+     */
+    private void giveBack(int mark) {
         ChunkTable table = chunks;
-        for (int i = log.end() - 2; i >= log.innermostMark(); i -= 2) {
-            long handle = log.handleAt(i);
+        long[] log = scopeLog;
+        for (int i = logged - 1; i >= mark; i--) {
+            long handle = log[i];
             int chunk = Handles.chunk(handle);
             long offset = Handles.offset(handle);
-            long[] tags = table.tags[chunk];
-            int index = indexOf(offset);
-            if (tags[index] != id) {
-                continue;   // given back by hand since, and maybe handed out again
-            }
-            tags[index] = 0;
-            try {
+            if (links[chunk][indexOf(offset)] == IN_USE) {
                 if (checked) {
                     checkedBlocks.releaseForScope(handle);
                 }
-                free(table, chunk, offset, log.byteSizeAt(i), null);
-            } catch (RuntimeException | Error e) {
-                tags[index] = id;   // the scope stays open and still holds the block
-                throw e;
-            }
+                free(table, chunk, offset, blockSize, null);
+            }   // else given back by hand since, and maybe handed out again and logged later
+            logged = i;
         }
     }
 
@@ -315,10 +331,9 @@ final class ConfinedPool extends PoolAllocator {
         freeHead = NO_BLOCK;
         liveBlocks = 0;
         enterChunk(0);
-        if (scopes != null) {
-            scopes.discard(0);
-            openScopes = 0;
-        }
+        logged = 0;
+        openScopes = 0;
+        scopeEpoch++;
         PoolChunks.wasReset(this, released);
     }
 

@@ -63,16 +63,16 @@ import java.util.Optional;
  *
  * <h2>Costs</h2>
  * <ul>
- *   <li>{@link #allocateHandle()}: pop the free list (one 8-byte load from the block), or else advance a
- *       frontier through blocks never handed out, then set the block's allocated bit: no locks, no heap
- *       allocation. Creating the pool writes no links, so construction does not touch the blocks (the JDK
+ *   <li>{@link #allocateHandle()}: pop the free list, or else advance a frontier through blocks never handed out,
+ *       then mark the block in use: no locks, no heap allocation. Confined: the link is a {@code long} per block on
+ *       the Java heap, overwritten in place by the in-use mark. Creating the pool writes no links, so construction does not touch the blocks (the JDK
  *       zero-fills the chunk when reserving it). Thread-safe: a compare-and-set that takes the calling thread's
  *       cache of free blocks and a plain store of the block's state byte (see Threads below); refilling an empty
  *       cache costs one compare-and-set per batch.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
- *   <li>{@link #deallocateHandle(long)}: a bounds check, a test-and-clear of the allocated bit, one 8-byte store
- *       of the link. Thread-safe: a compare-and-set on the block's state byte instead of the bit, and the
+ *   <li>{@link #deallocateHandle(long)}: a bounds check, a test of the block's in-use mark, one 8-byte store of
+ *       the link over it. Thread-safe: a compare-and-set on the block's state byte instead, and the
  *       compare-and-set that takes the thread's cache; emptying a full cache onto the shared free list costs one
  *       compare-and-set.</li>
  *   <li>{@link #deallocate(MemorySegment)}: the same after finding the chunk that holds the address: one range
@@ -91,20 +91,23 @@ import java.util.Optional;
  * checked-mode closing as {@link #deallocate(MemorySegment)}, every such block the thread has not given back itself.
  * A block given back by hand, and perhaps handed out again to any scope or thread, is left alone. Scopes nest and
  * close innermost first; a scope belongs to the thread that opened it, and on a thread-safe pool each thread's
- * scopes give back exactly the blocks that thread took. Costs: the first scope creates one {@code long} of tags per
- * block; each block taken inside a scope costs an append to the thread's log (doubling when full) and a store of its
- * tag; each block given back by hand while a scope is open, a store of its tag; closing a scope, a tag check per
- * block it took. Thread-safe: opening and closing a scope also cost an atomic add each on the pool's count of open
- * scopes and a {@link ThreadLocal} lookup; while any scope is open on any thread, every allocation looks up its
- * thread's log and tags change by compare-and-set. A pool that never opened a scope, or has none open, pays one
- * predictable branch per call.
+ * scopes give back exactly the blocks that thread took. Costs, confined: opening a scope is a small object (which the
+ * JIT removes when the scope is used in one method) and one store; each block taken inside a scope, an append to the
+ * pool's log of handles (doubling when full); a block given back by hand, nothing more; closing a scope, a test of
+ * the in-use mark and a free per block it took. Thread-safe: the first scope creates one {@code long} of tags per
+ * block; each block taken inside a scope costs an append to the thread's log and a store of its tag; each block given
+ * back by hand while a scope is open, a compare-and-set of its tag; closing a scope, a compare-and-set of the tag per
+ * block it took; opening and closing a scope also cost an atomic add each on the pool's count of open scopes and a
+ * {@link ThreadLocal} lookup; while any scope is open on any thread, every allocation looks up its thread's log. A
+ * pool that never opened a scope, or has none open, pays one predictable branch per call.
  *
  * <h2>Checks</h2>
  * Deallocation is always checked, in O(1), whatever the configuration: a segment or handle that is not the start of
  * a block of this pool throws {@link ErrorCode#FOREIGN_SEGMENT}, and a block that is already free throws
- * {@link ErrorCode#DOUBLE_FREE} (one allocated bit per block tells; one state byte in a thread-safe pool). What the
- * pool cannot see, unless in checked mode: a segment kept across {@link #reset()} or past its scope names a block that
- * may since have been handed out again, and giving it back frees the new owner's block; and writing to a block
+ * {@link ErrorCode#DOUBLE_FREE} (the block's in-use mark tells: its free-list entry in a confined pool, a state
+ * byte in a thread-safe one). What the pool cannot see, unless in checked mode: a segment kept across
+ * {@link #reset()} or past its scope names a block that may since have been handed out again, and giving it back
+ * frees the new owner's block; and writing to a block
  * after giving it back overwrites the free-list link in its first 8 bytes. Every access stays bounds-checked by the
  * FFM API, so neither can touch memory outside the pool.
  *
@@ -541,12 +544,6 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     @Override
     public abstract void reset();
 
-    /**
-     * Closes the scope of {@code id}, opened at {@code depth} in {@code log}, or throws and leaves it open; see
-     * {@link PoolScope#close()}.
-     */
-    abstract void closeScope(ScopeLog log, int depth, long id);
-
     /** The chunks: the latest table. */
     abstract ChunkTable table();
 
@@ -571,7 +568,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      */
     abstract void untag(ChunkTable table, int chunk, long offset, MemorySegment segment);
 
-    /** Frees a block known to be in use, untagged: clears its allocated bit or state, links it and counts it. */
+    /** Frees a block known to be in use, untagged: clears its in-use mark or state, links it and counts it. */
     abstract void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment);
 
     /** Whether a request can be served by a block. */

@@ -5,8 +5,9 @@ import io.nebula.memory.ErrorCode;
 import io.nebula.memory.Scope;
 
 /**
- * A scope of a pool, opened by {@link PoolAllocator#scope()}: closing it gives back every block that its thread
- * took from the pool while it was the thread's innermost open scope, and has not given back since.
+ * A scope of a thread-safe pool, opened by {@link PoolAllocator#scope()}: closing it gives back every block that its
+ * thread took from the pool while it was the thread's innermost open scope, and has not given back since. A confined
+ * pool's scopes give the same guarantees more cheaply: see {@link ConfinedPoolScope}.
  *
  * <h2>How a scope knows its blocks</h2>
  * Each scope has an id, unique over the pool's life. While a scope is a thread's innermost, every block the thread
@@ -29,7 +30,7 @@ import io.nebula.memory.Scope;
  */
 final class PoolScope implements Scope {
 
-    private final PoolAllocator pool;
+    private final SharedPool pool;
     /** The log of the thread that opened the scope. */
     final ScopeLog log;
     /** The scope's id: never 0, unique over the pool's life. */
@@ -39,7 +40,7 @@ final class PoolScope implements Scope {
     /** Set once the close succeeded. */
     private boolean closed;
 
-    PoolScope(PoolAllocator pool, ScopeLog log, long id, int depth) {
+    PoolScope(SharedPool pool, ScopeLog log, long id, int depth) {
         this.pool = pool;
         this.log = log;
         this.id = id;

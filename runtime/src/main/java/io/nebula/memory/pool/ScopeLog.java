@@ -8,8 +8,9 @@ import java.util.Arrays;
 
 /**
  * The open scopes of one thread on one pool, and the blocks that thread took inside them: a stack of scopes (each an
- * id and a mark) over one growable array of (handle, byte size) pairs, newest last. A confined pool has one log; a
- * thread-safe pool has one per thread that opened a scope on it.
+ * id and a mark) over one growable array of (handle, byte size) pairs, newest last. A thread-safe pool has one per
+ * thread that opened a scope on it (a confined pool keeps a plain log of handles of its own: see
+ * {@link ConfinedPoolScope}).
  *
  * <p>Invariants: the entries from the mark of the scope at depth {@code d} up to the mark of the scope at depth
  * {@code d + 1} (or the end) were taken while that scope was the thread's innermost; marks never decrease with
@@ -63,7 +64,7 @@ final class ScopeLog {
     }
 
     /** Opens a scope nested in the open ones and returns it. */
-    PoolScope open(PoolAllocator pool, long id) {
+    PoolScope open(SharedPool pool, long id) {
         if (depth == ids.length) {
             ids = Arrays.copyOf(ids, depth * 2);
             marks = Arrays.copyOf(marks, depth * 2);

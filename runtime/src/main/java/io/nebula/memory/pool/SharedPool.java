@@ -755,7 +755,6 @@ final class SharedPool extends PoolAllocator {
         }
     }
 
-    @Override
     void closeScope(ScopeLog log, int depth, long id) {
         life.checkNotClosed(this);
         if (log.owner != Thread.currentThread()) {

@@ -417,8 +417,114 @@ class PoolScopeTest {
     @Test
     void theScopeIsThePoolsOwnType() {
         try (PoolAllocator pool = pool(false, 16, 4); Scope scope = pool.scope()) {
+            ConfinedPoolScope poolScope = assertInstanceOf(ConfinedPoolScope.class, scope);
+            assertEquals("PoolScope[depth=0, epoch=0]", poolScope.toString());
+        }
+        try (PoolAllocator pool = pool(true, 16, 4); Scope scope = pool.scope()) {
             PoolScope poolScope = assertInstanceOf(PoolScope.class, scope);
             assertEquals("PoolScope[id=1, depth=0]", poolScope.toString());
+        }
+    }
+
+    @ParameterizedTest(name = "thread-safe: {0}")
+    @ValueSource(booleans = {false, true})
+    void aBlockOfAnOuterScopeGivenBackAndTakenAgainInsideAnInnerOneIsTheInnerOnesAlone(boolean threadSafe) {
+        try (PoolAllocator pool = pool(threadSafe, 16, 4)) {
+            try (Scope _ = pool.scope()) {
+                long outers = pool.allocateHandle();
+                try (Scope _ = pool.scope()) {
+                    pool.deallocateHandle(outers);
+                    assertEquals(outers, pool.allocateHandle(), "the same block, now the inner scope's");
+                }
+                assertEquals(0, pool.usedBytes(), "the inner scope gave it back");
+                assertEquals(outers, pool.allocateHandle(), "taken a third time, by the outer scope");
+                assertEquals(pool.stride(), pool.usedBytes());
+            }
+            assertEquals(0, pool.usedBytes());
+            assertEquals(4, pool.freeBlocks());
+            assertEquals(3, pool.statistics().orElseThrow().deallocations(), "by hand, by the inner, by the outer");
+        }
+    }
+
+    @ParameterizedTest(name = "thread-safe: {0}")
+    @ValueSource(booleans = {false, true})
+    void aBlockTakenBeforeTheScopeGivenBackAndTakenAgainInsideItIsTheScopes(boolean threadSafe) {
+        try (PoolAllocator pool = pool(threadSafe, 16, 4)) {
+            long before = pool.allocateHandle();
+            long kept = pool.allocateHandle();
+            try (Scope _ = pool.scope()) {
+                pool.deallocateHandle(before);
+                assertEquals(before, pool.allocateHandle());
+            }
+            assertEquals(pool.stride(), pool.usedBytes(), "only the block kept outside the scope is in use");
+            fails(pool, ErrorCode.DOUBLE_FREE, () -> pool.deallocateHandle(before));
+            pool.deallocateHandle(kept);
+            assertEquals(3, pool.statistics().orElseThrow().deallocations());
+        }
+    }
+
+    @ParameterizedTest(name = "thread-safe: {0}")
+    @ValueSource(booleans = {false, true})
+    void aBlockGivenBackByHandInsideAnInnerScopeIsLeftAloneByTheOuterOne(boolean threadSafe) {
+        try (PoolAllocator pool = pool(threadSafe, 16, 4)) {
+            MemorySegment byHand;
+            try (Scope _ = pool.scope()) {
+                byHand = pool.allocate();
+                MemorySegment byScope = pool.allocate();
+                try (Scope _ = pool.scope()) {
+                    pool.deallocate(byHand);
+                }
+                assertEquals(pool.stride(), pool.usedBytes());
+                assertTrue(byScope.address() != byHand.address());
+            }
+            assertEquals(0, pool.usedBytes());
+            assertEquals(2, pool.statistics().orElseThrow().deallocations());
+            fails(pool, ErrorCode.DOUBLE_FREE, () -> pool.deallocate(byHand));
+        }
+    }
+
+    @ParameterizedTest(name = "thread-safe: {0}")
+    @ValueSource(booleans = {false, true})
+    void aScopeAcrossAGrowthGivesBackTheBlocksOfEveryChunk(boolean threadSafe) {
+        try (PoolAllocator pool = PoolAllocator.create(16, 8, 2, config(threadSafe).withAllowGrowth(true))) {
+            long before = pool.allocateHandle();
+            try (Scope _ = pool.scope()) {
+                for (int i = 0; i < 5; i++) {
+                    pool.allocateHandle();
+                }
+                assertEquals(3, pool.chunkCount());
+                try (Scope _ = pool.scope()) {
+                    pool.allocate();                         // a fourth chunk, inside the inner scope
+                    assertEquals(4, pool.chunkCount());
+                }
+                assertEquals(6 * pool.stride(), pool.usedBytes());
+            }
+            assertEquals(pool.stride(), pool.usedBytes(), "only the block taken before the scope");
+            assertEquals(7, pool.freeBlocks());
+            pool.deallocateHandle(before);
+            for (int i = 0; i < 8; i++) {
+                pool.allocateHandle();   // every block, in every chunk, can be handed out again
+            }
+            assertEquals(4, pool.chunkCount());
+        }
+    }
+
+    @ParameterizedTest(name = "thread-safe: {0}")
+    @ValueSource(booleans = {false, true})
+    void aScopeWhoseInnerScopeWasLeftOpenClosesOnceTheInnerOneHas(boolean threadSafe) {
+        try (PoolAllocator pool = pool(threadSafe, 16, 4)) {
+            Scope outer = pool.scope();
+            pool.allocate();
+            Scope inner = pool.scope();
+            pool.allocate();
+            fails(pool, ErrorCode.INVALID_CHECKPOINT, outer::close);
+            assertEquals(2 * pool.stride(), pool.usedBytes(), "the failed close gave nothing back");
+            pool.allocate();                                 // still the inner scope's
+            inner.close();
+            assertEquals(pool.stride(), pool.usedBytes());
+            outer.close();
+            assertEquals(0, pool.usedBytes());
+            assertTrue(outer.isClosed() && inner.isClosed());
         }
     }
 }
