@@ -171,9 +171,10 @@ final class SharedStack extends StackAllocator {
         return regions.usedBytes();
     }
 
-    /** Nothing to forget: every call checks the lifecycle. */
+    /** Marks the regions closed, which every thread's stack checks on each call, and closes checked-mode arenas. */
     @Override
     void closing() {
+        regions.markClosed();
         for (ThreadStack stack : regions.holdingStacks()) {
             stack.closeCheckedArenas();
         }
