@@ -46,7 +46,13 @@ class StackAllocatorConcurrencyTest {
         stampRun(threadCount, 20_000, false);
     }
 
+    /** More live platform threads than a thread-safe stack has slots for them: threads share slots. */
     @Test
+    void twoHundredPlatformThreadsSharingSlotsEachFindTheirOwnStack() throws Exception {
+        stampRun(200, 300, false);
+    }
+
+        @Test
     void tenThousandVirtualThreadsNeverOverlapAndGiveEveryRegionBack() throws Exception {
         stampRun(10_000, 40, true);
     }
