@@ -41,7 +41,7 @@ final class SharedStack extends StackAllocator {
     private ThreadStack creatorStack;
     /**
      * Platform threads' stacks by {@link #slotOf(Thread)}: a thread whose stack sits in its slot finds it with one
-     * comparison instead of a {@link ThreadLocal} look-up, which cost a push and pop 5.5 times the time (see
+     * comparison instead of a {@link ThreadLocal} look-up, which cost a push and pop 5.8 times the time (see
      * BENCHMARKS). A slot is written with a plain store, only by a thread that finds it empty or held by an ended
      * thread's stack; a reader compares the stack's thread, a final field, with itself, so a slot written by another
      * thread, or a racing write lost, only sends it to the {@code ThreadLocal}. Two live threads with one slot: the

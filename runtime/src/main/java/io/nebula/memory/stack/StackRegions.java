@@ -51,7 +51,7 @@ final class StackRegions {
      * thread's own later calls, a thread joined after it, or one told of the close through any synchronisation)
      * reads {@code true}; a call racing the close may read {@code false}, as it could read the lifecycle's volatile
      * flag just before the close: its offsets then lie in a block that is freed, whose segment refuses access.
-     * A volatile load here cost a push and pop 2.6 times the time: it stops the JIT from keeping the stack's fields
+     * A volatile load here cost a push and pop 3 times the time: it stops the JIT from keeping the stack's fields
      * in registers from the push to the pop (see BENCHMARKS).
      *
      * @return {@code true} once the stack's close sequence has started releasing resources
