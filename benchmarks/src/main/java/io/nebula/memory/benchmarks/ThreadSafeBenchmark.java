@@ -106,6 +106,27 @@ public class ThreadSafeBenchmark {
         }
     }
 
+    /**
+     * A thread-safe arena of each thread's own, created by that thread: the control for two threads sharing one,
+     * with the same code and the same resets but nothing shared between the threads.
+     */
+    @State(Scope.Thread)
+    public static class OwnThreadSafe {
+        BumpAllocator bump;
+
+        /** Creates the arena, on the thread that uses it. */
+        @Setup(Level.Trial)
+        public void create() {
+            bump = BumpAllocator.create(4 * HALF, BumpConfig.defaults().withThreadSafe(true));
+        }
+
+        /** Frees the memory. */
+        @TearDown(Level.Trial)
+        public void close() {
+            bump.close();
+        }
+    }
+
     private static long threadSafeOffset(BumpAllocator bump) {
         long offset = bump.allocateOffset(SIZE, ALIGNMENT);
         if (offset >= HALF) {
@@ -173,6 +194,18 @@ public class ThreadSafeBenchmark {
     @Benchmark
     @Threads(2)
     public long threadSafeBumpOffset2Threads(ThreadSafe state) {
+        return threadSafeOffset(state.bump);
+    }
+
+    /**
+     * The control of {@link #threadSafeBumpOffset2Threads}: two threads, each on a thread-safe arena of its own.
+     *
+     * @param state the thread's own thread-safe arena
+     * @return the offset
+     */
+    @Benchmark
+    @Threads(2)
+    public long threadSafeBumpOffsetOwnArena2Threads(OwnThreadSafe state) {
         return threadSafeOffset(state.bump);
     }
 

@@ -456,7 +456,10 @@ public abstract sealed class StackAllocator extends StackEntries
      *
      * <p>For a stack: the live allocations and the bytes they hold, padding included, the scopes still open, and in
      * checked mode where each allocation was made. {@link #depth()} and {@link #usedBytes()} keep reporting what
-     * was live at the close. A thread-safe stack may be closed by any thread, once the others are done with it.
+     * was live at the close. A thread-safe stack may be closed by any thread, once the others are done with it;
+     * another thread's call throws {@link ErrorCode#CLOSED} when the close happens-before it (a join, a lock, any
+     * hand-off between the threads), while a call racing the close may still push or pop, in the freed block, whose
+     * segment then refuses every access.
      *
      * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined stack's owner,
      *     or {@link ErrorCode#LEAK} when allocations are live and the leak policy is {@code FAIL} (the memory is

@@ -244,9 +244,13 @@ final class ThreadStack extends StackAllocator {
         return liveEntryOf(segment) >= 0;
     }
 
-    /** Throws {@code CLOSED}, describing the whole thread-safe stack, once it is closed. */
+    /**
+     * Throws {@code CLOSED}, describing the whole thread-safe stack, once it is closed: a plain load of
+     * {@link StackRegions#closed()}, which every call ordered after the close sees (not the lifecycle's volatile
+     * flag, which would cost every push and pop its fields' reloads).
+     */
     private void checkOpen() {
-        if (life.isClosed()) {
+        if (regions.closed()) {
             throw Events.allocationError(Ownership.closed(describeStack()));
         }
     }

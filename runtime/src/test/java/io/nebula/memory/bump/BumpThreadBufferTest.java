@@ -60,6 +60,19 @@ class BumpThreadBufferTest {
         }
     }
 
+    /**
+     * More live platform threads than the arena has slots for their buffers, twice over: the threads share slots,
+     * and the second batch finds slots held by the buffers of ended threads.
+     */
+    @Test
+    void twoBatchesOfTwoHundredPlatformThreadsSharingSlotsNeverShareAByte() throws Exception {
+        try (BumpAllocator arena = BumpAllocator.create(64L << 20, SHARED)) {
+            List<Stamped> all = new ArrayList<>(stampInParallel(arena, 200, 400, false));
+            all.addAll(stampInParallel(arena, 200, 400, false));
+            checkStampsAndBounds(arena, all, "two batches of 200 platform threads");
+        }
+    }
+
     @Test
     void tenThousandVirtualThreadsShareAFewBuffers() throws Exception {
         try (BumpAllocator arena = BumpAllocator.create(64L << 20, SHARED)) {

@@ -46,7 +46,13 @@ class StackAllocatorConcurrencyTest {
         stampRun(threadCount, 20_000, false);
     }
 
+    /** More live platform threads than a thread-safe stack has slots for them: threads share slots. */
     @Test
+    void twoHundredPlatformThreadsSharingSlotsEachFindTheirOwnStack() throws Exception {
+        stampRun(200, 300, false);
+    }
+
+        @Test
     void tenThousandVirtualThreadsNeverOverlapAndGiveEveryRegionBack() throws Exception {
         stampRun(10_000, 40, true);
     }
@@ -279,6 +285,44 @@ class StackAllocatorConcurrencyTest {
         AllocationException e = assertThrows(AllocationException.class, () -> stack.allocate(8));
         assertEquals(ErrorCode.CLOSED, e.code());
         assertTrue(stack.toString().endsWith(", thread-safe, closed]"), stack.toString());
+    }
+
+    @Test
+    void everyCallOfAThreadToldOfTheCloseIsClosedThoughItsStackKeptItsRegion() throws Exception {
+        StackAllocator stack = StackAllocator.create(1024, THREAD_SAFE.withLeakPolicy(LeakPolicy.IGNORE));
+        CyclicBarrier used = new CyclicBarrier(2);
+        CyclicBarrier closed = new CyclicBarrier(2);
+        List<ErrorCode> codes = Collections.synchronizedList(new ArrayList<>());
+        Thread worker = Thread.ofPlatform().start(() -> {
+            try {
+                long kept = stack.allocateOffset(16, 8);   // left live: the close finds this stack non-empty
+                stack.deallocateOffset(stack.allocateOffset(8, 8));
+                used.await();
+                closed.await();   // the close happens before this thread's calls below, by the barrier alone
+                List<Runnable> calls = List.of(
+                        () -> stack.allocateOffset(8, 8),
+                        () -> stack.deallocateOffset(kept),
+                        () -> stack.allocate(8),
+                        stack::checkpoint,
+                        stack::scope,
+                        stack::reset);
+                for (Runnable call : calls) {
+                    try {
+                        call.run();
+                        codes.add(null);
+                    } catch (AllocationException e) {
+                        codes.add(e.code());
+                    }
+                }
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        used.await();
+        stack.close();
+        closed.await();
+        worker.join();
+        assertEquals(Collections.nCopies(6, ErrorCode.CLOSED), codes);
     }
 
     @Test
