@@ -90,6 +90,11 @@ class Lz4BlockCodecTest {
         return inputs().stream();
     }
 
+    /** The inputs that aircompressor hashes into a table as large as ours: over 2 KiB. */
+    static Stream<byte[]> inputsOverTwoKiB() {
+        return inputs().stream().filter(data -> data.length > 2048);
+    }
+
     private static byte[] compress(byte[] data) {
         byte[] out = new byte[Lz4BlockCompressor.maxCompressedLength(data.length)];
         int length = new Lz4BlockCompressor().compress(MemorySegment.ofArray(data), MemorySegment.ofArray(out));
@@ -148,9 +153,8 @@ class Lz4BlockCodecTest {
      * large as ours (it shrinks it for inputs of 2 KiB or less).
      */
     @ParameterizedTest
-    @MethodSource("inputStream")
+    @MethodSource("inputsOverTwoKiB")
     void writesTheSameBytesAsAircompressor(byte[] data) {
-        assumeTrue(data.length > 2048, "aircompressor hashes inputs of 2 KiB or less into a smaller table");
         assertTrue(java.util.Arrays.equals(compressWith(new Lz4JavaCompressor(), data), compress(data)),
                 () -> data.length + " bytes");
     }

@@ -17,6 +17,7 @@ final class Lz4Sequences {
         int ip = 0;
         int op = 0;
         int lastMatchStart = -1;
+        int lastMatchEnd = 0;
         while (true) {
             int token = block[ip++] & 0xFF;
             int literals = token >>> 4;
@@ -45,50 +46,14 @@ final class Lz4Sequences {
             }
             lastMatchStart = op;
             op += matchLength + 4;
+            lastMatchEnd = op;
         }
         assertEquals(rawLength, op);
         if (lastMatchStart >= 0) {
             assertTrue(lastMatchStart <= rawLength - 12, "last match at " + lastMatchStart + " of " + rawLength);
-            assertTrue(op - rawLength <= 0);
-        }
-        // the last sequence holds literals only: at least 5 unless the whole block is literals
-        if (lastMatchStart >= 0) {
-            int lastLiterals = rawLength - matchEnd(block, rawLength);
+            // the last sequence holds literals only: at least 5 unless the whole block is literals
+            int lastLiterals = rawLength - lastMatchEnd;
             assertTrue(lastLiterals >= 5, "last literals " + lastLiterals);
-        }
-    }
-
-    /** Where the last match ends in the output. */
-    private static int matchEnd(byte[] block, int rawLength) {
-        int ip = 0;
-        int op = 0;
-        int end = 0;
-        while (true) {
-            int token = block[ip++] & 0xFF;
-            int literals = token >>> 4;
-            if (literals == 15) {
-                int b;
-                do {
-                    b = block[ip++] & 0xFF;
-                    literals += b;
-                } while (b == 255);
-            }
-            ip += literals;
-            op += literals;
-            if (ip == block.length) {
-                return end;
-            }
-            ip += 2;
-            int matchLength = token & 15;
-            if (matchLength == 15) {
-                int b;
-                do {
-                    b = block[ip++] & 0xFF;
-                    matchLength += b;
-                } while (b == 255);
-            }
-            op += matchLength + 4;
-            end = op;
         }
     }
 }
