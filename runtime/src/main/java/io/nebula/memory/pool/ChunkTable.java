@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * The chunks of a pool as one immutable value: each chunk's segment, address, size in bytes and allocated bits, and
- * the chunks in ascending address order, to find the chunk that holds an address.
+ * The chunks of a pool as one immutable value: each chunk's segment, address and size in bytes, a thread-safe pool's
+ * block states, and the chunks in ascending address order, to find the chunk that holds an address.
  *
  * <p>Growth makes a new table with one more chunk ({@link #with(MemorySegment, long, int)}); a thread-safe pool
  * publishes each new table with release semantics, so a thread that reads the table sees a consistent set of chunks
@@ -14,10 +14,10 @@ import java.util.Arrays;
  * fresh copies of the sorted arrays. Adding a chunk therefore costs O(1) amortised when chunk addresses ascend, as
  * the system usually hands them out, and O(chunks) otherwise.
  *
- * <p>The allocated bits (one per granule of {@code 1 << granuleShift} bytes, set for each block start in use; a
- * confined pool's) or the block states (one byte per block, 1 while in use; a thread-safe pool's, so that marking a
- * block in use is a plain store of its own byte, and giving it back one compare-and-set on it) and the scope tags
- * are the only state that changes in place.
+ * <p>The block states (one byte per block, 1 while in use; a thread-safe pool's only, so that marking a block in use
+ * is a plain store of its own byte, and giving it back one compare-and-set on it) and the scope tags are the only
+ * state that changes in place. A confined pool keeps its in-use marks in its free-list entries instead
+ * ({@link ConfinedPool}), and its table has no states.
  *
  * <p>Scope tags (one {@code long} per block, by index in its chunk; a thread-safe pool's only) exist once the pool
  * has opened a scope ({@link #withTags(long)}); before that {@link #tags} is {@code null}, and a pool that never
@@ -26,17 +26,12 @@ import java.util.Arrays;
  */
 final class ChunkTable {
 
-    /** The allocated bits of a chunk whose table keeps block states instead. */
-    private static final long[] NO_BITS = new long[0];
-
     /** Each chunk's segment, by chunk index. */
     final MemorySegment[] segments;
     /** Each chunk's address. */
     final long[] bases;
     /** Each chunk's size in bytes. */
     final long[] limits;
-    /** Each chunk's allocated bits; empty arrays when the table has {@link #states}. */
-    final long[][] allocated;
     /** Each chunk's block states, one byte per block, 1 while in use; {@code null} in a confined pool's table. */
     final byte[][] states;
     /** Chunk addresses in ascending order, and the chunk index of each. */
@@ -49,12 +44,11 @@ final class ChunkTable {
     /** The blocks in all chunks. */
     final long totalBlocks;
 
-    private ChunkTable(MemorySegment[] segments, long[] bases, long[] limits, long[][] allocated, byte[][] states,
+    private ChunkTable(MemorySegment[] segments, long[] bases, long[] limits, byte[][] states,
                        long[] sortedBases, int[] sortedChunks, long[][] tags, int count, long totalBlocks) {
         this.segments = segments;
         this.bases = bases;
         this.limits = limits;
-        this.allocated = allocated;
         this.states = states;
         this.sortedBases = sortedBases;
         this.sortedChunks = sortedChunks;
@@ -64,23 +58,21 @@ final class ChunkTable {
     }
 
     /** A table of one chunk; see {@link #with} for the arguments. */
-    static ChunkTable of(MemorySegment first, long blocks, long stride, int granuleShift, boolean blockStates) {
-        return new ChunkTable(new MemorySegment[4], new long[4], new long[4], new long[4][],
-                blockStates ? new byte[4][] : null, new long[4], new int[4], null, 0, 0)
-                .with(first, blocks, stride, granuleShift);
+    static ChunkTable of(MemorySegment first, long blocks, long stride, boolean blockStates) {
+        return new ChunkTable(new MemorySegment[4], new long[4], new long[4], blockStates ? new byte[4][] : null,
+                new long[4], new int[4], null, 0, 0)
+                .with(first, blocks, stride);
     }
 
     /**
      * Returns a table with {@code chunk}, of {@code blocks} blocks, added as the last chunk index: with one state byte
-     * per block of {@code stride} bytes when this table has {@link #states}, else with one allocated bit per granule
-     * of {@code 1 << granuleShift} bytes.
+     * per block of {@code stride} bytes when this table has {@link #states}.
      */
-    ChunkTable with(MemorySegment chunk, long blocks, long stride, int granuleShift) {
+    ChunkTable with(MemorySegment chunk, long blocks, long stride) {
         int index = count;
         MemorySegment[] newSegments = segments;
         long[] newBases = bases;
         long[] newLimits = limits;
-        long[][] newAllocated = allocated;
         byte[][] newStates = states;
         long[] newSortedBases = sortedBases;
         int[] newSortedChunks = sortedChunks;
@@ -90,7 +82,6 @@ final class ChunkTable {
             newSegments = Arrays.copyOf(segments, length);
             newBases = Arrays.copyOf(bases, length);
             newLimits = Arrays.copyOf(limits, length);
-            newAllocated = Arrays.copyOf(allocated, length);
             newStates = states == null ? null : Arrays.copyOf(states, length);
             newSortedBases = Arrays.copyOf(sortedBases, length);
             newSortedChunks = Arrays.copyOf(sortedChunks, length);
@@ -102,10 +93,7 @@ final class ChunkTable {
         newBases[index] = address;
         newLimits[index] = bytes;
         if (newStates != null) {
-            newAllocated[index] = NO_BITS;
             newStates[index] = new byte[(int) (bytes / stride)];
-        } else {
-            newAllocated[index] = new long[(int) (((bytes >>> granuleShift) + 63) >>> 6)];
         }
         if (newTags != null) {
             newTags[index] = new long[(int) blocks];
@@ -124,7 +112,7 @@ final class ChunkTable {
         }
         newSortedBases[at] = address;
         newSortedChunks[at] = index;
-        return new ChunkTable(newSegments, newBases, newLimits, newAllocated, newStates, newSortedBases,
+        return new ChunkTable(newSegments, newBases, newLimits, newStates, newSortedBases,
                 newSortedChunks, newTags, index + 1, totalBlocks + blocks);
     }
 
@@ -141,7 +129,7 @@ final class ChunkTable {
         for (int chunk = 0; chunk < count; chunk++) {
             newTags[chunk] = new long[(int) (limits[chunk] / stride)];
         }
-        return new ChunkTable(segments, bases, limits, allocated, states, sortedBases, sortedChunks, newTags, count,
+        return new ChunkTable(segments, bases, limits, states, sortedBases, sortedChunks, newTags, count,
                 totalBlocks);
     }
 

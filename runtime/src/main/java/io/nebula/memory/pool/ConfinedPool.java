@@ -21,8 +21,8 @@ import java.util.Objects;
  *
  * <p>The same array tells a block in use: its entry holds {@link #IN_USE} from the moment it is handed out until it
  * is given back, when the entry becomes its free-list link. So taking a block reads its link and overwrites it in
- * place, and giving it back tests and overwrites the same entry: one array, no separate allocated bits (the chunk
- * table's bits are left clear). Entries past the frontier are stale after a {@link #reset()}, which writes none of
+ * place, and giving it back tests and overwrites the same entry: one array, no separate allocated bits (its chunk
+ * table has no block states). Entries past the frontier are stale after a {@link #reset()}, which writes none of
  * them: a block is in use exactly when its entry is {@link #IN_USE} and it lies before the frontier.
  *
  * <p>Invariants, between calls: a block before the frontier is in use exactly when its entry is {@link #IN_USE},

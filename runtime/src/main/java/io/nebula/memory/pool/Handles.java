@@ -14,7 +14,7 @@ final class Handles {
     static final int CHUNK_SHIFT = 40;
     /** The offset bits of a handle. */
     static final long OFFSET_MASK = (1L << CHUNK_SHIFT) - 1;
-    /** The largest chunk: offsets fit in 40 bits, and a chunk's allocated bits fit in one {@code long[]}. */
+    /** The largest chunk: offsets fit in 40 bits, and a chunk's blocks are indexed by an {@code int}. */
     static final long MAX_CHUNK_BYTES = 1L << 39;
     /** The most chunks a pool can hold: every handle stays non-negative. */
     static final int MAX_CHUNKS = 1 << (63 - CHUNK_SHIFT);

@@ -190,16 +190,12 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     /** The blocks of the first chunk, and of each chunk growth adds. */
     final int chunkBlocks;
     final long chunkAlignment;
-    /**
-     * log2 of the largest power of two dividing the stride: every block start is a multiple of it, so
-     * {@code offset >>> granuleShift} indexes a block's allocated bit without a division.
-     */
-    final int granuleShift;
     /** log2 of the stride when it is a power of two, else -1: a block's index in its chunk without a division. */
     final int strideShift;
     /**
-     * Whether the chunks keep one state byte per block ({@link ChunkTable#states}) instead of allocated bits: a
-     * thread-safe pool, which then marks a block in use with a plain store instead of an atomic operation.
+     * Whether the chunks keep one state byte per block ({@link ChunkTable#states}): a thread-safe pool's, which marks
+     * a block in use with a plain store and frees it with one compare-and-set. A confined pool's in-use marks are
+     * its free-list entries.
      */
     final boolean blockStates;
     /** The most chunks this pool can hold. */
@@ -224,8 +220,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
         this.stride = shape.stride();
         this.chunkBlocks = shape.chunkBlocks();
         this.chunkAlignment = shape.chunkAlignment();
-        this.granuleShift = Long.numberOfTrailingZeros(stride);
-        this.strideShift = Long.bitCount(stride) == 1 ? granuleShift : -1;
+        this.strideShift = Long.bitCount(stride) == 1 ? Long.numberOfTrailingZeros(stride) : -1;
         this.blockStates = config.threadSafe();
         this.maxChunks = maxChunks;
         this.config = config;
@@ -533,9 +528,10 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     /**
      * Gives every block back at once, and leaves the chunks in place: the next allocations hand out blocks from
      * the first chunk's start again. Discards every open scope (of every thread): closing one afterwards throws
-     * {@link ErrorCode#INVALID_CHECKPOINT}. Costs O(chunks touched + blocks handed out since the last reset / 64) to
-     * clear the allocated bits; with {@link PoolConfig#zeroOnRelease()}, O(bytes of those blocks) to zero them. In
-     * checked mode, closes the arena of every segment handed out.
+     * {@link ErrorCode#INVALID_CHECKPOINT}. A confined pool's reset costs O(chunks touched), a thread-safe pool's
+     * O(chunks touched + blocks handed out since the last reset), to clear those blocks' state bytes; with
+     * {@link PoolConfig#zeroOnRelease()}, either also costs O(bytes of those blocks) to zero them. In checked mode,
+     * closes the arena of every segment handed out.
      *
      * <p>A thread-safe pool must not be used by other threads while it resets (see the class documentation).
      *

@@ -24,7 +24,7 @@ final class PoolChunks {
     static ChunkTable first(PoolAllocator pool) {
         MemorySegment first = NativeMemory.reserve(pool.arena, pool.stride * pool.chunkBlocks, pool.chunkAlignment,
                 "PoolAllocator");
-        return ChunkTable.of(first, pool.chunkBlocks, pool.stride, pool.granuleShift, pool.blockStates);
+        return ChunkTable.of(first, pool.chunkBlocks, pool.stride, pool.blockStates);
     }
 
     /** Returns {@code table} with one more chunk, or throws {@link ErrorCode#OUT_OF_MEMORY}. */
@@ -46,7 +46,7 @@ final class PoolChunks {
             refused.initCause(e);
             throw Events.allocationError(refused);
         }
-        return table.with(chunk, blocks, pool.stride, pool.granuleShift);
+        return table.with(chunk, blocks, pool.stride);
     }
 
     /** Records a growth in the statistics and the flight recorder. */
@@ -58,8 +58,8 @@ final class PoolChunks {
     }
 
     /**
-     * Clears the allocated bits (or block states) of the first {@code touched} bytes of a chunk, zeroing them if
-     * configured.
+     * Clears the block states (a thread-safe pool's) of the first {@code touched} bytes of a chunk, and zeroes those
+     * bytes if configured.
      */
     static void clear(PoolAllocator pool, ChunkTable table, int chunk, long touched) {
         if (pool.config.zeroOnRelease() && touched > 0) {
@@ -67,8 +67,6 @@ final class PoolChunks {
         }
         if (table.states != null) {
             Arrays.fill(table.states[chunk], 0, (int) ((touched + pool.stride - 1) / pool.stride), (byte) 0);
-        } else {
-            Arrays.fill(table.allocated[chunk], 0, (int) (((touched >>> pool.granuleShift) + 63) >>> 6), 0L);
         }
     }
 

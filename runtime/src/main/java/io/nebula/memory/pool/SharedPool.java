@@ -648,7 +648,7 @@ final class SharedPool extends PoolAllocator {
 
     @Override
     void release(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
-        if (offset >= table.limits[chunk] || (offset & ((1L << granuleShift) - 1)) != 0) {
+        if (offset >= table.limits[chunk]) {
             throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
                     handedOutSinceReset(chunk, offset)));
         }
