@@ -32,7 +32,10 @@ final class ChunkTable {
     final long[] bases;
     /** Each chunk's size in bytes. */
     final long[] limits;
-    /** Each chunk's block states, one byte per block, 1 while in use; {@code null} in a confined pool's table. */
+    /**
+     * Each chunk's block states, one byte per block, 1 while in use, block {@code i}'s at {@code STATE_PADDING + i};
+     * {@code null} in a confined pool's table.
+     */
     final byte[][] states;
     /** Chunk addresses in ascending order, and the chunk index of each. */
     final long[] sortedBases;
@@ -43,6 +46,13 @@ final class ChunkTable {
     final int count;
     /** The blocks in all chunks. */
     final long totalBlocks;
+
+    /**
+     * Unused bytes before the first block state and after the last: a cache line, so that the states, written on
+     * every allocate and free, never share a line with another object (the table's own arrays, read on every
+     * call, or whatever a collection moves beside them).
+     */
+    static final int STATE_PADDING = 64;
 
     private ChunkTable(MemorySegment[] segments, long[] bases, long[] limits, byte[][] states,
                        long[] sortedBases, int[] sortedChunks, long[][] tags, int count, long totalBlocks) {
@@ -93,7 +103,7 @@ final class ChunkTable {
         newBases[index] = address;
         newLimits[index] = bytes;
         if (newStates != null) {
-            newStates[index] = new byte[(int) (bytes / stride)];
+            newStates[index] = new byte[(int) (bytes / stride) + 2 * STATE_PADDING];
         }
         if (newTags != null) {
             newTags[index] = new long[(int) blocks];

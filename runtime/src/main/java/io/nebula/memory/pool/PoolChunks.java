@@ -66,7 +66,8 @@ final class PoolChunks {
             MemoryKernels.fill(table.segments[chunk], 0, touched, (byte) 0);
         }
         if (table.states != null) {
-            Arrays.fill(table.states[chunk], 0, (int) ((touched + pool.stride - 1) / pool.stride), (byte) 0);
+            Arrays.fill(table.states[chunk], ChunkTable.STATE_PADDING,
+                    ChunkTable.STATE_PADDING + (int) ((touched + pool.stride - 1) / pool.stride), (byte) 0);
         }
     }
 

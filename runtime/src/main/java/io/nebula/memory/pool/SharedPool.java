@@ -240,7 +240,7 @@ final class SharedPool extends PoolAllocator {
         int chunk = Handles.chunk(handle);
         long offset = Handles.offset(handle);
         byte[] states = table.states[chunk];
-        int index = indexOf(offset);
+        int index = ChunkTable.STATE_PADDING + indexOf(offset);
         if (states[index] != FREE) {
             failed();
             throw Events.allocationError(PoolErrors.corruptFreeList(this, handle, "in use"));
@@ -381,7 +381,8 @@ final class SharedPool extends PoolAllocator {
         if (!inChunks(table, number)) {
             return false;
         }
-        return (byte) BYTES.getOpaque(table.states[(int) (number >>> indexBits)], (int) (number & indexMask)) == FREE;
+        return (byte) BYTES.getOpaque(table.states[(int) (number >>> indexBits)],
+                ChunkTable.STATE_PADDING + (int) (number & indexMask)) == FREE;
     }
 
     /** The link held by the block of {@code number}, which names a block of a chunk of {@code table}. */
@@ -396,8 +397,9 @@ final class SharedPool extends PoolAllocator {
 
     /**
      * Takes never-used blocks of the frontier's chunk at once, by one compare-and-set on the frontier, and links them:
-     * up to {@link #magazineBlocks}, and no further than the 64-block line of block states the frontier is in, so
-     * that threads that fill their magazines from the frontier mark their blocks on cache lines of their own.
+     * up to {@link #magazineBlocks}, and no further than the 64-block run of block states the frontier is in, so
+     * that threads that fill their magazines from the frontier mark their blocks on different cache lines (an
+     * array's elements are not aligned to lines, so two neighbouring runs may share one line at their edges).
      * Returns the blocks taken: 0 when the frontier has passed the last chunk.
      */
     private long refillFresh(Magazine magazine) {
@@ -696,7 +698,8 @@ final class SharedPool extends PoolAllocator {
         int index = indexOf(offset);
         // Of two threads giving back the same block, exactly one changes its state; the other changes nothing.
         if (index * stride != offset
-                || (byte) BYTES.compareAndExchange(table.states[chunk], index, IN_USE, FREE) != IN_USE) {
+                || (byte) BYTES.compareAndExchange(table.states[chunk], ChunkTable.STATE_PADDING + index, IN_USE, FREE)
+                        != IN_USE) {
             throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
                     handedOutSinceReset(chunk, offset)));
         }
