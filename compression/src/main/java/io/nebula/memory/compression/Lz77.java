@@ -71,11 +71,19 @@ final class Lz77 {
      * @param length   the run's length
      */
     static void copyRun(MemorySegment in, int ip, int inLimit, MemorySegment out, int op, int outLimit, int length) {
+        // The short case here, the rest in a method of its own: this one stays small enough for the JIT to inline
+        // into the codecs' loops.
         if (length <= WILD && ip + WILD <= inLimit && op + WILD <= outLimit) {
             out.set(LONG, op, in.get(LONG, ip));
             out.set(LONG, op + 8, in.get(LONG, ip + 8));
-        } else if (length <= WILD_LOOP && ip + length + Long.BYTES <= inLimit
-                && op + length + Long.BYTES <= outLimit) {
+        } else {
+            copyLongRun(in, ip, inLimit, out, op, outLimit, length);
+        }
+    }
+
+    private static void copyLongRun(MemorySegment in, int ip, int inLimit, MemorySegment out, int op, int outLimit,
+                                    int length) {
+        if (length <= WILD_LOOP && ip + length + Long.BYTES <= inLimit && op + length + Long.BYTES <= outLimit) {
             for (int i = 0; i < length; i += Long.BYTES) {
                 out.set(LONG, op + i, in.get(LONG, ip + i));
             }

@@ -81,7 +81,7 @@ class UnsafeWarningTest {
         assertTrue(warned.err().contains("--enable-native-access=ALL-UNNAMED"), warned.err());
         assertFalse(warned.err().contains("sun.misc.Unsafe"), warned.err());
 
-        for (String codec : new String[] {"LZ4", "ZSTD", "SNAPPY"}) {
+        for (String codec : new String[] {"LZ4", "ZSTD", "SNAPPY", "DEFLATE"}) {
             Run quiet = run("--enable-native-access=ALL-UNNAMED", FirstUse.class.getName(), codec, "NATIVE");
             assertEquals(0, quiet.exit(), quiet.err());
             assertEquals("", quiet.err(), codec);
