@@ -45,10 +45,10 @@ final class SnappyBlockCompressor {
     /** A copy-1 element holds 4 to 11 bytes at an offset under 2048. */
     private static final int COPY_1_MAX_LENGTH = 11;
     private static final int COPY_1_MAX_OFFSET = 2047;
+    /** The low 2 bits of an element's tag: a literal, a copy with a 1-byte or a 2-byte offset (3: a 4-byte one). */
     static final int TAG_LITERAL = 0;
     static final int TAG_COPY_1 = 1;
     static final int TAG_COPY_2 = 2;
-    static final int TAG_COPY_4 = 3;
 
     /** Fragment positions by the hash of the 4 bytes there; the part a fragment uses is cleared before it. */
     private final int[] table = new int[1 << MAX_HASH_LOG];

@@ -86,7 +86,7 @@ final class SnappyBlockDecompressor {
                 length = (tag >>> 2) + 1;
                 offset = Short.toUnsignedInt(in.get(SHORT, ip));
                 ip += 2;
-            } else {
+            } else { // a copy with a 4-byte offset, which libsnappy reads but does not write
                 requireBytes(in, ip, 4, tagAt, "offset");
                 length = (tag >>> 2) + 1;
                 offset = Integer.toUnsignedLong(in.get(INT, ip));
