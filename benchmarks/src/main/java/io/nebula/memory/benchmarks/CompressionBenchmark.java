@@ -1,11 +1,12 @@
 package io.nebula.memory.benchmarks;
 
-import io.airlift.compress.v3.zstd.ZstdJavaCompressor;
-import io.airlift.compress.v3.zstd.ZstdJavaDecompressor;
+import io.airlift.compress.v3.zstd.ZstdNativeCompressor;
+import io.airlift.compress.v3.zstd.ZstdNativeDecompressor;
 import io.nebula.memory.compression.Codec;
+import io.nebula.memory.compression.CodecImplementation;
 import io.nebula.memory.compression.CompressedStore;
 import io.nebula.memory.compression.DataSets;
-import io.nebula.memory.compression.Lz4ForBenchmarks;
+import io.nebula.memory.compression.FfmCodecForBenchmarks;
 import io.nebula.memory.compression.StoreConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,12 +32,13 @@ import java.util.zip.CRC32C;
 
 /**
  * The compressed store against calling its codec directly on the same data: what the store's header, checksum,
- * copy and bookkeeping cost on top of the codec. The codec is the store's Java implementation: for LZ4 the module's
- * own FFM codec (reached through the test jar's {@code Lz4ForBenchmarks}), for Zstandard aircompressor's.
+ * copy and bookkeeping cost on top of the codec. The codec is the one the store runs: for LZ4 and Snappy the module's
+ * own FFM codecs, the Java implementation (reached through the test jar's {@code FfmCodecForBenchmarks}); for
+ * Zstandard, which has no Java implementation, libzstd through aircompressor's native codec, in the store too.
  *
  * <ul>
- *   <li>{@code directCompress}: the codec compresses the data into a preallocated segment (the Java
- *       implementation, as the store uses it).</li>
+ *   <li>{@code directCompress}: the codec compresses the data into a preallocated segment (the implementation
+ *       the store uses).</li>
  *   <li>{@code storePutFree}: {@code put} (compress into the store's scratch, CRC32C of the block, copy into a
  *       chunk, a slot) then {@code free}. Freeing the only block resets the chunk, so the loop stays in place.</li>
  *   <li>{@code directDecompress}: the codec decompresses the compressed data into a preallocated segment.</li>
@@ -59,11 +61,11 @@ import java.util.zip.CRC32C;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = "--sun-misc-unsafe-memory-access=allow")
+@Fork(value = 2, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
 public class CompressionBenchmark {
 
-    /** The codec, on both sides. */
-    @Param({"LZ4", "ZSTD"})
+    /** The codec, on both sides: Java for LZ4 and Snappy, native for Zstandard. */
+    @Param({"LZ4", "SNAPPY", "ZSTD"})
     public String codec;
 
     /** The data set. */
@@ -94,14 +96,14 @@ public class CompressionBenchmark {
         input = arena.allocate(size, 64).copyFrom(generated);
         Codec c = Codec.valueOf(codec);
         int bound;
-        if (c == Codec.LZ4) {
-            Lz4ForBenchmarks lz4 = new Lz4ForBenchmarks();
-            compressor = lz4::compress;
-            decompressor = lz4::decompress;
-            bound = Lz4ForBenchmarks.maxCompressedLength(size);
+        if (c.hasJavaImplementation()) {
+            FfmCodecForBenchmarks ffm = c == Codec.LZ4 ? FfmCodecForBenchmarks.lz4() : FfmCodecForBenchmarks.snappy();
+            compressor = ffm::compress;
+            decompressor = ffm::decompress;
+            bound = ffm.maxCompressedLength(size);
         } else {
-            ZstdJavaCompressor zstd = new ZstdJavaCompressor();
-            ZstdJavaDecompressor zstdDecompressor = new ZstdJavaDecompressor();
+            ZstdNativeCompressor zstd = new ZstdNativeCompressor(3); // the store's level
+            ZstdNativeDecompressor zstdDecompressor = new ZstdNativeDecompressor();
             compressor = zstd::compress;
             decompressor = zstdDecompressor::decompress;
             bound = zstd.maxCompressedLength(size);
@@ -110,7 +112,8 @@ public class CompressionBenchmark {
         int length = compressor.applyAsInt(input, output);
         compressed = arena.allocate(length, 64).copyFrom(output.asSlice(0, length));
         decompressed = arena.allocate(size, 64);
-        store = CompressedStore.create(StoreConfig.defaults().withCodec(c));
+        store = CompressedStore.create(StoreConfig.defaults().withCodec(c).withImplementation(
+                c.hasJavaImplementation() ? CodecImplementation.JAVA : CodecImplementation.NATIVE));
         handle = store.put(input);
         block = arena.allocate(store.storedSize(handle), 64);
         long stored = store.storedSize(handle);

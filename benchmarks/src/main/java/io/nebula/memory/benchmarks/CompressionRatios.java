@@ -1,6 +1,7 @@
 package io.nebula.memory.benchmarks;
 
 import io.nebula.memory.compression.Codec;
+import io.nebula.memory.compression.CodecImplementation;
 import io.nebula.memory.compression.CompressedStore;
 import io.nebula.memory.compression.DataSets;
 import io.nebula.memory.compression.StoreConfig;
@@ -8,9 +9,10 @@ import io.nebula.memory.compression.StoreStatistics;
 
 /**
  * Prints the compression ratio of the store for every codec, data set and size that {@link CompressionBenchmark}
- * measures, and a few more: data bytes per stored byte, the 24-byte header included. Sizes are exact, so this is
- * a program, not a benchmark: {@code java -cp benchmarks/target/benchmarks.jar
- * io.nebula.memory.benchmarks.CompressionRatios}.
+ * measures, and a few more: data bytes per stored byte, the 24-byte header included. Zstandard runs natively (it has
+ * no Java implementation; both implementations of the others write the same format, and LZ4's and Snappy's write the
+ * same bytes as aircompressor's). Sizes are exact, so this is a program, not a benchmark: {@code java
+ * --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar io.nebula.memory.benchmarks.CompressionRatios}.
  */
 public final class CompressionRatios {
 
@@ -42,7 +44,9 @@ public final class CompressionRatios {
                     if (codec == Codec.NONE) {
                         continue;
                     }
-                    try (CompressedStore store = CompressedStore.create(StoreConfig.defaults().withCodec(codec))) {
+                    StoreConfig config = StoreConfig.defaults().withCodec(codec).withImplementation(
+                            codec.hasJavaImplementation() ? CodecImplementation.JAVA : CodecImplementation.NATIVE);
+                    try (CompressedStore store = CompressedStore.create(config)) {
                         store.put(data.generate(size, 42));
                         StoreStatistics stats = store.statistics();
                         row.append(String.format(" %.2f |", stats.ratio()));

@@ -1,11 +1,10 @@
 package io.nebula.memory.benchmarks;
 
-import io.airlift.compress.v3.Compressor;
-import io.airlift.compress.v3.lz4.Lz4JavaCompressor;
-import io.airlift.compress.v3.zstd.ZstdJavaCompressor;
+import io.airlift.compress.v3.zstd.ZstdNativeCompressor;
 import io.nebula.memory.compression.Codec;
 import io.nebula.memory.compression.CompressedStore;
 import io.nebula.memory.compression.DataSets;
+import io.nebula.memory.compression.FfmCodecForBenchmarks;
 import io.nebula.memory.compression.StoreConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,9 +25,10 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The store's own cost, without a codec: what {@link CompressionBenchmark}'s store methods add to aircompressor,
+ * The store's own cost, without a codec: what {@link CompressionBenchmark}'s store methods add to the codec,
  * measured on its own so that it is not lost in the codec's noise. A store of {@link Codec#NONE} is given the
- * compressed payload that LZ4 or Zstandard makes of the data set, so it handles blocks of exactly the stored size:
+ * compressed payload that LZ4 (the module's FFM codec) or Zstandard (libzstd, its only implementation) makes of the
+ * data set, so it handles blocks of exactly the stored size:
  *
  * <ul>
  *   <li>{@code putFreeWithoutCodec}: the put path (input checks, the payload copied into the scratch block, header
@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = "--sun-misc-unsafe-memory-access=allow")
+@Fork(value = 2, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
 public class StoreOverheadBenchmark {
 
     /** The codec whose payload the blocks hold. */
@@ -71,9 +71,17 @@ public class StoreOverheadBenchmark {
     public void setUp() {
         arena = Arena.ofConfined();
         MemorySegment input = arena.allocate(size, 64).copyFrom(DataSets.valueOf(data).generate(size, 42));
-        Compressor compressor = "LZ4".equals(codec) ? new Lz4JavaCompressor() : new ZstdJavaCompressor();
-        MemorySegment out = arena.allocate(compressor.maxCompressedLength(size), 64);
-        int length = compressor.compress(input, out);
+        int length;
+        MemorySegment out;
+        if ("LZ4".equals(codec)) {
+            FfmCodecForBenchmarks lz4 = FfmCodecForBenchmarks.lz4();
+            out = arena.allocate(lz4.maxCompressedLength(size), 64);
+            length = lz4.compress(input, out);
+        } else {
+            ZstdNativeCompressor zstd = new ZstdNativeCompressor(3); // the store's level
+            out = arena.allocate(zstd.maxCompressedLength(size), 64);
+            length = zstd.compress(input, out);
+        }
         payload = arena.allocate(length, 64).copyFrom(out.asSlice(0, length));
         destination = arena.allocate(length, 64);
         store = CompressedStore.create(StoreConfig.defaults().withCodec(Codec.NONE));

@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One instance of a codec, used by one thread at a time: compresses a segment into another and back. Subclasses
- * implement LZ4 on the FFM API, or adapt aircompressor, the JDK's zlib, or a plain copy.
+ * run the module's own LZ4 and Snappy or aircompressor's native codecs ({@link FfmBlockCodec}), the JDK's zlib, or
+ * a plain copy.
  *
  * <p>Callers pass segments that are alive, accessible from the calling thread and, for
  * {@link #acceptsDirectly(MemorySegment)}, of a kind the codec can address; the codec does not check again.
@@ -50,9 +51,9 @@ abstract class BlockCodec implements AutoCloseable {
     abstract int decompress(MemorySegment stored, MemorySegment raw);
 
     /**
-     * Tells whether the codec can read or write {@code segment} itself. aircompressor's Java codecs address heap
-     * segments through their {@code byte[]}, so a heap segment over another array, or a read-only one, goes through
-     * a native copy first; the LZ4 codec takes any segment.
+     * Tells whether the codec can read or write {@code segment} itself. aircompressor's codecs take native segments
+     * and writable heap segments over a {@code byte[]}, so a heap segment over another array, or a read-only one,
+     * goes through a native copy first; the module's own LZ4 and Snappy codecs take any segment.
      *
      * @param segment a segment to compress from or decompress into
      * @return {@code true} when no copy is needed

@@ -4,12 +4,8 @@ import io.airlift.compress.v3.deflate.DeflateNativeCompressor;
 import io.airlift.compress.v3.deflate.DeflateNativeDecompressor;
 import io.airlift.compress.v3.lz4.Lz4NativeCompressor;
 import io.airlift.compress.v3.lz4.Lz4NativeDecompressor;
-import io.airlift.compress.v3.snappy.SnappyJavaCompressor;
-import io.airlift.compress.v3.snappy.SnappyJavaDecompressor;
 import io.airlift.compress.v3.snappy.SnappyNativeCompressor;
 import io.airlift.compress.v3.snappy.SnappyNativeDecompressor;
-import io.airlift.compress.v3.zstd.ZstdJavaCompressor;
-import io.airlift.compress.v3.zstd.ZstdJavaDecompressor;
 import io.airlift.compress.v3.zstd.ZstdNativeCompressor;
 import io.airlift.compress.v3.zstd.ZstdNativeDecompressor;
 
@@ -17,23 +13,20 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * A compression algorithm, and every fact about it in one table: the id recorded in each block's header, whether
- * its Java implementation calls {@code sun.misc.Unsafe}, and the native library of its
- * {@link CodecImplementation#NATIVE} implementation.
+ * A compression algorithm, and every fact about it in one table: the id recorded in each block's header, whether it
+ * has a {@link CodecImplementation#JAVA} implementation, and the native library of its
+ * {@link CodecImplementation#NATIVE} implementation. No Java implementation uses {@code sun.misc.Unsafe}: LZ4 and
+ * Snappy are nebula-memory's own, on the FFM API, DEFLATE is the JDK's, and Zstandard has none.
  *
  * <table>
  *   <caption>The codecs</caption>
- *   <tr><th>codec</th><th>id</th><th>{@code JAVA} implementation</th><th>Unsafe warning</th>
- *       <th>{@code NATIVE} library</th></tr>
- *   <tr><td>{@link #NONE}</td><td>0</td><td>a copy</td><td>no</td><td>none (always the copy)</td></tr>
- *   <tr><td>{@link #LZ4} (default)</td><td>1</td><td>nebula-memory's own, on the FFM API</td><td>no</td>
- *       <td>liblz4</td></tr>
- *   <tr><td>{@link #ZSTD}</td><td>2</td><td>aircompressor {@code ZstdJavaCompressor}, level 3</td><td>yes</td>
- *       <td>libzstd, level 3</td></tr>
- *   <tr><td>{@link #SNAPPY}</td><td>3</td><td>aircompressor {@code SnappyJavaCompressor}</td><td>yes</td>
- *       <td>libsnappy</td></tr>
+ *   <tr><th>codec</th><th>id</th><th>{@code JAVA} implementation</th><th>{@code NATIVE} library</th></tr>
+ *   <tr><td>{@link #NONE}</td><td>0</td><td>a copy</td><td>none (always the copy)</td></tr>
+ *   <tr><td>{@link #LZ4} (default)</td><td>1</td><td>nebula-memory's own, on the FFM API</td><td>liblz4</td></tr>
+ *   <tr><td>{@link #ZSTD}</td><td>2</td><td>none: native only</td><td>libzstd, level 3</td></tr>
+ *   <tr><td>{@link #SNAPPY}</td><td>3</td><td>nebula-memory's own, on the FFM API</td><td>libsnappy</td></tr>
  *   <tr><td>{@link #DEFLATE}</td><td>4</td><td>the JDK's {@link java.util.zip.Deflater}, raw DEFLATE, level 1
- *       </td><td>no</td><td>libdeflate, level 1</td></tr>
+ *       </td><td>libdeflate, level 1</td></tr>
  * </table>
  *
  * <p>A block whose data does not get smaller is stored with {@link #NONE} whatever the chosen codec, so that
@@ -41,42 +34,50 @@ import java.util.function.BooleanSupplier;
  */
 public enum Codec {
     /** No compression: the payload is the data itself. Also used for any block that a codec does not shrink. */
-    NONE(0, "none", false, "", () -> true),
+    NONE(0, "none", true, "", () -> true),
     /**
      * LZ4: fast to compress and decompress, a moderate ratio. The default: what a store of hot data needs is
-     * speed, and its Java implementation is nebula-memory's own, on the FFM API alone, so the default prints no
-     * warning. That implementation pays a bounds check on every access: it is the fastest codec here without
-     * {@code sun.misc.Unsafe}, but in most measurements slower than aircompressor's Java Snappy, which uses it;
-     * for more speed, use the native implementation (liblz4).
+     * speed, and its Java implementation is nebula-memory's own, on the FFM API alone, so the default needs no flag
+     * and prints nothing. That implementation pays a bounds check on every access; for more speed, use the native
+     * implementation (liblz4).
      */
-    LZ4(1, "LZ4", false, "liblz4", Lz4NativeCompressor::isEnabled),
-    /** Zstandard at level 3: a much better ratio than LZ4, slower to compress, fast to decompress. */
-    ZSTD(2, "Zstandard", true, "libzstd", ZstdNativeCompressor::isEnabled),
-    /** Snappy: close to LZ4 in speed and ratio; for data exchanged with systems that speak Snappy. */
+    LZ4(1, "LZ4", true, "liblz4", Lz4NativeCompressor::isEnabled),
+    /**
+     * Zstandard at level 3: a much better ratio than LZ4, slower to compress, fast to decompress. Native only
+     * (libzstd): the one Java implementation there is, aircompressor's, calls {@code sun.misc.Unsafe}, so a store
+     * or snapshot that asks for it with {@link CodecImplementation#JAVA} fails with
+     * {@link CompressionError#CODEC_UNAVAILABLE}.
+     */
+    ZSTD(2, "Zstandard", false, "libzstd", ZstdNativeCompressor::isEnabled),
+    /**
+     * Snappy: close to LZ4 in speed and ratio; for data exchanged with systems that speak Snappy. Its Java
+     * implementation is nebula-memory's own, on the FFM API alone; its blocks are Snappy's raw format, which
+     * libsnappy reads and writes.
+     */
     SNAPPY(3, "Snappy", true, "libsnappy", SnappyNativeCompressor::isEnabled),
     /**
-     * Raw DEFLATE (RFC 1951) at level 1. Its Java implementation is the JDK's zlib, which prints no warning;
-     * slower than LZ4, with a better ratio.
+     * Raw DEFLATE (RFC 1951) at level 1. Its Java implementation is the JDK's zlib; slower than LZ4, with a better
+     * ratio.
      */
-    DEFLATE(4, "DEFLATE", false, "libdeflate", DeflateNativeCompressor::isEnabled);
+    DEFLATE(4, "DEFLATE", true, "libdeflate", DeflateNativeCompressor::isEnabled);
 
     /** The DEFLATE level of both implementations: the fastest. */
     static final int DEFLATE_LEVEL = 1;
-    /** The Zstandard level of both implementations: aircompressor's Java codec has only its default, 3. */
+    /** The Zstandard level: libzstd's default, 3. */
     static final int ZSTD_LEVEL = 3;
 
     private static final List<Codec> BY_ID = List.of(values());
 
     private final int id;
     private final String displayName;
-    private final boolean javaUsesUnsafe;
+    private final boolean hasJava;
     private final String nativeLibrary;
     private final BooleanSupplier nativeEnabled;
 
-    Codec(int id, String displayName, boolean javaUsesUnsafe, String nativeLibrary, BooleanSupplier nativeEnabled) {
+    Codec(int id, String displayName, boolean hasJava, String nativeLibrary, BooleanSupplier nativeEnabled) {
         this.id = id;
         this.displayName = displayName;
-        this.javaUsesUnsafe = javaUsesUnsafe;
+        this.hasJava = hasJava;
         this.nativeLibrary = nativeLibrary;
         this.nativeEnabled = nativeEnabled;
     }
@@ -100,15 +101,13 @@ public enum Codec {
     }
 
     /**
-     * Tells whether the {@link CodecImplementation#JAVA} implementation calls {@code sun.misc.Unsafe}, and so
-     * makes JDK 24 and later print a warning on first use unless {@code --sun-misc-unsafe-memory-access=allow}
-     * is given.
+     * Tells whether the codec has a {@link CodecImplementation#JAVA} implementation, which runs in any JVM with no
+     * command-line flag. None of them uses {@code sun.misc.Unsafe}.
      *
-     * @return {@code true} for Zstandard and Snappy (aircompressor's Java codecs); {@code false} for the default,
-     *     LZ4, whose Java implementation is nebula-memory's own on the FFM API
+     * @return {@code false} for Zstandard alone, which runs only natively
      */
-    public boolean javaImplementationUsesUnsafe() {
-        return javaUsesUnsafe;
+    public boolean hasJavaImplementation() {
+        return hasJava;
     }
 
     /**
@@ -149,43 +148,61 @@ public enum Codec {
      * Creates a codec instance: state (hash tables, zlib streams) for one thread at a time.
      *
      * @param implementation Java or native
+     * @param source         what the instance is for (a store's configuration, a snapshot), for error messages
      * @return a new instance; close it to free what it holds
-     * @throws CompressionException {@link CompressionError#CODEC_UNAVAILABLE} when the native library cannot run
+     * @throws CompressionException {@link CompressionError#CODEC_UNAVAILABLE} when the native library cannot run,
+     *     or for the Java implementation of a codec that has none
      */
-    BlockCodec newBlockCodec(CodecImplementation implementation) {
+    BlockCodec newBlockCodec(CodecImplementation implementation, Object source) {
         if (this == NONE) {
             return new CopyBlockCodec();
         }
         if (implementation == CodecImplementation.NATIVE) {
             if (!isNativeAvailable()) {
-                throw unavailable();
+                throw nativeUnavailable(source);
             }
             return switch (this) {
-                case LZ4 -> new AirliftBlockCodec(this, new Lz4NativeCompressor(), new Lz4NativeDecompressor());
-                case ZSTD -> new AirliftBlockCodec(this, new ZstdNativeCompressor(ZSTD_LEVEL),
+                case LZ4 -> FfmBlockCodec.airlift(this, new Lz4NativeCompressor(), new Lz4NativeDecompressor());
+                case ZSTD -> FfmBlockCodec.airlift(this, new ZstdNativeCompressor(ZSTD_LEVEL),
                         new ZstdNativeDecompressor());
-                case SNAPPY -> new AirliftBlockCodec(this, new SnappyNativeCompressor(),
+                case SNAPPY -> FfmBlockCodec.airlift(this, new SnappyNativeCompressor(),
                         new SnappyNativeDecompressor());
-                case DEFLATE -> new AirliftBlockCodec(this, new DeflateNativeCompressor(DEFLATE_LEVEL),
+                case DEFLATE -> FfmBlockCodec.airlift(this, new DeflateNativeCompressor(DEFLATE_LEVEL),
                         new DeflateNativeDecompressor());
                 case NONE -> throw new AssertionError(this);
             };
         }
         return switch (this) {
-            case LZ4 -> new Lz4BlockCodec();
-            case ZSTD -> new AirliftBlockCodec(this, new ZstdJavaCompressor(), new ZstdJavaDecompressor());
-            case SNAPPY -> new AirliftBlockCodec(this, new SnappyJavaCompressor(), new SnappyJavaDecompressor());
+            case LZ4 -> FfmBlockCodec.lz4();
+            case SNAPPY -> FfmBlockCodec.snappy();
             case DEFLATE -> new JdkDeflateBlockCodec(DEFLATE_LEVEL);
+            case ZSTD -> throw noJavaImplementation(source);
             case NONE -> throw new AssertionError(this);
         };
     }
 
-    private CompressionException unavailable() {
-        return new CompressionException(CompressionError.CODEC_UNAVAILABLE, "",
+    private CompressionException noJavaImplementation(Object source) {
+        return new CompressionException(CompressionError.CODEC_UNAVAILABLE, String.valueOf(source), -1,
+                displayName + " has no Java implementation (CodecImplementation.JAVA): the only one there is,"
+                        + " aircompressor's, calls sun.misc.Unsafe, which nebula-memory does not use; "
+                        + displayName + " runs only natively, with " + nativeLibrary,
+                List.of("Use CodecImplementation.NATIVE (StoreConfig.withImplementation, or the Snapshot methods"
+                                + " that take an implementation) and start the JVM with"
+                                + " --enable-native-access=ALL-UNNAMED (or the name of the module that holds"
+                                + " aircompressor).",
+                        "Or choose a codec with a Java implementation: Codec.LZ4 (the default), Codec.SNAPPY or"
+                                + " Codec.DEFLATE."),
+                null);
+    }
+
+    private CompressionException nativeUnavailable(Object source) {
+        return new CompressionException(CompressionError.CODEC_UNAVAILABLE, String.valueOf(source),
                 -1, "the native " + displayName + " codec (" + nativeLibrary + ") cannot be loaded on "
                         + System.getProperty("os.name") + " " + System.getProperty("os.arch")
                         + ", or native library loading is disabled",
-                List.of("Use CodecImplementation.JAVA, which runs everywhere.",
+                List.of(hasJava ? "Use CodecImplementation.JAVA, which runs everywhere."
+                                : displayName + " has no Java implementation: choose Codec.LZ4, Codec.SNAPPY or"
+                                        + " Codec.DEFLATE with CodecImplementation.JAVA, which run everywhere.",
                         "aircompressor bundles its libraries for Linux (amd64, aarch64, ppc64le) and macOS (aarch64)"
                                 + " only; check that -Dio.airlift.compress.v3.disable-native is not set and that"
                                 + " java.io.tmpdir is writable (the library is extracted there)."),

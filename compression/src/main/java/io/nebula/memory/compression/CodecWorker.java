@@ -23,6 +23,8 @@ final class CodecWorker implements AutoCloseable {
     private final Codec codec;
     private final CodecImplementation implementation;
     private final boolean threadSafe;
+    /** What the worker is for, for the errors of {@link #compose(MemorySegment)}. */
+    private final Object source;
     private final BlockCodec[] instances = new BlockCodec[Codec.values().length];
     private final CRC32C crc = new CRC32C();
     private BumpAllocator scratchArena;
@@ -33,20 +35,23 @@ final class CodecWorker implements AutoCloseable {
     /**
      * Creates a worker that writes blocks with {@code codec}.
      *
-     * @throws CompressionException {@link CompressionError#CODEC_UNAVAILABLE} when the native codec cannot run
+     * @param source what the worker is for (a store's configuration, an arena), for error messages
+     * @throws CompressionException {@link CompressionError#CODEC_UNAVAILABLE} when the codec cannot run in
+     *     {@code implementation}: a native library that cannot load, or Zstandard in Java
      */
-    CodecWorker(Codec codec, CodecImplementation implementation, boolean threadSafe) {
+    CodecWorker(Codec codec, CodecImplementation implementation, boolean threadSafe, Object source) {
         this.codec = codec;
         this.implementation = implementation;
         this.threadSafe = threadSafe;
-        instance(codec);
+        this.source = source;
+        instance(codec, source);
     }
 
     /** Returns this worker's instance of {@code c}, created on first use. */
-    private BlockCodec instance(Codec c) {
+    private BlockCodec instance(Codec c, Object source) {
         BlockCodec instance = instances[c.id()];
         if (instance == null) {
-            instance = c.newBlockCodec(implementation);
+            instance = c.newBlockCodec(implementation, source);
             instances[c.id()] = instance;
         }
         return instance;
@@ -67,7 +72,7 @@ final class CodecWorker implements AutoCloseable {
      */
     MemorySegment compose(MemorySegment data) {
         int rawLength = (int) data.byteSize();
-        BlockCodec instance = instance(codec);
+        BlockCodec instance = instance(codec, source);
         int bound = Math.max(instance.maxCompressedLength(rawLength), rawLength);
         ensureScratch(BlockFormat.HEADER_BYTES + (long) bound);
         Codec used = codec;
@@ -100,14 +105,16 @@ final class CodecWorker implements AutoCloseable {
      * @param destination exactly the block's raw length, writable, alive and accessible
      * @param source      what the block is, for error messages
      * @throws CompressionException {@link CompressionError#CORRUPT_DATA} when the codec rejects the payload,
-     *     {@link CompressionError#SIZE_MISMATCH} when it decodes to another length than recorded
+     *     {@link CompressionError#SIZE_MISMATCH} when it decodes to another length than recorded,
+     *     {@link CompressionError#CODEC_UNAVAILABLE} when the block's codec cannot run in this worker's
+     *     implementation
      */
     void decode(MemorySegment block, MemorySegment destination, Object source) {
         int rawLength = BlockFormat.rawLength(block);
         if (rawLength == 0) {
             return;
         }
-        BlockCodec instance = instance(BlockFormat.codec(block));
+        BlockCodec instance = instance(BlockFormat.codec(block), source);
         MemorySegment payload = block.asSlice(BlockFormat.HEADER_BYTES, BlockFormat.payloadLength(block));
         if (instance.acceptsDirectly(payload) && instance.acceptsDirectly(destination)) {
             decodeInto(instance, block, payload, destination, source);
@@ -128,10 +135,10 @@ final class CodecWorker implements AutoCloseable {
         try {
             written = instance.decompress(payload, destination);
         } catch (CompressionException e) {
-            // The LZ4 decoder's own error: the fault and where in the payload it is.
+            // The LZ4 or Snappy decoder's own error: the fault and where in the payload it is.
             throw BlockFormat.undecodable(block, source, e.offset(), e.details(), e);
         } catch (RuntimeException e) {
-            // aircompressor throws MalformedInputException, IllegalArgumentException or IndexOutOfBoundsException
+            // aircompressor's native codecs throw MalformedInputException or IllegalArgumentException
             // on a malformed payload, the JDK's Inflater DataFormatException (wrapped by the DEFLATE codec).
             throw BlockFormat.undecodable(block, source, "is rejected by the codec: " + e, e);
         }

@@ -16,7 +16,11 @@ public enum CompressionError {
     SIZE_MISMATCH("Size mismatch"),
     /** The header names a codec this version does not know, or a format version it cannot read. */
     UNSUPPORTED_FORMAT("Unsupported format"),
-    /** The codec's native library cannot be used in this JVM (see {@link CodecImplementation#NATIVE}). */
+    /**
+     * The codec cannot run in the implementation asked for: its native library cannot be used in this JVM (see
+     * {@link CodecImplementation#NATIVE}), or it has no Java implementation (Zstandard, see
+     * {@link Codec#hasJavaImplementation()}).
+     */
     CODEC_UNAVAILABLE("Codec unavailable"),
     /** The input is larger than one block can hold (1 GiB), or the store holds its most blocks (2<sup>28</sup>). */
     TOO_LARGE("Input too large"),

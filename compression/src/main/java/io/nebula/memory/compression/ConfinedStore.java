@@ -19,7 +19,7 @@ final class ConfinedStore implements CompressedStore {
 
     ConfinedStore(StoreConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.worker = new CodecWorker(config.codec(), config.implementation(), false);
+        this.worker = new CodecWorker(config.codec(), config.implementation(), false, config);
         this.table = new BlockTable(config.chunkBytes(), false);
         this.owner = Thread.currentThread();
     }

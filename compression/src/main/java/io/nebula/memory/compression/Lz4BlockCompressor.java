@@ -1,9 +1,12 @@
 package io.nebula.memory.compression;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
+
+import static io.nebula.memory.compression.Lz77.BYTE;
+import static io.nebula.memory.compression.Lz77.INT;
+import static io.nebula.memory.compression.Lz77.LONG;
+import static io.nebula.memory.compression.Lz77.SHORT;
 
 /**
  * Writes the LZ4 block format (<a href="https://github.com/lz4/lz4/blob/dev/doc/lz4_Block_format.md">
@@ -38,13 +41,6 @@ final class Lz4BlockCompressor {
     /** After 2<sup>6</sup> failed probes the search advances 2 bytes at a time, then 3, as LZ4's fast mode. */
     private static final int SKIP_TRIGGER = 6;
 
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LONG =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
-
     /** Input positions by the hash of the 4 bytes there; cleared at the start of each block. */
     private final int[] table = new int[1 << HASH_LOG];
 
@@ -67,6 +63,7 @@ final class Lz4BlockCompressor {
      */
     int compress(MemorySegment in, MemorySegment out) {
         int length = (int) in.byteSize();
+        int outLimit = (int) Math.min(out.byteSize(), Integer.MAX_VALUE);
         int anchor = 0;
         int op = 0;
         if (length > MATCH_FIND_LIMIT) {
@@ -103,13 +100,13 @@ final class Lz4BlockCompressor {
                 int token = op++;
                 int literals = ip - anchor;
                 op = writeLiteralLength(out, token, op, literals);
-                copyLiterals(in, anchor, out, op, literals, length);
+                Lz77.copyRun(in, anchor, length, out, op, outLimit, literals);
                 op += literals;
 
                 while (true) {
                     out.set(SHORT, op, (short) (ip - ref));
                     op += 2;
-                    int matchLength = count(in, ip + MIN_MATCH, ref + MIN_MATCH, matchLimit);
+                    int matchLength = Lz77.matchLength(in, ip + MIN_MATCH, ref + MIN_MATCH, matchLimit);
                     ip += MIN_MATCH + matchLength;
                     op = writeMatchLength(out, token, op, matchLength);
                     anchor = ip;
@@ -142,24 +139,6 @@ final class Lz4BlockCompressor {
         return (int) (((sequence << 24) * 889523592379L) >>> (64 - HASH_LOG));
     }
 
-    /** Counts the bytes after {@code ip} and {@code ref} that are equal, up to {@code limit}. */
-    private static int count(MemorySegment in, int ip, int ref, int limit) {
-        int start = ip;
-        while (ip <= limit - Long.BYTES) {
-            long diff = in.get(LONG, ip) ^ in.get(LONG, ref);
-            if (diff != 0) {
-                return ip - start + (Long.numberOfTrailingZeros(diff) >>> 3);
-            }
-            ip += Long.BYTES;
-            ref += Long.BYTES;
-        }
-        while (ip < limit && in.get(BYTE, ip) == in.get(BYTE, ref)) {
-            ip++;
-            ref++;
-        }
-        return ip - start;
-    }
-
     /** Writes the token's literal nibble and any length bytes; returns the position after them. */
     private static int writeLiteralLength(MemorySegment out, int token, int op, int literals) {
         if (literals < RUN_MASK) {
@@ -188,19 +167,5 @@ final class Lz4BlockCompressor {
         }
         out.set(BYTE, op++, (byte) remaining);
         return op;
-    }
-
-    /**
-     * Copies a literal run that a match follows: 16 bytes in two longs when the run is short and both segments have
-     * room (the bytes after the run are overwritten by what follows it), else exactly.
-     */
-    private static void copyLiterals(MemorySegment in, int from, MemorySegment out, int op, int literals,
-                                     int length) {
-        if (literals <= 16 && from + 16 <= length && op + 16 <= out.byteSize()) {
-            out.set(LONG, op, in.get(LONG, from));
-            out.set(LONG, op + 8, in.get(LONG, from + 8));
-        } else {
-            MemorySegment.copy(in, from, out, op, literals);
-        }
     }
 }

@@ -1,12 +1,11 @@
 package io.nebula.memory.compression;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import java.util.List;
 
 import static io.nebula.memory.compression.Lz4BlockCompressor.MIN_MATCH;
 import static io.nebula.memory.compression.Lz4BlockCompressor.RUN_MASK;
+import static io.nebula.memory.compression.Lz77.BYTE;
+import static io.nebula.memory.compression.Lz77.SHORT;
 
 /**
  * Reads the LZ4 block format, any writer's, on {@code MemorySegment}s alone. Every literal length, offset and match
@@ -21,18 +20,8 @@ import static io.nebula.memory.compression.Lz4BlockCompressor.RUN_MASK;
  */
 final class Lz4BlockDecompressor {
 
-    private static final ValueLayout.OfLong LONG =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
-
-    /** Room a short run needs after it to be copied as two longs. */
-    private static final int WILD = 16;
-    /** Literal runs up to this long are copied a long at a time where both segments have room after them. */
-    private static final int WILD_LOOP = 128;
-    /** A repeating match longer than this is copied in doubling bulk copies. */
-    private static final int LONG_RUN = 64;
+    /** What a payload should be, for errors. */
+    private static final String BLOCK = "an LZ4 block";
 
     /**
      * Decompresses all of {@code in} into {@code out}.
@@ -67,22 +56,7 @@ final class Lz4BlockDecompressor {
                     literals += b;
                 } while (b == 255 && literals <= outLength);
             }
-            if (literals > inLength - ip || literals > outLength - op) {
-                throw malformed(tokenAt, "the sequence at byte " + tokenAt + " has " + literals + " literals but "
-                        + (inLength - ip) + " payload bytes remain and " + (outLength - op)
-                        + " output bytes (of " + outLength + ")");
-            }
-            int run = (int) literals;
-            if (run <= WILD && ip + WILD <= inLength && op + WILD <= outLength) {
-                out.set(LONG, op, in.get(LONG, ip));
-                out.set(LONG, op + 8, in.get(LONG, ip + 8));
-            } else if (run <= WILD_LOOP && ip + run + Long.BYTES <= inLength && op + run + Long.BYTES <= outLength) {
-                for (int i = 0; i < run; i += Long.BYTES) {
-                    out.set(LONG, op + i, in.get(LONG, ip + i));
-                }
-            } else {
-                MemorySegment.copy(in, ip, out, op, run);
-            }
+            int run = Lz77.copyLiterals(in, ip, out, op, literals, BLOCK, "sequence", tokenAt);
             ip += run;
             op += run;
             if (ip == inLength) {
@@ -115,64 +89,12 @@ final class Lz4BlockDecompressor {
                         + " bytes at output byte " + op + ", past the output's " + outLength + " bytes");
             }
             int length = (int) matchLength;
-            if (offset >= WILD && length <= WILD && op + WILD <= outLength) {
-                // The common short match: two longs, neither overlapping what it writes.
-                out.set(LONG, op, out.get(LONG, op - offset));
-                out.set(LONG, op + 8, out.get(LONG, op - offset + 8));
-            } else {
-                copyMatch(out, op, offset, length, outLength);
-            }
+            Lz77.copyMatch(out, op, offset, length, outLength);
             op += length;
         }
     }
 
-    /** Copies {@code length} bytes from {@code offset} bytes back, as LZ4 defines it: byte after byte. */
-    private static void copyMatch(MemorySegment out, int op, int offset, int length, int outLength) {
-        int end = op + length;
-        int ref = op - offset;
-        if (offset < Long.BYTES) {
-            // The match repeats its first `offset` bytes. Write them until the pattern is 8 bytes or more away,
-            // then copy from a whole number of periods back, where longs no longer overlap what they write.
-            int period = offset * ((Long.BYTES + offset - 1) / offset);
-            int head = Math.min(end, op + period);
-            while (op < head) {
-                out.set(BYTE, op, out.get(BYTE, ref));
-                op++;
-                ref++;
-            }
-            if (op == end) {
-                return;
-            }
-            // A long run (zeros, a repeated byte): copy what is written so far, doubling each time.
-            int start = end - length - offset;
-            while (end - op > LONG_RUN) {
-                int n = Math.min(op - start, end - op);
-                MemorySegment.copy(out, start, out, op, n);
-                op += n;
-            }
-            ref = op - period;
-        }
-        if (end + Long.BYTES <= outLength) {
-            while (op < end) {
-                out.set(LONG, op, out.get(LONG, ref));
-                op += Long.BYTES;
-                ref += Long.BYTES;
-            }
-        } else if (op - ref >= end - op) {
-            MemorySegment.copy(out, ref, out, op, end - op);
-        } else {
-            while (op < end) {
-                out.set(BYTE, op, out.get(BYTE, ref));
-                op++;
-                ref++;
-            }
-        }
-    }
-
     private static CompressionException malformed(long payloadOffset, String details) {
-        return new CompressionException(CompressionError.CORRUPT_DATA, "", payloadOffset, details,
-                List.of("Do not use this data: it is not an LZ4 block of the recorded length.",
-                        "If nebula-memory wrote it, report it with the block's bytes: it is a codec bug."),
-                null);
+        return Lz77.malformed(BLOCK, payloadOffset, details);
     }
 }

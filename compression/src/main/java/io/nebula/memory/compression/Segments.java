@@ -4,8 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
- * The checks on segments that callers pass in, made before any codec touches them: aircompressor's Java codecs
- * address memory directly and would not notice a segment whose arena was closed.
+ * The checks on segments that callers pass in, made before any codec touches them, so that a closed arena, a
+ * segment of another thread's confined arena or a destination too small is a typed error that says what to do, not
+ * an exception from inside a codec.
  */
 final class Segments {
 

@@ -238,7 +238,7 @@ final class SharedStore implements CompressedStore {
     }
 
     private CodecWorker newWorker() {
-        return new CodecWorker(config.codec(), config.implementation(), true);
+        return new CodecWorker(config.codec(), config.implementation(), true, config);
     }
 
     private void checkOpen() {

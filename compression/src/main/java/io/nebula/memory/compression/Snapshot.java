@@ -74,18 +74,37 @@ public final class Snapshot {
      * @param codec the codec; data it does not shrink is kept as {@link Codec#NONE}
      * @param into  where the snapshot's bytes are allocated
      * @return the snapshot
-     * @throws CompressionException as {@link #take(BumpAllocator, SegmentAllocator)}
+     * @throws CompressionException as {@link #take(BumpAllocator, SegmentAllocator)}, and
+     *     {@link CompressionError#CODEC_UNAVAILABLE} for {@link Codec#ZSTD}, which has no Java implementation
      */
     public static Snapshot take(BumpAllocator arena, Codec codec, SegmentAllocator into) {
+        return take(arena, codec, CodecImplementation.JAVA, into);
+    }
+
+    /**
+     * Compresses the used bytes of {@code arena} with {@code codec} in {@code implementation} into memory from
+     * {@code into}. Both implementations write the same format: any of them restores the snapshot.
+     *
+     * @param arena          the arena to snapshot; not changed
+     * @param codec          the codec; data it does not shrink is kept as {@link Codec#NONE}
+     * @param implementation Java, or native (see {@link CodecImplementation#NATIVE} for the flag it needs)
+     * @param into           where the snapshot's bytes are allocated
+     * @return the snapshot
+     * @throws CompressionException as {@link #take(BumpAllocator, SegmentAllocator)}, and
+     *     {@link CompressionError#CODEC_UNAVAILABLE} when the codec cannot run in {@code implementation}
+     */
+    public static Snapshot take(BumpAllocator arena, Codec codec, CodecImplementation implementation,
+                                SegmentAllocator into) {
         Objects.requireNonNull(arena, "arena");
         Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(implementation, "implementation");
         Objects.requireNonNull(into, "into");
         if (arena.isChecked()) {
             throw checkedArena(arena);
         }
         MemorySegment used = arena.segment().asSlice(0, arena.usedBytes());
         Segments.checkInput(used, arena);
-        try (CodecWorker worker = new CodecWorker(codec, CodecImplementation.JAVA, false)) {
+        try (CodecWorker worker = new CodecWorker(codec, implementation, false, arena)) {
             MemorySegment block = worker.compose(used);
             MemorySegment container = into.allocate(block.byteSize(), 8);
             MemorySegment.copy(block, 0, container, 0, block.byteSize());
@@ -116,17 +135,37 @@ public final class Snapshot {
     }
 
     /**
-     * Writes the snapshot's bytes back into {@code arena}, which must be empty: after the call its
-     * {@code usedBytes()} is {@link #arenaBytes()} and its segment holds the snapshotted bytes at their offsets.
+     * Writes the snapshot's bytes back into {@code arena}, which must be empty, decoding them with the
+     * {@link CodecImplementation#JAVA} implementation: after the call its {@code usedBytes()} is
+     * {@link #arenaBytes()} and its segment holds the snapshotted bytes at their offsets.
      *
      * @param arena an empty (new or reset) arena of at least {@link #arenaBytes()} bytes, not in checked mode
      * @throws CompressionException {@link CompressionError#INCOMPATIBLE_ARENA} when the arena is not empty, too
      *     small or in checked mode; {@link CompressionError#CORRUPT_DATA} and the other format errors of
-     *     {@link #from(MemorySegment)} when the snapshot's bytes changed since; the arena is then left empty
+     *     {@link #from(MemorySegment)} when the snapshot's bytes changed since; the arena is then left empty;
+     *     {@link CompressionError#CODEC_UNAVAILABLE} for a {@link Codec#ZSTD} snapshot, which has no Java
+     *     implementation (restore it with {@link #restore(BumpAllocator, CodecImplementation)} and
+     *     {@link CodecImplementation#NATIVE}), before the arena is touched
      * @throws io.nebula.memory.AllocationException when the arena is closed or confined to another thread
      */
     public void restore(BumpAllocator arena) {
+        restore(arena, CodecImplementation.JAVA);
+    }
+
+    /**
+     * Writes the snapshot's bytes back into {@code arena}, as {@link #restore(BumpAllocator)}, decoding them with
+     * {@code implementation}.
+     *
+     * @param arena          an empty (new or reset) arena of at least {@link #arenaBytes()} bytes, not in checked
+     *                       mode
+     * @param implementation Java, or native (see {@link CodecImplementation#NATIVE} for the flag it needs)
+     * @throws CompressionException as {@link #restore(BumpAllocator)}; {@link CompressionError#CODEC_UNAVAILABLE}
+     *     when the snapshot's codec cannot run in {@code implementation}, before the arena is touched
+     * @throws io.nebula.memory.AllocationException when the arena is closed or confined to another thread
+     */
+    public void restore(BumpAllocator arena, CodecImplementation implementation) {
         Objects.requireNonNull(arena, "arena");
+        Objects.requireNonNull(implementation, "implementation");
         if (arena.isChecked()) {
             throw checkedArena(arena);
         }
@@ -146,19 +185,22 @@ public final class Snapshot {
         }
         Segments.checkAccessible(container, "snapshot", this);
         BlockFormat.verify(container, new CRC32C(), this);
-        long offset = arena.allocateOffset(arenaBytes, 1);
-        if (arena.config().threadSafe()) {
-            // A thread-safe arena counts this thread's whole thread buffer as used from its reservation; a
-            // checkpoint gives back its unused rest, so that usedBytes() is exactly arenaBytes.
-            arena.checkpoint();
-        }
-        try (CodecWorker worker = new CodecWorker(Codec.NONE, CodecImplementation.JAVA, false)) {
-            MemorySegment target = Segments.checkDestination(arena.segment().asSlice(offset, arenaBytes),
-                    arenaBytes, this);
-            worker.decode(container, target, this);
-        } catch (RuntimeException | Error e) {
-            arena.reset();
-            throw e;
+        // The codec's decoder first: a codec that cannot run here fails before the arena is touched.
+        try (CodecWorker worker = new CodecWorker(codec, implementation, false, this)) {
+            long offset = arena.allocateOffset(arenaBytes, 1);
+            if (arena.config().threadSafe()) {
+                // A thread-safe arena counts this thread's whole thread buffer as used from its reservation; a
+                // checkpoint gives back its unused rest, so that usedBytes() is exactly arenaBytes.
+                arena.checkpoint();
+            }
+            try {
+                MemorySegment target = Segments.checkDestination(arena.segment().asSlice(offset, arenaBytes),
+                        arenaBytes, this);
+                worker.decode(container, target, this);
+            } catch (RuntimeException | Error e) {
+                arena.reset();
+                throw e;
+            }
         }
     }
 

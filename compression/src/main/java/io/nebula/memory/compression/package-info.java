@@ -3,26 +3,27 @@
  * compressed blocks in native memory, and {@link io.nebula.memory.compression.Snapshot}s of a bump arena's bytes.
  *
  * <h2>Codecs</h2>
- * LZ4, the default, is the module's own implementation of the LZ4 block format on the FFM API; Zstandard and Snappy
- * come from aircompressor ({@code io.airlift:aircompressor-v3}), which compresses {@code MemorySegment}s directly;
- * DEFLATE from the JDK's {@code java.util.zip}. The native implementations of all four are aircompressor's. See
- * {@link io.nebula.memory.compression.Codec} for the table of codecs. Each has a pure-Java implementation, the
- * default, which needs no command-line flag, and a native one
- * ({@link io.nebula.memory.compression.CodecImplementation#NATIVE}) that needs {@code --enable-native-access}.
+ * LZ4, the default, and Snappy are the module's own implementations of their block formats on the FFM API; DEFLATE
+ * comes from the JDK's {@code java.util.zip}; Zstandard is native only. The native implementations of all four are
+ * aircompressor's ({@code io.airlift:aircompressor-v3}), which calls the C libraries through the FFM API. See
+ * {@link io.nebula.memory.compression.Codec} for the table of codecs. Every codec but Zstandard has a pure-Java
+ * implementation, the default, which needs no command-line flag; the native one
+ * ({@link io.nebula.memory.compression.CodecImplementation#NATIVE}) needs {@code --enable-native-access}.
  *
  * <h2>What you will see on first use</h2>
- * With the defaults, nothing: nebula-memory's own code, its LZ4 codec included, uses no {@code sun.misc.Unsafe}.
- * aircompressor's Java Zstandard and Snappy codecs, which a store uses only when configured with them, do, so on
- * JDK 24 and later the JVM prints, once, when their first block is compressed:
+ * In the Java implementation, nothing: no code a store or snapshot runs calls {@code sun.misc.Unsafe}, so JDK 24
+ * and later print no "terminally deprecated method in sun.misc.Unsafe" warning, and no flag is needed. A store or
+ * snapshot configured with Zstandard in Java fails at creation with a
+ * {@link io.nebula.memory.compression.CompressionError#CODEC_UNAVAILABLE} error that says what to do: the only Java
+ * Zstandard there is, aircompressor's, calls {@code sun.misc.Unsafe}, so Zstandard runs natively (libzstd) or not at
+ * all. A native codec started without {@code --enable-native-access=ALL-UNNAMED} (or the module that holds
+ * aircompressor) makes the JVM print, once:
  * <pre>
- * WARNING: A terminally deprecated method in sun.misc.Unsafe has been called
- * WARNING: sun.misc.Unsafe::putInt has been called by io.airlift.compress.v3.zstd.ZstdFrameCompressor (file:...)
- * WARNING: Please consider reporting this to the maintainers of class io.airlift.compress.v3.zstd.ZstdFrameCompressor
- * WARNING: sun.misc.Unsafe::putInt will be removed in a future release
+ * WARNING: A restricted method in java.lang.foreign.SymbolLookup has been called
+ * WARNING: java.lang.foreign.SymbolLookup::libraryLookup has been called by io.airlift.compress.v3.internal.NativeLoader in an unnamed module (file:...)
+ * WARNING: Use --enable-native-access=ALL-UNNAMED to avoid a warning for callers in this module
+ * WARNING: Restricted methods will be blocked in a future release unless native access is enabled
  * </pre>
- * Start the JVM with {@code --sun-misc-unsafe-memory-access=allow} to silence it, or use
- * {@link io.nebula.memory.compression.Codec#LZ4} or {@link io.nebula.memory.compression.Codec#DEFLATE}, which warn
- * about nothing.
  *
  * <h2>The block format</h2>
  * Every block, in a store or as a snapshot, is a 24-byte little-endian header followed by the payload:

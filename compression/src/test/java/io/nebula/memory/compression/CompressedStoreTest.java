@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -43,7 +44,8 @@ class CompressedStoreTest {
     @MethodSource("everyCodecDataAndSize")
     void roundTripsRealData(Codec codec, DataSets data, int size) {
         MemorySegment input = data.generate(size, size * 31L + codec.ordinal());
-        try (CompressedStore store = CompressedStore.create(StoreConfig.defaults().withCodec(codec));
+        try (CompressedStore store = CompressedStore.create(StoreConfig.defaults().withCodec(codec)
+                .withImplementation(BlockFormatTest.implementation(codec)));
              Arena arena = Arena.ofConfined()) {
             long handle = store.put(input);
             assertEquals(size, store.decompressedSize(handle));
@@ -84,7 +86,8 @@ class CompressedStoreTest {
     @EnumSource(Codec.class)
     void readsIntoAStructView(Codec codec) {
         MemorySegment records = DataSets.STRUCTS.generate(100 * DataSets.RECORD_BYTES, 7);
-        try (CompressedStore store = CompressedStore.create(StoreConfig.defaults().withCodec(codec));
+        try (CompressedStore store = CompressedStore.create(StoreConfig.defaults().withCodec(codec)
+                .withImplementation(BlockFormatTest.implementation(codec)));
              BumpAllocator arena = BumpAllocator.create(64 * 1024)) {
             long handle = store.put(records);
             MemorySegment back = store.get(handle, arena);
@@ -305,11 +308,14 @@ class CompressedStoreTest {
     void blocksOfEitherImplementationDecodeWithTheOther() {
         MemorySegment text = DataSets.TEXT.generate(20_000, 5);
         for (Codec codec : Codec.values()) {
+            if (!codec.hasJavaImplementation()) {
+                continue;
+            }
             for (CodecImplementation writer : CodecImplementation.values()) {
                 CodecImplementation reader = writer == CodecImplementation.JAVA
                         ? CodecImplementation.NATIVE : CodecImplementation.JAVA;
-                try (CodecWorker write = new CodecWorker(codec, writer, false);
-                     CodecWorker read = new CodecWorker(codec, reader, false);
+                try (CodecWorker write = new CodecWorker(codec, writer, false, "test");
+                     CodecWorker read = new CodecWorker(codec, reader, false, "test");
                      Arena arena = Arena.ofConfined()) {
                     MemorySegment block = arena.allocate(write.compose(text).byteSize());
                     block.copyFrom(write.compose(text));
@@ -319,6 +325,46 @@ class CompressedStoreTest {
                     assertEquals(-1, text.mismatch(back), () -> codec + " written by " + writer);
                 }
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void zstandardInJavaFailsAtCreationSayingWhatToDo(boolean threadSafe) {
+        StoreConfig config = StoreConfig.defaults().withCodec(Codec.ZSTD).withThreadSafe(threadSafe);
+        assertEquals(CodecImplementation.JAVA, config.implementation());
+        CompressionException e = assertThrows(CompressionException.class, () -> CompressedStore.create(config));
+        assertEquals(CompressionError.CODEC_UNAVAILABLE, e.code());
+        assertEquals(config.toString(), e.source());
+        assertTrue(e.details().startsWith("Zstandard has no Java implementation (CodecImplementation.JAVA)"),
+                e::getMessage);
+        assertTrue(e.details().contains("sun.misc.Unsafe"), e::getMessage);
+        assertTrue(e.suggestions().get(0).contains("CodecImplementation.NATIVE"), e::getMessage);
+        assertTrue(e.suggestions().get(0).contains("--enable-native-access=ALL-UNNAMED"), e::getMessage);
+        assertTrue(e.suggestions().get(1).contains("Codec.LZ4 (the default), Codec.SNAPPY or Codec.DEFLATE"),
+                e::getMessage);
+        assertTrue(e.getMessage().contains("Codec unavailable"), e::getMessage);
+    }
+
+    @Test
+    void everyCodecButZstandardHasAJavaImplementation() {
+        for (Codec codec : Codec.values()) {
+            assertEquals(codec != Codec.ZSTD, codec.hasJavaImplementation(), codec::name);
+        }
+    }
+
+    @Test
+    void aZstandardBlockFromANativeWriterIsUnavailableToAJavaReader() {
+        MemorySegment text = DataSets.TEXT.generate(20_000, 5);
+        try (CodecWorker write = new CodecWorker(Codec.ZSTD, CodecImplementation.NATIVE, false, "writer");
+             CodecWorker read = new CodecWorker(Codec.LZ4, CodecImplementation.JAVA, false, "reader");
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment block = arena.allocate(write.compose(text).byteSize());
+            block.copyFrom(write.compose(text));
+            MemorySegment back = arena.allocate(text.byteSize());
+            CompressionException e = assertThrows(CompressionException.class, () -> read.decode(block, back, "blk"));
+            assertEquals(CompressionError.CODEC_UNAVAILABLE, e.code());
+            assertEquals("blk", e.source());
         }
     }
 }

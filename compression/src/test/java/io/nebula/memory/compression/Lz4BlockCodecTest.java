@@ -1,7 +1,5 @@
 package io.nebula.memory.compression;
 
-import io.airlift.compress.v3.Compressor;
-import io.airlift.compress.v3.Decompressor;
 import io.airlift.compress.v3.lz4.Lz4JavaCompressor;
 import io.airlift.compress.v3.lz4.Lz4JavaDecompressor;
 import io.airlift.compress.v3.lz4.Lz4NativeCompressor;
@@ -10,14 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
+import static io.nebula.memory.compression.CodecInputs.compressWith;
+import static io.nebula.memory.compression.CodecInputs.decompressWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,94 +26,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class Lz4BlockCodecTest {
 
-    /** Inputs of every shape the compressor must handle: the fuzz and the cross-checks run over all of them. */
-    static List<byte[]> inputs() {
-        List<byte[]> inputs = new ArrayList<>();
-        SplittableRandom random = new SplittableRandom(7);
-        for (int size = 0; size <= 16; size++) {
-            inputs.add(DataSets.TEXT.generate(size, size).toArray(ValueLayout.JAVA_BYTE));
-            inputs.add(new byte[size]);
-            inputs.add(DataSets.RANDOM.generate(size, size).toArray(ValueLayout.JAVA_BYTE));
-        }
-        for (int size : new int[] {17, 100, 4096, 65535, 65536, 65537, 70_000, 300_000}) {
-            for (DataSets set : DataSets.values()) {
-                inputs.add(set.generate(size, size).toArray(ValueLayout.JAVA_BYTE));
-            }
-        }
-        for (int i = 0; i < 40; i++) {
-            inputs.add(repetitive(random, random.nextInt(1, 200_000)));
-        }
-        inputs.add(farMatches(65535));
-        inputs.add(farMatches(65534));
-        inputs.add(farMatches(65536));
-        inputs.add(farMatches(70_000));
-        return inputs;
-    }
-
-    /** Short random patterns repeated with small offsets (1 to 16), mixed with random runs and long literals. */
-    static byte[] repetitive(SplittableRandom random, int size) {
-        byte[] bytes = new byte[size];
-        int at = 0;
-        while (at < size) {
-            int kind = random.nextInt(4);
-            int run = Math.min(size - at, random.nextInt(1, 2000));
-            if (kind == 0) {
-                for (int i = 0; i < run; i++) {
-                    bytes[at + i] = (byte) random.nextInt();
-                }
-            } else {
-                int period = kind == 1 ? random.nextInt(1, 9) : random.nextInt(1, 300);
-                for (int i = 0; i < Math.min(period, run); i++) {
-                    bytes[at + i] = (byte) random.nextInt(4);
-                }
-                for (int i = period; i < run; i++) {
-                    bytes[at + i] = bytes[at + i - period];
-                }
-            }
-            at += run;
-        }
-        return bytes;
-    }
-
-    /** Random bytes whose only repetition is {@code distance} bytes back: the offset limit, or just past it. */
-    static byte[] farMatches(int distance) {
-        byte[] bytes = DataSets.RANDOM.generate(distance + 5000, distance).toArray(ValueLayout.JAVA_BYTE);
-        System.arraycopy(bytes, 100, bytes, 100 + distance, 4000);
-        return bytes;
-    }
-
     static Stream<byte[]> inputStream() {
-        return inputs().stream();
+        return CodecInputs.inputs().stream();
     }
 
     /** The inputs that aircompressor hashes into a table as large as ours: over 2 KiB. */
     static Stream<byte[]> inputsOverTwoKiB() {
-        return inputs().stream().filter(data -> data.length > 2048);
+        return CodecInputs.inputs().stream().filter(data -> data.length > 2048);
     }
 
     private static byte[] compress(byte[] data) {
-        byte[] out = new byte[Lz4BlockCompressor.maxCompressedLength(data.length)];
-        int length = new Lz4BlockCompressor().compress(MemorySegment.ofArray(data), MemorySegment.ofArray(out));
-        return java.util.Arrays.copyOf(out, length);
+        return CodecInputs.compress(FfmBlockCodec.lz4(), data);
     }
 
     private static byte[] decompress(byte[] block, int rawLength) {
-        byte[] out = new byte[rawLength];
-        int written = new Lz4BlockDecompressor().decompress(MemorySegment.ofArray(block), MemorySegment.ofArray(out));
-        assertEquals(rawLength, written);
-        return out;
-    }
-
-    private static byte[] compressWith(Compressor compressor, byte[] data) {
-        byte[] out = new byte[compressor.maxCompressedLength(data.length)];
-        int length = compressor.compress(data, 0, data.length, out, 0, out.length);
-        return java.util.Arrays.copyOf(out, length);
-    }
-
-    private static byte[] decompressWith(Decompressor decompressor, byte[] block, int rawLength) {
-        byte[] out = new byte[rawLength];
-        assertEquals(rawLength, decompressor.decompress(block, 0, block.length, out, 0, out.length));
-        return out;
+        return CodecInputs.decompress(FfmBlockCodec.lz4(), block, rawLength);
     }
 
     @ParameterizedTest
@@ -174,16 +97,7 @@ class Lz4BlockCodecTest {
 
     @Test
     void readsAndWritesNativeAndReadOnlySegments() {
-        byte[] data = DataSets.TEXT.generate(20_000, 5).toArray(ValueLayout.JAVA_BYTE);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment in = arena.allocate(data.length).copyFrom(MemorySegment.ofArray(data)).asReadOnly();
-            MemorySegment out = arena.allocate(Lz4BlockCompressor.maxCompressedLength(data.length));
-            int length = new Lz4BlockCompressor().compress(in, out);
-            MemorySegment back = arena.allocate(data.length);
-            assertEquals(data.length, new Lz4BlockDecompressor().decompress(out.asSlice(0, length).asReadOnly(),
-                    back));
-            assertEquals(-1, back.mismatch(in));
-        }
+        CodecInputs.roundTripThroughNativeAndReadOnlySegments(FfmBlockCodec.lz4());
     }
 
     private static CompressionException refused(byte[] block, int rawLength) {
@@ -233,20 +147,10 @@ class Lz4BlockCodecTest {
 
     @Test
     void aSnapshotWithAMalformedPayloadNamesTheBlockAndThePayloadByte() {
-        byte[] payload = {(byte) 0x10, 7, 2, 0, 0x00};
-        byte[] block = new byte[BlockFormat.HEADER_BYTES + payload.length];
-        System.arraycopy(payload, 0, block, BlockFormat.HEADER_BYTES, payload.length);
-        BlockFormat.writeHeader(MemorySegment.ofArray(block), Codec.LZ4, 10, payload.length,
-                new java.util.zip.CRC32C());
-        Snapshot snapshot = Snapshot.from(MemorySegment.ofArray(block));
-        try (io.nebula.memory.bump.BumpAllocator arena = io.nebula.memory.bump.BumpAllocator.create(64)) {
-            CompressionException e = assertThrows(CompressionException.class, () -> snapshot.restore(arena));
-            assertEquals(CompressionError.CORRUPT_DATA, e.code());
-            assertEquals(BlockFormat.HEADER_BYTES + 2, e.offset());
-            assertTrue(e.details().startsWith("the LZ4 payload of 5 bytes, recorded as 10 raw bytes, is malformed at"
-                    + " its byte 2: the sequence at byte 0 has a match offset of 2 at output byte 1"), e.getMessage());
-            assertEquals(0, arena.usedBytes());
-        }
+        CompressionException e = CodecInputs.restoreMalformed(Codec.LZ4, new byte[] {(byte) 0x10, 7, 2, 0, 0x00}, 10);
+        assertEquals(BlockFormat.HEADER_BYTES + 2, e.offset());
+        assertTrue(e.details().startsWith("the LZ4 payload of 5 bytes, recorded as 10 raw bytes, is malformed at"
+                + " its byte 2: the sequence at byte 0 has a match offset of 2 at output byte 1"), e.getMessage());
     }
 
     @Test
@@ -263,17 +167,8 @@ class Lz4BlockCodecTest {
         for (int offset = 1; offset < 15; offset++) {
             for (int matchLength = 4; matchLength <= 40; matchLength++) {
                 // offset literals, then one match of matchLength at that offset, then 5 literals
-                int raw = offset + matchLength + 5;
-                byte[] expected = new byte[raw];
-                for (int i = 0; i < offset; i++) {
-                    expected[i] = (byte) (i + 1);
-                }
-                for (int i = offset; i < offset + matchLength; i++) {
-                    expected[i] = expected[i - offset];
-                }
-                for (int i = offset + matchLength; i < raw; i++) {
-                    expected[i] = (byte) (100 + i);
-                }
+                byte[] expected = CodecInputs.repeatedPattern(offset, matchLength, 5);
+                int raw = expected.length;
                 java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
                 int m = matchLength - 4;
                 block.write((offset << 4) | Math.min(m, 15));
@@ -294,32 +189,7 @@ class Lz4BlockCodecTest {
 
     @Test
     void randomCorruptionOfRealBlocksIsRefusedOrDecodesInBounds() {
-        SplittableRandom random = new SplittableRandom(11);
-        List<byte[]> inputs = inputs();
-        for (int round = 0; round < 4000; round++) {
-            byte[] data = inputs.get(random.nextInt(inputs.size()));
-            if (data.length > 70_000) {
-                continue;
-            }
-            byte[] block = compress(data);
-            int changes = random.nextInt(1, 4);
-            for (int c = 0; c < changes && block.length > 0; c++) {
-                int at = random.nextInt(block.length);
-                block[at] = random.nextBoolean() ? (byte) random.nextInt() : (byte) (block[at] ^ (1 << random.nextInt(8)));
-            }
-            if (random.nextInt(8) == 0 && block.length > 0) {
-                block = java.util.Arrays.copyOf(block, random.nextInt(block.length));
-            }
-            int rawLength = random.nextInt(4) == 0 ? random.nextInt(data.length + 100) : data.length;
-            byte[] out = new byte[rawLength];
-            try {
-                int written = new Lz4BlockDecompressor().decompress(MemorySegment.ofArray(block),
-                        MemorySegment.ofArray(out));
-                assertTrue(written >= 0 && written <= rawLength, () -> written + " of " + rawLength);
-            } catch (CompressionException expected) {
-                assertEquals(CompressionError.CORRUPT_DATA, expected.code());
-                assertTrue(expected.offset() >= 0 && expected.offset() <= block.length, expected::getMessage);
-            }
-        }
+        CodecInputs.corruptRandomly(11, 4000, Lz4BlockCodecTest::compress,
+                (block, out) -> new Lz4BlockDecompressor().decompress(block, out));
     }
 }

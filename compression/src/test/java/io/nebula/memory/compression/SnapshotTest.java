@@ -44,7 +44,8 @@ class SnapshotTest {
             long used = request.usedBytes();
             byte[] before = request.segment().asSlice(0, used).toArray(ValueLayout.JAVA_BYTE);
 
-            Snapshot snapshot = Snapshot.take(request, codec, spill);
+            CodecImplementation implementation = BlockFormatTest.implementation(codec);
+            Snapshot snapshot = Snapshot.take(request, codec, implementation, spill);
             assertEquals(used, snapshot.arenaBytes());
             assertEquals(spill.usedBytes(), snapshot.byteSize());
             assertEquals(codec, snapshot.codec());
@@ -54,7 +55,7 @@ class SnapshotTest {
 
             request.reset();
             request.segment().fill((byte) 0);
-            snapshot.restore(request);
+            snapshot.restore(request, implementation);
             assertEquals(used, request.usedBytes());
             assertEquals(-1, MemorySegment.ofArray(before).mismatch(request.segment().asSlice(0, used)));
             assertEquals(7, request.segment().get(ValueLayout.JAVA_BYTE, offsets[2] + 255));
@@ -120,7 +121,7 @@ class SnapshotTest {
             fillLikeARequest(request);
             used = request.usedBytes();
             before = request.segment().asSlice(0, used).toArray(ValueLayout.JAVA_BYTE);
-            Snapshot snapshot = Snapshot.take(request, Codec.ZSTD, memory);
+            Snapshot snapshot = Snapshot.take(request, Codec.ZSTD, CodecImplementation.NATIVE, memory);
             try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 out.write(snapshot.toSegment().asByteBuffer());
             }
@@ -129,12 +130,54 @@ class SnapshotTest {
              FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
              BumpAllocator fresh = BumpAllocator.create(64 * 1024)) {
             MemorySegment mapped = in.map(FileChannel.MapMode.READ_ONLY, 0, in.size(), memory);
-            Snapshot.from(mapped).restore(fresh);
+            Snapshot.from(mapped).restore(fresh, CodecImplementation.NATIVE);
             assertEquals(used, fresh.usedBytes());
             assertEquals(-1, MemorySegment.ofArray(before).mismatch(fresh.segment().asSlice(0, used)));
         }
         Snapshot fromHeap = Snapshot.from(MemorySegment.ofArray(Files.readAllBytes(file)));
         assertEquals(Codec.ZSTD, fromHeap.codec());
+    }
+
+    @Test
+    void zstandardIsNativeOnlyAndAJavaRestoreSaysSoBeforeTouchingTheArena() {
+        try (BumpAllocator request = BumpAllocator.create(64 * 1024); Arena memory = Arena.ofConfined();
+             BumpAllocator fresh = BumpAllocator.create(64 * 1024)) {
+            fillLikeARequest(request);
+            CompressionException take = assertThrows(CompressionException.class,
+                    () -> Snapshot.take(request, Codec.ZSTD, memory));
+            assertEquals(CompressionError.CODEC_UNAVAILABLE, take.code());
+            assertEquals(request.toString(), take.source());
+            assertTrue(take.details().startsWith("Zstandard has no Java implementation"), take::getMessage);
+
+            Snapshot snapshot = Snapshot.take(request, Codec.ZSTD, CodecImplementation.NATIVE, memory);
+            assertEquals(Codec.ZSTD, snapshot.codec());
+            CompressionException restore = assertThrows(CompressionException.class, () -> snapshot.restore(fresh));
+            assertEquals(CompressionError.CODEC_UNAVAILABLE, restore.code());
+            assertEquals(snapshot.toString(), restore.source());
+            assertTrue(restore.suggestions().get(0).contains("CodecImplementation.NATIVE"), restore::getMessage);
+            assertEquals(0, fresh.usedBytes(), "the refused restore left the arena empty");
+
+            snapshot.restore(fresh, CodecImplementation.NATIVE);
+            assertEquals(request.usedBytes(), fresh.usedBytes());
+            assertEquals(-1, request.segment().asSlice(0, request.usedBytes())
+                    .mismatch(fresh.segment().asSlice(0, fresh.usedBytes())));
+        }
+    }
+
+    @Test
+    void snappySnapshotsAreTheModulesOwnCodecAndLibsnappyReadsThem() {
+        try (BumpAllocator request = BumpAllocator.create(64 * 1024); Arena memory = Arena.ofConfined();
+             BumpAllocator java = BumpAllocator.create(64 * 1024);
+             BumpAllocator nativeArena = BumpAllocator.create(64 * 1024)) {
+            fillLikeARequest(request);
+            Snapshot snapshot = Snapshot.take(request, Codec.SNAPPY, memory);
+            assertEquals(Codec.SNAPPY, snapshot.codec());
+            snapshot.restore(java);
+            snapshot.restore(nativeArena, CodecImplementation.NATIVE);
+            MemorySegment used = request.segment().asSlice(0, request.usedBytes());
+            assertEquals(-1, used.mismatch(java.segment().asSlice(0, java.usedBytes())));
+            assertEquals(-1, used.mismatch(nativeArena.segment().asSlice(0, nativeArena.usedBytes())));
+        }
     }
 
     @Test
