@@ -71,8 +71,8 @@ import java.util.Optional;
  *       pop empties it.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
- *   <li>Bookkeeping: 16 bytes of Java heap per live allocation, and 12 per depth at which checkpoints or scopes
- *       are live, sized for the greatest depth reached and never shrunk. It is not counted in
+ *   <li>Bookkeeping: 16 bytes of Java heap per live allocation, and 12 per depth up to the deepest checkpoint or
+ *       scope, sized for the greatest depths reached and never shrunk. It is not counted in
  *       {@link #usedBytes()}, which reports native memory only.</li>
  *   <li>{@link #deallocate(MemorySegment)}, {@link #deallocateOffset(long)}: a comparison with the top entry, two
  *       stores, and one comparison with the depth of the innermost checkpoint or scope. A pop below that depth
@@ -588,14 +588,14 @@ public abstract sealed class StackAllocator extends StackEntries
 
     /** A checkpoint at the current depth and top, on the frame at this depth. */
     final StackCheckpoint saveCheckpoint() {
-        int frame = frameHere();
-        return new StackCheckpoint(this, liveDepth(), frame, epoch(), top());
+        frameHere();
+        return new StackCheckpoint(this, liveDepth(), epoch(), top());
     }
 
     /** Pops every allocation made after {@code checkpoint}, which must be a valid checkpoint of this stack. */
     final void restoreCheckpoint(Checkpoint checkpoint) {
         if (!(checkpoint instanceof StackCheckpoint saved) || saved.owner != this
-                || !isLive(saved.frame, saved.epoch)) {
+                || !isLive(saved.depth, saved.epoch)) {
             throw Events.allocationError(StackErrors.invalidCheckpoint(this, checkpoint));
         }
         popTo(saved.depth, saved.usedBytes, "restore");
@@ -603,8 +603,8 @@ public abstract sealed class StackAllocator extends StackEntries
 
     /** A scope at the current depth and top, on the frame at this depth, counted as open. */
     final StackScope openScope() {
-        int frame = frameHere();
-        StackScope scope = new StackScope(this, liveDepth(), frame, epoch(), top());
+        frameHere();
+        StackScope scope = new StackScope(this, liveDepth(), epoch(), top());
         openScopes++;
         return scope;
     }
@@ -614,7 +614,7 @@ public abstract sealed class StackAllocator extends StackEntries
         if (scope.isClosed()) {
             return;
         }
-        if (!isLive(scope.frame, scope.epoch)) {
+        if (!isLive(scope.depth, scope.epoch)) {
             throw Events.allocationError(StackErrors.invalidScope(this, scope));
         }
         popTo(scope.depth, scope.usedBytes, "restore");

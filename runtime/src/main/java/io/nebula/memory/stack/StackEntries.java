@@ -36,10 +36,10 @@ import java.util.List;
  * depth 0, and is never discarded. A checkpoint or scope taken at the depth of the innermost frame shares it; one
  * taken deeper pushes a frame. A pop, a restore, a scope's close or a reset that leaves the stack below the
  * innermost frame's depth ({@link #innermostDepth}, one comparison on every pop) discards the frames above the new
- * depth and moves on the <em>epoch</em>, recording it per discarded frame ({@code discardedAt}). A checkpoint or
- * scope remembers its frame's index and the epoch it was taken in, and is valid while no discard has reached its
- * frame since: so a push stores nothing for frames, and a frame discarded and pushed again at the same index (the
- * stack popped below it and pushed back to the same depth and top) is told apart by the epoch.
+ * depth and moves on the <em>epoch</em>, recording it per depth discarded ({@code discardedAt}). A checkpoint or
+ * scope remembers its depth and the epoch it was taken in, and is valid while no discard has reached its depth
+ * since: so a push stores nothing for frames, and a frame discarded and pushed again at the same depth (the stack
+ * popped below it and pushed back to the same depth and top) is told apart by the epoch.
  *
  * <p>The entries live in a part of the block, {@code [floor, limit)}: the whole block for a confined stack, the
  * region(s) a thread holds for one thread's stack of a thread-safe stack ({@link ThreadStack}), moved only while the
@@ -52,7 +52,8 @@ import java.util.List;
  * the top entry is {@link #top()}; an empty stack has top {@code floor}; checked records above the depth are
  * {@code null} (and, once the stack is closed, all of them). Frames: {@code 1 <= frames}; {@code frameDepths[0] == 0};
  * {@code frameDepths[f] < frameDepths[f + 1]} for the live frames; {@code innermostDepth == frameDepths[frames - 1]
- * <= depth}; {@code discardedAt[f] <= epoch}.
+ * <= depth}; {@code discardedAt[d] <= epoch}, and {@code discardedAt} has an entry for every depth a frame was ever
+ * pushed at.
  */
 abstract sealed class StackEntries permits StackAllocator {
 
@@ -79,7 +80,7 @@ abstract sealed class StackEntries permits StackAllocator {
     private long[] previousTops = new long[INITIAL_LENGTH];
     /** The stack depth of each live frame, outermost first; frame 0, at depth 0, is never discarded. */
     private int[] frameDepths = new int[INITIAL_FRAMES];
-    /** Per frame index, the epoch of the last discard that reached it; 0 if none has. */
+    /** Per depth, the epoch of the last discard of a frame at that depth; 0 if none has been discarded there. */
     private long[] discardedAt = new long[INITIAL_FRAMES];
     /** The number of live frames, at least 1. */
     private int frames = 1;
@@ -290,30 +291,29 @@ abstract sealed class StackEntries permits StackAllocator {
     }
 
     /**
-     * The frame for a checkpoint or scope taken now, at the current depth: the innermost frame when it is at this
-     * depth, else a new one pushed. Remember it with {@link #epoch()}, read after this call.
-     *
-     * @return the frame's index
+     * Makes sure a frame stands at the current depth, for a checkpoint or scope taken now: the innermost frame
+     * when it is at this depth (always so on the empty stack), else a new one pushed. The checkpoint or scope then
+     * remembers the depth and {@link #epoch()}, read after this call.
      */
-    final int frameHere() {
+    final void frameHere() {
         int d = depth;
-        if (d == innermostDepth) {
-            return frames - 1;
+        if (d != 0 && d != innermostDepth) {
+            pushFrame(d);
         }
-        return pushFrame(d);
     }
 
-    private int pushFrame(int d) {
+    private void pushFrame(int d) {
         int f = frames;
         if (f == frameDepths.length) {
-            int newLength = (int) Math.min(2L * f, MAX_DEPTH);
-            frameDepths = Arrays.copyOf(frameDepths, newLength);
-            discardedAt = Arrays.copyOf(discardedAt, newLength);
+            frameDepths = Arrays.copyOf(frameDepths, (int) Math.min(2L * f, MAX_DEPTH));
+        }
+        if (d >= discardedAt.length) {
+            discardedAt = Arrays.copyOf(discardedAt, (int) Math.min(Math.max(2L * discardedAt.length, d + 1L),
+                    MAX_DEPTH));
         }
         frameDepths[f] = d;
         frames = f + 1;
         innermostDepth = d;
-        return f;
     }
 
     /** The number of live frames, the empty stack's included: at most one per depth from 0 to the depth. */
@@ -327,24 +327,27 @@ abstract sealed class StackEntries permits StackAllocator {
     }
 
     /**
-     * Tells whether a checkpoint or scope on frame {@code frame}, taken in epoch {@code takenIn}, is still valid:
-     * every allocation that was live when it was taken is still live. One comparison when no frame was discarded
-     * since (every discard moves the epoch on), else whether a discard reached its frame.
+     * Tells whether a checkpoint or scope taken at depth {@code savedDepth} in epoch {@code takenIn} is still valid:
+     * every allocation that was live when it was taken is still live. Always at depth 0 (the empty stack's frame is
+     * never discarded); one comparison when no frame was discarded since (every discard moves the epoch on); else
+     * whether a discard has reached its depth since. A checkpoint or scope taken at {@code savedDepth} had a frame
+     * there, so {@code discardedAt} has an entry for it; if the stack is now below that depth, the frame was
+     * discarded, in an epoch after {@code takenIn}.
      */
-    final boolean isLive(int frame, long takenIn) {
-        return takenIn == epoch || frame < frames && takenIn >= discardedAt[frame];
+    final boolean isLive(int savedDepth, long takenIn) {
+        return savedDepth == 0 || takenIn == epoch || takenIn >= discardedAt[savedDepth];
     }
 
     /**
      * Discards the frames deeper than {@code newDepth}, which is below the innermost frame's depth, and moves to a
-     * new epoch: a checkpoint or scope on a discarded frame is never valid again, even once its index is reused.
-     * Frame 0, at depth 0, stays. Costs a store per frame discarded.
+     * new epoch: a checkpoint or scope on a discarded frame is never valid again, even once a frame stands at its
+     * depth again. Frame 0, at depth 0, stays. Costs a store per frame discarded.
      */
     private void discardFramesAbove(int newDepth) {
         long discard = ++epoch;
         int f = frames - 1;
         do {
-            discardedAt[f] = discard;
+            discardedAt[frameDepths[f]] = discard;
             f--;
         } while (frameDepths[f] > newDepth);
         frames = f + 1;

@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  * The scope of a {@link StackAllocator}, opened by {@link StackAllocator#scope()}: a checkpoint restored when the
  * scope closes, so everything allocated while it was open is popped.
  *
- * <p>Holds the saved state itself (depth, its frame and the epoch it was opened in, used bytes; see
+ * <p>Holds the saved state itself (depth, the epoch it was opened in, used bytes; see
  * {@link StackEntries}) rather than a checkpoint object, and the stack never stores it, so opening a scope allocates
  * at most one small object, which the JIT removes when the scope does not escape. Valid, like a checkpoint, while
  * every allocation below it is live. The closed flag is written by the stack under its guard (the owner thread of a
@@ -31,8 +31,6 @@ final class StackScope implements Scope {
     private final StackAllocator stack;
     /** The number of live allocations when the scope opened. */
     final int depth;
-    /** The index of its frame among the stack's frames. */
-    final int frame;
     /** The stack's epoch when the scope opened. */
     final long epoch;
     /** The stack's used bytes when the scope opened. */
@@ -41,10 +39,9 @@ final class StackScope implements Scope {
     @SuppressWarnings("unused")
     private boolean closed;
 
-    StackScope(StackAllocator stack, int depth, int frame, long epoch, long usedBytes) {
+    StackScope(StackAllocator stack, int depth, long epoch, long usedBytes) {
         this.stack = stack;
         this.depth = depth;
-        this.frame = frame;
         this.epoch = epoch;
         this.usedBytes = usedBytes;
     }
