@@ -321,7 +321,7 @@ abstract sealed class StackEntries permits StackAllocator {
         return frames;
     }
 
-    /** The current epoch: what a checkpoint or scope taken now remembers with its frame. */
+    /** The current epoch: what a checkpoint or scope taken now remembers with its depth. */
     final long epoch() {
         return epoch;
     }
