@@ -2,6 +2,7 @@ package io.nebula.memory.benchmarks;
 
 import io.nebula.memory.bump.BumpAllocator;
 import io.nebula.memory.pool.PoolAllocator;
+import io.nebula.memory.stack.StackAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,7 +38,10 @@ import java.util.concurrent.TimeUnit;
  *       {@code allocate} does;</li>
  *   <li>{@code poolAllocateFree}: a confined pool of 32-byte blocks, {@code allocate(32, 8)} and
  *       {@code deallocate} around the work, no scope; {@code poolScopeAllocate}: the same block given back by a
- *       pool scope instead, so the difference is the scope's own cost.</li>
+ *       pool scope instead, so the difference is the scope's own cost;</li>
+ *   <li>{@code stackAllocateFree}: a confined stack, {@code allocate(32, 8)} and {@code deallocate} around the
+ *       work, no scope; {@code stackScopeOnly}: a stack scope opened and closed around the work on the fixed
+ *       segment; {@code stackScopeAllocate}: a stack scope and one allocation in it, which the scope pops.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -56,6 +60,7 @@ public class ScopeCostBenchmark {
     private MemorySegment fixed;
     private BumpAllocator bump;
     private PoolAllocator pool;
+    private StackAllocator stack;
     private double seed = 3.0;
     private int calls;
 
@@ -67,6 +72,7 @@ public class ScopeCostBenchmark {
         fixed = block.asSlice(0, 32);
         bump = BumpAllocator.create(32L * BATCH);
         pool = PoolAllocator.create(32, 8, 64);
+        stack = StackAllocator.create(4096);
     }
 
     /** Frees the memory. */
@@ -75,6 +81,7 @@ public class ScopeCostBenchmark {
         arena.close();
         bump.close();
         pool.close();
+        stack.close();
     }
 
     private static double work(MemorySegment body, double seed) {
@@ -208,6 +215,43 @@ public class ScopeCostBenchmark {
     public double poolScopeAllocate() {
         try (io.nebula.memory.Scope _ = pool.scope()) {
             return work(pool.allocate(32, 8), seed);
+        }
+    }
+
+    /**
+     * A stack allocation pushed and popped by hand around the work.
+     *
+     * @return the value computed
+     */
+    @Benchmark
+    public double stackAllocateFree() {
+        MemorySegment body = stack.allocate(32, 8);
+        double result = work(body, seed);
+        stack.deallocate(body);
+        return result;
+    }
+
+    /**
+     * A stack scope alone.
+     *
+     * @return the value computed
+     */
+    @Benchmark
+    public double stackScopeOnly() {
+        try (io.nebula.memory.Scope _ = stack.scope()) {
+            return work(fixed, seed);
+        }
+    }
+
+    /**
+     * A stack scope and one allocation, popped by the scope.
+     *
+     * @return the value computed
+     */
+    @Benchmark
+    public double stackScopeAllocate() {
+        try (io.nebula.memory.Scope _ = stack.scope()) {
+            return work(stack.allocate(32, 8), seed);
         }
     }
 }

@@ -63,19 +63,24 @@ import java.util.Optional;
  *
  * <h2>Costs</h2>
  * <ul>
- *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and five stores (the top, the
- *       depth and one entry in each of three bookkeeping arrays on the Java heap): no locks, no heap allocation
+ *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and four stores (the top, the
+ *       depth and one entry in each of two bookkeeping arrays on the Java heap): no locks, no heap allocation
  *       except when the arrays double, once per doubling of the greatest depth reached. Thread-safe: the same on
  *       the calling thread's stack, found through a {@code ThreadLocal}, plus, unless the thread keeps its
  *       region while empty, a compare-and-set when the push makes that stack non-empty and a release store when a
  *       pop empties it.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
- *   <li>Bookkeeping: 24 bytes of Java heap per live allocation, sized for the greatest depth reached and never
- *       shrunk. It is not counted in {@link #usedBytes()}, which reports native memory only.</li>
- *   <li>{@link #deallocate(MemorySegment)}, {@link #deallocateOffset(long)}: a comparison with the top entry and
- *       two stores. The error path walks the live allocations to name the one given.</li>
- *   <li>{@link #checkpoint()}, {@link #scope()}: one small heap object each.</li>
+ *   <li>Bookkeeping: 16 bytes of Java heap per live allocation, and 12 per depth up to the deepest checkpoint or
+ *       scope, sized for the greatest depths reached and never shrunk. It is not counted in
+ *       {@link #usedBytes()}, which reports native memory only.</li>
+ *   <li>{@link #deallocate(MemorySegment)}, {@link #deallocateOffset(long)}: a comparison with the top entry, two
+ *       stores, and one comparison with the depth of the innermost checkpoint or scope. A pop below that depth
+ *       also discards the checkpoints and scopes above it: a store per depth discarded. The error path walks the
+ *       live allocations to name the one given.</li>
+ *   <li>{@link #checkpoint()}, {@link #scope()}: one small heap object each, which the JIT removes when it does not
+ *       escape (a scope in try-with-resources), and three stores when no checkpoint or scope is live at the current
+ *       depth yet; closing a scope: a comparison of its epoch, then what a restore costs.</li>
  *   <li>{@link #restore(Checkpoint)}, closing a scope, {@link #reset()}: O(1), however many allocations they
  *       pop.</li>
  *   <li>With {@link StackConfig#fillPattern()}: every allocation also costs a fill of its bytes. With
@@ -581,23 +586,25 @@ public abstract sealed class StackAllocator extends StackEntries
         }
     }
 
-    /** A checkpoint at the current depth and top. */
+    /** A checkpoint at the current depth and top, on the frame at this depth. */
     final StackCheckpoint saveCheckpoint() {
-        return new StackCheckpoint(this, liveDepth(), serialBelowTop(), top());
+        frameHere();
+        return new StackCheckpoint(this, liveDepth(), epoch(), top());
     }
 
     /** Pops every allocation made after {@code checkpoint}, which must be a valid checkpoint of this stack. */
     final void restoreCheckpoint(Checkpoint checkpoint) {
         if (!(checkpoint instanceof StackCheckpoint saved) || saved.owner != this
-                || !covers(saved.depth, saved.below)) {
+                || !isLive(saved.depth, saved.epoch)) {
             throw Events.allocationError(StackErrors.invalidCheckpoint(this, checkpoint));
         }
         popTo(saved.depth, saved.usedBytes, "restore");
     }
 
-    /** A scope at the current depth and top, counted as open. */
+    /** A scope at the current depth and top, on the frame at this depth, counted as open. */
     final StackScope openScope() {
-        StackScope scope = new StackScope(this, liveDepth(), serialBelowTop(), top());
+        frameHere();
+        StackScope scope = new StackScope(this, liveDepth(), epoch(), top());
         openScopes++;
         return scope;
     }
@@ -607,7 +614,7 @@ public abstract sealed class StackAllocator extends StackEntries
         if (scope.isClosed()) {
             return;
         }
-        if (!covers(scope.depth, scope.below)) {
+        if (!isLive(scope.depth, scope.epoch)) {
             throw Events.allocationError(StackErrors.invalidScope(this, scope));
         }
         popTo(scope.depth, scope.usedBytes, "restore");

@@ -7,9 +7,10 @@ import io.nebula.memory.Checkpoint;
  * {@link StackAllocator#restore(Checkpoint)}, which pops every allocation made after it.
  *
  * <p>Immutable, and final so that a restore's type check is one compare. Valid for as long as every allocation that
- * was live when it was taken is still live: the allocation just below it (the {@link #depth()}-th) still carries
- * the serial number {@link #below}. Holds no native memory: dropping a checkpoint without restoring it costs
- * nothing.
+ * was live when it was taken is still live: no discard has reached the stack's frame at its depth (see
+ * {@link StackEntries}) since the epoch it was taken in. Holds no native memory: dropping a checkpoint without
+ * restoring it costs nothing (its frame is discarded once the stack is popped below its depth, or shared by the
+ * next checkpoint or scope at that depth).
  */
 final class StackCheckpoint implements Checkpoint {
 
@@ -17,15 +18,15 @@ final class StackCheckpoint implements Checkpoint {
     final StackAllocator owner;
     /** The number of live allocations when the checkpoint was taken. */
     final int depth;
-    /** The serial number of the allocation just below the checkpoint, or 0 when {@link #depth} is 0. */
-    final long below;
+    /** The stack's epoch when the checkpoint was taken. */
+    final long epoch;
     /** The stack's used bytes when the checkpoint was taken. */
     final long usedBytes;
 
-    StackCheckpoint(StackAllocator owner, int depth, long below, long usedBytes) {
+    StackCheckpoint(StackAllocator owner, int depth, long epoch, long usedBytes) {
         this.owner = owner;
         this.depth = depth;
-        this.below = below;
+        this.epoch = epoch;
         this.usedBytes = usedBytes;
     }
 

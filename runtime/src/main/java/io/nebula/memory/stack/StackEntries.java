@@ -26,10 +26,20 @@ import java.util.List;
  * offset path took 13% longer with the field (median of 8 paired runs, slower in each), the segment path no
  * different. Package-private and sealed, it is no part of the API and has no other subclass.
  *
- * <p>Per entry: where it starts, where the top was before it (so popping it restores the top, padding included),
- * and a serial number unique over the stack's life, which tells a checkpoint or a scope whether the allocation
- * just below it is still the one it saw. In checked mode also the entry's own arena, the segment handed out and
- * where it was allocated.
+ * <p>Per entry: where it starts and where the top was before it (so popping it restores the top, padding included).
+ * In checked mode also the entry's own arena, the segment handed out and where it was allocated.
+ *
+ * <p>Checkpoints and scopes are <em>frames</em>, as in the arena's {@code CheckpointStack}: a frame is a stack depth
+ * at which checkpoints or scopes were taken, and it is live while the stack has not been popped below that depth
+ * since, that is while every allocation that was live when it was taken still is. The live frames are kept
+ * outermost first, at strictly increasing depths, each at most the current depth; frame 0 is the empty stack's, at
+ * depth 0, and is never discarded. A checkpoint or scope taken at the depth of the innermost frame shares it; one
+ * taken deeper pushes a frame. A pop, a restore, a scope's close or a reset that leaves the stack below the
+ * innermost frame's depth ({@link #innermostDepth}, one comparison on every pop) discards the frames above the new
+ * depth and moves on the <em>epoch</em>, recording it per depth discarded ({@code discardedAt}). A checkpoint or
+ * scope remembers its depth and the epoch it was taken in, and is valid while no discard has reached its depth
+ * since: so a push stores nothing for frames, and a frame discarded and pushed again at the same depth (the stack
+ * popped below it and pushed back to the same depth and top) is told apart by the epoch.
  *
  * <p>The entries live in a part of the block, {@code [floor, limit)}: the whole block for a confined stack, the
  * region(s) a thread holds for one thread's stack of a thread-safe stack ({@link ThreadStack}), moved only while the
@@ -39,8 +49,11 @@ import java.util.List;
  * <p>Invariants: {@code 0 <= depth <= starts.length}; {@code 0 <= floor <= top <= limit <= capacity}; entry 0 has
  * previous top {@code floor}; for {@code 0 < i < depth},
  * {@code previousTops[i]} is the end of entry {@code i - 1} and {@code previousTops[i] <= starts[i]}; the end of
- * the top entry is {@link #top()}; an empty stack has top {@code floor}; serials increase from the bottom up;
- * checked records above the depth are {@code null} (and, once the stack is closed, all of them).
+ * the top entry is {@link #top()}; an empty stack has top {@code floor}; checked records above the depth are
+ * {@code null} (and, once the stack is closed, all of them). Frames: {@code 1 <= frames}; {@code frameDepths[0] == 0};
+ * {@code frameDepths[f] < frameDepths[f + 1]} for the live frames; {@code innermostDepth == frameDepths[frames - 1]
+ * <= depth}; {@code discardedAt[d] <= epoch}, and {@code discardedAt} has an entry for every depth a frame was ever
+ * pushed at.
  */
 abstract sealed class StackEntries permits StackAllocator {
 
@@ -48,6 +61,7 @@ abstract sealed class StackEntries permits StackAllocator {
     static final int MAX_DEPTH = Integer.MAX_VALUE - 8;
 
     private static final int INITIAL_LENGTH = 16;
+    private static final int INITIAL_FRAMES = 8;
 
     private final MemorySegment memory;
     private final long base;
@@ -62,10 +76,18 @@ abstract sealed class StackEntries permits StackAllocator {
     /** The offset where the next allocation's padding starts; {@code top - floor} bytes are in use. */
     private long top;
     private int depth;
-    private long nextSerial = 1;
     private long[] starts = new long[INITIAL_LENGTH];
     private long[] previousTops = new long[INITIAL_LENGTH];
-    private long[] serials = new long[INITIAL_LENGTH];
+    /** The stack depth of each live frame, outermost first; frame 0, at depth 0, is never discarded. */
+    private int[] frameDepths = new int[INITIAL_FRAMES];
+    /** Per depth, the epoch of the last discard of a frame at that depth; 0 if none has been discarded there. */
+    private long[] discardedAt = new long[INITIAL_FRAMES];
+    /** The number of live frames, at least 1. */
+    private int frames = 1;
+    /** Moves on with every discard of frames. */
+    private long epoch = 1;
+    /** The depth of the innermost live frame: a pop that leaves the stack below it discards frames. */
+    private int innermostDepth;
     /** Checked mode only, else {@code null}: per entry, what checked mode keeps. */
     private CheckedEntry[] checkedEntries;
 
@@ -164,7 +186,6 @@ abstract sealed class StackEntries permits StackAllocator {
         }
         starts[n] = start;
         previousTops[n] = current;
-        serials[n] = nextSerial++;
         depth = n + 1;
         top = start + byteSize;
         return start;
@@ -178,11 +199,9 @@ abstract sealed class StackEntries permits StackAllocator {
         int newLength = (int) Math.min(2L * length, MAX_DEPTH);
         long[] newStarts = Arrays.copyOf(starts, newLength);
         long[] newPreviousTops = Arrays.copyOf(previousTops, newLength);
-        long[] newSerials = Arrays.copyOf(serials, newLength);
         CheckedEntry[] newCheckedEntries = checked ? Arrays.copyOf(checkedEntries, newLength) : null;
         starts = newStarts;
         previousTops = newPreviousTops;
-        serials = newSerials;
         checkedEntries = newCheckedEntries;
         return true;
     }
@@ -240,6 +259,9 @@ abstract sealed class StackEntries permits StackAllocator {
         }
         top = previous;
         depth = n;
+        if (n < innermostDepth) {
+            discardFramesAbove(n);
+        }
         return end - previous;
     }
 
@@ -262,21 +284,74 @@ abstract sealed class StackEntries permits StackAllocator {
         }
         top = newTop;
         depth = newDepth;
+        if (newDepth < innermostDepth) {
+            discardFramesAbove(newDepth);
+        }
         return end - newTop;
     }
 
-    /** The serial number of the top entry, or 0 on an empty stack: what a new checkpoint or scope remembers. */
-    final long serialBelowTop() {
-        int n = depth;
-        return n == 0 ? 0 : serials[n - 1];
+    /**
+     * Makes sure a frame stands at the current depth, for a checkpoint or scope taken now: the innermost frame
+     * when it is at this depth (always so on the empty stack), else a new one pushed. The checkpoint or scope then
+     * remembers the depth and {@link #epoch()}, read after this call.
+     */
+    final void frameHere() {
+        int d = depth;
+        if (d != 0 && d != innermostDepth) {
+            pushFrame(d);
+        }
+    }
+
+    private void pushFrame(int d) {
+        int f = frames;
+        if (f == frameDepths.length) {
+            frameDepths = Arrays.copyOf(frameDepths, (int) Math.min(2L * f, MAX_DEPTH));
+        }
+        if (d >= discardedAt.length) {
+            discardedAt = Arrays.copyOf(discardedAt, (int) Math.min(Math.max(2L * discardedAt.length, d + 1L),
+                    MAX_DEPTH));
+        }
+        frameDepths[f] = d;
+        frames = f + 1;
+        innermostDepth = d;
+    }
+
+    /** The number of live frames, the empty stack's included: at most one per depth from 0 to the depth. */
+    final int liveFrames() {
+        return frames;
+    }
+
+    /** The current epoch: what a checkpoint or scope taken now remembers with its depth. */
+    final long epoch() {
+        return epoch;
     }
 
     /**
-     * Tells whether a checkpoint or scope taken at {@code savedDepth}, just above the entry with serial number
-     * {@code below}, is still valid: every allocation that was live when it was taken is still live.
+     * Tells whether a checkpoint or scope taken at depth {@code savedDepth} in epoch {@code takenIn} is still valid:
+     * every allocation that was live when it was taken is still live. Always at depth 0 (the empty stack's frame is
+     * never discarded); one comparison when no frame was discarded since (every discard moves the epoch on); else
+     * whether a discard has reached its depth since. A checkpoint or scope taken at {@code savedDepth} had a frame
+     * there, so {@code discardedAt} has an entry for it; if the stack is now below that depth, the frame was
+     * discarded, in an epoch after {@code takenIn}.
      */
-    final boolean covers(int savedDepth, long below) {
-        return savedDepth <= depth && (savedDepth == 0 || serials[savedDepth - 1] == below);
+    final boolean isLive(int savedDepth, long takenIn) {
+        return savedDepth == 0 || takenIn == epoch || takenIn >= discardedAt[savedDepth];
+    }
+
+    /**
+     * Discards the frames deeper than {@code newDepth}, which is below the innermost frame's depth, and moves to a
+     * new epoch: a checkpoint or scope on a discarded frame is never valid again, even once a frame stands at its
+     * depth again. Frame 0, at depth 0, stays. Costs a store per frame discarded.
+     */
+    private void discardFramesAbove(int newDepth) {
+        long discard = ++epoch;
+        int f = frames - 1;
+        do {
+            discardedAt[frameDepths[f]] = discard;
+            f--;
+        } while (frameDepths[f] > newDepth);
+        frames = f + 1;
+        innermostDepth = frameDepths[f];
     }
 
     /** Where live entry {@code i} starts. */

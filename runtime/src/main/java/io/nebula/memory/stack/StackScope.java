@@ -9,9 +9,10 @@ import java.lang.invoke.VarHandle;
  * The scope of a {@link StackAllocator}, opened by {@link StackAllocator#scope()}: a checkpoint restored when the
  * scope closes, so everything allocated while it was open is popped.
  *
- * <p>Holds the saved state itself (depth, the serial number of the allocation below, used bytes) rather than a
- * checkpoint object, so opening a scope allocates one small object. Valid, like a checkpoint, while every
- * allocation below it is live. The closed flag is written by the stack under its guard (the owner thread of a
+ * <p>Holds the saved state itself (depth, the epoch it was opened in, used bytes; see
+ * {@link StackEntries}) rather than a checkpoint object, and the stack never stores it, so opening a scope allocates
+ * at most one small object, which the JIT removes when the scope does not escape. Valid, like a checkpoint, while
+ * every allocation below it is live. The closed flag is written by the stack under its guard (the owner thread of a
  * confined stack, the lock of a thread-safe one) with release semantics and read with acquire semantics: no fence
  * on the close path. A close that fails leaves the scope open.
  */
@@ -30,18 +31,18 @@ final class StackScope implements Scope {
     private final StackAllocator stack;
     /** The number of live allocations when the scope opened. */
     final int depth;
-    /** The serial number of the allocation just below the scope, or 0 when {@link #depth} is 0. */
-    final long below;
+    /** The stack's epoch when the scope opened. */
+    final long epoch;
     /** The stack's used bytes when the scope opened. */
     final long usedBytes;
     /** Set once, by {@link #markClosed()}; accessed through {@link #CLOSED}. */
     @SuppressWarnings("unused")
     private boolean closed;
 
-    StackScope(StackAllocator stack, int depth, long below, long usedBytes) {
+    StackScope(StackAllocator stack, int depth, long epoch, long usedBytes) {
         this.stack = stack;
         this.depth = depth;
-        this.below = below;
+        this.epoch = epoch;
         this.usedBytes = usedBytes;
     }
 

@@ -17,8 +17,10 @@ import java.util.SplittableRandom;
  * and checked. Every region must lie inside the backing block (in checked mode, a segment of its own, of the size
  * and alignment asked), be aligned as asked, start at or after the end of every live region below it and keep the
  * stamp written into it until it is popped; used and available bytes, the depth and (when tracked) the statistics
- * must equal the model's. Checkpoints and scopes are modelled independently of the allocator's serial numbers: one
- * is discarded the moment the model pops below its depth. In checked mode every popped segment must be dead, and
+ * must equal the model's. Checkpoints and scopes are modelled independently of the allocator's frames: one is
+ * discarded the moment the model pops below its depth, and an operation pops the top and pushes back to the same
+ * depth and used bytes before taking a new one there, so that a discarded one must be told from a live one that
+ * looks the same. In checked mode every popped segment must be dead, and
  * giving one back is {@link ErrorCode#USE_AFTER_FREE}.
  *
  * <p>The seed is random per run and printed on failure; rerun one with {@code -Dnebula.test.seed=<seed>}.

@@ -8,6 +8,8 @@ import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.MemorySegment;
 
@@ -278,6 +280,163 @@ class StackCheckpointTest {
                 assertInstanceOf(StackScope.class, scope);
                 assertFalse(scope instanceof Checkpoint, "a scope is not a checkpoint to restore by hand");
                 scope.close();
+            }
+        }
+    }
+
+    /**
+     * Checkpoints and scopes are frames told apart by an epoch, not by a number per allocation: the cases where the
+     * stack is popped below a frame and pushed back to the same depth and top, so that only the epoch tells the new
+     * frame from the discarded one. Each on the confined and the thread-safe stack.
+     */
+    @Nested
+    class Frames {
+
+        private static StackAllocator stack(boolean threadSafe) {
+            return StackAllocator.create(256, StackConfig.defaults().withThreadSafe(threadSafe));
+        }
+
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void aCheckpointPoppedBelowStaysDiscardedWhenANewOneTakesItsPlaceAtTheSameDepthAndTop(boolean threadSafe) {
+            try (StackAllocator stack = stack(threadSafe)) {
+                long first = stack.allocateOffset(8, 8);
+                Checkpoint stale = stack.checkpoint();
+                stack.deallocateOffset(first);
+                long again = stack.allocateOffset(8, 8);
+                assertEquals(first, again, "the same depth and top as when the stale checkpoint was taken");
+                Checkpoint fresh = stack.checkpoint();
+                assertEquals(stale.depth(), fresh.depth());
+                assertEquals(stale.usedBytes(), fresh.usedBytes());
+                stack.allocate(16, 8);
+                assertFails(ErrorCode.INVALID_CHECKPOINT, stack, () -> stack.restore(stale),
+                        "the allocation at index 0 just below the checkpoint was popped since");
+                assertEquals(2, stack.depth(), "a refused restore pops nothing");
+                stack.restore(fresh);
+                assertEquals(1, stack.depth());
+                assertFails(ErrorCode.INVALID_CHECKPOINT, stack, () -> stack.restore(stale), "cannot be restored");
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void aScopeWhoseAllocationBelowWasReplacedCannotBeClosed(boolean threadSafe) {
+            try (StackAllocator stack = stack(threadSafe)) {
+                MemorySegment below = stack.allocate(8, 8);
+                Scope scope = stack.scope();
+                stack.deallocate(below);
+                stack.allocate(8, 8);
+                stack.allocate(24, 8);
+                assertFails(ErrorCode.INVALID_CHECKPOINT, stack, scope::close,
+                        "StackScope[depth=1, usedBytes=8] cannot be closed: the allocation at index 0 just below"
+                                + " the scope was popped since");
+                assertFalse(scope.isClosed());
+                assertEquals(2, stack.depth(), "a refused close pops nothing");
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void aScopeWhoseAllocationBelowWasReplacedCannotBeClosedAfterAnotherScopeReusedItsPlace(
+                boolean threadSafe) {
+            try (StackAllocator stack = stack(threadSafe)) {
+                MemorySegment below = stack.allocate(8, 8);
+                Scope stale = stack.scope();
+                stack.deallocate(below);
+                stack.allocate(8, 8);
+                try (Scope fresh = stack.scope()) {
+                    assertEquals(stale.toString(), fresh.toString(), "the same depth and used bytes");
+                    stack.allocate(24, 8);
+                    assertFails(ErrorCode.INVALID_CHECKPOINT, stack, stale::close, "cannot be closed");
+                    assertEquals(2, stack.depth());
+                }
+                assertEquals(1, stack.depth());
+                assertFails(ErrorCode.INVALID_CHECKPOINT, stack, stale::close, "cannot be closed");
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void aResetDiscardsAFrameThatANewCheckpointThenTakesAgain(boolean threadSafe) {
+            try (StackAllocator stack = stack(threadSafe)) {
+                stack.allocate(8, 8);
+                Scope scope = stack.scope();
+                Checkpoint checkpoint = stack.checkpoint();
+                stack.reset();
+                stack.allocate(8, 8);
+                Checkpoint fresh = stack.checkpoint();
+                assertFails(ErrorCode.INVALID_CHECKPOINT, stack, () -> stack.restore(checkpoint), "cannot be");
+                assertFails(ErrorCode.INVALID_CHECKPOINT, stack, scope::close, "cannot be closed");
+                stack.restore(fresh);
+                stack.reset();
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void restoringAnOuterCheckpointDiscardsAnInnerFrameThatIsThenTakenAgain(boolean threadSafe) {
+            try (StackAllocator stack = stack(threadSafe)) {
+                stack.allocate(8, 8);
+                Checkpoint outer = stack.checkpoint();
+                stack.allocate(8, 8);
+                Checkpoint inner = stack.checkpoint();
+                stack.restore(outer);
+                stack.allocate(8, 8);
+                Checkpoint again = stack.checkpoint();
+                assertEquals(inner.usedBytes(), again.usedBytes());
+                assertFails(ErrorCode.INVALID_CHECKPOINT, stack, () -> stack.restore(inner), "cannot be restored");
+                stack.restore(again);
+                stack.restore(outer);
+                assertEquals(1, stack.depth());
+                stack.reset();
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void checkpointsAndScopesAtOneDepthShareAFrameAndStayValidTogether(boolean threadSafe) {
+            try (StackAllocator stack = stack(threadSafe)) {
+                stack.allocate(8, 8);
+                Checkpoint first = stack.checkpoint();
+                Scope scope = stack.scope();
+                Checkpoint second = stack.checkpoint();
+                stack.allocate(16, 8);
+                stack.restore(first);
+                stack.allocate(16, 8);
+                stack.restore(second);
+                stack.allocate(16, 8);
+                scope.close();
+                assertTrue(scope.isClosed());
+                stack.restore(first);
+                stack.restore(second);
+                assertEquals(1, stack.depth());
+                stack.reset();
+                assertFails(ErrorCode.INVALID_CHECKPOINT, stack, () -> stack.restore(first), "cannot be restored");
+                assertFails(ErrorCode.INVALID_CHECKPOINT, stack, () -> stack.restore(second), "cannot be restored");
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void checkpointsTakenAgainAndAgainAtOneDepthKeepOneFrame(boolean threadSafe) {
+            try (StackAllocator stack = stack(threadSafe)) {
+                stack.allocate(8, 8);
+                Checkpoint first = stack.checkpoint();
+                StackEntries frames = ((StackCheckpoint) first).owner;   // the calling thread's own stack
+                int live = frames.liveFrames();
+                assertEquals(2, live, "the empty stack's frame and the one at depth 1");
+                for (int i = 0; i < 10_000; i++) {
+                    Checkpoint checkpoint = stack.checkpoint();
+                    stack.allocate(8, 8);
+                    try (Scope _ = stack.scope()) {
+                        stack.allocate(8, 8);
+                    }
+                    stack.restore(checkpoint);
+                }
+                assertEquals(live, frames.liveFrames(), "checkpoints at one depth share its frame");
+                stack.restore(first);
+                stack.reset();
+                assertEquals(1, frames.liveFrames(), "a reset leaves the empty stack's frame only");
             }
         }
     }

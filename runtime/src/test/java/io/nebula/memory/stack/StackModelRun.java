@@ -145,6 +145,8 @@ final class StackModelRun implements AutoCloseable {
                 restoreForeignCheckpoint();
             } else if (choice < 860) {
                 deallocatePopped();
+            } else if (choice < 875) {
+                popAndPushBack();
             } else {
                 allocate(random.nextBoolean());
             }
@@ -172,8 +174,10 @@ final class StackModelRun implements AutoCloseable {
     }
 
     private void allocate(boolean viaSegment) {
-        long size = randomSize();
-        long alignment = randomAlignment();
+        allocate(viaSegment, randomSize(), randomAlignment());
+    }
+
+    private void allocate(boolean viaSegment, long size, long alignment) {
         operation = () -> (viaSegment ? "allocate(" : "allocateOffset(") + size + ", " + alignment + ")";
         long start = Requests.alignUp(base + top, alignment) - base;
         if (size > capacity - start) {
@@ -240,6 +244,39 @@ final class StackModelRun implements AutoCloseable {
         bytesFreed += oldTop - top;   // the padding before it included
         if (zeroOnRelease) {
             assertBytes(top, oldTop - top, (byte) 0, "zeroed on pop");
+        }
+    }
+
+    /**
+     * Pops the top and pushes back a request that ends where it ended, so that the stack has the depth and the used
+     * bytes it had, then takes a checkpoint or opens a scope there: those taken at that depth before the pop were
+     * discarded by it and must be refused, though a new one now stands at the same depth and top.
+     */
+    private void popAndPushBack() {
+        if (live.isEmpty()) {
+            return;
+        }
+        Region region = live.getLast();
+        int depth = live.size();
+        List<Checkpoint> staleCheckpoints = checkpoints.stream().filter(c -> c.saved().depth == depth)
+                .map(ModelCheckpoint::checkpoint).toList();
+        List<Scope> staleScopes = scopes.stream().filter(c -> c.saved().depth == depth).map(ModelScope::scope)
+                .toList();
+        popTop();
+        allocate(random.nextBoolean(), region.end() - region.previousTop(), 1);
+        if (random.nextBoolean()) {
+            takeCheckpoint();
+        } else {
+            openScope();
+        }
+        for (Checkpoint stale : staleCheckpoints) {
+            operation = () -> "restore(" + stale + "), discarded by a pop and the depth and top pushed back";
+            expectFailure(ErrorCode.INVALID_CHECKPOINT, () -> stack.restore(stale), "cannot be restored");
+        }
+        for (Scope stale : staleScopes) {
+            operation = () -> "close " + stale + ", discarded by a pop and the depth and top pushed back";
+            expectFailure(ErrorCode.INVALID_CHECKPOINT, stale::close, "cannot be closed");
+            assertFalse(stale.isClosed(), "a scope whose close failed stays open");
         }
     }
 
