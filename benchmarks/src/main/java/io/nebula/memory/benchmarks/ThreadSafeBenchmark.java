@@ -82,6 +82,33 @@ public class ThreadSafeBenchmark {
         }
     }
 
+    /**
+     * A thread-safe stack created by a thread that never uses it, so that every benchmark thread takes the path of a
+     * thread other than the creator (its stack found in a slot), as all threads but one do in an application.
+     */
+    @State(Scope.Benchmark)
+    public static class CreatedElsewhere {
+        StackAllocator stack;
+
+        /**
+         * Creates the stack on a thread of its own.
+         *
+         * @throws InterruptedException when interrupted while waiting for that thread
+         */
+        @Setup(Level.Trial)
+        public void create() throws InterruptedException {
+            Thread creator = Thread.ofPlatform().start(
+                    () -> stack = StackAllocator.create(4096, StackConfig.defaults().withThreadSafe(true)));
+            creator.join();
+        }
+
+        /** Frees the memory. */
+        @TearDown(Level.Trial)
+        public void close() {
+            stack.close();
+        }
+    }
+
     /** Confined allocators, one per thread. */
     @State(Scope.Thread)
     public static class Confined {
@@ -107,23 +134,26 @@ public class ThreadSafeBenchmark {
     }
 
     /**
-     * A thread-safe arena of each thread's own, created by that thread: the control for two threads sharing one,
-     * with the same code and the same resets but nothing shared between the threads.
+     * A thread-safe arena and a thread-safe stack of each thread's own, created by that thread: the controls for
+     * two threads sharing one, with the same code but nothing shared between the threads.
      */
     @State(Scope.Thread)
     public static class OwnThreadSafe {
         BumpAllocator bump;
+        StackAllocator stack;
 
-        /** Creates the arena, on the thread that uses it. */
+        /** Creates the allocators, on the thread that uses them. */
         @Setup(Level.Trial)
         public void create() {
             bump = BumpAllocator.create(4 * HALF, BumpConfig.defaults().withThreadSafe(true));
+            stack = StackAllocator.create(4096, StackConfig.defaults().withThreadSafe(true));
         }
 
         /** Frees the memory. */
         @TearDown(Level.Trial)
         public void close() {
             bump.close();
+            stack.close();
         }
     }
 
@@ -412,6 +442,51 @@ public class ThreadSafeBenchmark {
     @Benchmark
     @Threads(2)
     public long threadSafeStackPushPop2Threads(ThreadSafe state) {
+        long offset = state.stack.allocateOffset(SIZE, ALIGNMENT);
+        state.stack.deallocateOffset(offset);
+        return offset;
+    }
+
+    /**
+     * One thread pushing and popping on a thread-safe stack that another thread created: the path of every thread
+     * but the creator.
+     *
+     * @param state the stack
+     * @return the offset
+     */
+    @Benchmark
+    @Threads(1)
+    public long threadSafeStackPushPopNotCreator1Thread(CreatedElsewhere state) {
+        long offset = state.stack.allocateOffset(SIZE, ALIGNMENT);
+        state.stack.deallocateOffset(offset);
+        return offset;
+    }
+
+    /**
+     * Two threads pushing and popping at once on a thread-safe stack that a third thread created, so that both take
+     * the same path.
+     *
+     * @param state the stack
+     * @return the offset
+     */
+    @Benchmark
+    @Threads(2)
+    public long threadSafeStackPushPopNotCreator2Threads(CreatedElsewhere state) {
+        long offset = state.stack.allocateOffset(SIZE, ALIGNMENT);
+        state.stack.deallocateOffset(offset);
+        return offset;
+    }
+
+    /**
+     * The control of {@link #threadSafeStackPushPop2Threads}: two threads, each on a thread-safe stack of its own,
+     * which each created (so each takes the creator's path, as the one-thread row does).
+     *
+     * @param state the thread's own thread-safe stack
+     * @return the offset
+     */
+    @Benchmark
+    @Threads(2)
+    public long threadSafeStackPushPopOwnStack2Threads(OwnThreadSafe state) {
         long offset = state.stack.allocateOffset(SIZE, ALIGNMENT);
         state.stack.deallocateOffset(offset);
         return offset;
