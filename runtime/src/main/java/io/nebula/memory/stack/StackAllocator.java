@@ -66,7 +66,8 @@ import java.util.Optional;
  *   <li>{@link #allocateOffset(long, long)}: an alignment round-up, a bounds check and four stores (the top, the
  *       depth and one entry in each of two bookkeeping arrays on the Java heap): no locks, no heap allocation
  *       except when the arrays double, once per doubling of the greatest depth reached. Thread-safe: the same on
- *       the calling thread's stack, found through a {@code ThreadLocal}, plus, unless the thread keeps its
+ *       the calling thread's stack (the creating thread's found in a field, another platform thread's in a slot
+ *       picked by its id, else through a {@code ThreadLocal}), plus, unless the thread keeps its
  *       region while empty, a compare-and-set when the push makes that stack non-empty and a release store when a
  *       pop empties it.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
