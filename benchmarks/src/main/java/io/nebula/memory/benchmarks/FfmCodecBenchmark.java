@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The store's own codecs on the FFM API ({@code FfmBlockCodec}: LZ4, the default's Java implementation, and Snappy,
- * Snappy's) against the aircompressor Java codecs they replaced, which use {@code sun.misc.Unsafe}
+ * Snappy's) against the aircompressor Java codecs they replaced, which access raw addresses outside the FFM API
  * ({@code Lz4JavaCompressor} / {@code Lz4JavaDecompressor}, {@code SnappyJavaCompressor} /
  * {@code SnappyJavaDecompressor}), called directly on the compression tests' data sets in native segments. Both
  * write the same bytes (for LZ4 from 2 KiB up: below, aircompressor uses a smaller hash table, and the blocks may
@@ -117,7 +117,7 @@ public class FfmCodecBenchmark {
     }
 
     /**
-     * aircompressor's {@code Unsafe} codec.
+     * aircompressor's raw-address Java codec.
      *
      * @return the compressed length
      */
@@ -141,7 +141,7 @@ public class FfmCodecBenchmark {
     }
 
     /**
-     * aircompressor's {@code Unsafe} codec.
+     * aircompressor's raw-address Java codec.
      *
      * @return the decompressed length
      */

@@ -15,8 +15,9 @@ import java.util.function.BooleanSupplier;
 /**
  * A compression algorithm, and every fact about it in one table: the id recorded in each block's header, whether it
  * has a {@link CodecImplementation#JAVA} implementation, and the native library of its
- * {@link CodecImplementation#NATIVE} implementation. No Java implementation uses {@code sun.misc.Unsafe}: LZ4 and
- * Snappy are nebula-memory's own, on the FFM API, DEFLATE is the JDK's, and Zstandard has none.
+ * {@link CodecImplementation#NATIVE} implementation. Every Java implementation accesses memory through the FFM
+ * API alone, bounds- and liveness-checked: LZ4 and Snappy are nebula-memory's own, DEFLATE is the JDK's, and
+ * Zstandard has none.
  *
  * <table>
  *   <caption>The codecs</caption>
@@ -44,7 +45,8 @@ public enum Codec {
     LZ4(1, "LZ4", true, "liblz4", Lz4NativeCompressor::isEnabled),
     /**
      * Zstandard at level 3: a much better ratio than LZ4, slower to compress, fast to decompress. Native only
-     * (libzstd): the one Java implementation there is, aircompressor's, calls {@code sun.misc.Unsafe}, so a store
+     * (libzstd): the one Java implementation there is, aircompressor's, reads and writes raw addresses outside the
+     * FFM API's checks, so a store
      * or snapshot that asks for it with {@link CodecImplementation#JAVA} fails with
      * {@link CompressionError#CODEC_UNAVAILABLE}.
      */
@@ -102,7 +104,7 @@ public enum Codec {
 
     /**
      * Tells whether the codec has a {@link CodecImplementation#JAVA} implementation, which runs in any JVM with no
-     * command-line flag. None of them uses {@code sun.misc.Unsafe}.
+     * command-line flag. Each accesses memory through the FFM API alone.
      *
      * @return {@code false} for Zstandard alone, which runs only natively
      */
@@ -184,7 +186,8 @@ public enum Codec {
     private CompressionException noJavaImplementation(Object source) {
         return new CompressionException(CompressionError.CODEC_UNAVAILABLE, String.valueOf(source), -1,
                 displayName + " has no Java implementation (CodecImplementation.JAVA): the only one there is,"
-                        + " aircompressor's, calls sun.misc.Unsafe, which nebula-memory does not use; "
+                        + " aircompressor's, reads and writes raw addresses outside the FFM API's bounds and liveness"
+                        + " checks, which nebula-memory does not do; "
                         + displayName + " runs only natively, with " + nativeLibrary,
                 List.of("Use CodecImplementation.NATIVE (StoreConfig.withImplementation, or the Snapshot methods"
                                 + " that take an implementation) and start the JVM with"

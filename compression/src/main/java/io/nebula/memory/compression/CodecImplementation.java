@@ -8,7 +8,7 @@ public enum CodecImplementation {
     /**
      * Pure Java, the default: runs in any JVM with no command-line flag and prints nothing. LZ4, the default codec,
      * and Snappy are nebula-memory's own implementations on the FFM API ({@code MemorySegment} accesses, no
-     * restricted method), DEFLATE is the JDK's own {@link java.util.zip.Deflater}; none uses {@code sun.misc.Unsafe}.
+     * restricted method), DEFLATE is the JDK's own {@link java.util.zip.Deflater}; none accesses raw addresses.
      * Zstandard has no Java implementation (see {@link Codec#hasJavaImplementation()}): a store or snapshot that asks
      * for it fails with {@link CompressionError#CODEC_UNAVAILABLE}.
      */

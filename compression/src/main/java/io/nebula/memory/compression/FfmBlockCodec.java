@@ -14,7 +14,7 @@ import java.util.function.ToIntBiFunction;
  * {@link SnappyBlockDecompressor}), or an aircompressor codec, whose native implementations call their C library
  * through the FFM API.
  *
- * <p>The module's own codecs use no {@code sun.misc.Unsafe} and no restricted method: every access is a
+ * <p>The module's own codecs use the FFM API alone and no restricted method: every access is a
  * bounds-checked {@code MemorySegment} access, so they read and write any segment the FFM API can, heap or native,
  * read-only input included. aircompressor's take native segments and writable heap segments over a {@code byte[]}
  * (see {@link BlockCodec#acceptsDirectly(MemorySegment)}).

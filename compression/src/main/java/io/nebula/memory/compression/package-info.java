@@ -11,12 +11,12 @@
  * ({@link io.nebula.memory.compression.CodecImplementation#NATIVE}) needs {@code --enable-native-access}.
  *
  * <h2>What you will see on first use</h2>
- * In the Java implementation, nothing: no code a store or snapshot runs calls {@code sun.misc.Unsafe}, so JDK 24
- * and later print no "terminally deprecated method in sun.misc.Unsafe" warning, and no flag is needed. A store or
+ * In the Java implementation, nothing: every access that a store or snapshot makes goes through the FFM API, so
+ * the JDK prints no deprecation or restricted-method warning, and no flag is needed. A store or
  * snapshot configured with Zstandard in Java fails at creation with a
  * {@link io.nebula.memory.compression.CompressionError#CODEC_UNAVAILABLE} error that says what to do: the only Java
- * Zstandard there is, aircompressor's, calls {@code sun.misc.Unsafe}, so Zstandard runs natively (libzstd) or not at
- * all. A native codec started without {@code --enable-native-access=ALL-UNNAMED} (or the module that holds
+ * Zstandard there is, aircompressor's, accesses raw addresses outside the FFM API, so Zstandard runs natively
+ * (libzstd) or not at all. A native codec started without {@code --enable-native-access=ALL-UNNAMED} (or the module that holds
  * aircompressor) makes the JVM print, once:
  * <pre>
  * WARNING: A restricted method in java.lang.foreign.SymbolLookup has been called

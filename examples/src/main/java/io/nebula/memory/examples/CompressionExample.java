@@ -21,7 +21,7 @@ import java.util.Map;
  * snapshot refused with a typed error.
  *
  * <p>It compresses with DEFLATE, for smaller snapshots; the default, LZ4, is faster. Neither prints a warning: both
- * Java implementations use no {@code sun.misc.Unsafe}.
+ * Java implementations access memory through the FFM API alone.
  */
 public final class CompressionExample {
 
