@@ -25,6 +25,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
@@ -51,6 +53,17 @@ public class ThreadSafeBenchmark {
     static final long SIZE = 64;
     /** Alignment of each allocation. */
     static final long ALIGNMENT = 8;
+    /** {@link Confined#word}, for the floor rows' compare-and-sets. */
+    private static final VarHandle WORD;
+
+    static {
+        try {
+            WORD = MethodHandles.lookup().findVarHandle(Confined.class, "word", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Offset past which a thread resets the thread-safe arena. */
     static final long HALF = SIZE * 16384;
 
@@ -115,6 +128,8 @@ public class ThreadSafeBenchmark {
         BumpAllocator bump;
         PoolAllocator pool;
         StackAllocator stack;
+        /** A word only this thread touches, for the uncontended compare-and-sets of the floor rows. */
+        long word;
 
         /** Creates the allocators. */
         @Setup(Level.Trial)
@@ -273,6 +288,56 @@ public class ThreadSafeBenchmark {
     @Threads(1)
     public long poolConfined(Confined state) {
         return useBlock(state.pool);
+    }
+
+    /**
+     * The floor of exact double-free detection: {@link #poolConfined} plus one uncontended compare-and-set, which any
+     * pool that several threads may give blocks back to must perform per free so that, of two threads giving back
+     * the same block, exactly one wins.
+     *
+     * @param state the thread's allocators
+     * @return the value read
+     */
+    @Benchmark
+    @Threads(1)
+    public long poolConfinedPlusOneCompareAndSet(Confined state) {
+        compareAndSet(state);
+        return useBlock(state.pool);
+    }
+
+    /**
+     * The floor of the thread-safe pool's design: {@link #poolConfined} plus the three uncontended compare-and-sets
+     * its allocate and free perform (the magazine taken twice, the block state once).
+     *
+     * @param state the thread's allocators
+     * @return the value read
+     */
+    @Benchmark
+    @Threads(1)
+    public long poolConfinedPlusThreeCompareAndSets(Confined state) {
+        compareAndSet(state);
+        long value = useBlock(state.pool);
+        compareAndSet(state);
+        compareAndSet(state);
+        return value;
+    }
+
+    /**
+     * One uncontended compare-and-set on a word only the calling thread touches, alone.
+     *
+     * @param state the thread's word
+     * @return the word's new value
+     */
+    @Benchmark
+    @Threads(1)
+    public long compareAndSetOnly(Confined state) {
+        return compareAndSet(state);
+    }
+
+    private static long compareAndSet(Confined state) {
+        long seen = state.word;
+        WORD.compareAndSet(state, seen, seen + 1);
+        return seen + 1;
     }
 
     /**
