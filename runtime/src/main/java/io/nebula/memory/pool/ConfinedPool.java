@@ -31,6 +31,13 @@ import java.util.Objects;
  * checks the owner thread first ({@link Lifecycle.Confined#checkOwner}, which also covers a closed pool), then
  * validates, then mutates.
  *
+ * <p>The segment paths' common case, a block of the first chunk taken from or given back to the free list with
+ * nothing else to do but log it in an open scope, is decided by one test each ({@link #plainAllocate} and the free
+ * list's first handle on taking; the first chunk's range and {@link #plainFree} on giving back) and reads the first
+ * chunk's segment, address and links from fields of their own, which never change (the first chunk lives as long
+ * as the pool); every other case, and every failed check, takes the general path, which checks again and names the
+ * error.
+ *
  * <p>Scopes ({@link ConfinedPoolScope}): {@link #openScopes} counts the open ones, so that the hot paths test one
  * int field; {@link #scopeLog} holds the handles of the blocks taken while a scope was open, innermost scope's last,
  * and each scope its mark in it. No scope tags: a logged block whose entry in {@link #links} is {@link #IN_USE} is
@@ -48,6 +55,15 @@ final class ConfinedPool extends PoolAllocator {
     private Thread owner;
     /** Taking a block only moves the free list: no fill pattern, no statistics. */
     private final boolean plainTake;
+    /** Giving a block back only moves the free list: not checked, no zeroing, no statistics. */
+    private final boolean plainFree;
+    /** Taking a block for the segment path only moves the free list: not checked, no fill pattern, no statistics. */
+    private final boolean plainAllocate;
+    /** The first chunk's segment, its address, its size in bytes and its links: the same for the pool's life. */
+    private final MemorySegment firstChunk;
+    private final long firstBase;
+    private final long firstLimit;
+    private final long[] firstLinks;
     /**
      * Per chunk, per block (its index in the chunk): the handle of the next free block for the blocks on the list,
      * {@link #IN_USE} for the blocks handed out.
@@ -80,9 +96,15 @@ final class ConfinedPool extends PoolAllocator {
         this.life = life;
         this.owner = Thread.currentThread();
         this.plainTake = !fill && stats == null;
+        this.plainAllocate = !checked && plainTake;
+        this.plainFree = !checked && !zeroOnRelease && stats == null;
         this.chunks = PoolChunks.first(this);
         this.links = new long[chunks.segments.length][];
         addLinks(0);
+        this.firstChunk = chunks.segments[0];
+        this.firstBase = chunks.bases[0];
+        this.firstLimit = chunks.limits[0];
+        this.firstLinks = links[0];
         enterChunk(0);
         life.startTracking(this);
     }
@@ -106,6 +128,26 @@ final class ConfinedPool extends PoolAllocator {
         if (!fits(byteSize, byteAlignment)) {
             throw invalidRequest(byteSize, byteAlignment);
         }
+        long handle = freeHead;
+        if (Handles.chunkOf(handle) == 0 && plainAllocate) {   // a free block of the first chunk, nothing else to do
+            long[] chunkLinks = firstLinks;
+            int index = indexOf(handle);
+            freeHead = chunkLinks[index];
+            chunkLinks[index] = IN_USE;
+            liveBlocks++;
+            if (openScopes != 0) {
+                inScope(handle);
+            }
+            return firstChunk.asSlice(handle, byteSize);
+        }
+        return allocateSlowly(byteSize);
+    }
+
+    /**
+     * {@link #allocate(long, long)} beyond its common case: checked mode, a fill pattern or statistics, or a block
+     * from the frontier or from a later chunk; the request already checked.
+     */
+    private MemorySegment allocateSlowly(long byteSize) {
         if (checked) {
             return allocateChecked(byteSize);
         }
@@ -223,6 +265,25 @@ final class ConfinedPool extends PoolAllocator {
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
         checkOwner();
+        long offset = segment.address() - firstBase;
+        if (offset >= 0 && offset < firstLimit && plainFree && segment.isNative() && segment.byteSize() <= blockSize) {
+            long[] chunkLinks = firstLinks;
+            int index = indexOf(offset);
+            if (offset == index * stride && chunkLinks[index] == IN_USE && handedOutSinceReset(0, offset)) {
+                chunkLinks[index] = freeHead;
+                freeHead = offset;
+                liveBlocks--;
+                return;
+            }
+        }
+        deallocateSlowly(segment);
+    }
+
+    /**
+     * {@link #deallocate(MemorySegment)} beyond its common case: checked mode, zeroing or statistics, a block of a
+     * later chunk, or a segment that fails a check, which this path names.
+     */
+    private void deallocateSlowly(MemorySegment segment) {
         if (checked) {
             checkedBlocks.deallocate(segment);
             return;

@@ -81,6 +81,39 @@ class PoolScopeTest {
 
     @ParameterizedTest(name = "thread-safe: {0}")
     @ValueSource(booleans = {false, true})
+    void aBlockTakenAgainFromTheFreeListInsideAScopeIsGivenBackByTheScope(boolean threadSafe) {
+        // The plain configuration (unchecked, no statistics, no fill pattern): a confined pool takes a free block of
+        // its first chunk on its shortest path, which must record it in the open scope all the same.
+        PoolConfig plain = PoolConfig.defaults().withThreadSafe(threadSafe).withLeakPolicy(LeakPolicy.IGNORE);
+        try (PoolAllocator pool = PoolAllocator.create(16, 8, 4, plain)) {
+            MemorySegment first = pool.allocate();
+            MemorySegment second = pool.allocate();
+            pool.deallocate(first);
+            pool.deallocate(second);
+            try (Scope outer = pool.scope()) {
+                MemorySegment again = pool.allocate();
+                if (!threadSafe) {
+                    assertEquals(second.address(), again.address(), "the block given back last is taken first");
+                }
+                try (Scope inner = pool.scope()) {
+                    pool.allocate(8, 8);
+                    assertEquals(2 * pool.stride(), pool.usedBytes());
+                    assertFalse(inner.isClosed());
+                }
+                assertEquals(pool.stride(), pool.usedBytes(), "the inner scope gave back its block");
+                assertFalse(outer.isClosed());
+            }
+            assertEquals(0, pool.usedBytes(), "the outer scope gave back its block");
+            MemorySegment[] all = new MemorySegment[4];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = pool.allocate();
+            }
+            assertEquals(4 * pool.stride(), pool.usedBytes(), "every block could be taken again");
+        }
+    }
+
+    @ParameterizedTest(name = "thread-safe: {0}")
+    @ValueSource(booleans = {false, true})
     void everyWayOfTakingABlockIsRecorded(boolean threadSafe) {
         MemoryLayout pair = MemoryLayout.structLayout(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
         try (PoolAllocator pool = pool(threadSafe, 16, 8)) {
