@@ -137,7 +137,7 @@ final class SharedStack extends StackAllocator {
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
         ThreadStack stack = mine();
-        if (!stack.isChecked() && segment.isNative() && inBlock(segment)) {
+        if (!stack.isTop(segment) && !stack.isChecked() && segment.isNative() && inBlock(segment)) {
             checkHolder(stack, segment.address() - segment().address(), "deallocate");
         }
         stack.deallocate(segment);
@@ -146,11 +146,17 @@ final class SharedStack extends StackAllocator {
     @Override
     public void deallocateOffset(long offset) {
         ThreadStack stack = mine();
-        checkHolder(stack, offset, "deallocateOffset");
+        if (!stack.isTopOffset(offset)) {
+            checkHolder(stack, offset, "deallocateOffset");
+        }
         stack.deallocateOffset(offset);
     }
 
-    /** Throws {@code WRONG_THREAD} when {@code offset} lies in a region another thread's stack holds. */
+    /**
+     * Throws {@code WRONG_THREAD} when {@code offset} lies in a region another thread's stack holds. The calls skip
+     * it for their stack's top entry, which lies in the regions that stack holds: only a give-back that is about to
+     * fail needs to know whose region it named.
+     */
     private void checkHolder(ThreadStack stack, long offset, String call) {
         if (stack.holds(offset)) {
             return;
