@@ -19,10 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What a user sees on first use, in a JVM started as a user would start it, without
  * {@code --sun-misc-unsafe-memory-access=allow} (which the test JVM has, for the tests that compare against
  * aircompressor's Java codecs): the documentation promises exactly this. No codec in its Java implementation prints
- * the JDK's {@code sun.misc.Unsafe} warning, because none calls it; Zstandard, which has no Java implementation, is
- * refused with a typed error before any codec runs; the native codecs need {@code --enable-native-access}.
+ * the JDK's warning about its deprecated memory-access class ({@link #UNSAFE_WARNING}), because none calls it;
+ * Zstandard, which has no Java implementation, is refused with a typed error before any codec runs; the native
+ * codecs need {@code --enable-native-access}.
  */
 class UnsafeWarningTest {
+
+    /** How the JDK's warning about its deprecated memory-access class begins, once per JVM that calls it. */
+    private static final String UNSAFE_WARNING = "WARNING: A terminally deprecated method in ";
 
     private record Run(int exit, String out, String err) { }
 
@@ -79,7 +83,7 @@ class UnsafeWarningTest {
         assertEquals(0, warned.exit(), warned.err());
         assertTrue(warned.err().startsWith("WARNING: A restricted method in java.lang.foreign."), warned.err());
         assertTrue(warned.err().contains("--enable-native-access=ALL-UNNAMED"), warned.err());
-        assertFalse(warned.err().contains("sun.misc.Unsafe"), warned.err());
+        assertFalse(warned.err().contains(UNSAFE_WARNING), warned.err());
 
         for (String codec : new String[] {"LZ4", "ZSTD", "SNAPPY", "DEFLATE"}) {
             Run quiet = run("--enable-native-access=ALL-UNNAMED", FirstUse.class.getName(), codec, "NATIVE");
