@@ -133,8 +133,7 @@ final class ConfinedPool extends PoolAllocator {
             long[] chunkLinks = firstLinks;
             int index = indexOf(handle);
             freeHead = chunkLinks[index];
-            chunkLinks[index] = IN_USE;
-            liveBlocks++;
+            markInUse(chunkLinks, index);
             if (openScopes != 0) {
                 inScope(handle);
             }
@@ -191,8 +190,7 @@ final class ConfinedPool extends PoolAllocator {
         if (fromList) {
             freeHead = chunkLinks[index];
         }
-        chunkLinks[index] = IN_USE;
-        liveBlocks++;
+        markInUse(chunkLinks, index);
         if (!plainTake) {
             prepare(chunks, chunk, offset);
         }
@@ -269,10 +267,8 @@ final class ConfinedPool extends PoolAllocator {
         if (offset >= 0 && offset < firstLimit && plainFree && segment.isNative() && segment.byteSize() <= blockSize) {
             long[] chunkLinks = firstLinks;
             int index = indexOf(offset);
-            if (offset == index * stride && chunkLinks[index] == IN_USE && handedOutSinceReset(0, offset)) {
-                chunkLinks[index] = freeHead;
-                freeHead = offset;
-                liveBlocks--;
+            if (isHandedOut(chunkLinks, 0, offset, index)) {
+                linkFree(chunkLinks, index, offset);
                 return;
             }
         }
@@ -299,12 +295,36 @@ final class ConfinedPool extends PoolAllocator {
     @Override
     void release(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
         int index = indexOf(offset);
-        if (offset >= table.limits[chunk] || offset != index * stride || links[chunk][index] != IN_USE
-                || !handedOutSinceReset(chunk, offset)) {
+        if (offset >= table.limits[chunk] || !isHandedOut(links[chunk], chunk, offset, index)) {
             throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
                     handedOutSinceReset(chunk, offset)));
         }
         free(table, chunk, offset, byteSize, segment);
+    }
+
+    /** Marks block {@code index} of a chunk whose links are {@code chunkLinks} in use, and counts it. */
+    private void markInUse(long[] chunkLinks, int index) {
+        chunkLinks[index] = IN_USE;
+        liveBlocks++;
+    }
+
+    /**
+     * Tells whether the block at {@code offset} (block {@code index}) of chunk {@code chunk}, whose links are
+     * {@code chunkLinks}, is a block's start and in use: handed out since the last reset and not given back. The
+     * offset lies inside the chunk.
+     */
+    private boolean isHandedOut(long[] chunkLinks, int chunk, long offset, int index) {
+        return offset == index * stride && chunkLinks[index] == IN_USE && handedOutSinceReset(chunk, offset);
+    }
+
+    /**
+     * Puts block {@code index}, handle {@code handle}, of a chunk whose links are {@code chunkLinks} first on the
+     * free list, and counts it given back.
+     */
+    private void linkFree(long[] chunkLinks, int index, long handle) {
+        chunkLinks[index] = freeHead;
+        freeHead = handle;
+        liveBlocks--;
     }
 
     /** Nothing to do: a confined pool's scopes read the block's entry in {@link #links}, which {@link #free} sets. */
@@ -317,9 +337,7 @@ final class ConfinedPool extends PoolAllocator {
         if (zeroOnRelease) {
             zeroBlock(table.segments[chunk], offset);
         }
-        links[chunk][indexOf(offset)] = freeHead;
-        freeHead = Handles.of(chunk, offset);
-        liveBlocks--;
+        linkFree(links[chunk], indexOf(offset), Handles.of(chunk, offset));
         if (stats != null) {
             stats.deallocated(stride);
         }

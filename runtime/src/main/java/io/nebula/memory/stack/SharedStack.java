@@ -137,7 +137,7 @@ final class SharedStack extends StackAllocator {
     public void deallocate(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
         ThreadStack stack = mine();
-        if (!stack.isTop(segment) && !stack.isChecked() && segment.isNative() && inBlock(segment)) {
+        if (!stack.isChecked() && !stack.isTop(segment) && segment.isNative() && inBlock(segment)) {
             checkHolder(stack, segment.address() - segment().address(), "deallocate");
         }
         stack.deallocate(segment);
