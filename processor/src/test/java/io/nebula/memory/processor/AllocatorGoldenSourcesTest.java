@@ -110,6 +110,20 @@ class AllocatorGoldenSourcesTest {
     }
 
     @Test
+    void aThreadSafeStackClassSaysThatEachThreadHasAStackOfItsOwn() {
+        Compilation compilation = compile(toolchain, POINT, source("app.Shared",
+                "package app;",
+                "import io.nebula.memory.annotation.*;",
+                "@Allocator(kind = AllocatorKind.STACK, size = 4096, threadSafe = true)",
+                "abstract class Shared { @MemoryScope void run() {} }"));
+
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("app.Shared_Memory").contentsAsUtf8String()
+                .contains(" * <p>Thread-safe: any thread may call it. Each thread pushes onto a stack of its own"
+                        + " within the\n * budget, so a scope releases only what its own thread allocated in it.\n");
+    }
+
+    @Test
     void aStackAllocatorClassOpensAStackScope() {
         Compilation compilation = compile(toolchain, POINT, source("app.Parser",
                 "package app;",

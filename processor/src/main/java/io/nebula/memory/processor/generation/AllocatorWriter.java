@@ -173,7 +173,8 @@ public final class AllocatorWriter {
             return doc.add("\n<p>Thread-safe: any thread may call it. $L\n", switch (settings.kind()) {
                 case BUMP -> "A scope releases what every thread allocated\nwhile it was open, so overlapping"
                         + " scopes on several threads release each other's memory.";
-                case STACK -> "All threads share one LIFO order, so scopes on several\nthreads must not overlap.";
+                case STACK -> "Each thread pushes onto a stack of its own within the\nbudget, so a scope releases"
+                        + " only what its own thread allocated in it.";
                 case POOL -> "Each thread's scopes give back the blocks that thread took.";
             }).build();
         }
