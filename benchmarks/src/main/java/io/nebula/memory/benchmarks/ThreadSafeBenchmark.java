@@ -122,6 +122,25 @@ public class ThreadSafeBenchmark {
         }
     }
 
+    /**
+     * Each benchmark thread's own stack of the {@link CreatedElsewhere} stack, from
+     * {@link StackAllocator#threadStack()}: what a thread holds on to for a hot loop.
+     */
+    @State(Scope.Thread)
+    public static class ThreadsOwnStack {
+        StackAllocator stack;
+
+        /**
+         * Takes the benchmark thread's stack, on that thread.
+         *
+         * @param shared the thread-safe stack, created by another thread
+         */
+        @Setup(Level.Trial)
+        public void take(CreatedElsewhere shared) {
+            stack = shared.stack.threadStack();
+        }
+    }
+
     /** Confined allocators, one per thread. */
     @State(Scope.Thread)
     public static class Confined {
@@ -537,6 +556,36 @@ public class ThreadSafeBenchmark {
     @Benchmark
     @Threads(2)
     public long threadSafeStackPushPopNotCreator2Threads(CreatedElsewhere state) {
+        long offset = state.stack.allocateOffset(SIZE, ALIGNMENT);
+        state.stack.deallocateOffset(offset);
+        return offset;
+    }
+
+    /**
+     * The same push and pop as {@link #threadSafeStackPushPopNotCreator1Thread}, through the thread's own stack from
+     * {@link StackAllocator#threadStack()}, taken once: no look-up per call.
+     *
+     * @param state the thread's own stack of a stack another thread created
+     * @return the offset
+     */
+    @Benchmark
+    @Threads(1)
+    public long threadSafeStackThreadStackPushPop1Thread(ThreadsOwnStack state) {
+        long offset = state.stack.allocateOffset(SIZE, ALIGNMENT);
+        state.stack.deallocateOffset(offset);
+        return offset;
+    }
+
+    /**
+     * Two threads pushing and popping at once, each through its own stack from {@link StackAllocator#threadStack()},
+     * of one thread-safe stack a third thread created.
+     *
+     * @param state the thread's own stack of a stack another thread created
+     * @return the offset
+     */
+    @Benchmark
+    @Threads(2)
+    public long threadSafeStackThreadStackPushPop2Threads(ThreadsOwnStack state) {
         long offset = state.stack.allocateOffset(SIZE, ALIGNMENT);
         state.stack.deallocateOffset(offset);
         return offset;

@@ -97,6 +97,13 @@ final class ConfinedStack extends StackAllocator {
         closeOpenScope(scope);
     }
 
+    /** A confined stack is its owner's own stack: itself. */
+    @Override
+    public StackAllocator threadStack() {
+        checkOwner();
+        return this;
+    }
+
     @Override
     public void reset() {
         checkOwner();

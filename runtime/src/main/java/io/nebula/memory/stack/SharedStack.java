@@ -3,13 +3,11 @@ package io.nebula.memory.stack;
 import io.nebula.memory.Checkpoint;
 import io.nebula.memory.LeakReport;
 import io.nebula.memory.Scope;
-import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Lifecycle;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The thread-safe stack: per-thread stacks over one budget. The block is cut into {@link StackRegions} of
@@ -125,71 +123,44 @@ final class SharedStack extends StackAllocator {
 
     @Override
     public long allocateOffset(long byteSize, long byteAlignment) {
-        return mine().allocateOffset(byteSize, byteAlignment);
+        return mine().allocateOffsetOnThread(byteSize, byteAlignment);
     }
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        return mine().allocate(byteSize, byteAlignment);
+        return mine().allocateOnThread(byteSize, byteAlignment);
     }
 
     @Override
     public void deallocate(MemorySegment segment) {
-        Objects.requireNonNull(segment, "segment");
-        ThreadStack stack = mine();
-        if (!stack.isChecked() && !stack.isTop(segment) && segment.isNative() && inBlock(segment)) {
-            checkHolder(stack, segment.address() - segment().address(), "deallocate");
-        }
-        stack.deallocate(segment);
+        mine().deallocateOnThread(segment);
     }
 
     @Override
     public void deallocateOffset(long offset) {
-        ThreadStack stack = mine();
-        if (!stack.isTopOffset(offset)) {
-            checkHolder(stack, offset, "deallocateOffset");
-        }
-        stack.deallocateOffset(offset);
-    }
-
-    /**
-     * Throws {@code WRONG_THREAD} when {@code offset} lies in a region another thread's stack holds. The calls skip
-     * it for their stack's top entry, which lies in the regions that stack holds: only a give-back that is about to
-     * fail needs to know whose region it named.
-     */
-    private void checkHolder(ThreadStack stack, long offset, String call) {
-        if (stack.holds(offset)) {
-            return;
-        }
-        ThreadStack holder = regions.holderOf(offset);
-        if (holder != null && holder != stack) {
-            life.checkNotClosed(this);
-            throw Events.allocationError(StackErrors.wrongThread(toString(), call + " offset " + offset
-                    + ", which lies in a region held by another thread's stack,", holder.thread()));
-        }
+        mine().deallocateOffsetOnThread(offset);
     }
 
     @Override
     public Checkpoint checkpoint() {
-        return mine().checkpoint();
+        return mine().checkpointOnThread();
     }
 
     @Override
     public void restore(Checkpoint checkpoint) {
-        Objects.requireNonNull(checkpoint, "checkpoint");
-        ThreadStack stack = mine();
-        if (checkpoint instanceof StackCheckpoint saved && saved.owner instanceof ThreadStack other
-                && other != stack && other.regions() == regions) {
-            life.checkNotClosed(this);
-            throw Events.allocationError(StackErrors.wrongThread(toString(), "restore a checkpoint taken",
-                    other.thread()));
-        }
-        stack.restore(checkpoint);
+        mine().restoreOnThread(checkpoint);
     }
 
     @Override
     public Scope scope() {
-        return mine().scope();
+        return mine().scopeOnThread();
+    }
+
+    /** The calling thread's stack, created on its first call, once this stack is checked open. */
+    @Override
+    public StackAllocator threadStack() {
+        life.checkNotClosed(this);
+        return mine();
     }
 
     /** Never called: a scope belongs to the thread stack that opened it. */
@@ -201,7 +172,7 @@ final class SharedStack extends StackAllocator {
     /** Pops every allocation of the calling thread's stack; other threads' stacks are untouched. */
     @Override
     public void reset() {
-        mine().reset();
+        mine().resetOnThread();
     }
 
     /** The live allocations of every thread: exact once the threads are quiescent. */

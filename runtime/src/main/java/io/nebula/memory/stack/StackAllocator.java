@@ -67,7 +67,8 @@ import java.util.Optional;
  *       depth and one entry in each of two bookkeeping arrays on the Java heap): no locks, no heap allocation
  *       except when the arrays double, once per doubling of the greatest depth reached. Thread-safe: the same on
  *       the calling thread's stack (the creating thread's found in a field, another platform thread's in a slot
- *       picked by its id, else through a {@code ThreadLocal}), plus, unless the thread keeps its
+ *       picked by its id, else through a {@code ThreadLocal}; none through {@link #threadStack()}), plus, unless the
+ *       thread keeps its
  *       region while empty, a compare-and-set when the push makes that stack non-empty and a release store when a
  *       pop empties it.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
@@ -123,10 +124,12 @@ import java.util.Optional;
  *       thread's regions. They, the statistics and the leak report are exact once the threads are quiescent.</li>
  *   <li>Segments may be read and written by any thread (the block belongs to a shared arena); {@link #close()} may
  *       be called by any thread once the others are done, and reports what every thread's stack still holds.</li>
+ *   <li>Each call first finds the calling thread's stack; {@link #threadStack()} returns that stack itself, bound
+ *       to the thread, so that a loop that holds it pays no look-up.</li>
  * </ul>
- * Which to pick: a thread-safe stack when many threads (or virtual threads) need scratch memory from one budget;
- * a confined stack per thread when each thread lives long and its budget is its own (slightly cheaper: no
- * {@code ThreadLocal} lookup and no region taken per first push).
+ * Which to pick: a thread-safe stack when many threads (or virtual threads) need scratch memory from one budget,
+ * with each thread taking {@link #threadStack()} once per task for its hot loops; a confined stack per thread when
+ * each thread lives long and its budget is its own (no region taken per first push).
  *
  * <h2>Checked mode</h2>
  * With {@link StackConfig#checked()} (or {@code -Dnebula.memory.checked=true}), every segment returned by
@@ -394,6 +397,43 @@ public abstract sealed class StackAllocator extends StackEntries
     public abstract Scope scope();
 
     /**
+     * Returns the calling thread's own stack, for a thread that pushes and pops in a loop.
+     *
+     * <p>On a thread-safe stack every call finds the calling thread's stack first: the creating thread's in a
+     * field, another platform thread's in a slot picked by its id, a virtual thread's through a
+     * {@code ThreadLocal}. The stack this returns is that thread's stack itself, so its calls skip the look-up and
+     * cost what the creating thread's calls cost. It is a {@code StackAllocator} like any other, bound to the calling
+     * thread:
+     * <ul>
+     *   <li>any other thread's call on it throws {@link ErrorCode#WRONG_THREAD}; pass the thread-safe stack
+     *       itself between threads, and let each thread call {@code threadStack()} for its own;</li>
+     *   <li>pushes, pops, checkpoints, scopes and {@link #reset()} work on the calling thread's stack, exactly as
+     *       the same calls on the thread-safe stack from that thread do, and mix with them freely: a checkpoint taken
+     *       through one may be restored through the other;</li>
+     *   <li>{@link #depth()} and {@link #usedBytes()} are the thread's own; {@link #capacityBytes()},
+     *       {@link #availableBytes()}, {@link #statistics()} and {@link #isClosed()} answer for the whole
+     *       thread-safe stack;</li>
+     *   <li>{@link #close()} throws {@link UnsupportedOperationException}, as {@link Arena#global()}'s does: the
+     *       thread-safe stack owns the memory, and its {@code close()} frees it and reports what every thread still
+     *       holds; calls on the thread's stack after that throw {@link ErrorCode#CLOSED}.</li>
+     * </ul>
+     * A confined stack is its owner's own stack already, and returns itself.
+     * <pre>{@code
+     * StackAllocator mine = shared.threadStack();      // once per task, on the thread that runs it
+     * for (Request request : batch) {
+     *     try (Scope _ = mine.scope()) {
+     *         handle(request, mine);
+     *     }
+     * }
+     * }</pre>
+     *
+     * @return the calling thread's stack
+     * @throws AllocationException {@link ErrorCode#CLOSED}, or {@link ErrorCode#WRONG_THREAD} from a thread other
+     *     than a confined stack's owner or the thread a thread's stack belongs to
+     */
+    public abstract StackAllocator threadStack();
+
+    /**
      * Pops every allocation; on a thread-safe stack, every allocation of the calling thread's stack, leaving other
      * threads' stacks untouched (a reset of the whole budget would pop memory other threads are using). Discards
      * every checkpoint and scope of a non-empty stack; unlike
@@ -422,7 +462,12 @@ public abstract sealed class StackAllocator extends StackEntries
 
     @Override
     public final long availableBytes() {
-        return capacityBytes() - usedBytes();
+        return capacityBytes() - budgetUsedBytes();
+    }
+
+    /** The bytes used of the whole block: {@link #usedBytes()}, except for one thread's stack of a thread-safe one. */
+    long budgetUsedBytes() {
+        return usedBytes();
     }
 
     @Override
@@ -454,7 +499,7 @@ public abstract sealed class StackAllocator extends StackEntries
 
     @Override
     public final Optional<AllocationStatistics> statistics() {
-        return lifecycle().statistics(usedBytes());
+        return lifecycle().statistics(budgetUsedBytes());
     }
 
     /**
@@ -470,10 +515,17 @@ public abstract sealed class StackAllocator extends StackEntries
      * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined stack's owner,
      *     or {@link ErrorCode#LEAK} when allocations are live and the leak policy is {@code FAIL} (the memory is
      *     freed all the same)
+     * @throws UnsupportedOperationException on a thread's stack returned by {@link #threadStack()}: close the
+     *     thread-safe stack it belongs to
      */
     @Override
     public final void close() {
+        checkClosable();
         lifecycle().close(this, this::leakReport, this::releaseResources);
+    }
+
+    /** Throws {@link UnsupportedOperationException} for a stack that does not own its memory. */
+    void checkClosable() {
     }
 
     /** Called once by the close sequence, after the report and after the lifecycle is marked closed. */

@@ -144,6 +144,20 @@ final class StackErrors {
                 .build();
     }
 
+    /** A call on one thread's stack of a thread-safe stack ({@code threadStack()}) from another thread. */
+    static AllocationException notItsThread(ThreadStack stack) {
+        Thread current = Thread.currentThread();
+        Thread owner = stack.thread();
+        return Failure.of(ErrorCode.WRONG_THREAD)
+                .allocator(stack.describeStack())
+                .details("thread \"" + current.getName() + "\" (id " + current.threadId() + ") called the stack of"
+                        + " thread \"" + owner.getName() + "\" (id " + owner.threadId() + "), which threadStack()"
+                        + " returned to that thread: a thread's stack is bound to its thread")
+                .suggest("Call threadStack() on each thread for that thread's own stack, or call the thread-safe"
+                        + " stack itself, which finds the calling thread's stack.")
+                .build();
+    }
+
     /** A segment given to {@code deallocate} that is not the top allocation as it was handed out. */
     static AllocationException deallocation(StackAllocator stack, MemorySegment segment) {
         long base = stack.segment().address();

@@ -12,8 +12,9 @@ import java.util.Objects;
 
 /**
  * One thread's stack inside a thread-safe {@link SharedStack}: the bookkeeping of {@link StackAllocator} over the
- * shared block, pushing only into the regions this thread holds. Only its thread touches its fields (the
- * {@link SharedStack} finds it through a {@link ThreadLocal}), so pushes and pops are plain loads and stores.
+ * shared block, pushing only into the regions this thread holds. Only its thread touches its fields, so pushes and
+ * pops are plain loads and stores: the {@link SharedStack} passes each call to the calling thread's stack, and
+ * {@link #threadStack()} hands the stack itself to its thread, whose every call checks that thread.
  *
  * <p>The stack holds a run of adjacent regions while it is non-empty and none while it is empty (but see
  * {@link #keepsRegion}): the push that makes it non-empty takes one region with one compare-and-set
@@ -63,6 +64,12 @@ final class ThreadStack extends StackAllocator {
 
     @Override
     public long allocateOffset(long byteSize, long byteAlignment) {
+        checkThread();
+        return allocateOffsetOnThread(byteSize, byteAlignment);
+    }
+
+    /** {@link #allocateOffset} on this stack's thread, which the caller has established. */
+    long allocateOffsetOnThread(long byteSize, long byteAlignment) {
         checkOpen();
         if (first < 0) {
             return firstPushOffset(byteSize, byteAlignment);
@@ -82,8 +89,14 @@ final class ThreadStack extends StackAllocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
+        checkThread();
+        return allocateOnThread(byteSize, byteAlignment);
+    }
+
+    /** {@link #allocate} on this stack's thread, which the caller has established. */
+    MemorySegment allocateOnThread(long byteSize, long byteAlignment) {
         if (!isChecked()) {
-            return segment().asSlice(allocateOffset(byteSize, byteAlignment), byteSize);
+            return segment().asSlice(allocateOffsetOnThread(byteSize, byteAlignment), byteSize);
         }
         checkOpen();
         if (first < 0) {
@@ -161,8 +174,17 @@ final class ThreadStack extends StackAllocator {
 
     @Override
     public void deallocate(MemorySegment segment) {
+        checkThread();
+        deallocateOnThread(segment);
+    }
+
+    /** {@link #deallocate} on this stack's thread, which the caller has established. */
+    void deallocateOnThread(MemorySegment segment) {
         Objects.requireNonNull(segment, "segment");
         checkOpen();
+        if (!isChecked() && !isTop(segment) && segment.isNative() && inBlock(segment)) {
+            checkHolder(segment.address() - segment().address(), "deallocate");
+        }
         pop(segment);
         if (liveDepth() == 0 && (!keepsRegion || last != first)) {
             giveBackIfEmpty();
@@ -171,29 +193,77 @@ final class ThreadStack extends StackAllocator {
 
     @Override
     public void deallocateOffset(long offset) {
+        checkThread();
+        deallocateOffsetOnThread(offset);
+    }
+
+    /** {@link #deallocateOffset} on this stack's thread, which the caller has established. */
+    void deallocateOffsetOnThread(long offset) {
         checkOpen();
+        if (!isTopOffset(offset)) {
+            checkHolder(offset, "deallocateOffset");
+        }
         pop(offset);
         if (liveDepth() == 0 && (!keepsRegion || last != first)) {
             giveBackIfEmpty();
         }
     }
 
+    /**
+     * Throws {@code WRONG_THREAD} when {@code offset} lies in a region another thread's stack holds. The give-backs
+     * skip it for the top entry, which lies in the regions this stack holds: only a give-back that is about to fail
+     * needs to know whose region it named.
+     */
+    private void checkHolder(long offset, String call) {
+        if (holds(offset)) {
+            return;
+        }
+        ThreadStack holder = regions.holderOf(offset);
+        if (holder != null && holder != this) {
+            throw Events.allocationError(StackErrors.wrongThread(describeStack(), call + " offset " + offset
+                    + ", which lies in a region held by another thread's stack,", holder.thread()));
+        }
+    }
+
     @Override
     public Checkpoint checkpoint() {
+        checkThread();
+        return checkpointOnThread();
+    }
+
+    /** {@link #checkpoint} on this stack's thread, which the caller has established. */
+    Checkpoint checkpointOnThread() {
         checkOpen();
         return saveCheckpoint();
     }
 
     @Override
     public void restore(Checkpoint checkpoint) {
+        checkThread();
+        restoreOnThread(checkpoint);
+    }
+
+    /** {@link #restore} on this stack's thread, which the caller has established. */
+    void restoreOnThread(Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         checkOpen();
+        if (checkpoint instanceof StackCheckpoint saved && saved.owner instanceof ThreadStack other && other != this
+                && other.regions == regions) {
+            throw Events.allocationError(StackErrors.wrongThread(describeStack(), "restore a checkpoint taken",
+                    other.thread));
+        }
         restoreCheckpoint(checkpoint);
         giveBackIfEmpty();
     }
 
     @Override
     public Scope scope() {
+        checkThread();
+        return scopeOnThread();
+    }
+
+    /** {@link #scope} on this stack's thread, which the caller has established. */
+    Scope scopeOnThread() {
         checkOpen();
         return openScope();
     }
@@ -208,8 +278,22 @@ final class ThreadStack extends StackAllocator {
         giveBackIfEmpty();
     }
 
+    /** Itself, from its own thread. */
+    @Override
+    public StackAllocator threadStack() {
+        checkThread();
+        checkOpen();
+        return this;
+    }
+
     @Override
     public void reset() {
+        checkThread();
+        resetOnThread();
+    }
+
+    /** {@link #reset} on this stack's thread, which the caller has established. */
+    void resetOnThread() {
         checkOpen();
         popAll();
         giveBackIfEmpty();
@@ -223,6 +307,19 @@ final class ThreadStack extends StackAllocator {
     @Override
     public long usedBytes() {
         return usedInPart();
+    }
+
+    /** The bytes pushed by every thread of the thread-safe stack: what its budget has left is measured by these. */
+    @Override
+    long budgetUsedBytes() {
+        return regions.usedBytes();
+    }
+
+    /** The thread-safe stack owns the memory and closes it; one thread's stack cannot. */
+    @Override
+    void checkClosable() {
+        throw new UnsupportedOperationException("close() of " + this + ": this is one thread's stack of a"
+                + " thread-safe StackAllocator, which owns the memory; close that one, once every thread is done");
     }
 
     /** Tells whether {@code offset} lies in the regions this stack holds. */
@@ -242,6 +339,19 @@ final class ThreadStack extends StackAllocator {
     @Override
     boolean isLiveChecked(MemorySegment segment) {
         return liveEntryOf(segment) >= 0;
+    }
+
+    /**
+     * Throws {@code WRONG_THREAD} on a call from another thread than this stack's, which only a stack that
+     * {@link #threadStack()} returned can get ({@code CLOSED} instead once the thread-safe stack is closed). The
+     * {@link SharedStack} has found this stack by the calling thread, and calls the {@code ...OnThread} methods,
+     * which skip the comparison: paid on that path too, it cost a push and pop 1.4 times the time.
+     */
+    private void checkThread() {
+        if (Thread.currentThread() != thread) {
+            checkOpen();
+            throw Events.allocationError(StackErrors.notItsThread(this));
+        }
     }
 
     /**

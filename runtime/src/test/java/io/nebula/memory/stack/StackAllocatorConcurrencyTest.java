@@ -60,7 +60,8 @@ class StackAllocatorConcurrencyTest {
     /**
      * Each thread repeatedly pushes one to {@link #MAX_LIVE} allocations (segment path, offset path, inside a scope
      * or not), stamps every byte with its id, checks all stamps, and pops them in LIFO order (deallocate, deallocate
-     * by offset, scope close or checkpoint restore). The budget fits every thread's deepest stack at once only for
+     * by offset, scope close or checkpoint restore), each round through the thread-safe stack or the thread's own
+     * ({@link StackAllocator#threadStack()}), in any mix. The budget fits every thread's deepest stack at once only for
      * a few threads: with thousands of virtual threads regions are taken and given back all the time.
      */
     private static void stampRun(int threadCount, int rounds, boolean virtual) throws Exception {
@@ -76,22 +77,26 @@ class StackAllocatorConcurrencyTest {
             MemorySegment block = stack.segment();
             runThreads(threadCount, seed, virtual, (id, random) -> {
                 byte mark = (byte) (id * 31 + 7);
+                StackAllocator own = stack.threadStack();
                 for (int round = 0; round < rounds; round++) {
+                    // Each round pushes through the thread-safe stack or the thread's own, and pops through either.
+                    StackAllocator pushing = random.nextBoolean() ? own : stack;
+                    StackAllocator popping = random.nextBoolean() ? own : stack;
                     int live = 1 + random.nextInt(MAX_LIVE);
                     long[] offsets = new long[live];
                     int[] sizes = new int[live];
                     MemorySegment[] segments = new MemorySegment[live];
-                    Scope scope = random.nextInt(4) == 0 ? stack.scope() : null;
-                    Checkpoint checkpoint = scope == null && random.nextInt(4) == 0 ? stack.checkpoint() : null;
+                    Scope scope = random.nextInt(4) == 0 ? pushing.scope() : null;
+                    Checkpoint checkpoint = scope == null && random.nextInt(4) == 0 ? pushing.checkpoint() : null;
                     int pushed = 0;
                     try {
                         for (; pushed < live; pushed++) {
                             int size = 1 + random.nextInt(MAX_SIZE);
                             long alignment = 1L << random.nextInt(4);
                             if (random.nextBoolean()) {
-                                offsets[pushed] = stack.allocateOffset(size, alignment);
+                                offsets[pushed] = pushing.allocateOffset(size, alignment);
                             } else {
-                                segments[pushed] = stack.allocate(size, alignment);
+                                segments[pushed] = pushing.allocate(size, alignment);
                                 offsets[pushed] = segments[pushed].address() - block.address();
                             }
                             sizes[pushed] = size;
@@ -111,13 +116,13 @@ class StackAllocatorConcurrencyTest {
                     if (scope != null) {
                         scope.close();
                     } else if (checkpoint != null) {
-                        stack.restore(checkpoint);
+                        popping.restore(checkpoint);
                     } else {
                         for (int i = pushed - 1; i >= 0; i--) {
                             if (segments[i] != null) {
-                                stack.deallocate(segments[i]);
+                                popping.deallocate(segments[i]);
                             } else {
-                                stack.deallocateOffset(offsets[i]);
+                                popping.deallocateOffset(offsets[i]);
                             }
                         }
                     }
