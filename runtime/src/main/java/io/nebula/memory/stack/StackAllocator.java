@@ -68,9 +68,8 @@ import java.util.Optional;
  *       except when the arrays double, once per doubling of the greatest depth reached. Thread-safe: the same on
  *       the calling thread's stack (the creating thread's found in a field, another platform thread's in a slot
  *       picked by its id, else through a {@code ThreadLocal}; none through {@link #threadStack()}), plus, unless the
- *       thread keeps its
- *       region while empty, a compare-and-set when the push makes that stack non-empty and a release store when a
- *       pop empties it.</li>
+ *       thread keeps its region while empty, a compare-and-set when the push makes that stack non-empty and a
+ *       release store when a pop empties it.</li>
  *   <li>{@link #allocate(long, long)}: the same plus one {@code asSlice}, a small heap object when the segment
  *       escapes the caller.</li>
  *   <li>Bookkeeping: 16 bytes of Java heap per live allocation, and 12 per depth up to the deepest checkpoint or
