@@ -22,8 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Sophisticated patterns: nested scopes, a stack scope per recursive call, one thread-safe pool shared by worker
- * threads, statistics, a leak report at close, and checked mode catching a use after the scope ended.
+ * Sophisticated patterns: nested scopes, a stack scope per recursive call, one thread-safe pool and one thread-safe
+ * stack shared by worker threads, statistics, a leak report at close, and checked mode catching a use after the
+ * scope ended.
  */
 public final class AdvancedPatterns {
 
@@ -51,6 +52,7 @@ public final class AdvancedPatterns {
         nestedScopes(out);
         recursionWithScopes(out);
         threadSafePool(out);
+        threadSafeStack(out);
         leakReport(out);
         checkedMode(out);
         out.println();
@@ -145,6 +147,43 @@ public final class AdvancedPatterns {
                     + " %d blocks in use after%n", total, stats.allocations(), stats.deallocations(),
                     pool.blockCount() - pool.freeBlocks());
             out.println("  statistics as JSON: " + stats.toJson());
+        }
+    }
+
+    /**
+     * Four workers share one thread-safe stack as scratch memory: each takes its own stack once
+     * ({@link StackAllocator#threadStack()}), then opens a scope per request on it, with no look-up per call.
+     */
+    private static void threadSafeStack(PrintStream out) throws Exception {
+        StackConfig config = StackConfig.defaults().withThreadSafe(true).withLeakPolicy(LeakPolicy.FAIL);
+        try (StackAllocator stack = StackAllocator.create(64 * 1024, config);
+             ExecutorService workers = Executors.newFixedThreadPool(4)) {
+            List<Future<Long>> results = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int worker = w;
+                results.add(workers.submit(() -> {
+                    StackAllocator mine = stack.threadStack();
+                    long checksum = 0;
+                    for (int request = 0; request < 1_000; request++) {
+                        try (Scope _ = mine.scope()) {
+                            MemorySegment scratch = mine.allocate(ValueLayout.JAVA_INT, 16);
+                            for (int i = 0; i < 16; i++) {
+                                scratch.setAtIndex(ValueLayout.JAVA_INT, i, worker * 16 + i);
+                            }
+                            for (int i = 0; i < 16; i++) {
+                                checksum += scratch.getAtIndex(ValueLayout.JAVA_INT, i);
+                            }
+                        }
+                    }
+                    return checksum;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> result : results) {
+                total += result.get();
+            }
+            out.printf("  thread-safe stack: 4 threads x 1000 scopes on their own stacks, checksum %d, depth %d"
+                    + " after%n", total, stack.depth());
         }
     }
 

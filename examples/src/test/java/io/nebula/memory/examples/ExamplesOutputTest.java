@@ -133,6 +133,7 @@ class ExamplesOutputTest {
                 "thread-safe pool: 4 threads x 10000 messages, checksum 199980000, 40000 allocations = 40000"
                         + " deallocations, 0 blocks in use after",
                 "statistics as JSON: {\"allocations\":40000,\"deallocations\":40000,",
+                "thread-safe stack: 4 threads x 1000 scopes on their own stacks, checksum 2016000, depth 0 after",
                 "leak report: LEAK: StackAllocator[capacity=1024, used=128, depth=2, checked] closed with 2 live"
                         + " allocation(s) holding 128 bytes",
                 "first live allocation made at io.nebula.memory.examples.AdvancedPatterns.leakReport",
