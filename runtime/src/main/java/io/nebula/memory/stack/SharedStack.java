@@ -222,12 +222,7 @@ final class SharedStack extends StackAllocator {
 
     @Override
     boolean isLiveChecked(MemorySegment segment) {
-        for (ThreadStack stack : regions.holdingStacks()) {
-            if (stack.liveEntryOf(segment) >= 0) {
-                return true;
-            }
-        }
-        return false;
+        return regions.isLiveChecked(segment);
     }
 
     @Override

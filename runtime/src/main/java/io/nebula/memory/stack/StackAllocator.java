@@ -410,8 +410,8 @@ public abstract sealed class StackAllocator extends StackEntries
      *       the same calls on the thread-safe stack from that thread do, and mix with them freely: a checkpoint taken
      *       through one may be restored through the other;</li>
      *   <li>{@link #depth()} and {@link #usedBytes()} are the thread's own; {@link #capacityBytes()},
-     *       {@link #availableBytes()}, {@link #statistics()} and {@link #isClosed()} answer for the whole
-     *       thread-safe stack;</li>
+     *       {@link #availableBytes()}, {@link #statistics()}, {@link #owns(MemorySegment)} and {@link #isClosed()}
+     *       answer for the whole thread-safe stack;</li>
      *   <li>{@link #close()} throws {@link UnsupportedOperationException}, as {@link Arena#global()}'s does: the
      *       thread-safe stack owns the memory, and its {@code close()} frees it and reports what every thread still
      *       holds; calls on the thread's stack after that throw {@link ErrorCode#CLOSED}.</li>

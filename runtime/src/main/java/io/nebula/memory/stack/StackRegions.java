@@ -1,5 +1,6 @@
 package io.nebula.memory.stack;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -173,6 +174,19 @@ final class StackRegions {
             used += stack.usedInPart();
         }
         return used;
+    }
+
+    /**
+     * Checked mode: tells whether {@code segment} belongs to a live allocation's own arena in any thread's stack;
+     * exact once the threads are quiescent.
+     */
+    boolean isLiveChecked(MemorySegment segment) {
+        for (ThreadStack stack : holdingStacks()) {
+            if (stack.liveEntryOf(segment) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The live allocations of every thread's stack: exact once the threads are quiescent. */

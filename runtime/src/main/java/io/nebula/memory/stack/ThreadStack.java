@@ -336,9 +336,10 @@ final class ThreadStack extends StackAllocator {
         return life;
     }
 
+    /** Any thread's live allocation: {@link #owns} answers as the thread-safe stack's does. */
     @Override
     boolean isLiveChecked(MemorySegment segment) {
-        return liveEntryOf(segment) >= 0;
+        return regions.isLiveChecked(segment);
     }
 
     /**

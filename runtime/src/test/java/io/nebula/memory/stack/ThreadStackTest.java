@@ -200,6 +200,22 @@ class ThreadStackTest {
     }
 
     @Test
+    void inCheckedModeAThreadsStackOwnsWhatTheThreadSafeStackOwns() throws Exception {
+        StackConfig checked = THREAD_SAFE.withChecked(true).withLeakPolicy(LeakPolicy.IGNORE);
+        try (StackAllocator stack = StackAllocator.create(64 * 1024, checked)) {
+            StackAllocator mine = stack.threadStack();
+            MemorySegment own = mine.allocate(16);
+            MemorySegment theirs = onAnotherThread(() -> stack.threadStack().allocate(32));
+            assertTrue(mine.owns(own));
+            assertTrue(mine.owns(theirs), "another thread's live checked segment is the stack's");
+            assertEquals(stack.owns(theirs), mine.owns(theirs));
+            mine.deallocate(own);
+            assertFalse(mine.owns(own), "a popped checked segment is no one's");
+            assertFalse(stack.owns(own));
+        }
+    }
+
+    @Test
     void aThreadsStackCannotBeClosedAndIsClosedWithTheThreadSafeStack() {
         StackAllocator stack = StackAllocator.create(64 * 1024, THREAD_SAFE.withLeakPolicy(LeakPolicy.FAIL));
         StackAllocator mine = stack.threadStack();
