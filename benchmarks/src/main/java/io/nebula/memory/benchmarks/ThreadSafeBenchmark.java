@@ -40,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The thread-safe bump arena is shared by the threads ({@link Scope#Benchmark}); each allocates inside a thread
  * buffer of its own (64 KiB here, a 64th of the arena). A thread that finds it past half full resets it, which is
  * safe while others allocate and retires every thread's buffer. A thread-safe stack gives each thread a stack of its
- * own over the one block, so its push-pop runs at one and at two threads.
+ * own over the one block, so its push-pop runs at one and at two threads; the {@code ...ThreadStack...} rows push
+ * and pop through the thread's own stack from {@link StackAllocator#threadStack()}. JMH's {@code -t} runs the
+ * two-thread rows at more threads.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
