@@ -117,7 +117,10 @@ final class SharedPool extends PoolAllocator {
     private ChunkTable chunks;
     /**
      * Through {@link #OUT}: the blocks off the free list and before the frontier, so handed out or held by a
-     * magazine. Moves by a whole batch when a magazine refills or empties.
+     * magazine. Moves by a whole batch when a magazine refills or empties. Moved up after blocks leave the free list
+     * and down before they go back onto it, so that it never counts more blocks than are off the list: a block
+     * counted back only after its push could be taken and counted again meanwhile, and a full pool then reported
+     * one block more in use than it has.
      */
     private long outBlocks;
     /** Through {@link #HEAD}: the version, and the number of the first free block. Each free block holds the next. */
@@ -463,11 +466,11 @@ final class SharedPool extends PoolAllocator {
     private void flush(Magazine magazine, ChunkTable table) {
         long taken = magazine.count;
         long tail = magazine.tail;
+        OUT.getAndAdd(this, -taken);   // before the push, as in recycle()
         push(table.segments[(int) (tail >>> indexBits)], (tail & indexMask) * stride, magazine.head);
         magazine.head = NO_NUMBER;
         magazine.tail = NO_NUMBER;
         magazine.count = 0;
-        OUT.getAndAdd(this, -taken);
     }
 
     /**
@@ -715,8 +718,8 @@ final class SharedPool extends PoolAllocator {
         }
         long number = (long) chunk << indexBits | indexOf(offset);
         if (magazines == null || !putCached(number)) {
+            OUT.getAndAdd(this, -1L);   // before the push: once on the list, another thread can take it and count it
             push(table.segments[chunk], offset, number);
-            OUT.getAndAdd(this, -1L);
         }
         if (stats != null) {
             stats.deallocated(stride);
