@@ -9,12 +9,16 @@ import io.nebula.memory.Scope;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -125,24 +129,8 @@ class ThreadStackTest {
         try (StackAllocator stack = StackAllocator.create(64 * 1024, THREAD_SAFE.withLeakPolicy(LeakPolicy.FAIL))) {
             StackAllocator mine = stack.threadStack();
             mine.allocate(8);
-            CyclicBarrier pushed = new CyclicBarrier(2);
-            CyclicBarrier checked = new CyclicBarrier(2);
-            Object[] theirs = new Object[3];
-            Thread other = Thread.ofPlatform().name("other").start(() -> {
-                try {
-                    StackAllocator own = stack.threadStack();
-                    theirs[0] = own.checkpoint();
-                    theirs[1] = own.allocate(32);
-                    theirs[2] = own.allocateOffset(16, 8);
-                    pushed.await();
-                    checked.await();
-                    own.reset();
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-            pushed.await();
-            try {
+            whileAnotherThreadHolds(stack, own -> new Object[] {
+                    own.checkpoint(), own.allocate(32), own.allocateOffset(16, 8)}, theirs -> {
                 AllocationException e = assertThrows(AllocationException.class,
                         () -> mine.deallocate((MemorySegment) theirs[1]));
                 assertEquals(ErrorCode.WRONG_THREAD, e.code());
@@ -153,10 +141,7 @@ class ThreadStackTest {
                         () -> mine.restore((Checkpoint) theirs[0])).code());
                 assertEquals(1, mine.depth());
                 assertEquals(3, stack.depth());
-            } finally {
-                checked.await();
-                other.join();
-            }
+            });
             mine.reset();
         }
     }
@@ -166,21 +151,7 @@ class ThreadStackTest {
         try (StackAllocator stack = StackAllocator.create(64 * 1024, THREAD_SAFE.withLeakPolicy(LeakPolicy.IGNORE))) {
             StackAllocator mine = stack.threadStack();
             mine.allocate(64, 8);
-            CyclicBarrier pushed = new CyclicBarrier(2);
-            CyclicBarrier checked = new CyclicBarrier(2);
-            Thread other = Thread.ofPlatform().start(() -> {
-                try {
-                    StackAllocator own = stack.threadStack();
-                    own.allocate(256, 8);
-                    pushed.await();
-                    checked.await();
-                    own.reset();
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-            pushed.await();
-            try {
+            whileAnotherThreadHolds(stack, own -> own.allocate(256, 8), _ -> {
                 assertEquals(1, mine.depth());
                 assertEquals(64, mine.usedBytes());
                 assertEquals(2, stack.depth());
@@ -192,10 +163,7 @@ class ThreadStackTest {
                 assertEquals(2, statistics.allocations());
                 assertEquals(320, statistics.currentBytes());
                 assertEquals(stack.statistics(), mine.statistics());
-            } finally {
-                checked.await();
-                other.join();
-            }
+            });
         }
     }
 
@@ -273,6 +241,35 @@ class ThreadStackTest {
     @FunctionalInterface
     private interface ThrowingCall {
         void run();
+    }
+
+    /**
+     * Runs {@code push} on the own stack of a platform thread named "other", then {@code check} on this thread with
+     * what it returned while the other thread still holds it, then lets the other thread reset its stack and end.
+     */
+    private static <T> void whileAnotherThreadHolds(StackAllocator stack, Function<StackAllocator, T> push,
+                                                    Consumer<T> check) throws Exception {
+        CyclicBarrier pushed = new CyclicBarrier(2);
+        CyclicBarrier checked = new CyclicBarrier(2);
+        List<T> theirs = new ArrayList<>();
+        Thread other = Thread.ofPlatform().name("other").start(() -> {
+            try {
+                StackAllocator own = stack.threadStack();
+                theirs.add(push.apply(own));
+                pushed.await();
+                checked.await();
+                own.reset();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        pushed.await();
+        try {
+            check.accept(theirs.getFirst());
+        } finally {
+            checked.await();
+            other.join();
+        }
     }
 
     private static <T> T onAnotherThread(Callable<T> action) throws Exception {
