@@ -112,6 +112,11 @@ final class SharedPool extends PoolAllocator {
     private final int magazineBlocks;
     /** The blocks an empty magazine takes at once, from the free list or else the frontier. */
     private final int refillBlocks;
+    /**
+     * Taking a block only moves it out of a magazine: there are magazines, and no checked mode, fill pattern,
+     * zeroing or statistics.
+     */
+    private final boolean plainTake;
 
     /** Through {@link #CHUNKS}: the chunks. */
     private ChunkTable chunks;
@@ -158,6 +163,7 @@ final class SharedPool extends PoolAllocator {
         this.magazineMask = stripes - 1;
         this.magazineBlocks = perMagazine;
         this.refillBlocks = perMagazine / 2;
+        this.plainTake = magazines != null && !checked && !fill && !zeroOnRelease && stats == null;
         CHUNKS.setRelease(this, PoolChunks.first(this));
         life.startTracking(this);
     }
@@ -188,8 +194,29 @@ final class SharedPool extends PoolAllocator {
         return handle;
     }
 
+    /**
+     * The common case first: a block from the calling thread's magazine, with nothing else to do but log it in an open
+     * scope. That path is short enough for a caller to inline whole, so that the segment it returns can live in the
+     * caller's registers: had the whole of {@link #take} been compiled into this method, the caller's compilation
+     * would find it too big to inline, and every segment would be a heap object.
+     */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
+        long handle = plainTake && fits(byteSize, byteAlignment) ? takeCachedPlainly() : -1;
+        if (handle < 0) {
+            return allocateSlowly(byteSize, byteAlignment);
+        }
+        if (openScopes != 0) {
+            inScope(handle, byteSize);
+        }
+        return table().segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+    }
+
+    /**
+     * {@link #allocate(long, long)} beyond its common case: an invalid request, checked mode, a fill pattern, zeroing
+     * or statistics, or a magazine that is empty or owned by another thread.
+     */
+    private MemorySegment allocateSlowly(long byteSize, long byteAlignment) {
         if (!fits(byteSize, byteAlignment)) {
             life.checkNotClosed(this);
             throw invalidRequest(byteSize, byteAlignment);
@@ -242,15 +269,7 @@ final class SharedPool extends PoolAllocator {
         ChunkTable table = table();
         int chunk = Handles.chunk(handle);
         long offset = Handles.offset(handle);
-        byte[] states = table.states[chunk];
-        int index = ChunkTable.STATE_PADDING + indexOf(offset);
-        if (states[index] != FREE) {
-            failed();
-            throw Events.allocationError(PoolErrors.corruptFreeList(this, handle, "in use"));
-        }
-        // A plain store: this thread alone took the block, so no other thread writes its byte until it is given
-        // back, and whoever gives it back learns of the block from this thread, after this store.
-        states[index] = IN_USE;
+        markInUse(table, handle);
         if (fill) {
             fillBlock(table.segments[chunk], offset);
         } else if (zeroOnRelease) {
@@ -260,6 +279,46 @@ final class SharedPool extends PoolAllocator {
             stats.allocated(stride, live() * stride);
         }
         return handle;
+    }
+
+    /**
+     * The common case of {@link #take} for a pool whose blocks need nothing done when taken: the first block of the
+     * calling thread's magazine, marked in use. Returns -1, with nothing changed, when another thread owns the
+     * magazine or it is empty; {@link #take} then refills it, or uses the shared free list.
+     */
+    private long takeCachedPlainly() {
+        life.checkNotClosed(this);
+        Magazine magazine = magazine();
+        if (!magazine.tryAcquire()) {
+            return -1;
+        }
+        long handle;
+        try {
+            if (magazine.count == 0) {
+                return -1;
+            }
+            handle = takeFirst(magazine);
+        } finally {
+            magazine.release();
+        }
+        markInUse(table(), handle);
+        return handle;
+    }
+
+    /**
+     * Sets the state of a block just taken to in use, or refuses a block whose state is not free: its number came
+     * from a link written into a block after it was given back.
+     */
+    private void markInUse(ChunkTable table, long handle) {
+        byte[] states = table.states[Handles.chunk(handle)];
+        int index = ChunkTable.STATE_PADDING + indexOf(Handles.offset(handle));
+        if (states[index] != FREE) {
+            failed();
+            throw Events.allocationError(PoolErrors.corruptFreeList(this, handle, "in use"));
+        }
+        // A plain store: this thread alone took the block, so no other thread writes its byte until it is given
+        // back, and whoever gives it back learns of the block from this thread, after this store.
+        states[index] = IN_USE;
     }
 
     /** The calling thread's magazine. Virtual threads share the magazines like platform threads: by thread id. */
