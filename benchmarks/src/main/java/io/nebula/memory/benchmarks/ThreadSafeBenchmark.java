@@ -327,6 +327,25 @@ public class ThreadSafeBenchmark {
     }
 
     /**
+     * The floor of any thread-safe pool that keeps both of its exact guarantees: {@link #poolConfined} plus two
+     * uncontended compare-and-sets, one per allocate and one per free. The free's makes double-free detection exact
+     * between threads. The allocate's is the least that lets another thread take free blocks out of the caller's
+     * cache (without it, the owner's take and another thread's would race), so that a full pool reports
+     * {@code OUT_OF_MEMORY} only when no cache holds a free block.
+     *
+     * @param state the thread's allocators
+     * @return the value read
+     */
+    @Benchmark
+    @Threads(1)
+    public long poolConfinedPlusTwoCompareAndSets(Confined state) {
+        compareAndSet(state);
+        long value = useBlock(state.pool);
+        compareAndSet(state);
+        return value;
+    }
+
+    /**
      * The floor of the thread-safe pool's design: {@link #poolConfined} plus the three uncontended compare-and-sets
      * its allocate and free perform (the magazine taken twice, the block state once).
      *
