@@ -4,8 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One stripe of a thread-safe pool's cache of free blocks: a short free list of its own, linked through the blocks
- * like the pool's shared one ({@link SharedPool}), that one thread at a time owns.
+ * One stripe of a thread-safe pool's cache of free blocks: a short stack of block handles on the Java heap, that one
+ * thread at a time owns. Unlike the pool's shared free list ({@link SharedPool}), which is linked through the free
+ * blocks, a magazine keeps nothing in the blocks it holds, so a write into one of them after it was given back
+ * cannot reach the magazine, and taking a block reads no native memory.
  *
  * <p>A thread takes ownership with one compare-and-set ({@link #tryAcquire()}), works on the plain fields, and gives
  * it up with a release store ({@link #release()}); the next owner's compare-and-set sees every write of the previous
@@ -35,9 +37,12 @@ final class Magazine extends MagazineFields {
         }
     }
 
-    Magazine(long noNumber) {
-        head = noNumber;
-        tail = noNumber;
+    /** The index in {@link #handles} of the first handle: 64 bytes of padding come before it. */
+    static final int FIRST = 8;
+
+    /** A magazine that holds at most {@code capacity} blocks. */
+    Magazine(int capacity) {
+        super(capacity);
     }
 
     /** Takes ownership if no thread has it: one compare-and-set. */
@@ -69,15 +74,21 @@ abstract sealed class MagazinePadding permits MagazineFields {
 }
 
 /**
- * A magazine's state. {@code head} is the block number of the first free block held, or the pool's {@code NO_NUMBER};
- * each held block links to the next in its first 8 bytes, and the last ({@code tail}) holds {@code NO_NUMBER}.
- * {@code count} is the number held. Written only by the owner; {@code count} is also read by any thread, for the
- * pool's count of blocks in use.
+ * A magazine's state. {@code handles[FIRST .. FIRST + count - 1]} are the handles of the free blocks held, the last
+ * put in at the end, which is taken first. Written only by the owner; {@code count} is also read by any thread, for
+ * the pool's count of blocks in use.
  */
 abstract sealed class MagazineFields extends MagazinePadding permits Magazine {
     /** 1 while a thread owns the magazine; through {@code Magazine.OWNED}. */
     long owned;
-    long head;
-    long tail;
     long count;
+    /**
+     * The handles of the blocks held, from {@link Magazine#FIRST} on, between 64 bytes of padding at each end: the
+     * owner writes the array on every give-back, and another magazine's array or fields must not share its lines.
+     */
+    final long[] handles;
+
+    MagazineFields(int capacity) {
+        this.handles = new long[capacity + 2 * Magazine.FIRST];
+    }
 }

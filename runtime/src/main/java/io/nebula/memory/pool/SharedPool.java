@@ -14,13 +14,14 @@ import java.util.Objects;
  * A thread-safe pool: lock-free allocation and deallocation, a lock for growth, reset and close.
  *
  * <p>Caches: in front of the shared free list sit {@link #magazines}, a power of two of them (twice the processors,
- * at most {@link #MAX_MAGAZINES}), which a thread selects by its id. Each is a short free list of its own, linked
- * through the blocks like the shared one, holding at most {@link #magazineBlocks} blocks; a thread owns it for the
- * length of one call by a compare-and-set ({@link Magazine}). An allocation takes the first block of the thread's
- * magazine; an empty magazine first takes a chain of up to {@link #refillBlocks} blocks off the shared list, or a
- * run of never-used blocks past the frontier, with one compare-and-set. A deallocation puts the block first in the
- * magazine of the thread that gives it back, whichever thread took it; a full magazine first moves all its blocks to
- * the shared list with one compare-and-set. A thread that finds its magazine owned by another uses the shared list
+ * at most {@link #MAX_MAGAZINES}), which a thread selects by its id. Each is a short stack of block handles on the
+ * Java heap, holding at most {@link #magazineBlocks} blocks; a thread owns it for the length of one call by a
+ * compare-and-set ({@link Magazine}). An allocation takes the handle last put in the thread's magazine; an empty
+ * magazine first takes a chain of up to {@link #refillBlocks} blocks off the shared list, or a run of never-used
+ * blocks past the frontier, with one compare-and-set. A deallocation puts the block last in the magazine of the
+ * thread that gives it back, whichever thread took it; a full magazine first links all its blocks through the blocks
+ * and moves them to the shared list with one compare-and-set. Nothing of a magazine is in the blocks it holds, so a
+ * write into one of them cannot reach it. A thread that finds its magazine owned by another uses the shared list
  * instead. The magazines belong to the pool, not to threads, so a thread that ends strands nothing, and virtual
  * threads share them like platform threads. Before the pool grows or reports that it is full, the lock holder
  * moves every magazine's blocks to the shared list ({@link #drainMagazines()}); {@link #reset()} empties them.
@@ -177,7 +178,7 @@ final class SharedPool extends PoolAllocator {
     private static Magazine[] magazines(int stripes, int perMagazine) {
         Magazine[] magazines = new Magazine[stripes];
         for (int i = 0; i < stripes; i++) {
-            magazines[i] = new Magazine(NO_NUMBER);
+            magazines[i] = new Magazine(perMagazine);
         }
         return magazines;
     }
@@ -282,7 +283,7 @@ final class SharedPool extends PoolAllocator {
     }
 
     /**
-     * The common case of {@link #take} for a pool whose blocks need nothing done when taken: the first block of the
+     * The common case of {@link #take} for a pool whose blocks need nothing done when taken: the block last put in the
      * calling thread's magazine, marked in use. Returns -1, with nothing changed, when another thread owns the
      * magazine or it is empty; {@link #take} then refills it, or uses the shared free list.
      */
@@ -297,7 +298,7 @@ final class SharedPool extends PoolAllocator {
             if (magazine.count == 0) {
                 return -1;
             }
-            handle = takeFirst(magazine);
+            handle = takeLast(magazine);
         } finally {
             magazine.release();
         }
@@ -327,8 +328,8 @@ final class SharedPool extends PoolAllocator {
     }
 
     /**
-     * Takes the first block of the calling thread's magazine, refilling it first when empty: the block's handle, or
-     * -1 when another thread owns the magazine or neither the free list nor the frontier has a block.
+     * Takes the last block put in the calling thread's magazine, refilling it first when empty: the block's handle,
+     * or -1 when another thread owns the magazine or neither the free list nor the frontier has a block.
      */
     private long takeCached() {
         Magazine magazine = magazine();
@@ -339,43 +340,27 @@ final class SharedPool extends PoolAllocator {
             if (magazine.count == 0 && !refill(magazine)) {
                 return -1;
             }
-            return takeFirst(magazine);
+            return takeLast(magazine);
         } finally {
             magazine.release();
         }
     }
 
     /**
-     * Takes the first block of an owned magazine that holds one. Its link must name a block of a chunk, or end the
-     * magazine's list when it is the last: anything else was written into the block after it was given back, and is
-     * refused with the magazine left as it is (the block state refuses a link to a block in use, in {@link #take}).
+     * Takes the handle last put in an owned magazine that holds one. The handles are on the Java heap, so a write into
+     * a block the magazine holds cannot reach them.
      */
-    private long takeFirst(Magazine magazine) {
-        ChunkTable table = table();
-        long number = magazine.head;
-        int chunk = (int) (number >>> indexBits);
-        long offset = (number & indexMask) * stride;
-        long link = table.segments[chunk].get(ValueLayout.JAVA_LONG, offset);
-        if (magazine.count == 1 ? link != NO_NUMBER : !inChunks(table, link)) {
-            failed();
-            throw Events.allocationError(PoolErrors.corruptFreeList(this, handleOf(link),
-                    magazine.count == 1 ? "past the last block of a thread's cache of free blocks"
-                            : "outside every chunk"));
-        }
-        magazine.head = link;
-        magazine.count--;
-        return Handles.of(chunk, offset);
+    private static long takeLast(Magazine magazine) {
+        int count = (int) magazine.count - 1;
+        long handle = magazine.handles[Magazine.FIRST + count];
+        magazine.count = count;
+        return handle;
     }
 
     /** Whether {@code number} names a block of a chunk of {@code table}. */
     private boolean inChunks(ChunkTable table, long number) {
         long chunk = number >>> indexBits;
         return chunk < table.count && (number & indexMask) * stride < table.limits[(int) chunk];
-    }
-
-    /** The handle of a block number, for messages: a number that names no chunk gives a handle that names none. */
-    private long handleOf(long number) {
-        return Handles.of((int) Math.min(number >>> indexBits, Handles.MAX_CHUNKS), (number & indexMask) * stride);
     }
 
     /**
@@ -416,26 +401,42 @@ final class SharedPool extends PoolAllocator {
             if (!isFree(table, first)) {
                 return -1;
             }
+            // The walk writes the chain's handles into the owned magazine, first block last so that it is taken
+            // first; they count only once the compare-and-set has taken the chain.
+            long[] handles = magazine.handles;
+            int end = Magazine.FIRST + refillBlocks;
             long last = first;
-            long taken = 1;
+            int taken = 1;
+            handles[end - 1] = handleOfBlock(first);
             long next = linkOf(table, last);
             while (taken < refillBlocks && next != NO_NUMBER && isFree(table, next)) {
                 last = next;
                 taken++;
+                handles[end - taken] = handleOfBlock(last);
                 next = linkOf(table, last);
             }
             long witness = (long) HEAD.compareAndExchange(this, top,
                     (top + VERSION_ONE) & ~NUMBER_MASK | (next & NUMBER_MASK));
             if (witness == top) {
-                setLink(table, last, NO_NUMBER);
-                magazine.head = first;
-                magazine.tail = last;
+                if (taken < refillBlocks) {
+                    System.arraycopy(handles, end - taken, handles, Magazine.FIRST, taken);
+                }
                 magazine.count = taken;
                 return taken;
             }
             top = witness;
         }
         return 0;
+    }
+
+    /** The handle of the block of {@code number}, which names a block of a chunk. */
+    private long handleOfBlock(long number) {
+        return Handles.of((int) (number >>> indexBits), (number & indexMask) * stride);
+    }
+
+    /** The block number of the block of {@code handle}. */
+    private long numberOf(long handle) {
+        return (long) Handles.chunk(handle) << indexBits | indexOf(Handles.offset(handle));
     }
 
     /** Whether {@code number} names a block of a chunk whose state is free (a racy read, for the walk). */
@@ -480,11 +481,10 @@ final class SharedPool extends PoolAllocator {
             if (witness != number) {
                 number = witness;
             } else if (taken > 0) {
-                for (long block = number; block < next; block++) {
-                    setLink(table, block, block + 1 < next ? block + 1 : NO_NUMBER);
+                long[] handles = magazine.handles;
+                for (int i = 0; i < taken; i++) {   // the lowest block last, so that it is taken first
+                    handles[Magazine.FIRST + (int) taken - 1 - i] = handleOfBlock(number + i);
                 }
-                magazine.head = number;
-                magazine.tail = next - 1;
                 magazine.count = taken;
                 return taken;
             } else {
@@ -494,41 +494,44 @@ final class SharedPool extends PoolAllocator {
     }
 
     /**
-     * Puts a block just given back first in the calling thread's magazine, after moving every block of a full one to
+     * Puts a block just given back last in the calling thread's magazine, after moving every block of a full one to
      * the free list: {@code false} when another thread owns the magazine.
      */
-    private boolean putCached(long number) {
+    private boolean putCached(long handle) {
         Magazine magazine = magazine();
         if (!magazine.tryAcquire()) {
             return false;
         }
         try {
-            ChunkTable table = table();
-            if (magazine.count == magazineBlocks) {
-                flush(magazine, table);
+            int count = (int) magazine.count;
+            if (count == magazineBlocks) {
+                flush(magazine, table());
+                count = 0;
             }
-            if (magazine.count == 0) {
-                setLink(table, number, NO_NUMBER);
-                magazine.tail = number;
-            } else {
-                setLink(table, number, magazine.head);
-            }
-            magazine.head = number;
-            magazine.count++;
+            magazine.handles[Magazine.FIRST + count] = handle;
+            magazine.count = count + 1;
         } finally {
             magazine.release();
         }
         return true;
     }
 
-    /** Moves every block of an owned magazine to the free list with one compare-and-set: its last links to the head. */
+    /**
+     * Moves every block of an owned magazine to the free list with one compare-and-set: links them through the blocks,
+     * the last put in first, and the first put in links to the list's head.
+     */
     private void flush(Magazine magazine, ChunkTable table) {
-        long taken = magazine.count;
-        long tail = magazine.tail;
-        OUT.getAndAdd(this, -taken);   // before the push, as in recycle()
-        push(table.segments[(int) (tail >>> indexBits)], (tail & indexMask) * stride, magazine.head);
-        magazine.head = NO_NUMBER;
-        magazine.tail = NO_NUMBER;
+        int count = (int) magazine.count;
+        long[] handles = magazine.handles;
+        int first = Magazine.FIRST;
+        for (int i = first + count - 1; i > first; i--) {
+            long handle = handles[i];
+            table.segments[Handles.chunk(handle)].set(ValueLayout.JAVA_LONG, Handles.offset(handle),
+                    numberOf(handles[i - 1]));
+        }
+        long last = handles[first];
+        OUT.getAndAdd(this, (long) -count);   // before the push, as in recycle()
+        push(table.segments[Handles.chunk(last)], Handles.offset(last), numberOf(handles[first + count - 1]));
         magazine.count = 0;
     }
 
@@ -775,10 +778,9 @@ final class SharedPool extends PoolAllocator {
         if (zeroOnRelease) {
             zeroBlock(table.segments[chunk], offset);
         }
-        long number = (long) chunk << indexBits | indexOf(offset);
-        if (magazines == null || !putCached(number)) {
+        if (magazines == null || !putCached(Handles.of(chunk, offset))) {
             OUT.getAndAdd(this, -1L);   // before the push: once on the list, another thread can take it and count it
-            push(table.segments[chunk], offset, number);
+            push(table.segments[chunk], offset, (long) chunk << indexBits | indexOf(offset));
         }
         if (stats != null) {
             stats.deallocated(stride);
@@ -901,8 +903,6 @@ final class SharedPool extends PoolAllocator {
         }
         for (Magazine magazine : magazines) {
             magazine.acquire();
-            magazine.head = NO_NUMBER;
-            magazine.tail = NO_NUMBER;
             magazine.count = 0;
             magazine.release();
         }

@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The caches of free blocks in front of a thread-safe pool's free list (its magazines): a block given back stays
- * free to every thread, counts as free, is never handed out twice, is caught when given back twice or written to,
- * and comes back on reset and close. The pools here have 64 blocks or more, so that each magazine holds several.
+ * free to every thread, counts as free, is never handed out twice, is caught when given back twice, cannot be
+ * reached by a write into a block a magazine holds (a write into a block on the shared free list is refused when the
+ * list reaches it), and comes back on reset and close. The pools here have 64 blocks or more, so that each magazine holds several.
  */
 class PoolMagazineTest {
 
@@ -125,17 +126,54 @@ class PoolMagazineTest {
         }
     }
 
-    @Test
-    void aLinkToABlockInUseIsRefused() {
-        try (PoolAllocator pool = pool(256, LEAKS_IGNORED.withTrackStats(true))) {
+    @ParameterizedTest(name = "written={0}")
+    @ValueSource(longs = {0, 1, 3, 0x7FFF_FFF0L, -1})
+    void aWriteIntoABlockAMagazineHoldsCannotReachTheMagazine(long written) {
+        try (PoolAllocator pool = pool(256, LEAKS_FAIL.withTrackStats(true))) {
             MemorySegment live = pool.allocate();
             MemorySegment second = pool.allocate();
             MemorySegment freed = pool.allocate();
             pool.deallocate(second);
-            pool.deallocate(freed);   // the magazine: freed, then second
-            long liveNumber = (live.address() - pool.segment().address()) / pool.stride();
-            freed.set(ValueLayout.JAVA_LONG, 0, liveNumber);
-            assertEquals(freed.address(), pool.allocate().address(), "the freed block itself is fine");
+            pool.deallocate(freed);   // this thread's magazine: second, then freed
+            freed.set(ValueLayout.JAVA_LONG, 0, written);
+            second.set(ValueLayout.JAVA_LONG, 0, written);
+            assertEquals(freed.address(), pool.allocate().address(), "the last block given back comes first");
+            assertEquals(second.address(), pool.allocate().address());
+            Set<Long> addresses = new HashSet<>(List.of(live.address(), freed.address(), second.address()));
+            for (int i = 3; i < 256; i++) {
+                assertTrue(addresses.add(pool.allocate().address()), "no block is handed out twice");
+            }
+            assertEquals(0, pool.freeBlocks());
+            assertEquals(0, pool.statistics().orElseThrow().failedAllocations());
+            pool.reset();
+        }
+    }
+
+    /**
+     * Takes every block of a pool of 256, then gives back all but the first, so that this thread's magazine fills
+     * and empties onto the shared free list several times (a magazine holds at most 64): the second block is then
+     * the last of the list, reached after every other block given back.
+     *
+     * @return the first block, still in use, and the second, on the free list
+     */
+    private static MemorySegment[] everyBlockButTheFirstGivenBack(PoolAllocator pool) {
+        List<MemorySegment> blocks = new ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            blocks.add(pool.allocate());
+        }
+        blocks.subList(1, 256).forEach(pool::deallocate);
+        return new MemorySegment[] {blocks.get(0), blocks.get(1)};
+    }
+
+    @Test
+    void aLinkToABlockInUseWrittenIntoABlockOnTheFreeListIsRefused() {
+        try (PoolAllocator pool = pool(256, LEAKS_IGNORED.withTrackStats(true))) {
+            MemorySegment[] blocks = everyBlockButTheFirstGivenBack(pool);
+            long liveNumber = (blocks[0].address() - pool.segment().address()) / pool.stride();
+            blocks[1].set(ValueLayout.JAVA_LONG, 0, liveNumber);
+            for (int i = 1; i < 256; i++) {
+                pool.allocate();   // every block given back, the written one last
+            }
             AllocationException e = assertThrows(AllocationException.class, pool::allocate);
             assertEquals(ErrorCode.USE_AFTER_FREE, e.code());
             assertTrue(e.details().contains("which is in use: a block was written to after it was given back"),
@@ -152,34 +190,18 @@ class PoolMagazineTest {
     }
 
     @Test
-    void aLinkOutsideEveryChunkIsRefusedAndLeftAsItIs() {
+    void aLinkOutsideEveryChunkWrittenIntoABlockOnTheFreeListIsRefusedAndLeftAsItIs() {
         try (PoolAllocator pool = pool(256, LEAKS_IGNORED)) {
-            MemorySegment second = pool.allocate();
-            MemorySegment freed = pool.allocate();
-            pool.deallocate(second);
-            pool.deallocate(freed);
-            freed.set(ValueLayout.JAVA_LONG, 0, 0x7FFF_FFF0L);
+            MemorySegment[] blocks = everyBlockButTheFirstGivenBack(pool);
+            blocks[1].set(ValueLayout.JAVA_LONG, 0, 0x7FFF_FFF0L);
+            for (int i = 1; i < 256; i++) {
+                pool.allocate();
+            }
             for (int call = 0; call < 2; call++) {
                 AllocationException e = assertThrows(AllocationException.class, pool::allocate);
                 assertEquals(ErrorCode.USE_AFTER_FREE, e.code());
                 assertTrue(e.details().contains("which is outside every chunk"), e.getMessage());
             }
-        }
-    }
-
-    @Test
-    void aLinkWrittenIntoTheLastCachedBlockIsRefused() {
-        try (PoolAllocator pool = pool(256, LEAKS_IGNORED)) {
-            MemorySegment freed = pool.allocate();
-            for (int i = 1; i < 256; i++) {
-                pool.allocate();   // every magazine, the free list and the frontier empty
-            }
-            pool.deallocate(freed);   // the only block of this thread's magazine
-            freed.set(ValueLayout.JAVA_LONG, 0, 3);
-            AllocationException e = assertThrows(AllocationException.class, pool::allocate);
-            assertEquals(ErrorCode.USE_AFTER_FREE, e.code());
-            assertTrue(e.details().contains("past the last block of a thread's cache of free blocks"),
-                    e.getMessage());
         }
     }
 
