@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The caches of free blocks in front of a thread-safe pool's free list (its magazines): a block given back stays
  * free to every thread, counts as free, is never handed out twice, is caught when given back twice, cannot be
  * reached by a write into a block a magazine holds (a write into a block on the shared free list is refused when the
- * list reaches it), and comes back on reset and close. The pools here have 64 blocks or more, so that each magazine holds several.
+ * list reaches it), and comes back on reset and close. The pools here have 64 blocks or more, so that each magazine
+ * holds several.
  */
 class PoolMagazineTest {
 
