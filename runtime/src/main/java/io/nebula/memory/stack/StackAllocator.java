@@ -412,9 +412,12 @@ public abstract sealed class StackAllocator extends StackEntries
      *   <li>{@link #depth()} and {@link #usedBytes()} are the thread's own; {@link #capacityBytes()},
      *       {@link #availableBytes()}, {@link #statistics()}, {@link #owns(MemorySegment)} and {@link #isClosed()}
      *       answer for the whole thread-safe stack;</li>
-     *   <li>{@link #close()} throws {@link UnsupportedOperationException}, as {@link Arena#global()}'s does: the
-     *       thread-safe stack owns the memory, and its {@code close()} frees it and reports what every thread still
-     *       holds; calls on the thread's stack after that throw {@link ErrorCode#CLOSED}.</li>
+     *   <li>{@link #close()} ends the thread's use of the stack for now: what the thread's stack still holds is a
+     *       leak, reported as the leak policy says and then popped, and every region it holds goes back to the
+     *       budget, the one a thread keeps while its stack is empty included, so that other threads can take it.
+     *       The thread-safe stack stays open and owns the memory: the thread's next push, through either stack,
+     *       takes a region again. Closing the thread-safe stack frees the memory and reports what every thread
+     *       still holds; calls on the thread's stack after that throw {@link ErrorCode#CLOSED}.</li>
      * </ul>
      * A confined stack is its owner's own stack already, and returns itself.
      * <pre>{@code
@@ -514,17 +517,13 @@ public abstract sealed class StackAllocator extends StackEntries
      * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from a thread other than a confined stack's owner,
      *     or {@link ErrorCode#LEAK} when allocations are live and the leak policy is {@code FAIL} (the memory is
      *     freed all the same)
-     * @throws UnsupportedOperationException on a thread's stack returned by {@link #threadStack()}: close the
-     *     thread-safe stack it belongs to
+     * <p>On a thread's stack returned by {@link #threadStack()}, {@code close()} gives the thread's regions back
+     * and leaves the thread-safe stack open, as {@code threadStack()} describes; the {@code LEAK} error leaves the
+     * thread's stack as it was.
      */
     @Override
-    public final void close() {
-        checkClosable();
+    public void close() {
         lifecycle().close(this, this::leakReport, this::releaseResources);
-    }
-
-    /** Throws {@link UnsupportedOperationException} for a stack that does not own its memory. */
-    void checkClosable() {
     }
 
     /** Called once by the close sequence, after the report and after the lifecycle is marked closed. */

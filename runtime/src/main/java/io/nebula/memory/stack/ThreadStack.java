@@ -1,8 +1,10 @@
 package io.nebula.memory.stack;
 
 import io.nebula.memory.Checkpoint;
+import io.nebula.memory.ErrorCode;
 import io.nebula.memory.Scope;
 import io.nebula.memory.internal.Events;
+import io.nebula.memory.internal.Leaks;
 import io.nebula.memory.internal.Lifecycle;
 import io.nebula.memory.internal.Ownership;
 import io.nebula.memory.internal.Requests;
@@ -158,13 +160,21 @@ final class ThreadStack extends StackAllocator {
                 regions.giveBack(from, to);
             }
         } else {
-            int from = first;
-            int to = last;
-            first = -1;
-            last = -1;
-            moveTo(0, 0);
-            regions.giveBack(from, to);
+            giveBackAll();
         }
+    }
+
+    /** Gives back every region this stack holds; it holds none afterwards, until its next push. */
+    private void giveBackAll() {
+        if (first < 0) {
+            return;
+        }
+        int from = first;
+        int to = last;
+        first = -1;
+        last = -1;
+        moveTo(0, 0);
+        regions.giveBack(from, to);
     }
 
     /** Tells whether this stack can be given up: its thread has ended with the stack empty. */
@@ -315,11 +325,23 @@ final class ThreadStack extends StackAllocator {
         return regions.usedBytes();
     }
 
-    /** The thread-safe stack owns the memory and closes it; one thread's stack cannot. */
+    /**
+     * Ends this thread's use of the thread-safe stack for now: what this stack still holds is a leak, reported as the
+     * leak policy says (under {@code FAIL} the error leaves the stack as it was) and then popped; every region it
+     * holds goes back, the one it keeps while empty included. The thread-safe stack stays open and owns the memory:
+     * this thread's next push takes a region again.
+     *
+     * @throws AllocationException {@link ErrorCode#WRONG_THREAD} from another thread, {@link ErrorCode#CLOSED} once
+     *     the thread-safe stack is closed, or {@link ErrorCode#LEAK} when allocations or scopes are live and the leak
+     *     policy is {@code FAIL}
+     */
     @Override
-    void checkClosable() {
-        throw new UnsupportedOperationException("close() of " + this + ": this is one thread's stack of a"
-                + " thread-safe StackAllocator, which owns the memory; close that one, once every thread is done");
+    public void close() {
+        checkThread();
+        checkOpen();
+        Leaks.report(config().leakPolicy(), leakReport());
+        popAll();
+        giveBackAll();
     }
 
     /** Tells whether {@code offset} lies in the regions this stack holds. */

@@ -184,15 +184,63 @@ class ThreadStackTest {
     }
 
     @Test
-    void aThreadsStackCannotBeClosedAndIsClosedWithTheThreadSafeStack() {
+    void closingAThreadsStackGivesBackItsRegionsAndLeavesTheThreadSafeStackOpen() throws Exception {
+        try (StackAllocator stack = StackAllocator.create(64 * 1024, THREAD_SAFE.withLeakPolicy(LeakPolicy.FAIL))) {
+            SharedStack shared = (SharedStack) stack;
+            StackAllocator mine = stack.threadStack();
+            mine.deallocate(mine.allocate(40));
+            assertEquals(1, shared.regionsHeld(), "an empty thread's stack keeps one region");
+
+            mine.close();
+            assertEquals(0, shared.regionsHeld(), "the close gave the kept region back");
+            assertFalse(stack.isClosed());
+            assertFalse(mine.isClosed(), "a thread's stack answers for the thread-safe stack, which is open");
+            mine.close();
+            assertEquals(0, shared.regionsHeld(), "closing again gives back nothing more");
+
+            MemorySegment again = mine.allocate(24);
+            assertEquals(1, shared.regionsHeld(), "the next push takes a region again");
+            assertTrue(mine.owns(again));
+            mine.deallocate(again);
+
+            AllocationException e = onAnotherThread(() -> assertThrows(AllocationException.class, mine::close));
+            assertEquals(ErrorCode.WRONG_THREAD, e.code());
+        }
+    }
+
+    @Test
+    void closingAThreadsStackThatStillHoldsAllocationsIsALeak() {
+        try (StackAllocator stack = StackAllocator.create(64 * 1024, THREAD_SAFE.withLeakPolicy(LeakPolicy.FAIL))) {
+            SharedStack shared = (SharedStack) stack;
+            StackAllocator mine = stack.threadStack();
+            MemorySegment held = mine.allocate(40);
+            AllocationException leak = assertThrows(AllocationException.class, mine::close);
+            assertEquals(ErrorCode.LEAK, leak.code());
+            assertTrue(leak.details().contains("1 live allocation"), leak.getMessage());
+            assertEquals(1, mine.depth(), "the refused close changed nothing");
+            assertEquals(1, shared.regionsHeld());
+            assertTrue(mine.owns(held));
+            mine.deallocate(held);
+        }
+        try (StackAllocator stack = StackAllocator.create(64 * 1024, THREAD_SAFE.withLeakPolicy(LeakPolicy.IGNORE))) {
+            SharedStack shared = (SharedStack) stack;
+            StackAllocator mine = stack.threadStack();
+            mine.allocate(40);
+            mine.scope();
+            mine.allocate(8);
+            mine.close();
+            assertEquals(0, mine.depth(), "what the thread held is popped");
+            assertEquals(0, mine.usedBytes());
+            assertEquals(0, shared.regionsHeld());
+            assertEquals(0, stack.usedBytes());
+        }
+    }
+
+    @Test
+    void aThreadsStackIsClosedWithTheThreadSafeStack() {
         StackAllocator stack = StackAllocator.create(64 * 1024, THREAD_SAFE.withLeakPolicy(LeakPolicy.FAIL));
         StackAllocator mine = stack.threadStack();
         MemorySegment held = mine.allocate(40);
-
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, mine::close);
-        assertTrue(e.getMessage().contains("close that one"), e.getMessage());
-        assertFalse(stack.isClosed());
-        assertEquals(1, mine.depth(), "the refused close changed nothing");
 
         AllocationException leak = assertThrows(AllocationException.class, stack::close);
         assertEquals(ErrorCode.LEAK, leak.code(), "the thread-safe stack reports what the thread's stack holds");
