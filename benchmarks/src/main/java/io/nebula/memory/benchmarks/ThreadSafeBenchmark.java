@@ -322,8 +322,7 @@ public class ThreadSafeBenchmark {
     @Benchmark
     @Threads(1)
     public long poolConfinedPlusOneCompareAndSet(Confined state) {
-        compareAndSet(state);
-        return useBlock(state.pool);
+        return useBlockAmidCompareAndSets(state, 1, 0);
     }
 
     /**
@@ -339,10 +338,7 @@ public class ThreadSafeBenchmark {
     @Benchmark
     @Threads(1)
     public long poolConfinedPlusTwoCompareAndSets(Confined state) {
-        compareAndSet(state);
-        long value = useBlock(state.pool);
-        compareAndSet(state);
-        return value;
+        return useBlockAmidCompareAndSets(state, 1, 1);
     }
 
     /**
@@ -355,10 +351,22 @@ public class ThreadSafeBenchmark {
     @Benchmark
     @Threads(1)
     public long poolConfinedPlusThreeCompareAndSets(Confined state) {
-        compareAndSet(state);
+        return useBlockAmidCompareAndSets(state, 1, 2);
+    }
+
+    /**
+     * The confined pool's block taken, written, read and given back, with {@code before} compare-and-sets ahead of it
+     * and {@code after} behind it, where a thread-safe pool makes its atomic operations (the constants fold when
+     * inlined).
+     */
+    private static long useBlockAmidCompareAndSets(Confined state, int before, int after) {
+        for (int i = 0; i < before; i++) {
+            compareAndSet(state);
+        }
         long value = useBlock(state.pool);
-        compareAndSet(state);
-        compareAndSet(state);
+        for (int i = 0; i < after; i++) {
+            compareAndSet(state);
+        }
         return value;
     }
 

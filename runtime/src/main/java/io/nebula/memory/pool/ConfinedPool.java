@@ -378,26 +378,18 @@ final class ConfinedPool extends PoolAllocator {
 
     /**
      * {@link #giveBack} for a pool whose frees only move the free list (not checked, no zeroing, no statistics), which
-     * cannot fail: links the logged blocks still in use onto the free list, newest first, with the list's head and
-     * the count of blocks in use kept in locals until the end.
+     * cannot fail: links the logged blocks still in use onto the free list, newest first, and truncates the log once.
      */
     private void giveBackPlainly(int mark) {
         long[] log = scopeLog;
-        long[][] allLinks = links;
-        long head = freeHead;
-        long live = liveBlocks;
         for (int i = logged - 1; i >= mark; i--) {
             long handle = log[i];
-            long[] chunkLinks = allLinks[Handles.chunk(handle)];
+            long[] chunkLinks = links[Handles.chunk(handle)];
             int index = indexOf(Handles.offset(handle));
             if (chunkLinks[index] == IN_USE) {
-                chunkLinks[index] = head;
-                head = handle;
-                live--;
+                linkFree(chunkLinks, index, handle);
             }   // else given back by hand since, and maybe handed out again and logged later
         }
-        freeHead = head;
-        liveBlocks = live;
         logged = mark;
     }
 

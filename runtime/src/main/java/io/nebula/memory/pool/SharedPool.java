@@ -257,7 +257,7 @@ final class SharedPool extends PoolAllocator {
      */
     private long take(long byteSize, long byteAlignment) {
         life.checkNotClosed(this);
-        long handle = magazines == null ? -1 : takeCached();
+        long handle = magazines == null ? -1 : takeCached(true);
         if (handle < 0) {
             while ((handle = pop()) < 0 && (handle = takeFresh()) < 0) {
                 handle = grow(byteSize, byteAlignment);
@@ -289,20 +289,10 @@ final class SharedPool extends PoolAllocator {
      */
     private long takeCachedPlainly() {
         life.checkNotClosed(this);
-        Magazine magazine = magazine();
-        if (!magazine.tryAcquire()) {
-            return -1;
+        long handle = takeCached(false);
+        if (handle >= 0) {
+            markInUse(table(), handle);
         }
-        long handle;
-        try {
-            if (magazine.count == 0) {
-                return -1;
-            }
-            handle = takeLast(magazine);
-        } finally {
-            magazine.release();
-        }
-        markInUse(table(), handle);
         return handle;
     }
 
@@ -328,16 +318,18 @@ final class SharedPool extends PoolAllocator {
     }
 
     /**
-     * Takes the last block put in the calling thread's magazine, refilling it first when empty: the block's handle,
-     * or -1 when another thread owns the magazine or neither the free list nor the frontier has a block.
+     * Takes the last block put in the calling thread's magazine, refilling it first when empty and {@code mayRefill}:
+     * the block's handle, or -1 when another thread owns the magazine, or it is empty and was not refilled (neither
+     * the free list nor the frontier has a block). The short path passes a constant {@code false}, so that its
+     * compiled code holds no refill.
      */
-    private long takeCached() {
+    private long takeCached(boolean mayRefill) {
         Magazine magazine = magazine();
         if (!magazine.tryAcquire()) {
             return -1;
         }
         try {
-            if (magazine.count == 0 && !refill(magazine)) {
+            if (magazine.count == 0 && (!mayRefill || !refill(magazine))) {
                 return -1;
             }
             return takeLast(magazine);
