@@ -203,14 +203,20 @@ final class SharedPool extends PoolAllocator {
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        long handle = plainTake && fits(byteSize, byteAlignment) ? takeCachedPlainly() : -1;
+        long handle = -1;
+        if (plainTake && fits(byteSize, byteAlignment)) {
+            life.checkNotClosed(this);
+            handle = takeCached(false);
+        }
         if (handle < 0) {
             return allocateSlowly(byteSize, byteAlignment);
         }
+        ChunkTable table = table();   // read after the block was taken: it has the block's chunk
+        markInUse(table, handle);
         if (openScopes != 0) {
             inScope(handle, byteSize);
         }
-        return table().segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+        return table.segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
     }
 
     /**
@@ -278,20 +284,6 @@ final class SharedPool extends PoolAllocator {
         }
         if (stats != null) {
             stats.allocated(stride, live() * stride);
-        }
-        return handle;
-    }
-
-    /**
-     * The common case of {@link #take} for a pool whose blocks need nothing done when taken: the block last put in the
-     * calling thread's magazine, marked in use. Returns -1, with nothing changed, when another thread owns the
-     * magazine or it is empty; {@link #take} then refills it, or uses the shared free list.
-     */
-    private long takeCachedPlainly() {
-        life.checkNotClosed(this);
-        long handle = takeCached(false);
-        if (handle >= 0) {
-            markInUse(table(), handle);
         }
         return handle;
     }
