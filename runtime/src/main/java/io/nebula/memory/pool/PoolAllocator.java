@@ -148,9 +148,10 @@ import java.util.Optional;
  *       most the blocks that were moving between a cache and the shared free list when it was computed.</li>
  *   <li>Locked: adding a chunk, creating the scope tags, {@link #reset()} and {@link #close()} take a lock among
  *       themselves. Threads that find the pool full at once wait for it; one empties the caches or adds a chunk,
- *       the others check again and use it. {@link ErrorCode#OUT_OF_MEMORY} means that during the call every block
- *       was in use, except blocks given back by other threads while the caches were being emptied, and the pool
- *       could not grow.</li>
+ *       the others check again and use it. {@link ErrorCode#OUT_OF_MEMORY} means that the pool could not grow and
+ *       that, at the last look of the thread that emptied the caches, every block was in use, except a block
+ *       another thread was giving back at that moment: the caches are emptied again for as long as a round finds
+ *       that a give-back filled one.</li>
  *   <li>{@link #reset()} and {@link #close()} act on every block, including the blocks other threads hold: call
  *       them only while no other thread uses the pool (between phases, after joining the workers). They are not
  *       atomic with respect to concurrent allocations and deallocations; a call that overlaps {@code close()} may

@@ -540,6 +540,18 @@ final class SharedPool extends PoolAllocator {
         }
     }
 
+    /** Whether any magazine holds a block: only give-backs fill them while the lock holder drains them. */
+    private boolean magazinesHoldBlocks() {
+        if (magazines != null) {
+            for (Magazine magazine : magazines) {
+                if (magazine.held() > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Pops the free list: the handle of a block, or -1 when it is empty. */
     private long pop() {
         long top = (long) HEAD.getVolatile(this);
@@ -635,14 +647,19 @@ final class SharedPool extends PoolAllocator {
             life.checkNotClosed(this);
             draining = true;
             try {
-                drainMagazines();
-                long handle = pop();
-                if (handle < 0) {
-                    handle = takeFresh();
-                }
-                if (handle >= 0) {
-                    return handle;
-                }
+                // Another thread may give a block back into a magazine this thread has already drained: drain
+                // again until a round finds every magazine empty, so that a full pool means that no magazine held
+                // a free block at the last look. A further round follows a give-back only.
+                do {
+                    drainMagazines();
+                    long handle = pop();
+                    if (handle < 0) {
+                        handle = takeFresh();
+                    }
+                    if (handle >= 0) {
+                        return handle;
+                    }
+                } while (magazinesHoldBlocks());
             } finally {
                 draining = false;
             }
