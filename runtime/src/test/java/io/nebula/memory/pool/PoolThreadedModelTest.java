@@ -217,7 +217,7 @@ class PoolThreadedModelTest {
                 handle = pool.allocateHandle();
             } else {
                 segment = random.nextBoolean() ? pool.allocate() : pool.allocate(8 + random.nextInt(57), 8);
-                handle = handleOf(segment);
+                handle = BlockHandles.handleOf(pool, segment);
             }
             allocations[id]++;
             Long before = claims.putIfAbsent(handle, stamp);
@@ -235,21 +235,6 @@ class PoolThreadedModelTest {
             }
             pool.segmentOf(handle).set(ValueLayout.JAVA_LONG, PoolAllocator.offsetOf(handle) + 8, stamp);
             return new Held(handle, segment, stamp, scope);
-        }
-
-        /** The handle of a segment's block: from checked mode's record, or by address. */
-        private long handleOf(MemorySegment segment) {
-            if (pool.isChecked()) {
-                return pool.checkedBlocks.find(segment).handle();
-            }
-            for (int chunk = 0; chunk < pool.chunkCount(); chunk++) {
-                MemorySegment candidate = pool.segmentOf(Handles.of(chunk, 0));
-                long offset = segment.address() - candidate.address();
-                if (offset >= 0 && offset < candidate.byteSize()) {
-                    return Handles.of(chunk, offset);
-                }
-            }
-            throw new AssertionError("the segment is in no chunk: " + segment);
         }
 
         private void checkStamp(Held block) {
