@@ -41,8 +41,9 @@ import java.util.concurrent.TimeUnit;
  * buffer of its own (64 KiB here, a 64th of the arena). A thread that finds it past half full resets it, which is
  * safe while others allocate and retires every thread's buffer. A thread-safe stack gives each thread a stack of its
  * own over the one block, so its push-pop runs at one and at two threads; the {@code ...ThreadStack...} rows push
- * and pop through the thread's own stack from {@link StackAllocator#threadStack()}. JMH's {@code -t} runs the
- * two-thread rows at more threads.
+ * and pop through the thread's own stack from {@link StackAllocator#threadStack()}, and the {@code ...ThreadCache...}
+ * rows take and give back blocks through the thread's own cache of the pool from {@link PoolAllocator#threadCache()}.
+ * JMH's {@code -t} runs the two-thread rows at more threads.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -140,6 +141,25 @@ public class ThreadSafeBenchmark {
         @Setup(Level.Trial)
         public void take(CreatedElsewhere shared) {
             stack = shared.stack.threadStack();
+        }
+    }
+
+    /**
+     * Each benchmark thread's cache of the {@link ThreadSafe} pool, from {@link PoolAllocator#threadCache()}: what a
+     * thread holds on to for a hot loop.
+     */
+    @State(Scope.Thread)
+    public static class ThreadsOwnCache {
+        PoolAllocator pool;
+
+        /**
+         * Takes the benchmark thread's cache, on that thread.
+         *
+         * @param shared the thread-safe pool
+         */
+        @Setup(Level.Trial)
+        public void take(ThreadSafe shared) {
+            pool = shared.pool.threadCache();
         }
     }
 
@@ -413,6 +433,32 @@ public class ThreadSafeBenchmark {
     }
 
     /**
+     * A thread-safe pool's block taken, written, read and given back through the thread's own cache
+     * ({@link PoolAllocator#threadCache()}), one thread.
+     *
+     * @param cache the thread's cache of the thread-safe pool
+     * @return the value read
+     */
+    @Benchmark
+    @Threads(1)
+    public long poolThreadCache1Thread(ThreadsOwnCache cache) {
+        return useBlock(cache.pool);
+    }
+
+    /**
+     * A thread-safe pool's block taken, written, read and given back through each thread's own cache, two threads on
+     * one pool.
+     *
+     * @param cache the thread's cache of the thread-safe pool
+     * @return the value read
+     */
+    @Benchmark
+    @Threads(2)
+    public long poolThreadCache2Threads(ThreadsOwnCache cache) {
+        return useBlock(cache.pool);
+    }
+
+    /**
      * The baseline of the zero-garbage path: a confined pool's handle taken and given back.
      *
      * @param state the thread's allocators
@@ -437,6 +483,20 @@ public class ThreadSafeBenchmark {
     public long poolHandleThreadSafe1Thread(ThreadSafe state) {
         long handle = state.pool.allocateHandle();
         state.pool.deallocateHandle(handle);
+        return handle;
+    }
+
+    /**
+     * A thread-safe pool's handle taken and given back through the thread's own cache, one thread.
+     *
+     * @param cache the thread's cache of the thread-safe pool
+     * @return the handle
+     */
+    @Benchmark
+    @Threads(1)
+    public long poolHandleThreadCache1Thread(ThreadsOwnCache cache) {
+        long handle = cache.pool.allocateHandle();
+        cache.pool.deallocateHandle(handle);
         return handle;
     }
 

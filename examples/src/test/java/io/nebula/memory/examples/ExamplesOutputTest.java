@@ -130,8 +130,8 @@ class ExamplesOutputTest {
                 "nested scopes: peak 3584 bytes, 1024 bytes after the sections, 0 after the document",
                 "merge sort in stack scopes: [1, 3, 5, 9, 10, 14, 27, 38, 43, 61, 72, 82], deepest stack 2"
                         + " allocations, 0 after",
-                "thread-safe pool: 4 threads x 10000 messages, checksum 199980000, 40000 allocations = 40000"
-                        + " deallocations, 0 blocks in use after",
+                "thread-safe pool: 4 threads x 10000 messages, each through its own cache, checksum 199980000,"
+                        + " 40000 allocations = 40000 deallocations, 0 blocks in use after",
                 "statistics as JSON: {\"allocations\":40000,\"deallocations\":40000,",
                 "thread-safe stack: 4 threads x 1000 scopes on their own stacks, checksum 2016000, depth 0 after",
                 "leak report: LEAK: StackAllocator[capacity=1024, used=128, depth=2, checked] closed with 2 live"

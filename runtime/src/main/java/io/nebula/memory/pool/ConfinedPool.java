@@ -343,6 +343,13 @@ final class ConfinedPool extends PoolAllocator {
         }
     }
 
+    /** Itself: a confined pool is its thread's already. */
+    @Override
+    public PoolAllocator threadCache() {
+        checkOwner();
+        return this;
+    }
+
     @Override
     public Scope scope() {
         checkOwner();

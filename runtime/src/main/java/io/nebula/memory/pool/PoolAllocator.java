@@ -140,6 +140,16 @@ import java.util.Optional;
  *       {@link #freeBlocks()} and {@link #availableBytes()}, their state is free (giving one back again is a
  *       {@link ErrorCode#DOUBLE_FREE}), and before the pool grows or reports {@link ErrorCode#OUT_OF_MEMORY} it moves
  *       every cache's blocks back to the shared free list.</li>
+ *   <li>Thread caches: {@link #threadCache()} returns the calling thread's own cache of the pool, a
+ *       {@code PoolAllocator} bound to the thread, for a hot loop to hold. Its calls take and put blocks in a cache
+ *       that only this thread touches, with plain loads and stores: an allocate-and-free pair costs one atomic
+ *       operation (the block's state on its way back) instead of three. The price: a thread's cache is not emptied
+ *       when another thread finds the pool full, so {@link ErrorCode#OUT_OF_MEMORY} can then leave up to 64 free
+ *       blocks per live thread with a cache behind (the error says how many); a thread's {@code close()} of its
+ *       cache, or its end, gives them back. Which to pick: the pool itself when the pool is small for its threads
+ *       or when a full pool must mean every block is in use; each thread's cache from {@link #threadCache()} for
+ *       hot loops of allocate and free on platform threads (a virtual thread's cache passes its calls to the
+ *       pool).</li>
  *   <li>Counts: {@link #usedBytes()}, {@link #freeBlocks()}, {@link #availableBytes()}, the leak report and the
  *       {@link #statistics() statistics} are exact whenever no other thread is allocating or giving back blocks
  *       (after joining the workers, for example). While threads work, the count of blocks in use may be off by
@@ -150,8 +160,9 @@ import java.util.Optional;
  *       themselves. Threads that find the pool full at once wait for it; one empties the caches or adds a chunk,
  *       the others check again and use it. {@link ErrorCode#OUT_OF_MEMORY} means that the pool could not grow and
  *       that, at the last look of the thread that emptied the caches, every block was in use, except a block
- *       another thread was giving back at that moment: the caches are emptied again for as long as a round finds
- *       that a give-back filled one.</li>
+ *       another thread was giving back at that moment and blocks in the caches of live threads from
+ *       {@link #threadCache()}: the caches are emptied again for as long as a round finds that a give-back filled
+ *       one.</li>
  *   <li>{@link #reset()} and {@link #close()} act on every block, including the blocks other threads hold: call
  *       them only while no other thread uses the pool (between phases, after joining the workers). They are not
  *       atomic with respect to concurrent allocations and deallocations; a call that overlaps {@code close()} may
@@ -183,7 +194,7 @@ import java.util.Optional;
  * allocated (the first {@link LeakReport#MAX_SITES}).
  */
 public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Resettable, StatisticsProvider
-        permits ConfinedPool, SharedPool {
+        permits ConfinedPool, SharedPool, ThreadCache {
 
     final long blockSize;
     final long blockAlignment;
@@ -233,6 +244,27 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
         this.stats = lifecycle.stats();
         this.arena = lifecycle.arena();
         this.lifecycle = lifecycle;
+    }
+
+    /** A view of {@code pool} that shares everything it has: its shape, configuration, checked blocks and lifecycle. */
+    PoolAllocator(PoolAllocator pool) {
+        this.blockSize = pool.blockSize;
+        this.blockAlignment = pool.blockAlignment;
+        this.stride = pool.stride;
+        this.chunkBlocks = pool.chunkBlocks;
+        this.chunkAlignment = pool.chunkAlignment;
+        this.strideShift = pool.strideShift;
+        this.blockStates = pool.blockStates;
+        this.maxChunks = pool.maxChunks;
+        this.config = pool.config;
+        this.checked = pool.checked;
+        this.fill = pool.fill;
+        this.pattern = pool.pattern;
+        this.zeroOnRelease = pool.zeroOnRelease;
+        this.checkedBlocks = pool.checkedBlocks;
+        this.stats = pool.stats;
+        this.arena = pool.arena;
+        this.lifecycle = pool.lifecycle;
     }
 
     /**
@@ -527,6 +559,56 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     public abstract Scope scope();
 
     /**
+     * Returns the calling thread's cache of this pool: a pool bound to this thread, with a cache of free blocks that
+     * only this thread takes from and gives back to, so that its allocations and deallocations need no atomic
+     * operation beyond the compare-and-set of each block's state on its way back. The same cache on every call
+     * from one platform thread (but see virtual threads below). A confined pool returns itself.
+     * <pre>{@code
+     * PoolAllocator blocks = pool.threadCache();     // once per task, on the task's thread
+     * for (Message m : batch) {
+     *     MemorySegment node = blocks.allocate();
+     *     ...
+     *     blocks.deallocate(node);                    // back in this thread's cache
+     * }
+     * blocks.close();                                  // the cached blocks go back to the pool; the pool stays open
+     * }</pre>
+     *
+     * <p>What the cache does, on a thread-safe pool:
+     * <ul>
+     *   <li>Allocation takes the block last put in the cache with plain loads and stores; an empty cache takes up to
+     *       half its capacity from the shared free list, or up to its capacity of never-used blocks, with one
+     *       compare-and-set, and the pool grows or reports {@link ErrorCode#OUT_OF_MEMORY} as usual when neither
+     *       has a block.</li>
+     *   <li>Deallocation of any block of the pool, whichever thread took it, claims the block with one
+     *       compare-and-set of its state ({@link ErrorCode#DOUBLE_FREE} for the thread that loses) and puts it in
+     *       the cache; a full cache first moves all its blocks to the shared free list with one compare-and-set.</li>
+     *   <li>The cache holds as many blocks as one of the pool's shared caches (at most 64). Its blocks are free:
+     *       they count in {@link #freeBlocks()}, and giving one back again is a double free. But only its thread
+     *       takes them: unlike the shared caches, the pool cannot empty a thread's cache before it reports
+     *       {@link ErrorCode#OUT_OF_MEMORY}, and the error then says how many free blocks the thread caches
+     *       hold. {@link #close()} on the cache gives its blocks back to the shared free list and leaves the pool
+     *       open; the cache stays usable and refills on its next allocation. The blocks in the cache of a thread
+     *       that has ended go back to the shared free list when the pool next finds no free block, or when
+     *       another thread first asks for its cache.</li>
+     *   <li>Everything else is the pool's: {@link #scope()} opens a scope on the pool for this thread, and blocks
+     *       taken through the cache are logged in it; {@link #reset()} resets the pool and empties every thread's
+     *       cache; the counts and statistics are the pool's; checked mode, a fill pattern, zero-on-release and
+     *       statistics work as on the pool, at the pool's cost.</li>
+     *   <li>A virtual thread's cache holds no blocks: it takes from and gives back to the shared caches, which
+     *       virtual threads share, so that any number of virtual threads strand no blocks. So does every thread's
+     *       cache of a pool that has no shared caches (its first chunk has too few blocks to give each two).
+     *       Holding nothing, such a cache is a new object on each call.</li>
+     *   <li>The cache is bound to its thread: a call from another thread throws {@link ErrorCode#WRONG_THREAD}.
+     *       Segments it hands out may be used and given back by any thread, like the pool's.</li>
+     * </ul>
+     *
+     * @return this thread's cache of a thread-safe pool; a confined pool itself
+     * @throws AllocationException {@link ErrorCode#CLOSED}, or {@link ErrorCode#WRONG_THREAD} on a confined pool
+     *     or a thread cache called from another thread
+     */
+    public abstract PoolAllocator threadCache();
+
+    /**
      * Gives every block back at once, and leaves the chunks in place: the next allocations hand out blocks from
      * the first chunk's start again. Discards every open scope (of every thread): closing one afterwards throws
      * {@link ErrorCode#INVALID_CHECKPOINT}. A confined pool's reset costs O(chunks touched), a thread-safe pool's
@@ -567,6 +649,16 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
 
     /** Frees a block known to be in use, untagged: clears its in-use mark or state, links it and counts it. */
     abstract void free(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment);
+
+    /** The free blocks held in thread caches ({@link #threadCache()}), which only their threads can take. */
+    long blocksInThreadCaches() {
+        return 0;
+    }
+
+    /** How many thread caches ({@link #threadCache()}) hold free blocks. */
+    int threadCacheCount() {
+        return 0;
+    }
 
     /** Whether a request can be served by a block. */
     final boolean fits(long byteSize, long byteAlignment) {
@@ -671,7 +763,7 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
      *     the same)
      */
     @Override
-    public final void close() {
+    public void close() {
         lifecycle.close(this, this::leakReport, this::releaseCheckedArenas);
     }
 
@@ -702,6 +794,11 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
                 + ", free=" + (table.totalBlocks - live) + ", chunks=" + table.count
                 + (scopes > 0 ? ", " + scopes + " open scope(s)" : "")
                 + (config.threadSafe() ? ", thread-safe" : "") + (checked ? ", checked" : "")
-                + (isClosed() ? ", closed" : "") + "]";
+                + (isClosed() ? ", closed" : "") + viewNote() + "]";
+    }
+
+    /** What a view of a pool adds to its description: which thread's cache it is; empty for a pool. */
+    String viewNote() {
+        return "";
     }
 }

@@ -121,8 +121,16 @@ final class PoolErrors {
                 .allocator(pool.toString())
                 .request(byteSize, byteAlignment)
                 .memory(pool.availableBytes(), pool.usedBytes());
+        long cached = pool.blocksInThreadCaches();
         String inUse = "all " + table.totalBlocks + " blocks (" + pool.blockSize() + " bytes each, stride "
-                + pool.stride() + ", in " + table.count + " chunk(s)) are in use";
+                + pool.stride() + ", in " + table.count + " chunk(s)) are in use"
+                + (cached == 0 ? "" : " or held in threads' caches");
+        if (cached > 0) {
+            error.suggest(cached + " free block(s) sit in the caches of " + pool.threadCacheCount() + " thread(s)"
+                    + " (threadCache()), where only those threads can take them: close a thread's cache"
+                    + " (threadCache().close()) when that thread stops allocating for a while, to give its blocks"
+                    + " back to the pool. The cache of a thread that has ended gives its blocks back by itself.");
+        }
         if (nativeFailure != null) {
             error.details(inUse + ", and " + nativeFailure)
                     .suggest("Bound the pool with PoolConfig.withMaxBlocks, and free native memory held elsewhere.");
@@ -146,6 +154,19 @@ final class PoolErrors {
         }
         return error.suggest("Give blocks back with deallocate or deallocateHandle, or call reset(), when they are"
                 + " no longer needed.").build();
+    }
+
+    /** A thread cache called from another thread than its own. */
+    static AllocationException notItsThread(PoolAllocator cache, Thread owner) {
+        Thread current = Thread.currentThread();
+        return Failure.of(ErrorCode.WRONG_THREAD)
+                .allocator(cache.toString())
+                .details("thread \"" + current.getName() + "\" (id " + current.threadId() + ") called the cache of"
+                        + " thread \"" + owner.getName() + "\" (id " + owner.threadId() + "), which threadCache()"
+                        + " returned to that thread: a thread's cache is bound to its thread")
+                .suggest("Call threadCache() on each thread for that thread's own cache, or call the thread-safe"
+                        + " pool itself.")
+                .build();
     }
 
     /** Checked mode could not reserve the segment of a block. */

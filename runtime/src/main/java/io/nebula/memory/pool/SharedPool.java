@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -26,7 +27,15 @@ import java.util.Objects;
  * threads share them like platform threads. Before the pool grows or reports that it is full, the lock holder
  * moves every magazine's blocks to the shared list ({@link #drainMagazines()}); {@link #reset()} empties them.
  * {@link #outBlocks} counts the blocks off the shared list and before the frontier; the blocks in use are that
- * less the blocks the magazines hold ({@link #live()}), so a cached block counts as free.
+ * less the blocks the magazines and thread caches hold ({@link #live()}), so a cached block counts as free.
+ *
+ * <p>Thread caches: {@link #threadCache()} gives a platform thread a {@link ThreadCache}, a magazine that the thread
+ * owns for good, so that it takes and puts blocks with plain loads and stores; refills and flushes are the same
+ * compare-and-sets on the shared list as a magazine's. Since no other thread may touch it while its thread lives, the
+ * lock holder cannot drain it: {@link #cacheRegistry} lists the thread caches, so that their blocks count as free,
+ * {@link #reset()} empties them, a close closes them, and the caches of threads that have ended are flushed to the
+ * shared list under the lock ({@link #reclaimEndedThreadCaches()}) before the pool grows or reports that it is full.
+ * A virtual thread's cache has no magazine and passes its calls to the pool.
  *
  * <p>The free list links blocks by 32-bit <em>block number</em>, {@code chunk << indexBits | index in chunk}: the
  * head ({@link #head}) holds a version in its high 32 bits above the number of the first free block (or
@@ -150,6 +159,14 @@ final class SharedPool extends PoolAllocator {
     private volatile boolean draining;
     /** How many times the pool was reset: a log of an older epoch was discarded. Written under the lock. */
     private volatile int epoch;
+    /**
+     * The thread caches that hold blocks of their own (platform threads'): where {@link #threadCache()} finds a
+     * thread's cache again, and what the count of blocks in use, reset and close go through; the blocks of a cache
+     * whose thread ended go back to the free list. Replaced, not changed, under the lock. Not a {@link ThreadLocal}:
+     * a thread's map would keep each cache, and through it the pool's heap, for as long as the thread lives, and
+     * the threads of a thread pool live for long.
+     */
+    private volatile ThreadCache[] cacheRegistry = new ThreadCache[0];
 
     SharedPool(PoolShape shape, PoolConfig config) {
         Lifecycle.Shared life = Lifecycle.shared(config.trackStats(), config.leakPolicy());
@@ -265,14 +282,32 @@ final class SharedPool extends PoolAllocator {
         life.checkNotClosed(this);
         long handle = magazines == null ? -1 : takeCached(true);
         if (handle < 0) {
-            while ((handle = pop()) < 0 && (handle = takeFresh()) < 0) {
-                handle = grow(byteSize, byteAlignment);
-                if (handle >= 0) {
-                    break;   // else a chunk was added: take from it, unless other threads are first
-                }
-            }
-            OUT.getAndAdd(this, 1L);
+            handle = takeShared(byteSize, byteAlignment);
         }
+        return handOut(handle);
+    }
+
+    /**
+     * Takes a block past every cache: pops the free list, or else advances the frontier, adding a chunk when neither
+     * can, and counts it. Returns its handle.
+     */
+    long takeShared(long byteSize, long byteAlignment) {
+        long handle;
+        while ((handle = pop()) < 0 && (handle = takeFresh()) < 0) {
+            handle = grow(byteSize, byteAlignment);
+            if (handle >= 0) {
+                break;   // else a chunk was added: take from it, unless other threads are first
+            }
+        }
+        OUT.getAndAdd(this, 1L);
+        return handle;
+    }
+
+    /**
+     * Hands out a block just taken, from a cache or the shared list: marks it in use, writes the fill pattern or
+     * zeroes its link as configured, and counts it in the statistics. Returns {@code handle}.
+     */
+    long handOut(long handle) {
         ChunkTable table = table();
         int chunk = Handles.chunk(handle);
         long offset = Handles.offset(handle);
@@ -292,8 +327,12 @@ final class SharedPool extends PoolAllocator {
      * Sets the state of a block just taken to in use, or refuses a block whose state is not free: its number came
      * from a link written into a block after it was given back.
      */
-    private void markInUse(ChunkTable table, long handle) {
-        byte[] states = table.states[Handles.chunk(handle)];
+    void markInUse(ChunkTable table, long handle) {
+        markInUse(table.states[Handles.chunk(handle)], handle);
+    }
+
+    /** {@link #markInUse(ChunkTable, long)} with the states of the block's chunk at hand. */
+    void markInUse(byte[] states, long handle) {
         int index = ChunkTable.STATE_PADDING + indexOf(Handles.offset(handle));
         if (states[index] != FREE) {
             failed();
@@ -334,7 +373,7 @@ final class SharedPool extends PoolAllocator {
      * Takes the handle last put in an owned magazine that holds one. The handles are on the Java heap, so a write into
      * a block the magazine holds cannot reach them.
      */
-    private static long takeLast(Magazine magazine) {
+    static long takeLast(Magazine magazine) {
         int count = (int) magazine.count - 1;
         long handle = magazine.handles[Magazine.FIRST + count];
         magazine.count = count;
@@ -352,7 +391,7 @@ final class SharedPool extends PoolAllocator {
      * blocks past the frontier. Returns {@code false} when both are empty, or while the lock holder drains the
      * magazines.
      */
-    private boolean refill(Magazine magazine) {
+    boolean refill(Magazine magazine) {
         if (draining) {
             return false;   // the lock holder is collecting free blocks to decide whether the pool is full
         }
@@ -504,7 +543,7 @@ final class SharedPool extends PoolAllocator {
      * Moves every block of an owned magazine to the free list with one compare-and-set: links them through the blocks,
      * the last put in first, and the first put in links to the list's head.
      */
-    private void flush(Magazine magazine, ChunkTable table) {
+    void flush(Magazine magazine, ChunkTable table) {
         int count = (int) magazine.count;
         long[] handles = magazine.handles;
         int first = Magazine.FIRST;
@@ -538,6 +577,80 @@ final class SharedPool extends PoolAllocator {
                 magazine.release();
             }
         }
+    }
+
+    /** Throws {@code CLOSED} once the pool is closed. */
+    void lifecycleCheck() {
+        life.checkNotClosed(this);
+    }
+
+    @Override
+    public PoolAllocator threadCache() {
+        life.checkNotClosed(this);
+        Thread thread = Thread.currentThread();
+        // A virtual thread's cache keeps no blocks: it takes from and gives back to the magazines, which virtual
+        // threads share, so that ten thousand of them strand no blocks. Holding nothing, it need not be found again.
+        if (magazines == null || thread.isVirtual()) {
+            return new ThreadCache(this, thread, null);
+        }
+        ThreadCache cache = registeredCache(thread);
+        if (cache != null) {
+            return cache;
+        }
+        life.lock();
+        try {
+            life.checkNotClosed(this);
+            reclaimEndedThreadCaches();
+            cache = new ThreadCache(this, thread, new Magazine(magazineBlocks));
+            ThreadCache[] registry = cacheRegistry;
+            ThreadCache[] grown = Arrays.copyOf(registry, registry.length + 1);
+            grown[registry.length] = cache;
+            cacheRegistry = grown;
+            return cache;
+        } finally {
+            life.unlock();
+        }
+    }
+
+    /** The cache of {@code thread} in the registry, or {@code null}: only the thread itself adds it. */
+    private ThreadCache registeredCache(Thread thread) {
+        for (ThreadCache cache : cacheRegistry) {
+            if (cache.thread() == thread) {
+                return cache;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Under the lock: moves the blocks of every thread cache whose thread has ended to the free list, and forgets the
+     * cache. Finding the thread ended ({@link Thread#isAlive()}) orders every write the thread made to its cache
+     * before this read of it.
+     */
+    private void reclaimEndedThreadCaches() {
+        ThreadCache[] registry = cacheRegistry;
+        int kept = 0;
+        ThreadCache[] live = new ThreadCache[registry.length];
+        ChunkTable table = table();
+        for (ThreadCache cache : registry) {
+            if (cache.thread().isAlive()) {
+                live[kept++] = cache;
+            } else if (cache.blocks().count > 0) {
+                flush(cache.blocks(), table);
+            }
+        }
+        if (kept < registry.length) {
+            cacheRegistry = Arrays.copyOf(live, kept);
+        }
+    }
+
+    @Override
+    long blocksInThreadCaches() {
+        long held = 0;
+        for (ThreadCache cache : cacheRegistry) {
+            held += cache.blocks().held();
+        }
+        return held;
     }
 
     /** Whether any magazine holds a block: only give-backs fill them while the lock holder drains them. */
@@ -647,6 +760,7 @@ final class SharedPool extends PoolAllocator {
             life.checkNotClosed(this);
             draining = true;
             try {
+                reclaimEndedThreadCaches();
                 // Another thread may give a block back into a magazine this thread has already drained: drain
                 // again until a round finds every magazine empty, so that a full pool means that no magazine held
                 // a free block at the last look. A further round follows a give-back only.
@@ -674,7 +788,7 @@ final class SharedPool extends PoolAllocator {
     }
 
     /** Records a block just taken in the calling thread's innermost scope, if it has one. */
-    private void inScope(long handle, long byteSize) {
+    void inScope(long handle, long byteSize) {
         ScopeLog log = logs.get();
         if (log == null || log.depth() == 0 || log.epoch != epoch) {
             return;
@@ -760,15 +874,27 @@ final class SharedPool extends PoolAllocator {
      * Marks a block free, or throws {@link io.nebula.memory.ErrorCode#DOUBLE_FREE} if it is free already (or
      * {@link io.nebula.memory.ErrorCode#FOREIGN_SEGMENT} if {@code offset} is not a block start).
      */
-    private void markFree(ChunkTable table, int chunk, long offset, MemorySegment segment) {
-        int index = indexOf(offset);
-        // Of two threads giving back the same block, exactly one changes its state; the other changes nothing.
-        if (index * stride != offset
-                || (byte) BYTES.compareAndExchange(table.states[chunk], ChunkTable.STATE_PADDING + index, IN_USE, FREE)
-                        != IN_USE) {
-            throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
-                    handedOutSinceReset(chunk, offset)));
+    void markFree(ChunkTable table, int chunk, long offset, MemorySegment segment) {
+        if (!tryMarkFree(table.states[chunk], offset)) {
+            refuseRelease(table, chunk, offset, segment);
         }
+    }
+
+    /**
+     * Marks the block at {@code offset} free in its chunk's {@code states}: {@code false}, changing nothing, when
+     * {@code offset} is not a block start or the block is free already. Of two threads giving back the same block,
+     * exactly one changes its state.
+     */
+    boolean tryMarkFree(byte[] states, long offset) {
+        int index = indexOf(offset);
+        return index * stride == offset
+                && (byte) BYTES.compareAndExchange(states, ChunkTable.STATE_PADDING + index, IN_USE, FREE) == IN_USE;
+    }
+
+    /** Throws the error for a give-back that {@link #tryMarkFree} refused: a double free, or not a block start. */
+    void refuseRelease(ChunkTable table, int chunk, long offset, MemorySegment segment) {
+        throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
+                handedOutSinceReset(chunk, offset)));
     }
 
     /**
@@ -885,6 +1011,9 @@ final class SharedPool extends PoolAllocator {
             }
             released = live() * stride;
             emptyMagazines();
+            for (ThreadCache cache : cacheRegistry) {
+                cache.blocks().count = 0;   // no other thread uses the pool meanwhile (see reset's contract)
+            }
             long top = (long) HEAD.getVolatile(this);
             HEAD.setVolatile(this, (top + VERSION_ONE) & ~NUMBER_MASK | NO_NUMBER);
             FRESH.setVolatile(this, 0L);
@@ -927,7 +1056,30 @@ final class SharedPool extends PoolAllocator {
                 live -= magazine.held();
             }
         }
+        live -= blocksInThreadCaches();
         return Math.max(live, 0);
+    }
+
+    /**
+     * Closes every thread cache: their plain flag, which their hot paths read instead of the lifecycle's. The
+     * registry stays, so that the closed pool's counts still take the blocks the caches held as free.
+     */
+    @Override
+    void closing() {
+        for (ThreadCache cache : cacheRegistry) {
+            cache.closed = true;
+        }
+    }
+
+    @Override
+    int threadCacheCount() {
+        int holding = 0;
+        for (ThreadCache cache : cacheRegistry) {
+            if (cache.blocks().held() > 0) {
+                holding++;
+            }
+        }
+        return holding;
     }
 
     @Override
