@@ -373,7 +373,7 @@ final class SharedPool extends PoolAllocator {
      * Takes the handle last put in an owned magazine that holds one. The handles are on the Java heap, so a write into
      * a block the magazine holds cannot reach them.
      */
-    static long takeLast(Magazine magazine) {
+    private static long takeLast(Magazine magazine) {
         int count = (int) magazine.count - 1;
         long handle = magazine.handles[Magazine.FIRST + count];
         magazine.count = count;
@@ -635,8 +635,8 @@ final class SharedPool extends PoolAllocator {
         for (ThreadCache cache : registry) {
             if (cache.thread().isAlive()) {
                 live[kept++] = cache;
-            } else if (cache.blocks().count > 0) {
-                flush(cache.blocks(), table);
+            } else if (cache.held() > 0) {
+                cache.flush(table);
             }
         }
         if (kept < registry.length) {
@@ -648,7 +648,7 @@ final class SharedPool extends PoolAllocator {
     long blocksInThreadCaches() {
         long held = 0;
         for (ThreadCache cache : cacheRegistry) {
-            held += cache.blocks().held();
+            held += cache.held();
         }
         return held;
     }
@@ -1012,7 +1012,7 @@ final class SharedPool extends PoolAllocator {
             released = live() * stride;
             emptyMagazines();
             for (ThreadCache cache : cacheRegistry) {
-                cache.blocks().count = 0;   // no other thread uses the pool meanwhile (see reset's contract)
+                cache.empty();   // no other thread uses the pool meanwhile (see reset's contract)
             }
             long top = (long) HEAD.getVolatile(this);
             HEAD.setVolatile(this, (top + VERSION_ONE) & ~NUMBER_MASK | NO_NUMBER);
@@ -1075,7 +1075,7 @@ final class SharedPool extends PoolAllocator {
     int threadCacheCount() {
         int holding = 0;
         for (ThreadCache cache : cacheRegistry) {
-            if (cache.blocks().held() > 0) {
+            if (cache.held() > 0) {
                 holding++;
             }
         }

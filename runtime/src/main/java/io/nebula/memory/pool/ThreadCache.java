@@ -5,15 +5,19 @@ import io.nebula.memory.internal.Events;
 import io.nebula.memory.internal.Ownership;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
- * One thread's cache of a thread-safe {@link SharedPool}, returned by {@link SharedPool#threadCache()}: a
- * {@link Magazine} that its thread owns for good instead of for one call, so that taking a block from it and putting
- * one back are plain loads and stores. Everything but the cache is the pool's: the chunks, the block states, the free
+ * One thread's cache of a thread-safe {@link SharedPool}, returned by {@link SharedPool#threadCache()}: a stack of
+ * block handles that its thread owns for good instead of for one call, so that taking a block from it and putting
+ * one back are plain loads and stores. The handles live in a {@link Magazine}'s padded array and the count in
+ * {@link #count}, both read from this object; the magazine carries them through the pool's refills and flushes,
+ * which work on magazines. Everything but the cache is the pool's: the chunks, the block states, the free
  * list, the scopes, the counts, checked mode.
  *
- * <p>Only the thread writes the magazine, with two exceptions that the thread cannot race: the lock holder moves the
+ * <p>Only the thread writes the cache, with two exceptions that the thread cannot race: the lock holder moves the
  * blocks of a cache whose thread has ended to the free list (it found the thread ended, which orders every write of
  * the thread before), and {@link SharedPool#reset()} empties it, which the pool's contract allows only while no other
  * thread uses the pool. Since no other thread can take the cached blocks while the thread lives, the pool cannot
@@ -33,8 +37,31 @@ final class ThreadCache extends PoolAllocator {
 
     private final SharedPool pool;
     private final Thread thread;
-    /** The free blocks this thread holds, owned by the thread for good; {@code null} on a virtual thread. */
+    private static final VarHandle COUNT;
+
+    static {
+        try {
+            COUNT = MethodHandles.lookup().findVarHandle(ThreadCache.class, "count", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The magazine whose handles are the cache's, owned by the thread for good; {@code null} on a virtual thread. Its
+     * count is set from {@link #count} only for the pool's refills and flushes, which work on magazines.
+     */
     private final Magazine blocks;
+    /**
+     * The handles of the free blocks this thread holds, {@code handles[Magazine.FIRST .. + count - 1]}, the last put
+     * in at the end: the magazine's array, held here so that a take reads it and {@link #count} from this object.
+     */
+    private final long[] handles;
+    /**
+     * How many blocks the cache holds: written by its thread only, except by the pool's lock holder once the thread
+     * has ended and by a reset; read by any thread through {@link #held()}.
+     */
+    private int count;
     /** The most blocks {@link #blocks} holds. */
     private final int capacity;
     /**
@@ -68,6 +95,7 @@ final class ThreadCache extends PoolAllocator {
         this.pool = pool;
         this.thread = thread;
         this.blocks = blocks;
+        this.handles = blocks == null ? null : blocks.handles;
         this.capacity = blocks == null ? 0 : blocks.handles.length - 2 * Magazine.FIRST;
         this.plainTake = blocks != null && !checked && !fill && !zeroOnRelease && stats == null;
         this.plainFree = blocks != null && !checked && !zeroOnRelease && stats == null;
@@ -83,9 +111,37 @@ final class ThreadCache extends PoolAllocator {
         return thread;
     }
 
-    /** The cache's blocks: its magazine, for the pool to count, reclaim or empty. */
-    Magazine blocks() {
-        return blocks;
+    /** The most blocks the cache holds: 0 for one that passes its calls to the pool. */
+    int capacity() {
+        return capacity;
+    }
+
+    /** The blocks the cache holds: exact from its thread, and once the thread is done; else a recent value. */
+    int held() {
+        return (int) COUNT.getOpaque(this);
+    }
+
+    /** Forgets the cached blocks: for a reset, which no other thread overlaps. */
+    void empty() {
+        count = 0;
+    }
+
+    /**
+     * Moves every cached block to the shared free list with one compare-and-set, through the magazine: on this
+     * thread, or under the pool's lock once the thread has ended.
+     */
+    void flush(ChunkTable table) {
+        blocks.count = count;
+        pool.flush(blocks, table);
+        count = 0;
+    }
+
+    /** Takes the handle last put in the cache, which holds one. */
+    private long takeLast() {
+        int last = count - 1;
+        long handle = handles[Magazine.FIRST + last];
+        count = last;
+        return handle;
     }
 
     /**
@@ -94,8 +150,8 @@ final class ThreadCache extends PoolAllocator {
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         if (plainTake && fits(byteSize, byteAlignment) && Thread.currentThread() == thread && !closed
-                && blocks.count > 0) {
-            long handle = SharedPool.takeLast(blocks);
+                && count > 0) {
+            long handle = takeLast();
             if (Handles.chunkOf(handle) == 0 && pool.openScopes() == 0) {
                 pool.markInUse(firstStates, handle);
                 return firstChunk.asSlice(handle, byteSize);
@@ -137,8 +193,8 @@ final class ThreadCache extends PoolAllocator {
     @Override
     public long allocateHandle() {
         long handle;
-        if (plainTake && Thread.currentThread() == thread && !closed && blocks.count > 0) {
-            handle = SharedPool.takeLast(blocks);
+        if (plainTake && Thread.currentThread() == thread && !closed && count > 0) {
+            handle = takeLast();
             if (Handles.chunkOf(handle) == 0) {
                 pool.markInUse(firstStates, handle);
             } else {
@@ -157,14 +213,24 @@ final class ThreadCache extends PoolAllocator {
         return handle;
     }
 
+    /** Fills the empty cache through its magazine: {@code false} when the pool has no block to spare. */
+    private boolean refill() {
+        blocks.count = 0;
+        if (!pool.refill(blocks)) {
+            return false;
+        }
+        count = (int) blocks.count;
+        return true;
+    }
+
     /**
      * Hands out a block of this thread's cache, refilling an empty cache from the shared free list or the frontier,
      * or else takes one past every cache (growing the pool, or reporting that it is full).
      */
     private long take(long byteSize, long byteAlignment) {
         long handle;
-        if (blocks.count > 0 || pool.refill(blocks)) {
-            handle = SharedPool.takeLast(blocks);
+        if (count > 0 || refill()) {
+            handle = takeLast();
         } else {
             handle = pool.takeShared(byteSize, byteAlignment);
         }
@@ -264,13 +330,13 @@ final class ThreadCache extends PoolAllocator {
 
     /** Puts a block just marked free last in the cache, after moving every block of a full one to the free list. */
     private void put(long handle) {
-        int count = (int) blocks.count;
-        if (count == capacity) {
-            pool.flush(blocks, pool.table());
-            count = 0;
+        int held = count;
+        if (held == capacity) {
+            flush(pool.table());
+            held = 0;
         }
-        blocks.handles[Magazine.FIRST + count] = handle;
-        blocks.count = count + 1;
+        handles[Magazine.FIRST + held] = handle;
+        count = held + 1;
     }
 
     @Override
@@ -312,8 +378,8 @@ final class ThreadCache extends PoolAllocator {
     public void close() {
         checkThread();
         pool.lifecycleCheck();
-        if (blocks != null && blocks.count > 0) {
-            pool.flush(blocks, pool.table());
+        if (blocks != null && count > 0) {
+            flush(pool.table());
         }
     }
 

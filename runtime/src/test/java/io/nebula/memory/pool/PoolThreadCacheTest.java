@@ -142,7 +142,7 @@ class PoolThreadCacheTest {
         int capacity = capacity(BLOCKS);
         try (PoolAllocator pool = pool(BLOCKS, LEAKS_FAIL)) {
             PoolAllocator cache = pool.threadCache();
-            assertEquals(capacity, ((ThreadCache) cache).blocks().handles.length - 2 * Magazine.FIRST);
+            assertEquals(capacity, ((ThreadCache) cache).capacity());
             List<Long> held = take(cache, capacity + 1);
             long cached = pool.blocksInThreadCaches();
             assertTrue(cached >= 0 && cached < capacity, "an empty cache refills with at most its capacity: "
@@ -720,7 +720,7 @@ class PoolThreadCacheTest {
                 return own;
             });
             assertTrue(virtual.thread().isAlive() && virtual.thread().isVirtual());
-            assertNull(((ThreadCache) cache).blocks(), "no cache of its own");
+            assertEquals(0, ((ThreadCache) cache).capacity(), "no cache of its own");
             assertEquals(0, pool.blocksInThreadCaches());
             assertEquals(0, pool.threadCacheCount());
             assertEquals(BLOCKS, pool.freeBlocks());
@@ -744,7 +744,7 @@ class PoolThreadCacheTest {
         try (PoolAllocator pool = pool(blocks, LEAKS_FAIL); Worker other = Worker.platform("other")) {
             PoolAllocator cache = pool.threadCache();
             assertNotSame(pool, cache);
-            assertNull(((ThreadCache) cache).blocks());
+            assertEquals(0, ((ThreadCache) cache).capacity());
             List<Long> held = take(cache, blocks);
             held.subList(0, 2).forEach(cache::deallocateHandle);
             assertEquals(0, pool.blocksInThreadCaches());
