@@ -284,12 +284,7 @@ final class ConfinedPool extends PoolAllocator {
             checkedBlocks.deallocate(segment);
             return;
         }
-        ChunkTable table = chunks;
-        int chunk = table.chunkContaining(segment.address());
-        if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
-            throw Events.allocationError(PoolErrors.foreignSegment(this, table, segment, chunk));
-        }
-        release(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
+        releaseSegment(chunks, segment);
     }
 
     @Override

@@ -40,6 +40,14 @@ final class Magazine extends MagazineFields {
     /** The index in {@link #handles} of the first handle: 64 bytes of padding come before it. */
     static final int FIRST = 8;
 
+    /**
+     * An array of handles for a cache of at most {@code capacity} blocks, from {@link #FIRST} on, with 64 bytes of
+     * padding at each end: the owner writes it on every give-back, and no other object may share its lines.
+     */
+    static long[] newHandles(int capacity) {
+        return new long[capacity + 2 * FIRST];
+    }
+
     /** A magazine that holds at most {@code capacity} blocks. */
     Magazine(int capacity) {
         super(capacity);
@@ -89,6 +97,6 @@ abstract sealed class MagazineFields extends MagazinePadding permits Magazine {
     final long[] handles;
 
     MagazineFields(int capacity) {
-        this.handles = new long[capacity + 2 * Magazine.FIRST];
+        this.handles = Magazine.newHandles(capacity);
     }
 }

@@ -638,6 +638,18 @@ public abstract sealed class PoolAllocator implements Allocator, MemoryUsage, Re
     /** Why the pool may hold no more than {@link #maxChunks}, for error messages; empty when obvious. */
     abstract String chunkLimitNote();
 
+    /**
+     * Gives back the block behind a segment, unchecked mode: finds its chunk, refuses a segment that is not a block
+     * of this pool ({@link ErrorCode#FOREIGN_SEGMENT}), and releases the block.
+     */
+    final void releaseSegment(ChunkTable table, MemorySegment segment) {
+        int chunk = table.chunkContaining(segment.address());
+        if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
+            throw Events.allocationError(PoolErrors.foreignSegment(this, table, segment, chunk));
+        }
+        release(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
+    }
+
     /** Gives back a block, with every check: the path of a hand deallocation. */
     abstract void release(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment);
 

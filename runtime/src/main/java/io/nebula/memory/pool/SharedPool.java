@@ -29,13 +29,13 @@ import java.util.Objects;
  * {@link #outBlocks} counts the blocks off the shared list and before the frontier; the blocks in use are that
  * less the blocks the magazines and thread caches hold ({@link #live()}), so a cached block counts as free.
  *
- * <p>Thread caches: {@link #threadCache()} gives a platform thread a {@link ThreadCache}, a magazine that the thread
- * owns for good, so that it takes and puts blocks with plain loads and stores; refills and flushes are the same
- * compare-and-sets on the shared list as a magazine's. Since no other thread may touch it while its thread lives, the
- * lock holder cannot drain it: {@link #cacheRegistry} lists the thread caches, so that their blocks count as free,
- * {@link #reset()} empties them, a close closes them, and the caches of threads that have ended are flushed to the
- * shared list under the lock ({@link #reclaimEndedThreadCaches()}) before the pool grows or reports that it is full.
- * A virtual thread's cache has no magazine and passes its calls to the pool.
+ * <p>Thread caches: {@link #threadCache()} gives a platform thread a {@link ThreadCache}, a cache laid out as a
+ * magazine that the thread owns for good, so that it takes and puts blocks with plain loads and stores; refills and
+ * flushes are the same compare-and-sets on the shared list as a magazine's. Since no other thread may touch it while
+ * its thread lives, the lock holder cannot drain it: {@link #cacheRegistry} lists the thread caches, so that their
+ * blocks count as free, {@link #reset()} empties them, a close closes them, and the caches of threads that have ended
+ * are flushed to the shared list under the lock ({@link #reclaimEndedThreadCaches()}) before the pool grows or reports
+ * that it is full. A virtual thread's cache holds no blocks and passes its calls to the pool.
  *
  * <p>The free list links blocks by 32-bit <em>block number</em>, {@code chunk << indexBits | index in chunk}: the
  * head ({@link #head}) holds a version in its high 32 bits above the number of the first free block (or
@@ -360,7 +360,7 @@ final class SharedPool extends PoolAllocator {
             return -1;
         }
         try {
-            if (magazine.count == 0 && (!mayRefill || !refill(magazine))) {
+            if (magazine.count == 0 && (!mayRefill || (magazine.count = refill(magazine.handles)) == 0)) {
                 return -1;
             }
             return takeLast(magazine);
@@ -387,26 +387,26 @@ final class SharedPool extends PoolAllocator {
     }
 
     /**
-     * Fills an owned, empty magazine with one compare-and-set: a chain of blocks from the free list, or else a run of
-     * blocks past the frontier. Returns {@code false} when both are empty, or while the lock holder drains the
-     * magazines.
+     * Fills an empty cache's {@code handles} (a magazine's, or a thread cache's, laid out as {@link Magazine#handles})
+     * with one compare-and-set: a chain of blocks from the free list, or else a run of blocks past the frontier.
+     * Returns how many it holds now: 0 when both are empty, or while the lock holder drains the magazines.
      */
-    boolean refill(Magazine magazine) {
+    int refill(long[] handles) {
         if (draining) {
-            return false;   // the lock holder is collecting free blocks to decide whether the pool is full
+            return 0;   // the lock holder is collecting free blocks to decide whether the pool is full
         }
-        long taken = refillFromList(magazine);
+        int taken = refillFromList(handles);
         if (taken < 0) {
-            return false;   // a broken list: pop() reports it
+            return 0;   // a broken list: pop() reports it
         }
         if (taken == 0) {
-            taken = refillFresh(magazine);
+            taken = refillFresh(handles);
             if (taken == 0) {
-                return false;
+                return 0;
             }
         }
-        OUT.getAndAdd(this, taken);
-        return true;
+        OUT.getAndAdd(this, (long) taken);
+        return taken;
     }
 
     /**
@@ -416,7 +416,7 @@ final class SharedPool extends PoolAllocator {
      * that names no free block: that link becomes the head, and {@link #pop()} reports it. Returns the blocks taken,
      * 0 when the list is empty, or -1 when its first block is not a free block (for {@link #pop()} to report).
      */
-    private long refillFromList(Magazine magazine) {
+    private int refillFromList(long[] handles) {
         long top = (long) HEAD.getVolatile(this);
         while ((top & NUMBER_MASK) != NO_NUMBER) {
             ChunkTable table = table();   // read after the head: it has the chunk of every block on the list
@@ -424,9 +424,8 @@ final class SharedPool extends PoolAllocator {
             if (!isFree(table, first)) {
                 return -1;
             }
-            // The walk writes the chain's handles into the owned magazine, first block last so that it is taken
-            // first; they count only once the compare-and-set has taken the chain.
-            long[] handles = magazine.handles;
+            // The walk writes the chain's handles into the cache, first block last so that it is taken first; they
+            // count only once the compare-and-set has taken the chain.
             int end = Magazine.FIRST + refillBlocks;
             long last = first;
             int taken = 1;
@@ -444,7 +443,6 @@ final class SharedPool extends PoolAllocator {
                 if (taken < refillBlocks) {
                     System.arraycopy(handles, end - taken, handles, Magazine.FIRST, taken);
                 }
-                magazine.count = taken;
                 return taken;
             }
             top = witness;
@@ -459,7 +457,12 @@ final class SharedPool extends PoolAllocator {
 
     /** The block number of the block of {@code handle}. */
     private long numberOf(long handle) {
-        return (long) Handles.chunk(handle) << indexBits | indexOf(Handles.offset(handle));
+        return numberOf(Handles.chunk(handle), Handles.offset(handle));
+    }
+
+    /** The block number of the block at {@code offset} in {@code chunk}. */
+    private long numberOf(int chunk, long offset) {
+        return (long) chunk << indexBits | indexOf(offset);
     }
 
     /** Whether {@code number} names a block of a chunk whose state is free (a racy read, for the walk). */
@@ -476,11 +479,6 @@ final class SharedPool extends PoolAllocator {
         return table.segments[(int) (number >>> indexBits)].get(ValueLayout.JAVA_LONG, (number & indexMask) * stride);
     }
 
-    /** Writes the link of the block of {@code number}. */
-    private void setLink(ChunkTable table, long number, long link) {
-        table.segments[(int) (number >>> indexBits)].set(ValueLayout.JAVA_LONG, (number & indexMask) * stride, link);
-    }
-
     /**
      * Takes never-used blocks of the frontier's chunk at once, by one compare-and-set on the frontier, and links them:
      * up to {@link #magazineBlocks}, and no further than the 64-block run of block states the frontier is in, so
@@ -488,7 +486,7 @@ final class SharedPool extends PoolAllocator {
      * array's elements are not aligned to lines, so two neighbouring runs may share one line at their edges).
      * Returns the blocks taken: 0 when the frontier has passed the last chunk.
      */
-    private long refillFresh(Magazine magazine) {
+    private int refillFresh(long[] handles) {
         long number = (long) FRESH.getVolatile(this);
         while (true) {
             ChunkTable table = table();
@@ -498,17 +496,15 @@ final class SharedPool extends PoolAllocator {
             }
             long index = number & indexMask;
             long left = Math.min(magazineBlocks, table.limits[chunk] / stride - index);
-            long taken = Math.min(left, STATES_PER_LINE - (index & STATES_PER_LINE - 1));
+            int taken = (int) Math.min(left, STATES_PER_LINE - (index & STATES_PER_LINE - 1));
             long next = taken > 0 ? number + taken : (long) (chunk + 1) << indexBits;
             long witness = (long) FRESH.compareAndExchange(this, number, next);
             if (witness != number) {
                 number = witness;
             } else if (taken > 0) {
-                long[] handles = magazine.handles;
                 for (int i = 0; i < taken; i++) {   // the lowest block last, so that it is taken first
-                    handles[Magazine.FIRST + (int) taken - 1 - i] = handleOfBlock(number + i);
+                    handles[Magazine.FIRST + taken - 1 - i] = handleOfBlock(number + i);
                 }
-                magazine.count = taken;
                 return taken;
             } else {
                 number = next;
@@ -528,7 +524,7 @@ final class SharedPool extends PoolAllocator {
         try {
             int count = (int) magazine.count;
             if (count == magazineBlocks) {
-                flush(magazine, table());
+                flush(magazine.handles, count, table());
                 count = 0;
             }
             magazine.handles[Magazine.FIRST + count] = handle;
@@ -540,12 +536,11 @@ final class SharedPool extends PoolAllocator {
     }
 
     /**
-     * Moves every block of an owned magazine to the free list with one compare-and-set: links them through the blocks,
-     * the last put in first, and the first put in links to the list's head.
+     * Moves the {@code count} blocks of a cache's {@code handles} (an owned magazine's, or a thread cache's) to the
+     * free list with one compare-and-set: links them through the blocks, the last put in first, and the first put in
+     * links to the list's head. The caller then counts its cache empty.
      */
-    void flush(Magazine magazine, ChunkTable table) {
-        int count = (int) magazine.count;
-        long[] handles = magazine.handles;
+    void flush(long[] handles, int count, ChunkTable table) {
         int first = Magazine.FIRST;
         for (int i = first + count - 1; i > first; i--) {
             long handle = handles[i];
@@ -555,7 +550,6 @@ final class SharedPool extends PoolAllocator {
         long last = handles[first];
         OUT.getAndAdd(this, (long) -count);   // before the push, as in recycle()
         push(table.segments[Handles.chunk(last)], Handles.offset(last), numberOf(handles[first + count - 1]));
-        magazine.count = 0;
     }
 
     /**
@@ -571,7 +565,8 @@ final class SharedPool extends PoolAllocator {
             magazine.acquire();
             try {
                 if (magazine.count > 0) {
-                    flush(magazine, table);
+                    flush(magazine.handles, (int) magazine.count, table);
+                    magazine.count = 0;
                 }
             } finally {
                 magazine.release();
@@ -591,7 +586,7 @@ final class SharedPool extends PoolAllocator {
         // A virtual thread's cache keeps no blocks: it takes from and gives back to the magazines, which virtual
         // threads share, so that ten thousand of them strand no blocks. Holding nothing, it need not be found again.
         if (magazines == null || thread.isVirtual()) {
-            return new ThreadCache(this, thread, null);
+            return new ThreadCache(this, thread, 0);
         }
         ThreadCache cache = registeredCache(thread);
         if (cache != null) {
@@ -601,7 +596,7 @@ final class SharedPool extends PoolAllocator {
         try {
             life.checkNotClosed(this);
             reclaimEndedThreadCaches();
-            cache = new ThreadCache(this, thread, new Magazine(magazineBlocks));
+            cache = new ThreadCache(this, thread, magazineBlocks);
             ThreadCache[] registry = cacheRegistry;
             ThreadCache[] grown = Arrays.copyOf(registry, registry.length + 1);
             grown[registry.length] = cache;
@@ -820,24 +815,27 @@ final class SharedPool extends PoolAllocator {
             checkedBlocks.deallocate(segment);
             return;
         }
-        ChunkTable table = table();
-        int chunk = table.chunkContaining(segment.address());
-        if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
-            throw Events.allocationError(PoolErrors.foreignSegment(this, table, segment, chunk));
-        }
-        release(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
+        releaseSegment(table(), segment);
     }
 
     @Override
     void release(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
+        claim(this, table, chunk, offset, segment);
+        free(table, chunk, offset, byteSize, segment);
+    }
+
+    /**
+     * The checks and scope bookkeeping of a give-back through {@code via} (this pool, or a thread's cache of it), before
+     * the free: refuses an offset past the chunk's blocks, and claims the block from the scope that took it, if any.
+     */
+    void claim(PoolAllocator via, ChunkTable table, int chunk, long offset, MemorySegment segment) {
         if (offset >= table.limits[chunk]) {
-            throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
+            throw Events.allocationError(PoolErrors.releaseFailure(via, table, chunk, offset, segment,
                     handedOutSinceReset(chunk, offset)));
         }
         if (openScopes != 0) {
             untag(table, chunk, offset, segment);
         }
-        free(table, chunk, offset, byteSize, segment);
     }
 
     @Override
@@ -907,7 +905,7 @@ final class SharedPool extends PoolAllocator {
         }
         if (magazines == null || !putCached(Handles.of(chunk, offset))) {
             OUT.getAndAdd(this, -1L);   // before the push: once on the list, another thread can take it and count it
-            push(table.segments[chunk], offset, (long) chunk << indexBits | indexOf(offset));
+            push(table.segments[chunk], offset, numberOf(chunk, offset));
         }
         if (stats != null) {
             stats.deallocated(stride);

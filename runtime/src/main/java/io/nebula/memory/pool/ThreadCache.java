@@ -12,10 +12,9 @@ import java.util.Objects;
 /**
  * One thread's cache of a thread-safe {@link SharedPool}, returned by {@link SharedPool#threadCache()}: a stack of
  * block handles that its thread owns for good instead of for one call, so that taking a block from it and putting
- * one back are plain loads and stores. The handles live in a {@link Magazine}'s padded array and the count in
- * {@link #count}, both read from this object; the magazine carries them through the pool's refills and flushes,
- * which work on magazines. Everything but the cache is the pool's: the chunks, the block states, the free
- * list, the scopes, the counts, checked mode.
+ * one back are plain loads and stores. The handles live in an array laid out as a {@link Magazine}'s, which the
+ * pool's refills and flushes fill and empty as they do a magazine's. Everything but the cache is the pool's: the
+ * chunks, the block states, the free list, the scopes, the counts, checked mode.
  *
  * <p>Only the thread writes the cache, with two exceptions that the thread cannot race: the lock holder moves the
  * blocks of a cache whose thread has ended to the free list (it found the thread ended, which orders every write of
@@ -30,7 +29,7 @@ import java.util.Objects;
  * cache, so that taking a block reads nothing of the pool but its count of open scopes, and giving one back adds the
  * compare-and-set of its state. Everything else is behind a call.
  *
- * <p>A virtual thread's cache has no magazine ({@link #blocks} is {@code null}) and passes every call to the pool,
+ * <p>A virtual thread's cache holds no blocks ({@link #handles} is {@code null}) and passes every call to the pool,
  * whose shared magazines virtual threads share.
  */
 final class ThreadCache extends PoolAllocator {
@@ -48,13 +47,8 @@ final class ThreadCache extends PoolAllocator {
     }
 
     /**
-     * The magazine whose handles are the cache's, owned by the thread for good; {@code null} on a virtual thread. Its
-     * count is set from {@link #count} only for the pool's refills and flushes, which work on magazines.
-     */
-    private final Magazine blocks;
-    /**
      * The handles of the free blocks this thread holds, {@code handles[Magazine.FIRST .. + count - 1]}, the last put
-     * in at the end: the magazine's array, held here so that a take reads it and {@link #count} from this object.
+     * in at the end, padded as a magazine's ({@link Magazine#newHandles}); {@code null} for a cache that holds none.
      */
     private final long[] handles;
     /**
@@ -62,7 +56,7 @@ final class ThreadCache extends PoolAllocator {
      * has ended and by a reset; read by any thread through {@link #held()}.
      */
     private int count;
-    /** The most blocks {@link #blocks} holds. */
+    /** The most blocks {@link #handles} holds. */
     private final int capacity;
     /**
      * Taking a block only moves it out of the cache: the cache has blocks of its own, and there is no checked mode,
@@ -90,15 +84,15 @@ final class ThreadCache extends PoolAllocator {
      */
     boolean closed;
 
-    ThreadCache(SharedPool pool, Thread thread, Magazine blocks) {
+    /** The cache of {@code thread}, holding up to {@code capacity} blocks; none, and passing every call on, if 0. */
+    ThreadCache(SharedPool pool, Thread thread, int capacity) {
         super(pool);
         this.pool = pool;
         this.thread = thread;
-        this.blocks = blocks;
-        this.handles = blocks == null ? null : blocks.handles;
-        this.capacity = blocks == null ? 0 : blocks.handles.length - 2 * Magazine.FIRST;
-        this.plainTake = blocks != null && !checked && !fill && !zeroOnRelease && stats == null;
-        this.plainFree = blocks != null && !checked && !zeroOnRelease && stats == null;
+        this.handles = capacity == 0 ? null : Magazine.newHandles(capacity);
+        this.capacity = capacity;
+        this.plainTake = capacity > 0 && !checked && !fill && !zeroOnRelease && stats == null;
+        this.plainFree = capacity > 0 && !checked && !zeroOnRelease && stats == null;
         ChunkTable table = pool.table();
         this.firstChunk = table.segments[0];
         this.firstBase = table.bases[0];
@@ -127,12 +121,11 @@ final class ThreadCache extends PoolAllocator {
     }
 
     /**
-     * Moves every cached block to the shared free list with one compare-and-set, through the magazine: on this
-     * thread, or under the pool's lock once the thread has ended.
+     * Moves every cached block to the shared free list with one compare-and-set: on this thread, or under the pool's
+     * lock once the thread has ended.
      */
     void flush(ChunkTable table) {
-        blocks.count = count;
-        pool.flush(blocks, table);
+        pool.flush(handles, count, table);
         count = 0;
     }
 
@@ -163,12 +156,19 @@ final class ThreadCache extends PoolAllocator {
 
     /** Hands out a block just taken from the cache, of any chunk, logging it in an open scope if any. */
     private MemorySegment handOutCached(long handle, long byteSize) {
-        ChunkTable table = pool.table();   // read after the block was taken: it has the block's chunk
-        pool.markInUse(table, handle);
+        pool.markInUse(pool.table(), handle);
+        return loggedSlice(handle, byteSize);
+    }
+
+    /**
+     * The segment of a block marked in use, logged in this thread's open scope if any. The table is read after the
+     * block was taken: it has the block's chunk.
+     */
+    private MemorySegment loggedSlice(long handle, long byteSize) {
         if (pool.openScopes() != 0) {
             pool.inScope(handle, byteSize);
         }
-        return table.segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
+        return pool.table().segments[Handles.chunk(handle)].asSlice(Handles.offset(handle), byteSize);
     }
 
     /** {@link #allocate(long, long)} beyond its common case. */
@@ -178,16 +178,10 @@ final class ThreadCache extends PoolAllocator {
             pool.lifecycleCheck();
             throw invalidRequest(byteSize, byteAlignment);
         }
-        if (checked || blocks == null) {
+        if (checked || handles == null) {
             return pool.allocate(byteSize, byteAlignment);
         }
-        long handle = take(byteSize, byteAlignment);
-        MemorySegment segment = pool.table().segments[Handles.chunk(handle)].asSlice(Handles.offset(handle),
-                byteSize);
-        if (pool.openScopes() != 0) {
-            pool.inScope(handle, byteSize);
-        }
-        return segment;
+        return loggedSlice(take(byteSize, byteAlignment), byteSize);
     }
 
     @Override
@@ -202,7 +196,7 @@ final class ThreadCache extends PoolAllocator {
             }
         } else {
             checkThread();
-            if (checked || blocks == null) {
+            if (checked || handles == null) {
                 return pool.allocateHandle();
             }
             handle = take(blockSize, blockAlignment);
@@ -213,14 +207,10 @@ final class ThreadCache extends PoolAllocator {
         return handle;
     }
 
-    /** Fills the empty cache through its magazine: {@code false} when the pool has no block to spare. */
+    /** Fills the empty cache: {@code false} when the pool has no block to spare. */
     private boolean refill() {
-        blocks.count = 0;
-        if (!pool.refill(blocks)) {
-            return false;
-        }
-        count = (int) blocks.count;
-        return true;
+        count = pool.refill(handles);
+        return count > 0;
     }
 
     /**
@@ -252,16 +242,11 @@ final class ThreadCache extends PoolAllocator {
     /** {@link #deallocate(MemorySegment)} beyond its common case. */
     private void deallocateSlowly(MemorySegment segment) {
         checkThread();
-        if (checked || blocks == null) {
+        if (checked || handles == null) {
             pool.deallocate(segment);
             return;
         }
-        ChunkTable table = pool.table();
-        int chunk = table.chunkContaining(segment.address());
-        if (chunk < 0 || !segment.isNative() || segment.byteSize() > blockSize) {
-            throw Events.allocationError(PoolErrors.foreignSegment(this, table, segment, chunk));
-        }
-        release(table, chunk, segment.address() - table.bases[chunk], segment.byteSize(), segment);
+        releaseSegment(pool.table(), segment);
     }
 
     /** The common case first, short enough to inline: a block of the first chunk, with no scope open. */
@@ -289,7 +274,7 @@ final class ThreadCache extends PoolAllocator {
     /** {@link #deallocateHandle(long)} beyond its common case. */
     private void deallocateHandleSlowly(long handle) {
         checkThread();
-        if (checked || blocks == null) {
+        if (checked || handles == null) {
             pool.deallocateHandle(handle);
             return;
         }
@@ -302,13 +287,7 @@ final class ThreadCache extends PoolAllocator {
 
     @Override
     void release(ChunkTable table, int chunk, long offset, long byteSize, MemorySegment segment) {
-        if (offset >= table.limits[chunk]) {
-            throw Events.allocationError(PoolErrors.releaseFailure(this, table, chunk, offset, segment,
-                    pool.handedOutSinceReset(chunk, offset)));
-        }
-        if (pool.openScopes() != 0) {
-            pool.untag(table, chunk, offset, segment);
-        }
+        pool.claim(this, table, chunk, offset, segment);
         free(table, chunk, offset, byteSize, segment);
     }
 
@@ -378,7 +357,7 @@ final class ThreadCache extends PoolAllocator {
     public void close() {
         checkThread();
         pool.lifecycleCheck();
-        if (blocks != null && count > 0) {
+        if (handles != null && count > 0) {
             flush(pool.table());
         }
     }
